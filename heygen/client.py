@@ -1,0 +1,361 @@
+"""The HeyGen v3 client: one object per API key, one HTTP session, typed resources hanging off it."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from . import errors
+from .assets import Assets
+from .avatars import Avatars
+from .users import Users
+from .videos import Videos
+from .voices import Voices
+
+log = logging.getLogger("heygen")
+
+DEFAULT_BASE_URL = "https://api.heygen.com"
+DEFAULT_TIMEOUT = (5.0, 30.0)  # seconds: connect, read
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_REDACTED = "[redacted]"
+
+
+class Client:
+    """Talks to HeyGen (or any HeyGen-compatible server at ``base_url``) with one API key.
+
+    Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``.
+    Safe requests (GET, DELETE, and creates that carry an ``Idempotency-Key``) are retried a few
+    times on 429/502/503/504 and connection errors, honouring ``Retry-After`` within a capped total
+    wait. Every request has a timeout. The key is sent only to ``base_url`` and never appears in a
+    ``repr``, a log line, an exception or a URL.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        max_retry_wait: float = 20.0,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not isinstance(api_key, str) or not api_key.strip():
+            raise errors.AuthenticationError("No HeyGen API key was given.")
+        self._api_key = api_key.strip()
+        self.base_url = _normalise_base_url(base_url or DEFAULT_BASE_URL)
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_wait = max_retry_wait
+        self._session = session or requests.Session()
+        self._sleep = sleep
+        self.users = Users(self)
+        self.avatars = Avatars(self)
+        self.voices = Voices(self)
+        self.assets = Assets(self)
+        self.videos = Videos(self)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Client:
+        """A client configured from ``HEYGEN_API_KEY`` and ``HEYGEN_API_BASE_URL``."""
+        env = os.environ if environ is None else environ
+        return cls(env.get("HEYGEN_API_KEY", ""), env.get("HEYGEN_API_BASE_URL") or None, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r}, api_key={_REDACTED!r})"
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transport -------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+        retry: bool | None = None,
+        timeout: tuple[float, float] | None = None,
+        operation: str | None = None,
+    ) -> dict[str, Any]:
+        """Send one API call and return its decoded JSON object, or raise a ``HeyGenError``.
+
+        ``retry`` defaults to True for GET and DELETE. ``operation`` names the call in errors
+        (e.g. ``GET /v3/videos/{video_id}``); it defaults to the method and path.
+        """
+        method = method.upper()
+        if retry is None:
+            retry = method in ("GET", "DELETE")
+        operation = operation or f"{method} {path}"
+        url = self.base_url + path
+        send_headers = {"X-Api-Key": self._api_key, "Accept": "application/json"}
+        if headers:
+            send_headers.update(headers)
+        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        waited = 0.0
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    params=clean_params or None,
+                    json=json,
+                    files=files,
+                    headers=send_headers,
+                    timeout=timeout or self.timeout,
+                )
+            except requests.RequestException as exc:
+                failure = self._network_error(exc, operation)
+                delay = _backoff(attempt)
+                if retry and attempt < self.max_retries and waited + delay <= self.max_retry_wait:
+                    log.info("%s failed (%s); retrying in %.1f s", operation, failure.reason, delay)
+                    self._sleep(delay)
+                    waited += delay
+                    attempt += 1
+                    continue
+                raise failure from None
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.debug("%s -> %s in %.0f ms", operation, response.status_code, elapsed_ms)
+            if retry and response.status_code in RETRY_STATUSES and attempt < self.max_retries:
+                delay = _retry_after(response)
+                delay = _backoff(attempt) if delay is None else delay
+                if waited + delay <= self.max_retry_wait:
+                    log.info("%s answered %s; retrying in %.1f s", operation, response.status_code, delay)
+                    response.close()
+                    self._sleep(delay)
+                    waited += delay
+                    attempt += 1
+                    continue
+            return self._decode(response, operation)
+
+    def paginate(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None,
+        *,
+        page_size: int,
+        limit: int | None = None,
+        operation: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Yield list items across pages by following ``next_token``, up to ``limit`` items.
+
+        Never asks for more than ``page_size`` (the endpoint's maximum) per page.
+        """
+        token: str | None = None
+        produced = 0
+        while True:
+            want = page_size if limit is None else min(page_size, limit - produced)
+            if want <= 0:
+                return
+            page = self.request("GET", path, params={**(params or {}), "limit": want, "token": token}, operation=operation)
+            items = page.get("data") or []
+            if not isinstance(items, list):
+                raise errors.UnexpectedResponseError(
+                    "HeyGen sent a list in a shape the studio could not read.", operation=operation or f"GET {path}"
+                )
+            for item in items:
+                if isinstance(item, dict):
+                    yield item
+                    produced += 1
+                    if limit is not None and produced >= limit:
+                        return
+            token = page.get("next_token")
+            if not token or not page.get("has_more", True) or not items:
+                return
+
+    def download(self, url: str, *, chunk_size: int = 256 * 1024, timeout: tuple[float, float] | None = None) -> Iterator[bytes]:
+        """Stream a file HeyGen links to (video, subtitle, thumbnail).
+
+        The API key is sent only when the URL is on the API server itself (never to file hosts).
+        """
+        headers = {"X-Api-Key": self._api_key} if _same_origin(url, self.base_url) else {}
+        operation = "download"
+        try:
+            response = self._session.get(url, headers=headers, stream=True, timeout=timeout or self.timeout)
+        except requests.RequestException as exc:
+            raise self._network_error(exc, operation) from None
+        if response.status_code >= 400:
+            response.close()
+            cls = errors.error_class_for(response.status_code)
+            if response.status_code in (401, 403):
+                raise errors.NotFoundError(
+                    "The link to this file has expired.", status=response.status_code, operation=operation,
+                    hint="Refresh the video to get a fresh link.",
+                )
+            raise cls(status=response.status_code, operation=operation)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response.iter_content(chunk_size)
+            except requests.RequestException as exc:
+                raise self._network_error(exc, operation) from None
+            finally:
+                response.close()
+
+        return chunks()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _redact(self, text: Any) -> str | None:
+        if text is None:
+            return None
+        text = str(text)
+        return text.replace(self._api_key, _REDACTED) if self._api_key else text
+
+    def _decode(self, response: requests.Response, operation: str) -> dict[str, Any]:
+        status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if 200 <= status < 300:
+            if not isinstance(body, dict):
+                raise errors.UnexpectedResponseError(
+                    status=status, operation=operation, detail=_describe_non_json(response),
+                )
+            return body
+        code, message, param = _error_fields(body)
+        cls = errors.error_class_for(status)
+        kwargs: dict[str, Any] = {
+            "status": status,
+            "code": code,
+            "detail": self._redact(message) if message else _describe_non_json(response) if body is None else None,
+            "param": self._redact(param),
+            "operation": operation,
+        }
+        if cls is errors.RateLimitError:
+            kwargs["retry_after"] = _retry_after(response)
+        if cls is errors.InvalidRequestError:
+            return_msg = "HeyGen did not accept the request"
+            if param:
+                return_msg += f" (field “{self._redact(param)}”)"
+            if message:
+                return_msg += f": {self._redact(message)}"
+            raise cls(return_msg.rstrip(".") + ".", **kwargs)
+        if cls is errors.ServerError:
+            raise cls(f"HeyGen is having trouble right now (server error {status}).", **kwargs)
+        raise cls(**kwargs)
+
+    def _network_error(self, exc: requests.RequestException, operation: str) -> errors.NetworkError:
+        reason = _network_reason(exc)
+        message = {
+            "timeout": "HeyGen did not answer in time.",
+            "refused": "The HeyGen server refused the connection.",
+            "reset": "The connection to HeyGen was dropped before an answer arrived.",
+            "dns": "The HeyGen server's name could not be found; check the internet connection.",
+            "tls": "A secure connection to HeyGen could not be set up.",
+        }.get(reason, "The studio could not reach HeyGen.")
+        return errors.NetworkError(message, reason=reason, operation=operation, detail=type(exc).__name__)
+
+
+def _normalise_base_url(base_url: str) -> str:
+    base_url = base_url.strip().rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("HEYGEN_API_BASE_URL must be an http(s) URL such as https://api.heygen.com")
+    if parts.username or parts.password or parts.query:
+        raise ValueError("HEYGEN_API_BASE_URL must not carry credentials or a query string")
+    return base_url
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+
+def _backoff(attempt: int) -> float:
+    return min(0.5 * (2**attempt), 8.0)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _error_fields(body: Any) -> tuple[str | None, str | None, str | None]:
+    """(code, message, param) from a v3 error envelope, tolerating older shapes."""
+    if not isinstance(body, dict):
+        return None, None, None
+    err = body.get("error")
+    if isinstance(err, dict):
+        return _s(err.get("code")), _s(err.get("message")), _s(err.get("param"))
+    if isinstance(err, str):
+        return None, err, None
+    return _s(body.get("code")), _s(body.get("message") or body.get("msg")), None
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _describe_non_json(response: requests.Response) -> str:
+    ctype = response.headers.get("Content-Type", "").split(";")[0].strip() or "no content type"
+    if "html" in ctype:
+        return f"An HTML page ({ctype}) came back instead of JSON, probably from a gateway in front of the API."
+    return f"The answer was not JSON ({ctype})."
+
+
+def _network_reason(exc: BaseException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timeout"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "reset"
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        cur = stack.pop()
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, socket.gaierror) or type(cur).__name__ == "NameResolutionError":
+            return "dns"
+        if isinstance(cur, ConnectionRefusedError):
+            return "refused"
+        if isinstance(cur, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+            return "reset"
+        if type(cur).__name__ in ("RemoteDisconnected", "ProtocolError", "IncompleteRead"):
+            return "reset"
+        if isinstance(cur, (TimeoutError, socket.timeout)):
+            return "timeout"
+        for nxt in (cur.__cause__, cur.__context__, *[a for a in getattr(cur, "args", ()) if isinstance(a, BaseException)]):
+            if nxt is not None:
+                stack.append(nxt)
+        reason = getattr(cur, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return "other"

@@ -1,0 +1,56 @@
+"""The studio's settings from environment variables, and the account fingerprint that keeps jobs apart."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+SANDBOX_ACCOUNT = "sandbox"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable with environment variables (see the README)."""
+
+    api_key: str | None = None
+    base_url: str | None = None
+    data_dir: Path = Path(".studio-data")
+    poll_seconds: float = 5.0
+    max_poll_seconds: float = 30.0
+    deadline_minutes: float = 30.0
+    agent_deadline_minutes: float = 90.0
+    sandbox_render_seconds: float = 20.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            api_key=(env.get("HEYGEN_API_KEY") or "").strip() or None,
+            base_url=(env.get("HEYGEN_API_BASE_URL") or "").strip() or None,
+            data_dir=Path(env.get("HEYGEN_STUDIO_DATA_DIR") or ".studio-data"),
+            poll_seconds=_number(env, "HEYGEN_POLL_SECONDS", 5.0, low=0.5, high=300),
+            max_poll_seconds=_number(env, "HEYGEN_MAX_POLL_SECONDS", 30.0, low=1, high=600),
+            deadline_minutes=_number(env, "HEYGEN_DEADLINE_MINUTES", 30.0, low=0.05, high=24 * 60),
+            agent_deadline_minutes=_number(env, "HEYGEN_AGENT_DEADLINE_MINUTES", 90.0, low=0.05, high=24 * 60),
+            sandbox_render_seconds=_number(env, "HEYGEN_SANDBOX_RENDER_SECONDS", 20.0, low=0, high=3600),
+        )
+
+
+def account_fingerprint(api_key: str, base_url: str) -> str:
+    """A short, stable id for (server, key) that cannot be turned back into the key."""
+    digest = hashlib.sha256(f"heygen-studio\n{base_url.rstrip('/')}\n{api_key}".encode()).hexdigest()
+    return f"acct-{digest[:16]}"
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return min(max(value, low), high)

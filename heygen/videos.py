@@ -1,0 +1,193 @@
+"""Videos: create an avatar or photo video, watch it, list and delete."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from . import errors
+from ._model import from_api
+
+if TYPE_CHECKING:
+    from .client import Client
+
+VIDEOS_PAGE_MAX = 100
+RUNNING_STATUSES = ("waiting", "pending", "processing")
+TERMINAL_STATUSES = ("completed", "failed")
+RESOLUTIONS = ("720p", "1080p", "4k")
+ASPECT_RATIOS = ("16:9", "9:16")
+EXPRESSIVENESS = ("low", "medium", "high")
+
+
+@dataclass
+class Video:
+    """A video as HeyGen reports it. Any status other than completed/failed counts as running."""
+
+    id: str = ""
+    title: str | None = None
+    status: str = "pending"
+    created_at: int | None = None
+    completed_at: int | None = None
+    video_url: str | None = None
+    thumbnail_url: str | None = None
+    gif_url: str | None = None
+    captioned_video_url: str | None = None
+    subtitle_url: str | None = None
+    duration: float | None = None
+    folder_id: str | None = None
+    output_language: str | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    video_page_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass
+class VideoCreated:
+    video_id: str = ""
+    status: str = "waiting"
+
+
+@dataclass
+class VideoSpec:
+    """Everything needed to create one video; ``to_body()`` gives the ``POST /v3/videos`` JSON.
+
+    Exactly one of ``avatar_id`` (``type: avatar``) or an image (``image_asset_id`` /
+    ``image_url``, ``type: image``); exactly one of ``script`` + ``voice_id`` or
+    ``audio_asset_id`` / ``audio_url``.
+    """
+
+    avatar_id: str | None = None
+    image_asset_id: str | None = None
+    image_url: str | None = None
+    script: str | None = None
+    voice_id: str | None = None
+    audio_asset_id: str | None = None
+    audio_url: str | None = None
+    title: str | None = None
+    resolution: str | None = None
+    aspect_ratio: str | None = None
+    background_color: str | None = None
+    background_asset_id: str | None = None
+    background_url: str | None = None
+    remove_background: bool | None = None
+    speed: float | None = None
+    pitch: float | None = None
+    locale: str | None = None
+    expressiveness: str | None = None
+    motion_prompt: str | None = None
+    callback_url: str | None = None
+    callback_id: str | None = None
+
+    @property
+    def type(self) -> str:
+        return "avatar" if self.avatar_id else "image"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the fields that are set, for storing with a job."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VideoSpec:
+        return from_api(cls, data)
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type}
+        if self.avatar_id:
+            body["avatar_id"] = self.avatar_id
+        elif self.image_asset_id:
+            body["image"] = {"type": "asset_id", "asset_id": self.image_asset_id}
+        elif self.image_url:
+            body["image"] = {"type": "url", "url": self.image_url}
+        if self.script is not None:
+            body["script"] = self.script
+            if self.voice_id:
+                body["voice_id"] = self.voice_id
+        if self.audio_asset_id:
+            body["audio_asset_id"] = self.audio_asset_id
+        elif self.audio_url:
+            body["audio_url"] = self.audio_url
+        for name in ("title", "resolution", "aspect_ratio", "remove_background", "expressiveness",
+                     "motion_prompt", "callback_url", "callback_id"):
+            value = getattr(self, name)
+            if value is not None and value != "":
+                body[name] = value
+        if self.background_color:
+            body["background"] = {"type": "color", "value": self.background_color}
+        elif self.background_asset_id:
+            body["background"] = {"type": "image", "asset_id": self.background_asset_id}
+        elif self.background_url:
+            body["background"] = {"type": "image", "url": self.background_url}
+        settings = {k: v for k, v in (("speed", self.speed), ("pitch", self.pitch), ("locale", self.locale)) if v is not None}
+        if settings and "script" in body:
+            body["voice_settings"] = settings
+        return body
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one video submission; store it with the job before sending."""
+    return uuid.uuid4().hex
+
+
+class Videos:
+    """``client.videos``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def create(self, spec: VideoSpec | dict[str, Any], *, idempotency_key: str | None = None) -> VideoCreated:
+        """Submit a render. Carries an ``Idempotency-Key``, so retries never make a second video."""
+        body = spec.to_body() if isinstance(spec, VideoSpec) else dict(spec)
+        key = idempotency_key or new_idempotency_key()
+        answer = self._client.request(
+            "POST",
+            "/v3/videos",
+            json=body,
+            headers={"Idempotency-Key": key},
+            retry=True,
+            operation="POST /v3/videos",
+        )
+        created = from_api(VideoCreated, answer.get("data"))
+        if not created.video_id:
+            raise errors.UnexpectedResponseError(
+                "HeyGen accepted the video but did not return its id.", operation="POST /v3/videos"
+            )
+        return created
+
+    def get(self, video_id: str) -> Video:
+        """The video's current status and, once completed, its (freshly signed) links."""
+        body = self._client.request(
+            "GET", f"/v3/videos/{_path_id(video_id)}", operation="GET /v3/videos/{video_id}"
+        )
+        video = from_api(Video, body.get("data"))
+        if not video.id:
+            video.id = video_id
+        return video
+
+    def list(self, *, title: str | None = None, folder_id: str | None = None, limit: int | None = None) -> list[Video]:
+        """Videos on the account, newest first (all pages, or the first ``limit``)."""
+        items = self._client.paginate(
+            "/v3/videos", {"title": title, "folder_id": folder_id}, page_size=VIDEOS_PAGE_MAX, limit=limit,
+            operation="GET /v3/videos",
+        )
+        return [from_api(Video, item) for item in items]
+
+    def delete(self, video_id: str) -> bool:
+        """Delete a video on HeyGen; True when HeyGen confirms."""
+        body = self._client.request(
+            "DELETE", f"/v3/videos/{_path_id(video_id)}", operation="DELETE /v3/videos/{video_id}"
+        )
+        data = body.get("data") or {}
+        return bool(data.get("deleted", True)) if isinstance(data, dict) else True
+
+
+def _path_id(video_id: str) -> str:
+    if not video_id or not str(video_id).strip():
+        raise errors.InvalidRequestError("No video id was given.", param="video_id")
+    return quote(str(video_id).strip(), safe="")
