@@ -1,0 +1,197 @@
+"""Fixtures for real-browser tests: Debian's chromium through pytest-playwright, a live
+Streamlit server per test (or per module) on 127.0.0.1, and screenshots into test-results/.
+
+Every test collected under tests/browser gets the `browser` marker.
+
+Fixtures:
+    streamlit_server(env_overrides=None, *, app="streamlit_app.py", cwd=REPO_ROOT) -> base URL
+        function-scoped factory; each call starts one server, stopped after the test.
+    module_streamlit_server(...)  the same factory, servers stopped after the module.
+    screenshot(page, label="") -> Path   saves test-results/<test name>[-<label>].png
+    browser_type_launch_args, browser_context_args   chromium at /usr/bin/chromium, 1400x1800.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+VIEWPORT = {"width": 1400, "height": 1800}
+STARTUP_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+SECRET_ENV = ("HEYGEN_API_KEY",)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # Closed network: no background fetches, updates, sync, first-run pages or QUIC.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# A cold first render can take a few seconds; Playwright's own default is 5 s.
+expect.set_options(timeout=15_000)
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}; scripts/test.sh installs it.")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Streamlit scrolls inside its own container, so a tall viewport shows whole pages.
+    return {**browser_context_args, "viewport": VIEWPORT}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    # http.client rather than requests/urllib: no proxy settings can reroute loopback.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/_stcore/health")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no output)"
+    return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+
+class StreamlitServers:
+    """Starts Streamlit apps as child processes and stops them all on close()."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory):
+        self._tmp = tmp_path_factory
+        self._running: list[subprocess.Popen] = []
+
+    def start(self, env_overrides: dict | None = None, *, app: str | os.PathLike = "streamlit_app.py",
+              cwd: str | os.PathLike = REPO_ROOT) -> str:
+        """Start `app` (relative to `cwd`) and return its base URL once /_stcore/health answers 200.
+
+        The child gets this process's environment without the API key, plus a fresh
+        HEYGEN_STUDIO_DATA_DIR, plus `env_overrides` (which may replace either).
+        """
+        workdir = self._tmp.mktemp("streamlit")
+        env = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
+        env["HEYGEN_STUDIO_DATA_DIR"] = str(workdir / "studio-data")
+        env["PYTHONUNBUFFERED"] = "1"
+        env.update({k: str(v) for k, v in (env_overrides or {}).items()})
+        if not (Path(cwd) / app).is_file():
+            pytest.fail(f"Streamlit app not found: {Path(cwd) / app}")
+
+        log = workdir / "server.log"
+        # A free port can be taken between choosing and binding it: try a few.
+        for _attempt in range(3):
+            port = _free_port()
+            cmd = [
+                sys.executable, "-m", "streamlit", "run", str(app),
+                "--server.headless", "true",
+                "--server.port", str(port),
+                "--server.address", "127.0.0.1",
+                "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none",
+            ]
+            with open(log, "wb") as out:
+                proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=subprocess.STDOUT)
+            self._running.append(proc)
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while time.monotonic() < deadline and proc.poll() is None:
+                if _healthy(port):
+                    return f"http://127.0.0.1:{port}"
+                time.sleep(0.2)
+            self._stop(proc)
+            output = _tail(log)
+            if f"Port {port} is already in use" not in output:
+                break
+        reason = "exited" if proc.returncode not in (None, -signal.SIGTERM) else "did not become healthy"
+        pytest.fail(
+            f"Streamlit server for {app} {reason} within {STARTUP_TIMEOUT_S:.0f} s "
+            f"(exit code {proc.returncode}). Last output:\n{output}",
+            pytrace=False,
+        )
+
+    def _stop(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc in self._running:
+            self._running.remove(proc)
+
+    def close(self) -> None:
+        for proc in list(self._running):
+            self._stop(proc)
+
+
+@pytest.fixture
+def streamlit_server(tmp_path_factory):
+    """Factory: streamlit_server(env_overrides=None, *, app=..., cwd=...) -> base URL; stopped after the test."""
+    servers = StreamlitServers(tmp_path_factory)
+    yield servers.start
+    servers.close()
+
+
+@pytest.fixture(scope="module")
+def module_streamlit_server(tmp_path_factory):
+    """Like streamlit_server, but the servers live until the end of the test module."""
+    servers = StreamlitServers(tmp_path_factory)
+    yield servers.start
+    servers.close()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Callable screenshot(page, label="") -> Path saving test-results/<test name>[-<label>].png."""
+    out_dir = Path(request.config.rootpath) / "test-results"
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+
+    def save(page, label: str = "") -> Path:
+        name = f"{base}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', label)}" if label else base
+        path = out_dir / f"{name}.png"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

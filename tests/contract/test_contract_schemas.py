@@ -1,0 +1,274 @@
+"""The committed HeyGen v3 contract: up to date, well-formed, accepts HeyGen's examples, rejects bad bodies."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.contract.contract import (
+    CONTRACT_FILE,
+    load_contract,
+    operation_for,
+    schema_for,
+    validate_error,
+    validate_query,
+    validate_request,
+    validate_response,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = REPO_ROOT / "tests/fixtures/heygen"
+
+EXPECTED_OPERATIONS = {
+    "GET /v3/users/me",
+    "GET /v3/avatars/looks",
+    "GET /v3/avatars",
+    "GET /v3/voices",
+    "POST /v3/assets",
+    "POST /v3/videos",
+    "GET /v3/videos",
+    "GET /v3/videos/{video_id}",
+    "DELETE /v3/videos/{video_id}",
+    "GET /v3/video-agents/styles",
+    "POST /v3/video-agents",
+}
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    spec = importlib.util.spec_from_file_location("extract_contract", REPO_ROOT / "scripts/extract_contract.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+# --- the committed file ---------------------------------------------------------------------
+
+def test_committed_schema_matches_the_official_spec(extractor):
+    if not extractor.DEFAULT_SPEC.exists():
+        pytest.skip(f"HeyGen's OpenAPI file is not beside the repository ({extractor.DEFAULT_SPEC})")
+    expected = extractor.render(extractor.build_contract(extractor.DEFAULT_SPEC))
+    assert CONTRACT_FILE.read_text(encoding="utf-8") == expected, (
+        "tests/contract/heygen-v3-schemas.json is out of date: run python scripts/extract_contract.py"
+    )
+
+
+def test_schema_file_is_a_valid_2020_12_schema():
+    doc = load_contract()
+    assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    # The 2020-12 metaschema checks every schema under $defs too.
+    jsonschema.Draft202012Validator.check_schema(doc)
+
+
+def test_every_reference_resolves_to_a_local_definition():
+    doc = load_contract()
+    refs = set(_refs(doc["$defs"])) | {doc["x-error-envelope"]}
+    for op in doc["x-operations"].values():
+        refs |= {ref for ref in op.values() if ref is not None}
+    assert refs, "the contract has no references at all"
+    for ref in refs:
+        assert ref.startswith("#/$defs/") and ref[len("#/$defs/"):] in doc["$defs"], ref
+
+
+def test_contract_covers_exactly_the_operations_the_studio_uses():
+    operations = load_contract()["x-operations"]
+    assert set(operations) == EXPECTED_OPERATIONS
+    assert operations["POST /v3/videos"]["request"] == "#/$defs/CreateVideoV3RequestBody"
+    assert operations["POST /v3/assets"]["request"] is None  # multipart upload, not JSON
+
+
+def test_prose_is_dropped_but_property_names_are_kept():
+    text = CONTRACT_FILE.read_text(encoding="utf-8")
+    for keyword in ('"description"', '"examples"', '"example"', '"discriminator"', '"default"'):
+        assert keyword not in text
+    # "title" is a property of a video; only the prose keyword may go.
+    assert "title" in load_contract()["$defs"]["VideoDetail"]["properties"]
+
+
+def test_waiting_status_is_an_explicit_recorded_override():
+    doc = load_contract()
+    override = next(o for o in doc["x-overrides"] if o["target"] == "/$defs/VideoStatus/enum")
+    assert override["change"] == 'append "waiting"' and override["reason"]
+    validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": "waiting"}})
+
+
+# --- HeyGen's example bodies ----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("name", "method", "path", "status", "code"),
+    [
+        ("v3.error.authentication-failed-401.json", "GET", "/v3/users/me", 401, "authentication_failed"),
+        ("v3.error.insufficient-credit-402.json", "POST", "/v3/videos", 402, "insufficient_credit"),
+        ("v3.error.video-not-found-404.json", "GET", "/v3/videos/{video_id}", 404, "not_found"),
+        ("v3.error.rate-limit-429.json", "POST", "/v3/videos", 429, "rate_limit_exceeded"),
+    ],
+)
+def test_example_error_bodies_fit_the_error_envelope(name, method, path, status, code):
+    body = fixture(name)
+    assert body["error"]["code"] == code
+    validate_response(method, path, body, status=status)
+    validate_error(body)
+
+
+def test_example_upload_success_fits_the_assets_response():
+    validate_response("POST", "/v3/assets", fixture("v3.upload-asset.success.json"))
+
+
+def test_example_failed_video_fits_video_detail_apart_from_its_trimmed_id():
+    # The captured body kept only the fields of interest inside `data` (its `id` was cut out),
+    # so strict validation must fail on exactly that: a missing `id`.
+    body = fixture("v3.video.failed.insufficient-credit.partial.json")
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_response("GET", "/v3/videos/{video_id}", body)
+    assert caught.value.validator == "required" and "'id'" in str(caught.value)
+
+    # With only `id` removed from `required`, every field present is still checked for its
+    # name, type and enum (status "failed", failure_code/failure_message strings).
+    schema = schema_for("VideoDetail")
+    detail = schema["$defs"]["VideoDetail"]
+    detail["required"] = [field for field in detail["required"] if field != "id"]
+    jsonschema.Draft202012Validator(schema).validate(body["data"])
+    broken = copy.deepcopy(body["data"])
+    broken["failure_code"] = 402
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(broken)
+
+
+# --- the schema can fail --------------------------------------------------------------------
+
+VALID_LOOK = {"id": "lk_1", "name": "Business", "avatar_type": "photo_avatar", "tags": [], "group_id": None}
+VALID_VIDEO_REQUEST = {"type": "avatar", "avatar_id": "lk_1", "script": "Hello there.", "voice_id": "v_1"}
+
+
+def test_valid_baselines_pass():
+    validate_response("GET", "/v3/avatars/looks", {"data": [VALID_LOOK], "has_more": False, "next_token": None})
+    validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": "completed", "duration": 1.5}})
+    validate_request("POST", "/v3/videos", VALID_VIDEO_REQUEST)
+    validate_request("POST", "/v3/videos", {"type": "image", "image": {"type": "asset_id", "asset_id": "a1"},
+                                            "audio_asset_id": "a2"})
+    validate_query("GET", "/v3/avatars/looks", {"limit": "50", "ownership": "private"})
+
+
+def test_unknown_video_status_is_rejected():
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_response("GET", "/v3/videos/abc", {"data": {"id": "v1", "status": "exploded"}})
+    assert caught.value.validator == "enum"
+    assert str(caught.value).startswith("GET /v3/videos/{video_id} response body: at $.data.status:")
+
+
+def test_look_without_id_is_rejected():
+    look = {k: v for k, v in VALID_LOOK.items() if k != "id"}
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_response("GET", "/v3/avatars/looks", {"data": [look], "has_more": False, "next_token": None})
+    assert caught.value.validator == "required" and "$.data[0]" in str(caught.value)
+
+
+def test_string_where_an_integer_belongs_is_rejected():
+    body = fixture("v3.upload-asset.success.json")
+    body["data"]["size_bytes"] = str(body["data"]["size_bytes"])
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_response("POST", "/v3/assets", body)
+    assert caught.value.validator == "type"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_query("GET", "/v3/avatars/looks", {"limit": "ten"})
+    with pytest.raises(jsonschema.ValidationError):
+        validate_query("GET", "/v3/avatars/looks", {"limit": "51"})
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"type": None}, "$:"),  # no type: neither shape
+        ({"type": "video"}, "$:"),  # unknown type
+        ({"avatar_id": None}, "$:"),  # avatar shape without its avatar_id
+        ({"resolution": "8k"}, "$.resolution"),
+        ({"voice_settings": {"speed": 3}}, "$.voice_settings.speed"),
+        ({"script": ""}, "$.script"),
+    ],
+)
+def test_bad_video_requests_are_rejected(change, where):
+    body = {**VALID_VIDEO_REQUEST, **change}
+    body = {k: v for k, v in body.items() if v is not None}
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_request("POST", "/v3/videos", body)
+    assert f"POST /v3/videos request body: at {where}" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_image_source_must_be_one_of_the_three_shapes():
+    for image in ({"type": "asset_id"}, {"type": "path", "path": "/tmp/x.png"},
+                  {"type": "asset_id", "asset_id": "a1", "extra": 1}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_request("POST", "/v3/videos", {"type": "image", "image": image, "audio_asset_id": "a"})
+
+
+def test_bodies_without_their_envelope_are_rejected():
+    with pytest.raises(jsonschema.ValidationError):
+        validate_error({"code": "not_found", "message": "Video not found."})
+    with pytest.raises(jsonschema.ValidationError):
+        validate_error({"error": {"code": 404, "message": "Video not found."}})
+    with pytest.raises(jsonschema.ValidationError):
+        validate_response("GET", "/v3/videos/{video_id}", {"id": "v1", "status": "completed"})
+
+
+# --- helper behaviour -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("GET", "/v3/videos/abc", "GET /v3/videos/{video_id}"),
+        ("delete", "/v3/videos/abc", "DELETE /v3/videos/{video_id}"),
+        ("GET", "/v3/videos", "GET /v3/videos"),
+        ("GET", "/v3/avatars/looks", "GET /v3/avatars/looks"),
+        ("GET", "http://127.0.0.1:8123/v3/videos/v_1?x=1", "GET /v3/videos/{video_id}"),
+    ],
+)
+def test_operation_for_maps_concrete_paths(method, path, expected):
+    assert operation_for(method, path) == expected
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/v3/videos/a/b"), ("PUT", "/v3/videos"), ("GET", "/v2/videos")])
+def test_operation_for_rejects_unknown_operations(method, path):
+    with pytest.raises(KeyError):
+        operation_for(method, path)
+
+
+def test_request_validation_needs_an_operation_with_a_json_body():
+    with pytest.raises(KeyError):
+        validate_request("POST", "/v3/assets", {"file": "x"})
+
+
+# --- the extractor refuses to lose information ----------------------------------------------
+
+def test_extractor_rejects_unknown_keywords(extractor):
+    with pytest.raises(extractor.ExtractionError, match="patternProperties"):
+        extractor._convert({"type": "object", "patternProperties": {"^x": {}}}, "here", set())
+
+
+def test_extractor_rejects_an_override_the_spec_already_has(extractor):
+    doc = {"$defs": {"VideoStatus": {"enum": ["pending", "waiting"]}}}
+    with pytest.raises(extractor.ExtractionError, match="already in the spec"):
+        extractor.apply_overrides(doc, extractor.OVERRIDES[:1])
+    with pytest.raises(extractor.ExtractionError, match="does not exist"):
+        extractor.apply_overrides({"$defs": {}}, extractor.OVERRIDES[:1])
