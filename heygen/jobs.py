@@ -4,7 +4,8 @@ A job is written before its create request goes out and after every status chang
 reload or an app restart finds the same job again. Jobs belong to an account fingerprint (a
 short token computed by the caller, never the API key), so sandbox and real-account jobs never
 mix. Safe for many threads and several processes writing at once. The store only records; it
-never decides when or how often to poll.
+never decides when or how often to poll. The same file also holds the tables of heygen.batch
+(created by this module's migrations, so there is one schema version for the whole file).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ VIDEO_FIELDS = (
 # The only keys kept from an error_detail dict; anything else is dropped before storing.
 ERROR_DETAIL_KEYS = ("kind", "message", "hint", "code", "heygen_message", "status", "param", "retry_after", "reason")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILENAME = "jobs.sqlite3"
 DATA_DIR_ENV = "HEYGEN_STUDIO_DATA_DIR"
 
@@ -188,8 +189,45 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS job_events_job ON job_events (job_id, seq)")
 
 
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Batches (heygen.batch): one row per batch, one row per CSV row; a row points at its current job."""
+    conn.execute(
+        """CREATE TABLE IF NOT EXISTS batches (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            account TEXT NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            template TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            concurrency INTEGER NOT NULL,
+            sample_row INTEGER,
+            approved_at REAL,
+            not_before REAL,
+            stop_reason TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS batches_account_created ON batches (account, created_at, seq)")
+    conn.execute(
+        """CREATE TABLE IF NOT EXISTS batch_rows (
+            batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+            row INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            problems TEXT NOT NULL,
+            job_id TEXT,
+            attempt INTEGER NOT NULL DEFAULT 0,
+            resend INTEGER NOT NULL DEFAULT 0,
+            gave_up INTEGER NOT NULL DEFAULT 0,
+            watch_from REAL,
+            PRIMARY KEY (batch_id, row)
+        )"""
+    )
+
+
 # _MIGRATIONS[n] brings a database from user_version n to n + 1; append new steps for new columns.
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_to_1,)
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_to_1, _migrate_to_2)
 assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -1,0 +1,95 @@
+"""Launching a render safely: record the job first, upload its files, then submit once.
+
+The job (with its idempotency key) is in the store before any request goes out, so a reload,
+a double click or a retry after an unclear failure re-uses the same key and can never make (or
+bill) a second video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import errors
+from .jobs import Job, JobStore
+from .videos import VideoSpec
+
+if TYPE_CHECKING:
+    from .client import Client
+
+# Which VideoSpec field each kind of upload fills in.
+UPLOAD_FIELDS = {"image": "image_asset_id", "audio": "audio_asset_id", "background": "background_asset_id"}
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A prepared file waiting to be uploaded as an asset."""
+
+    role: str  # "image", "audio" or "background"
+    data: bytes
+    filename: str
+    mime_type: str
+
+    def __post_init__(self) -> None:
+        if self.role not in UPLOAD_FIELDS:
+            raise ValueError(f"unknown upload role {self.role!r}")
+
+
+def create_job(
+    store: JobStore,
+    *,
+    account: str,
+    spec: VideoSpec,
+    extra: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> Job:
+    """Record a launch before anything is sent. ``extra`` keeps display details (names, notes)."""
+    inputs = {"spec": spec.to_dict(), **(extra or {})}
+    return store.create(
+        account=account,
+        kind=spec.type,
+        title=spec.title or "Untitled video",
+        inputs=inputs,
+        idempotency_key=idempotency_key,
+    )
+
+
+def submit(
+    client: Client,
+    store: JobStore,
+    job: Job,
+    uploads: list[Upload] | tuple[Upload, ...] = (),
+    *,
+    progress: Progress | None = None,
+) -> Job:
+    """Upload the job's files (once) and submit it with the job's idempotency key.
+
+    Asset ids are saved in the job as soon as each upload finishes. On a HeyGen error the job is
+    marked not sent (with the error) and the error is raised again. Calling ``submit`` again on
+    that job is the safe retry: uploads already done are skipped and the same idempotency key
+    goes out, so an attempt that did reach HeyGen is answered with its video, not a second one.
+    """
+    report = progress or (lambda _message, _fraction: None)
+    spec = VideoSpec.from_dict(job.inputs.get("spec", {}))
+    inputs = dict(job.inputs)
+    steps = len(uploads) + 1
+    try:
+        for index, upload in enumerate(uploads):
+            field = UPLOAD_FIELDS[upload.role]
+            if getattr(spec, field):
+                continue
+            report(f"Uploading {upload.filename}…", index / steps)
+            asset = client.assets.upload(upload.data, filename=upload.filename, mime_type=upload.mime_type)
+            setattr(spec, field, asset.asset_id)
+            inputs = {**inputs, "spec": spec.to_dict()}
+            job = store.update_inputs(job.id, inputs)
+        report("Sending the video to HeyGen…", (steps - 1) / steps)
+        created = client.videos.create(spec, idempotency_key=job.idempotency_key)
+    except errors.HeyGenError as exc:
+        store.mark_submit_failed(job.id, exc.to_dict())
+        raise
+    report("Sent.", 1.0)
+    return store.mark_submitted(job.id, created.video_id, created.status or "waiting")

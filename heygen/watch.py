@@ -1,0 +1,202 @@
+"""Watching a render: when to ask HeyGen next, and what each answer means for the job.
+
+One ``check()`` makes at most one status request, records what it learned in the job store, and
+says whether watching goes on (and after how long) or has stopped for good, and why.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from . import errors
+from .jobs import Job, JobStore
+from .videos import Video
+
+if TYPE_CHECKING:
+    from .client import Client
+
+# Outcomes of one check. Only "running" keeps polling.
+RUNNING = "running"
+COMPLETED = "completed"
+FAILED = "failed"
+NOT_FOUND = "not_found"
+REJECTED = "rejected"
+OVERDUE = "overdue"
+CONNECTION_LOST = "connection_lost"
+NOT_SUBMITTED = "not_submitted"
+STOPPED = frozenset({COMPLETED, FAILED, NOT_FOUND, REJECTED, OVERDUE, CONNECTION_LOST, NOT_SUBMITTED})
+
+STATUS_WORDS = {
+    "submitting": "Sending to HeyGen",
+    "waiting": "Waiting in HeyGen's queue",
+    "pending": "Queued at HeyGen",
+    "processing": "Rendering",
+    "completed": "Ready",
+    "failed": "Failed",
+    "not_found": "No longer on HeyGen",
+    "rejected": "Key rejected",
+    "submit_failed": "Not sent",
+}
+
+NEXT_STEP = {
+    "submitting": "The studio is sending the request to HeyGen.",
+    "waiting": "HeyGen has the request and will start rendering shortly.",
+    "pending": "HeyGen will start rendering shortly.",
+    "processing": "HeyGen is rendering the video; this panel updates on its own.",
+}
+
+FAILURE_HINTS = {
+    "download_failed": "HeyGen could not download your audio or image. Upload the file in the Studio "
+                       "(not a link) and try again.",
+    "insufficient_credit": "The account ran out of credit during the render. Add credits, then use Edit & retry.",
+    "movio_payment_insufficient_credit": "The account ran out of credit during the render. Add credits, then "
+                                         "use Edit & retry.",
+    "no_face_detected": "HeyGen found no clear face in the photo. Use a well-lit, frontal photo of one person.",
+    "audio_unreadable": "HeyGen could not read the audio file. Export it again as MP3 or WAV and retry.",
+    "script_too_long": "The script is longer than HeyGen allows. Shorten it and retry.",
+    "avatar_not_found": "The avatar is no longer available. Pick another one and retry.",
+    "internal_error": "HeyGen had an internal problem with this render. Edit & retry usually works.",
+}
+
+
+def failure_hint(code: str | None, message: str | None) -> str | None:
+    """Our advice for a failed render, from HeyGen's ``failure_code`` (or its message)."""
+    if code and code.lower() in FAILURE_HINTS:
+        return FAILURE_HINTS[code.lower()]
+    text = (message or "").lower()
+    if "face" in text:
+        return FAILURE_HINTS["no_face_detected"]
+    if "download" in text:
+        return FAILURE_HINTS["download_failed"]
+    if "credit" in text:
+        return FAILURE_HINTS["insufficient_credit"]
+    if "audio" in text:
+        return FAILURE_HINTS["audio_unreadable"]
+    return None
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often to ask, and when to give up asking on our own."""
+
+    first: float = 5.0
+    maximum: float = 30.0
+    growth: float = 1.35
+    deadline: float = 30 * 60.0
+    max_network_failures: int = 3
+
+    def interval(self, polls: int) -> float:
+        """Seconds to wait before the next status request, after ``polls`` requests so far."""
+        early = 3  # the first few polls keep the first interval
+        if polls < early:
+            return self.first
+        return min(self.maximum, self.first * self.growth ** (polls - early + 1))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check learned. ``wait`` is the delay before the next check when still running."""
+
+    outcome: str
+    job: Job
+    wait: float = 0.0
+    error: errors.HeyGenError | None = None
+
+    @property
+    def stopped(self) -> bool:
+        return self.outcome in STOPPED
+
+
+def outcome_of(job: Job) -> str | None:
+    """The stopped outcome a job already has in the store, or None while it is still watchable."""
+    if job.video_id is None:
+        return NOT_SUBMITTED if job.status in ("submit_failed",) else None
+    return {"completed": COMPLETED, "failed": FAILED, "not_found": NOT_FOUND, "rejected": REJECTED}.get(job.status)
+
+
+def check(
+    client: Client,
+    store: JobStore,
+    job: Job,
+    policy: PollPolicy,
+    *,
+    consecutive_failures: int = 0,
+    deadline_from: float | None = None,
+    now: float | None = None,
+) -> CheckResult:
+    """Ask HeyGen once about ``job`` (unless it has already stopped) and record the answer.
+
+    ``deadline_from`` restarts the deadline (after "keep waiting"); ``consecutive_failures`` counts
+    network or server failures in a row before this check.
+    """
+    known = outcome_of(job)
+    if known is not None:
+        return CheckResult(known, job)
+    if job.video_id is None:
+        return CheckResult(RUNNING, job, wait=policy.first)
+    now = time.time() if now is None else now
+    started = deadline_from or job.submitted_at or job.created_at
+    if now - started > policy.deadline:
+        return CheckResult(OVERDUE, job)
+    try:
+        video = client.videos.get(job.video_id)
+    except errors.NotFoundError as exc:
+        job = store.record_watch_error(job.id, status="not_found", error_detail=exc.to_dict())
+        return CheckResult(NOT_FOUND, job, error=exc)
+    except (errors.AuthenticationError, errors.PermissionDeniedError) as exc:
+        job = store.record_watch_error(job.id, status="rejected", error_detail=exc.to_dict())
+        return CheckResult(REJECTED, job, error=exc)
+    except errors.RateLimitError as exc:
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        wait = max(exc.retry_after or 0.0, policy.interval(job.polls))
+        return CheckResult(RUNNING, job, wait=wait, error=exc)
+    except errors.HeyGenError as exc:
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        if consecutive_failures + 1 >= policy.max_network_failures:
+            return CheckResult(CONNECTION_LOST, job, error=exc)
+        return CheckResult(RUNNING, job, wait=policy.interval(job.polls), error=exc)
+    job = record_video(store, job.id, video)
+    known = outcome_of(job)
+    if known is not None:
+        return CheckResult(known, job)
+    return CheckResult(RUNNING, job, wait=policy.interval(job.polls))
+
+
+def record_video(store: JobStore, job_id: str, video: Video) -> Job:
+    """Save what HeyGen said about a video (one status answer) in the job."""
+    return store.record_poll(
+        job_id,
+        status=video.status,
+        video_url=video.video_url,
+        thumbnail_url=video.thumbnail_url,
+        gif_url=video.gif_url,
+        captioned_video_url=video.captioned_video_url,
+        subtitle_url=video.subtitle_url,
+        video_page_url=video.video_page_url,
+        duration=video.duration,
+        failure_code=video.failure_code,
+        failure_message=video.failure_message,
+        completed_at=float(video.completed_at) if video.completed_at else None,
+    )
+
+
+def refresh_links(client: Client, store: JobStore, job: Job) -> Job:
+    """Fetch the video again for fresh (re-signed) links and save them."""
+    return record_video(store, job.id, client.videos.get(job.video_id))
+
+
+def fetch_file(client: Client, store: JobStore, job: Job, field: str) -> bytes:
+    """The bytes of one of the job's files (``video_url``, ``subtitle_url``...), renewing an expired link once."""
+    url = getattr(job, field)
+    if not url:
+        raise errors.NotFoundError("This file is not available for this video.")
+    try:
+        return b"".join(client.download(url))
+    except errors.NotFoundError:
+        job = refresh_links(client, store, job)
+        url = getattr(job, field)
+        if not url:
+            raise
+        return b"".join(client.download(url))

@@ -1,0 +1,1 @@
+"""Streamlit pieces shared by several pages: the connection to HeyGen, the account panel, error display."""

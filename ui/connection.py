@@ -1,0 +1,133 @@
+"""Which HeyGen this browser session talks to: the user's account, or the built-in sandbox."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import streamlit as st
+
+from heygen import Client
+from heygen.client import DEFAULT_BASE_URL
+from heygen.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
+
+log = logging.getLogger("heygen.studio")
+
+SESSION_KEY = "heygen_session_api_key"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The client for this session and what it points at."""
+
+    client: Client
+    account: str
+    sandbox: bool
+    source: str  # "sandbox", "session", "secrets" or "environment"
+    base_url: str
+
+
+class ConnectionProblem(Exception):
+    """The configuration cannot give a working client (e.g. a malformed base URL)."""
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """Settings from the environment, read once per process."""
+    return Settings.from_env()
+
+
+def _secret(name: str) -> str | None:
+    try:
+        value = st.secrets[name]
+    except (KeyError, FileNotFoundError):
+        return None
+    except Exception:  # a malformed secrets.toml must not take the app down
+        log.warning("Could not read .streamlit/secrets.toml; ignoring it")
+        return None
+    return str(value).strip() or None
+
+
+def _configured_key() -> tuple[str | None, str]:
+    pasted = st.session_state.get(SESSION_KEY)
+    if pasted:
+        return pasted, "session"
+    secret = _secret("HEYGEN_API_KEY")
+    if secret:
+        return secret, "secrets"
+    if settings().api_key:
+        return settings().api_key, "environment"
+    return None, "sandbox"
+
+
+def configured_base_url() -> str:
+    return _secret("HEYGEN_API_BASE_URL") or settings().base_url or DEFAULT_BASE_URL
+
+
+@st.cache_resource(show_spinner="Starting the sandbox…")
+def _sandbox():
+    from heygen.sandbox import Sandbox
+
+    return Sandbox(render_seconds=settings().sandbox_render_seconds).start()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _client(account: str, base_url: str, _api_key: str) -> Client:
+    return Client(_api_key, base_url)
+
+
+def current() -> Connection:
+    """The connection for this browser session (cached clients, one sandbox per process)."""
+    key, source = _configured_key()
+    if key is None:
+        sandbox = _sandbox()
+        client = _client(SANDBOX_ACCOUNT, sandbox.base_url, sandbox.api_key)
+        return Connection(client, SANDBOX_ACCOUNT, True, "sandbox", sandbox.base_url)
+    base_url = configured_base_url()
+    try:
+        account = account_fingerprint(key, base_url)
+        client = _client(account, base_url, key)
+    except ValueError as exc:
+        raise ConnectionProblem(str(exc)) from None
+    return Connection(client, account, False, source, client.base_url)
+
+
+def require() -> Connection:
+    """The connection, or stop the page (the app shell has already explained the problem)."""
+    try:
+        return current()
+    except ConnectionProblem:
+        st.stop()
+
+
+def use_session_key(api_key: str) -> None:
+    """Use a key pasted in Settings for the rest of this browser session."""
+    st.session_state[SESSION_KEY] = api_key.strip()
+
+
+def forget_session_key() -> None:
+    st.session_state.pop(SESSION_KEY, None)
+
+
+def check_key(api_key: str):
+    """The account behind ``api_key`` on the configured server (raises ``HeyGenError`` when rejected)."""
+    with Client(api_key.strip(), configured_base_url(), max_retries=1) as client:
+        return client.users.me()
+
+
+@st.cache_resource(show_spinner=False)
+def job_store():
+    """The job store shared by every browser session of this process."""
+    from heygen.jobs import JobStore
+
+    return JobStore(settings().data_dir)
+
+
+def poll_policy(kind: str = "avatar"):
+    """How the status panels poll, from the settings (agent renders get a longer deadline)."""
+    from heygen.watch import PollPolicy
+
+    s = settings()
+    minutes = s.agent_deadline_minutes if kind == "agent" else s.deadline_minutes
+    first = s.poll_seconds * (3 if kind == "agent" else 1)
+    return PollPolicy(first=first, maximum=max(s.max_poll_seconds, first), deadline=minutes * 60)

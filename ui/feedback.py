@@ -1,0 +1,43 @@
+"""Showing problems to the user: one plain sentence, what to do, and HeyGen's details folded away."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from heygen.errors import HeyGenError
+
+log = logging.getLogger("heygen.studio")
+
+UNEXPECTED = "Something unexpected went wrong in the studio. Your inputs are kept; please try again."
+
+
+def show_error(error: BaseException | dict[str, Any], *, where: Any = None, title: str | None = None) -> None:
+    """Render an error (an exception, or a stored error record) without any traceback."""
+    target = where or st
+    if isinstance(error, HeyGenError):
+        message, hint, details = error.message, error.hint, error.details()
+    elif isinstance(error, dict):
+        message = error.get("message") or UNEXPECTED
+        hint = error.get("hint")
+        details = {
+            label: error.get(key)
+            for label, key in (("HTTP status", "status"), ("HeyGen code", "code"),
+                               ("HeyGen message", "heygen_message"), ("Field", "param"))
+            if error.get(key) not in (None, "")
+        }
+    elif isinstance(error, ValueError) and str(error):
+        message, hint, details = str(error), None, {}
+    else:
+        log.exception("Unexpected error", exc_info=error)
+        message, hint, details = UNEXPECTED, None, {"Kind": type(error).__name__}
+    text = f"{title}: {message}" if title else message
+    if hint:
+        text += f"  \n{hint}"
+    target.error(text, icon=":material/error:")
+    if details:
+        with target.expander("Details"):
+            for label, value in details.items():
+                st.markdown(f"**{label}:** `{value}`")

@@ -1,0 +1,95 @@
+"""The history of renders: a filterable table, and a watcher that keeps the running ones up to date."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from heygen.jobs import Job
+
+from . import connection, status_panel
+
+FILTERS = {
+    "Running": ("submitting", "waiting", "pending", "processing"),
+    "Ready": ("completed",),
+    "Failed": ("failed", "submit_failed", "not_found", "rejected"),
+}
+PAGE_SIZE = 200
+
+
+def render(conn: connection.Connection) -> None:
+    """Filters, the table (a click opens the job's panel) and the watcher for running renders."""
+    store = connection.job_store()
+    st.subheader("History")
+    left, right = st.columns([3, 2])
+    search = left.text_input("Search by title", key="history_search", placeholder="Search by title",
+                             label_visibility="collapsed")
+    chosen = right.segmented_control("Status", ["All", *FILTERS], default="All", key="history_filter",
+                                     label_visibility="collapsed") or "All"
+    statuses = None if chosen == "All" else FILTERS[chosen]
+    jobs = store.list(conn.account, statuses=statuses, search=search or None, limit=PAGE_SIZE)
+    total = store.count(conn.account, statuses=statuses, search=search or None)
+    if not jobs:
+        if search or statuses:
+            st.info("No videos match these filters.")
+        else:
+            st.info("No videos yet. Make your first one in the Studio.", icon=":material/movie:")
+            st.page_link("pages/studio.py", label="Open the Studio", icon=":material/movie:")
+        return
+    table = pd.DataFrame(
+        {
+            "Thumbnail": [j.thumbnail_url for j in jobs],
+            "Title": [j.title for j in jobs],
+            "Status": [status_panel.status_words(j.status) for j in jobs],
+            "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],
+            "Duration": [status_panel.fmt_duration(j.duration) if j.duration else "" for j in jobs],
+        }
+    )
+    event = st.dataframe(
+        table,
+        key="history_table",
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Thumbnail": st.column_config.ImageColumn("", width="small"),
+            "Title": st.column_config.TextColumn("Title", width="large"),
+            "Created": st.column_config.DatetimeColumn("Created", format="D MMM YYYY, HH:mm"),
+        },
+        row_height=56,
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows:
+        picked = jobs[rows[0]].id
+        if st.session_state.get("selected_job") != picked:
+            st.session_state["selected_job"] = picked
+            st.rerun()
+    shown = f"{len(jobs)} of {total}" if total > len(jobs) else f"{total}"
+    st.caption(f"{shown} video{'s' if total != 1 else ''}. Click a row to open it.")
+    running = [j for j in jobs if _watchable(j) and j.id != st.session_state.get("selected_job")]
+    if running:
+        watcher = st.fragment(_watch_running, run_every=status_panel.TICK_SECONDS)
+        watcher(conn, [j.id for j in running])
+
+
+def _watchable(job: Job) -> bool:
+    return job.video_id is not None and status_panel.stopped_outcome(job) is None
+
+
+def _watch_running(conn: connection.Connection, job_ids: list[str]) -> None:
+    """Ask HeyGen about each running render that is due; rerun the page when one changes."""
+    store = connection.job_store()
+    changed = False
+    for job_id in job_ids:
+        job = store.get(job_id)
+        if job is None or not _watchable(job):
+            changed = True
+            continue
+        result = status_panel.poll_if_due(conn, job)
+        if result is not None and (result.stopped or result.job.status != job.status):
+            changed = True
+    if changed:
+        st.rerun()
+    st.caption("Running renders on this page update on their own.")

@@ -1,0 +1,279 @@
+"""The status panel of one render: refreshes itself while HeyGen works, and always stops with a reason.
+
+The live part is a fragment with ``run_every``. When a check reaches a stopped outcome, the
+outcome is kept in session state and the page reruns in full; from then on the fragment is no
+longer called, so the browser's timer is disarmed and no further status request is made.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from heygen import errors, watch
+from heygen.jobs import Job
+
+from . import connection
+from .feedback import show_error
+
+TICK_SECONDS = 2.0
+
+
+def watch_state(job_id: str) -> dict:
+    """Per-session watching state of one job: failures in a row, deadline restart, stop reason."""
+    all_states = st.session_state.setdefault("watch_state", {})
+    return all_states.setdefault(job_id, {"failures": 0, "deadline_from": None, "stopped": None, "error": None,
+                                          "wait": None, "check_now": False})
+
+
+def stopped_outcome(job: Job) -> str | None:
+    """Why watching this job has stopped in this session (or for good), or None."""
+    return watch.outcome_of(job) or watch_state(job.id)["stopped"]
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {sec:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def status_words(status: str) -> str:
+    return watch.STATUS_WORDS.get(status, f"In progress ({status})")
+
+
+def panel(conn: connection.Connection, job_id: str) -> None:
+    """Everything about one job: live status while it runs, then the result or the reason it stopped."""
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None or job.account != conn.account:
+        st.warning("This video is not in the history of the current account.")
+        return
+    st.subheader(job.title or "Untitled video")
+    caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
+    if job.video_id:
+        caption.append(f"HeyGen video id `{job.video_id}`")
+    if job.kind == "agent":
+        caption.append("Video Agent render")
+    st.caption(" · ".join(caption))
+    outcome = stopped_outcome(job)
+    if outcome is None:
+        policy = connection.poll_policy(job.kind)
+        live = st.fragment(_live, run_every=min(TICK_SECONDS, policy.first))
+        live(conn, job_id)
+    else:
+        _stopped(conn, job, outcome)
+    _remove_controls(conn, job)
+
+
+def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -> watch.CheckResult | None:
+    """One status request for ``job`` if its next check is due (or ``force``), keeping the session's
+    watching state; None when nothing was due."""
+    state = watch_state(job.id)
+    policy = connection.poll_policy(job.kind)
+    wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
+    due = job.video_id is not None and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
+    if not (due or force):
+        return None
+    result = watch.check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
+                         deadline_from=state["deadline_from"])
+    transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
+    state.update(wait=result.wait or None, failures=state["failures"] + 1 if transient else 0,
+                 error=result.error.to_dict() if result.error is not None else None)
+    if result.stopped:
+        state["stopped"] = result.outcome
+    return result
+
+
+def _live(conn: connection.Connection, job_id: str) -> None:
+    job = connection.job_store().get(job_id)
+    if job is None:
+        st.rerun()
+    state = watch_state(job_id)
+    force, state["check_now"] = state["check_now"], False
+    result = poll_if_due(conn, job, force=force)
+    if result is not None:
+        if result.stopped:
+            st.rerun()
+        job = result.job
+    _live_view(job, state, connection.poll_policy(job.kind))
+
+
+def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
+    steps = ["submitting", "waiting", "pending", "processing", "completed"]
+    position = steps.index(job.status) if job.status in steps else 3
+    st.progress(position / (len(steps) - 1), text=f"**{status_words(job.status)}** · {fmt_duration(job.elapsed)} elapsed")
+    next_in = None
+    if job.last_polled_at is not None:
+        wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
+        next_in = max(0, job.last_polled_at + wait - time.time())
+    note = watch.NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
+    if job.kind == "agent":
+        note += " Video Agent renders often take 10–30 minutes."
+    if next_in is not None:
+        note += f" Next check in {next_in:.0f} s."
+    st.caption(note)
+    if state["error"]:
+        err = state["error"]
+        if err.get("kind") == "RateLimitError":
+            st.info(f"HeyGen asked the studio to slow down; checking again in {err.get('retry_after') or 'a few'} s.")
+        else:
+            st.warning(f"{err.get('message')} The studio will try again (attempt {state['failures']} of "
+                       f"{policy.max_network_failures}).")
+    st.button("Check now", key=f"check_now_{job.id}", on_click=_request_check, args=(job.id,))
+
+
+def _request_check(job_id: str) -> None:
+    watch_state(job_id)["check_now"] = True
+
+
+def _resume(job_id: str, *, restart_deadline: bool = False) -> None:
+    state = watch_state(job_id)
+    state.update(stopped=None, failures=0, error=None, wait=None, check_now=True)
+    if restart_deadline:
+        state["deadline_from"] = time.time()
+
+
+def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
+    state = watch_state(job.id)
+    if outcome == watch.COMPLETED:
+        _completed(conn, job)
+    elif outcome == watch.FAILED:
+        hint = watch.failure_hint(job.failure_code, job.failure_message)
+        text = "**HeyGen could not render this video.**"
+        if job.failure_message:
+            text += f"  \n{job.failure_message}"
+        if hint:
+            text += f"  \n{hint}"
+        st.error(text, icon=":material/cancel:")
+        with st.expander("Details"):
+            st.markdown(f"**HeyGen code:** `{job.failure_code or 'none given'}`")
+            if job.failure_message:
+                st.markdown(f"**HeyGen message:** {job.failure_message}")
+        _edit_and_retry(job)
+    elif outcome == watch.NOT_FOUND:
+        st.error("**HeyGen no longer has this video.** It may have been deleted on HeyGen, or it was made with "
+                 "another account.", icon=":material/search_off:")
+        _edit_and_retry(job)
+    elif outcome == watch.REJECTED:
+        show_error(job.error_detail or state["error"] or {"message": "HeyGen did not accept the API key."},
+                   title="Watching stopped")
+        st.page_link("pages/settings.py", label="Open Settings to fix the key", icon=":material/key:")
+    elif outcome == watch.OVERDUE:
+        st.warning(f"**This render is taking longer than usual** ({fmt_duration(job.elapsed)} so far). HeyGen may "
+                   "still finish it; the studio has stopped checking for now.", icon=":material/hourglass_top:")
+        st.button("Keep waiting", key=f"keep_waiting_{job.id}", type="primary",
+                  on_click=_resume, args=(job.id,), kwargs={"restart_deadline": True})
+    elif outcome == watch.CONNECTION_LOST:
+        show_error(state["error"] or {"message": "The studio could not reach HeyGen."},
+                   title="Connection to HeyGen lost")
+        st.caption("The render goes on at HeyGen; the studio stopped asking after several failed attempts.")
+        st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(job.id,))
+    elif outcome == watch.NOT_SUBMITTED:
+        show_error(job.error_detail or {"message": "This video was not sent to HeyGen."},
+                   title="The video was not sent to HeyGen")
+        _edit_and_retry(job)
+
+
+def _completed(conn: connection.Connection, job: Job) -> None:
+    st.success(f"**Ready** · {fmt_duration(job.duration)} long · rendered in {fmt_duration(job.elapsed)}", icon=":material/check_circle:")
+    if job.video_url:
+        st.video(job.video_url)
+    cols = st.columns(4)
+    with cols[0]:
+        st.download_button("Download MP4", data=_file_fetcher(conn, job.id, "video_url"),
+                           file_name=f"{_slug(job.title)}.mp4", mime="video/mp4", key=f"dl_mp4_{job.id}",
+                           type="primary", icon=":material/download:", on_click="ignore")
+    with cols[1]:
+        if job.subtitle_url:
+            st.download_button("Subtitles (SRT)", data=_file_fetcher(conn, job.id, "subtitle_url"),
+                               file_name=f"{_slug(job.title)}.srt", mime="application/x-subrip",
+                               key=f"dl_srt_{job.id}", on_click="ignore")
+    with cols[2]:
+        if job.video_page_url:
+            st.link_button("Open on HeyGen", job.video_page_url)
+    with cols[3]:
+        st.button("Refresh links", key=f"refresh_{job.id}", on_click=_refresh_links, args=(conn, job.id),
+                  help="Video links expire after a few days; this fetches fresh ones.")
+    refresh_error = st.session_state.pop(f"refresh_error_{job.id}", None)
+    if refresh_error:
+        show_error(refresh_error, title="The links could not be refreshed")
+    if job.thumbnail_url:
+        with st.expander("Thumbnail"):
+            st.image(job.thumbnail_url, width=320)
+
+
+def _refresh_links(conn: connection.Connection, job_id: str) -> None:
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None or not job.video_id:
+        return
+    try:
+        watch.refresh_links(conn.client, store, job)
+    except errors.HeyGenError as exc:
+        st.session_state[f"refresh_error_{job_id}"] = exc.to_dict()
+
+
+def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
+    """A callable for a download button: streams the file through the studio, renewing an expired link."""
+
+    def fetch() -> bytes:
+        store = connection.job_store()
+        job = store.get(job_id)
+        return watch.fetch_file(conn.client, store, job, field)
+
+    return fetch
+
+
+def _edit_and_retry(job: Job) -> None:
+    if st.button("Edit & retry", key=f"edit_retry_{job.id}", type="primary", icon=":material/edit:"):
+        st.session_state["studio_prefill"] = job.id
+        st.switch_page("pages/studio.py")
+
+
+def _remove_controls(conn: connection.Connection, job: Job) -> None:
+    flag = f"confirm_remove_{job.id}"
+    if not st.session_state.get(flag):
+        st.button("Remove from history…", key=f"remove_{job.id}", type="tertiary", icon=":material/delete:",
+                  on_click=_ask_confirmation, args=(flag,))
+        return
+    with st.container(border=True):
+        st.markdown(f"**Remove “{job.title}” from the history?**")
+        also = st.checkbox("Also delete the video on HeyGen", key=f"remove_remote_{job.id}",
+                           disabled=not job.video_id)
+        left, right = st.columns(2)
+        if left.button("Remove", key=f"remove_yes_{job.id}", type="primary"):
+            if also and job.video_id:
+                try:
+                    conn.client.videos.delete(job.video_id)
+                except errors.NotFoundError:
+                    pass
+                except errors.HeyGenError as exc:
+                    show_error(exc, title="The video could not be deleted on HeyGen; it stays in the history")
+                    return
+            connection.job_store().delete(job.id)
+            st.session_state.pop(flag, None)
+            if st.session_state.get("selected_job") == job.id:
+                st.session_state.pop("selected_job", None)
+            st.rerun()
+        if right.button("Cancel", key=f"remove_no_{job.id}"):
+            st.session_state.pop(flag, None)
+            st.rerun()
+
+
+def _ask_confirmation(flag: str) -> None:
+    st.session_state[flag] = True
+
+
+def _slug(title: str | None) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title or "").strip("-").lower()
+    return slug[:60] or "heygen-video"
