@@ -9,12 +9,16 @@ shell.require(__file__)
 st.title("Videos")
 conn = connection.require()
 
-selected = st.session_state.get("selected_job")
+# The open job lives in the URL too, so a reload comes back to the same panel.
+selected = st.session_state.get("selected_job") or st.query_params.get("job")
 if selected:
-    top = st.container(border=True)
-    with top:
-        if st.button("← All videos", key="back_to_history", type="tertiary"):
+    st.session_state["selected_job"] = selected
+    if st.query_params.get("job") != selected:
+        st.query_params["job"] = selected
+    with st.container(border=True):
+        if st.button("All videos", key="back_to_history", type="tertiary", icon=":material/arrow_back:"):
             st.session_state.pop("selected_job", None)
+            st.query_params.pop("job", None)
             st.rerun()
         status_panel.panel(conn, selected)
 

@@ -17,6 +17,11 @@ FILTERS = {
     "Failed": ("failed", "submit_failed", "not_found", "rejected"),
 }
 PAGE_SIZE = 200
+# Shown in the thumbnail column until HeyGen has made a thumbnail (a small grey film frame).
+NO_THUMBNAIL = (
+    "data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='64' height='36'>"
+    "<rect width='64' height='36' rx='4' fill='%23ecebf5'/><path d='M27 12v12l10-6z' fill='%23b3afd1'/></svg>"
+)
 
 
 def render(conn: connection.Connection) -> None:
@@ -40,7 +45,7 @@ def render(conn: connection.Connection) -> None:
         return
     table = pd.DataFrame(
         {
-            "Thumbnail": [j.thumbnail_url for j in jobs],
+            "Thumbnail": [j.thumbnail_url or NO_THUMBNAIL for j in jobs],
             "Title": [j.title for j in jobs],
             "Status": [status_panel.status_words(j.status) for j in jobs],
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],

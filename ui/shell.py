@@ -25,12 +25,13 @@ def follow_deep_link() -> None:
     """In the entry point: continue to the page a direct link asked for, once the shell is up."""
     target = st.session_state.pop(_DEEP_LINK, None)
     if target:
-        st.switch_page(target)
+        page, params = target
+        st.switch_page(page, query_params=params or None)
 
 
 def require(page_file: str) -> None:
     """At the top of each page: when the shell did not run, go through it and come back here."""
     if st.session_state.get(_SHELL_RAN):
         return
-    st.session_state[_DEEP_LINK] = f"pages/{Path(page_file).name}"
+    st.session_state[_DEEP_LINK] = (f"pages/{Path(page_file).name}", st.query_params.to_dict())
     st.switch_page(ENTRY_POINT)

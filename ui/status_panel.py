@@ -264,6 +264,7 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
             st.session_state.pop(flag, None)
             if st.session_state.get("selected_job") == job.id:
                 st.session_state.pop("selected_job", None)
+                st.query_params.pop("job", None)
             st.rerun()
         if right.button("Cancel", key=f"remove_no_{job.id}"):
             st.session_state.pop(flag, None)
