@@ -1,0 +1,395 @@
+"""The /v3 endpoints: routing, auth and the answers, in the official v3 shapes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+import uuid
+
+from . import media, upload, validate
+from .errors import ApiError, invalid
+from .state import Asset, SandboxState
+
+AUTH_MESSAGE = "Invalid or expired API key. Verify your x-api-key header."
+
+
+class Lookup:
+    """Id lookups the validators need, over the catalogue and the uploaded assets."""
+
+    def __init__(self, state: SandboxState):
+        self.state = state
+        self.catalogue = state.catalogue
+
+    def look(self, look_id):
+        return self.catalogue.look_by_id.get(look_id) if isinstance(look_id, str) else None
+
+    def group(self, group_id):
+        return self.catalogue.group_by_id.get(group_id) if isinstance(group_id, str) else None
+
+    def voice(self, voice_id):
+        return self.catalogue.voice_by_id.get(voice_id) if isinstance(voice_id, str) else None
+
+    def style(self, style_id):
+        return self.catalogue.style_by_id.get(style_id) if isinstance(style_id, str) else None
+
+    def asset(self, asset_id):
+        return self.state.get_asset(asset_id)
+
+
+# ---------------------------------------------------------------- pagination tokens
+
+
+def _token_signature(state: SandboxState, raw: str) -> str:
+    return hmac.new(state.secret, raw.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def make_token(state: SandboxState, kind: str, position: int) -> str:
+    """An opaque cursor for one list endpoint."""
+    raw = f"{kind}:{position}"
+    text = f"{raw}:{_token_signature(state, raw)}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def read_token(state: SandboxState, kind: str, query: dict) -> int | None:
+    """The position a cursor points at (None without a token); 400 on a foreign or broken one."""
+    token = validate.query_value(query, "token")
+    if token is None or token == "":
+        return None
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        token_kind, position, signature = text.rsplit(":", 2)
+        valid = token_kind == kind and hmac.compare_digest(
+            _token_signature(state, f"{token_kind}:{position}"), signature)
+        value = int(position)
+    except (ValueError, UnicodeDecodeError):
+        valid, value = False, 0
+    if not valid or value < 0:
+        raise invalid("token", "token is not a valid pagination token for this list; "
+                               "pass the next_token of the previous page unchanged.")
+    return value
+
+
+def page(state, kind, items, query, default_limit, max_limit, render) -> dict:
+    """One page of a catalogue list with has_more and next_token."""
+    limit = validate.query_limit(query, default_limit, max_limit)
+    offset = read_token(state, kind, query) or 0
+    chunk = items[offset:offset + limit]
+    has_more = offset + limit < len(items)
+    return {
+        "data": [render(item) for item in chunk],
+        "has_more": has_more,
+        "next_token": make_token(state, kind, offset + limit) if has_more else None,
+    }
+
+
+# ---------------------------------------------------------------- account and catalogue
+
+
+def users_me(state, req):
+    """GET /v3/users/me."""
+    config = state.get_config()
+    name = state.username
+    return 200, {"data": {
+        "username": name,
+        "email": f"{name}@example.com",
+        "first_name": "Sandbox",
+        "last_name": "User",
+        "billing_type": "wallet",
+        "wallet": {"currency": "usd", "remaining_balance": config["balance"], "auto_reload": None},
+        "subscription": None,
+        "usage_based": None,
+    }}
+
+
+def list_looks(state, req):
+    """GET /v3/avatars/looks."""
+    query = req.query
+    avatar_type = validate.query_enum(query, "avatar_type", ("studio_avatar", "video_avatar", "photo_avatar"))
+    ownership = validate.query_enum(query, "ownership", ("public", "private"))
+    group_id = validate.query_value(query, "group_id")
+    looks = [
+        look for look in state.catalogue.looks
+        if (avatar_type is None or look.avatar_type == avatar_type)
+        and (ownership is None or look.ownership == ownership)
+        and (not group_id or look.group_id == group_id)
+    ]
+    base = state.base_url
+    return 200, page(state, "looks", looks, query, 20, 50, lambda look: look.item(base))
+
+
+def list_groups(state, req):
+    """GET /v3/avatars."""
+    ownership = validate.query_enum(req.query, "ownership", ("public", "private"))
+    groups = [g for g in state.catalogue.groups if ownership is None or g.ownership == ownership]
+    base = state.base_url
+    return 200, page(state, "groups", groups, req.query, 20, 50, lambda g: g.item(base))
+
+
+def list_voices(state, req):
+    """GET /v3/voices."""
+    query = req.query
+    voice_type = validate.query_enum(query, "type", ("public", "private"), "public")
+    language = (validate.query_value(query, "language") or "").strip().lower()
+    gender = (validate.query_value(query, "gender") or "").strip().lower()
+    engine = (validate.query_value(query, "engine") or "").strip().lower()
+    voices = [
+        v for v in state.catalogue.voices
+        if v.type == voice_type
+        and (not language or v.language.lower() == language)
+        and (not gender or v.gender == gender)
+        and (not engine or engine in v.engines)
+    ]
+    base = state.base_url
+    return 200, page(state, "voices", voices, query, 20, 100, lambda v: v.item(base))
+
+
+def list_styles(state, req):
+    """GET /v3/video-agents/styles."""
+    tag = (validate.query_value(req.query, "tag") or "").strip().lower()
+    styles = [s for s in state.catalogue.styles if not tag or tag in s.tags]
+    base = state.base_url
+    return 200, page(state, "styles", styles, req.query, 20, 100, lambda s: s.item(base))
+
+
+# ---------------------------------------------------------------- assets
+
+
+def upload_asset(state, req):
+    """POST /v3/assets (multipart, one 'file' part, at most max_upload_bytes)."""
+    limit = state.get_config()["max_upload_bytes"]
+    if req.content_length is not None and req.content_length > limit:
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+        raise ApiError(413, "payload_too_large",
+                       f"The file is too large ({req.content_length} bytes): the maximum upload size is {size}.")
+    body = req.body(limit)
+    filename, mime, data = upload.file_part(req.content_type, body)
+    asset_id = uuid.uuid4().hex
+    extension = media.SUPPORTED_UPLOADS[mime]
+    state.add_asset(Asset(asset_id, data, mime, filename, extension, time.time()))
+    return 200, {"data": {
+        "asset_id": asset_id,
+        "url": f"{state.base_url}/media/assets/{asset_id}{extension}",
+        "mime_type": mime,
+        "size_bytes": len(data),
+    }}
+
+
+# ---------------------------------------------------------------- videos
+
+
+def video_detail(state: SandboxState, video) -> dict:
+    """The VideoDetail JSON of a video as it is now."""
+    status = state.phase(video)
+    finished = status in ("completed", "failed")
+    completed = status == "completed"
+    failure_code = failure_message = None
+    if status == "failed":
+        if video.audio_url_is_api and video.outcome != "fail":
+            failure_code = "download_failed"
+            failure_message = ("Failed to download audio_url: it points at an API endpoint, not an "
+                               "audio file. Upload the file with POST /v3/assets and pass audio_asset_id.")
+        else:
+            failure_code, failure_message = video.failure_code, video.failure_message
+    path = f"/media/videos/{video.id}"
+    return {
+        "id": video.id,
+        "title": video.title,
+        "status": status,
+        "created_at": int(video.created_at),
+        "completed_at": int(video.created_at + video.render_seconds) if finished else None,
+        "video_url": state.sign(f"{path}.mp4") if completed else None,
+        "thumbnail_url": state.sign(f"{path}.png") if completed else None,
+        "gif_url": None,
+        "captioned_video_url": None,
+        "subtitle_url": state.sign(f"{path}.srt") if completed else None,
+        "duration": video.duration if completed else None,
+        "folder_id": None,
+        "output_language": None,
+        "failure_code": failure_code,
+        "failure_message": failure_message,
+        "video_page_url": f"{state.base_url}/videos/{video.id}",
+    }
+
+
+def _new_video_id() -> str:
+    return "v_" + uuid.uuid4().hex[:24]
+
+
+def _idempotent(state, req, scope, create):
+    """Run `create` under the request's Idempotency-Key (replay, 409 or first run)."""
+    key = req.header("Idempotency-Key")
+    with state.idempotency_slot(scope, key) as stored:
+        if stored is not None:
+            return stored["status"], stored["body"], {"Idempotent-Replayed": "true"}
+        state.sleep(state.get_config()["latency_ms"] / 1000.0)
+        status, body = create()
+        state.remember(scope, key, status, body)
+        return status, body
+
+
+def create_video(state, req):
+    """POST /v3/videos."""
+    def create():
+        fields = validate.create_video(req.json(), Lookup(state))
+        script = fields["script"]
+        if script is not None:
+            duration = media.script_duration(script)
+        elif fields["audio_asset"] is not None:
+            duration = media.wav_duration(fields["audio_asset"].data) or 8.0
+        else:
+            duration = 8.0
+        audio_url = fields["audio_url"] or ""
+        image_key = None
+        if fields["type"] == "image":
+            image = fields["image"]
+            image_key = str(image.get("asset_id") or image.get("url") or image.get("data", "")[:64])
+        video = state.add_video(
+            id=_new_video_id(),
+            title=fields["title"],
+            aspect_ratio=fields["aspect_ratio"],
+            script=script,
+            duration=duration,
+            look_id=fields["look"].id if fields["look"] is not None else None,
+            image_key=image_key,
+            audio_url_is_api=bool(re.search(r"/v[123]/", audio_url)),
+        )
+        first = "waiting" if state.get_config()["waiting_phase"] else "pending"
+        return 200, {"data": {"video_id": video.id, "status": first}}
+    return _idempotent(state, req, "videos", create)
+
+
+def create_video_agent(state, req):
+    """POST /v3/video-agents."""
+    def create():
+        fields = validate.create_video_agent(req.json(), Lookup(state))
+        style = state.catalogue.style_by_id.get(fields["style_id"]) if fields["style_id"] else None
+        orientation = fields["orientation"]
+        if orientation is None and style is not None and style.aspect_ratio == "9:16":
+            orientation = "portrait"
+        prompt = fields["prompt"].strip()
+        video = state.add_video(
+            id=_new_video_id(),
+            title=prompt[:60],
+            aspect_ratio="9:16" if orientation == "portrait" else "16:9",
+            script=prompt,
+            duration=media.script_duration(prompt),
+            look_id=fields["avatar_id"],
+            image_key=None if fields["avatar_id"] else f"agent:{style.style_id if style else 'default'}",
+            kind="agent",
+        )
+        session_id = "sess_" + uuid.uuid4().hex[:20]
+        with state.lock:
+            state.sessions[session_id] = video.id
+        return 200, {"data": {"session_id": session_id, "status": "generating",
+                              "video_id": video.id, "created_at": int(video.created_at)}}
+    return _idempotent(state, req, "video-agents", create)
+
+
+def get_video(state, req, video_id):
+    """GET /v3/videos/{video_id}."""
+    video = state.visible_video(video_id)
+    if video is None:
+        raise ApiError(404, "not_found", "Video not found.")
+    return 200, {"data": video_detail(state, video)}
+
+
+def delete_video(state, req, video_id):
+    """DELETE /v3/videos/{video_id}."""
+    if not state.delete_video(video_id):
+        raise ApiError(404, "not_found", "Video not found.")
+    return 200, {"data": {"id": video_id, "deleted": True}}
+
+
+def list_videos(state, req):
+    """GET /v3/videos (newest first; the cursor is a creation sequence number)."""
+    query = req.query
+    limit = validate.query_limit(query, 10, 100)
+    before = read_token(state, "videos", query)
+    title = (validate.query_value(query, "title") or "").lower()
+    folder_id = validate.query_value(query, "folder_id")
+    videos = [
+        v for v in state.list_videos()
+        if (before is None or v.seq < before)
+        and (not title or title in (v.title or "").lower())
+        and not folder_id  # sandbox videos live in no folder
+    ]
+    chunk = videos[:limit]
+    has_more = len(videos) > limit
+    return 200, {
+        "data": [video_detail(state, v) for v in chunk],
+        "has_more": has_more,
+        "next_token": make_token(state, "videos", chunk[-1].seq) if has_more else None,
+    }
+
+
+# ---------------------------------------------------------------- text to speech
+
+
+def text_to_speech(state, req):
+    """POST /v3/voices/speech."""
+    fields = validate.text_to_speech(req.json(), Lookup(state))
+    audio, duration, stamps = media.speech_wav(fields["text"], fields["voice"].pitch_hz, fields["speed"])
+    speech_id = uuid.uuid4().hex
+    with state.lock:
+        state.speech[speech_id] = audio
+        while len(state.speech) > 20:
+            state.speech.popitem(last=False)
+    return 200, {"data": {
+        "audio_url": state.sign(f"/media/speech/{speech_id}.wav"),
+        "duration": duration,
+        "request_id": speech_id,
+        "word_timestamps": stamps,
+    }}
+
+
+# ---------------------------------------------------------------- routing
+
+ID = r"([^/]+)"
+ROUTES = (
+    ("/v3/users/me", {"GET": users_me}),
+    ("/v3/avatars/looks", {"GET": list_looks}),
+    ("/v3/avatars", {"GET": list_groups}),
+    ("/v3/voices", {"GET": list_voices}),
+    ("/v3/voices/speech", {"POST": text_to_speech}),
+    ("/v3/assets", {"POST": upload_asset}),
+    ("/v3/videos", {"GET": list_videos, "POST": create_video}),
+    (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),
+    ("/v3/video-agents", {"POST": create_video_agent}),
+    ("/v3/video-agents/styles", {"GET": list_styles}),
+)
+SELF_DELAYED = {create_video, create_video_agent}  # latency applied inside the idempotency slot
+COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)
+
+
+def authorised(state: SandboxState, req) -> bool:
+    """Whether the request carries the sandbox's API key."""
+    given = req.header("X-Api-Key") or ""
+    return bool(state.api_key) and hmac.compare_digest(given.encode(), state.api_key.encode())
+
+
+def dispatch(state: SandboxState, req):
+    """Answer one /v3 request: (status, body, headers). Raises ApiError for v3 errors."""
+    if not req.path.startswith("/v3/"):
+        raise ApiError(404, "not_found", f"No endpoint {req.method} {req.path}.")
+    for pattern, methods in COMPILED:
+        match = pattern.fullmatch(req.path)
+        if not match:
+            continue
+        handler = methods.get(req.method)
+        if handler is None:
+            allowed = ", ".join(sorted(methods))
+            raise ApiError(405, "method_not_allowed",
+                           f"Method {req.method} is not allowed on {req.path}; use {allowed}.",
+                           headers={"Allow": allowed})
+        if not authorised(state, req):
+            raise ApiError(401, "authentication_failed", AUTH_MESSAGE)
+        if handler not in SELF_DELAYED:
+            state.sleep(state.get_config()["latency_ms"] / 1000.0)
+        result = handler(state, req, *match.groups())
+        return result if len(result) == 3 else (result[0], result[1], {})
+    if not authorised(state, req):
+        raise ApiError(401, "authentication_failed", AUTH_MESSAGE)
+    raise ApiError(404, "not_found", f"No endpoint {req.method} {req.path}.")

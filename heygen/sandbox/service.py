@@ -1,0 +1,157 @@
+"""`Sandbox`: start, drive and stop a sandbox server from Python."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+from .server import SandboxHTTPServer
+from .state import SandboxState
+
+_UNSET = object()
+
+
+class Sandbox:
+    """A HeyGen-v3-compatible server on 127.0.0.1, served from a daemon thread."""
+
+    def __init__(
+        self,
+        api_key: str = "sandbox-key",
+        port: int = 0,
+        render_seconds: float = 20.0,
+        latency_ms: float = 0,
+        username: str = "sandbox",
+        *,
+        host: str = "127.0.0.1",
+        balance: float = 120.0,
+        verbose: bool = False,
+        **config,
+    ):
+        self._api_key = api_key
+        self._host = host
+        self._port = port
+        self._verbose = verbose
+        config = {"render_seconds": render_seconds, "latency_ms": latency_ms,
+                  "balance": balance, **config}
+        self.state = SandboxState(api_key, config, username=username)
+        self._server: SandboxHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> "Sandbox":
+        """Bind and serve in a daemon thread; returns self."""
+        if self._server is not None:
+            return self
+        self.state.stopping.clear()
+        self._server = SandboxHTTPServer((self._host, self._port), self.state, self._verbose)
+        self.state.base_url = f"http://{self._host}:{self._server.server_port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.5},
+            name="heygen-sandbox", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self.state.stopping.set()
+        stopper = threading.Thread(target=server.shutdown, daemon=True)
+        stopper.start()
+        while stopper.is_alive():
+            self._poke(server.server_port)  # wakes the accept loop so it sees the request
+            stopper.join(0.02)
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def _poke(self, port: int) -> None:
+        try:
+            socket.create_connection((self._host, port), timeout=0.2).close()
+        except OSError:
+            pass
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until `stop` is called from elsewhere."""
+        self.start()
+        self._thread.join()
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Sandbox(base_url={self.base_url!r}, running={self.running})"
+
+    # ------------------------------------------------------------ facts
+
+    @property
+    def base_url(self) -> str:
+        """'http://127.0.0.1:<port>' once started, else ''."""
+        return self.state.base_url if self._server is not None else ""
+
+    @property
+    def port(self) -> int | None:
+        """The bound port once started."""
+        return self._server.server_port if self._server is not None else None
+
+    @property
+    def api_key(self) -> str:
+        """The key /v3 requests must send in X-Api-Key."""
+        return self._api_key
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._server is not None
+
+    # ------------------------------------------------------------ control
+
+    def configure(self, **changes) -> dict:
+        """Change render_seconds, agent_render_seconds, latency_ms, render_outcome, failure_code,
+        failure_message, balance, url_ttl_seconds, max_upload_bytes or waiting_phase; returns the
+        whole config."""
+        return self.state.configure(**changes)
+
+    @property
+    def config(self) -> dict:
+        """A copy of the current config."""
+        return self.state.get_config()
+
+    def add_fault(self, method=None, path=None, kind="status", status=None, retry_after=None,
+                  code=None, message=None, delay_ms=0, times=1) -> dict:
+        """Inject a fault for requests matching method and path prefix; `times=None` = forever."""
+        return self.state.add_fault(method=method, path=path, kind=kind, status=status,
+                                    retry_after=retry_after, code=code, message=message,
+                                    delay_ms=delay_ms, times=times)
+
+    def faults(self) -> list:
+        """The active faults."""
+        return self.state.list_faults()
+
+    def clear_faults(self) -> None:
+        """Remove every fault."""
+        self.state.clear_faults()
+
+    def set_video_outcome(self, video_id: str, outcome: str, failure_code=None,
+                          failure_message=None, render_seconds=None) -> None:
+        """Change one video's fate: complete, fail, never or vanish."""
+        self.state.set_video_fate(video_id, outcome, failure_code, failure_message, render_seconds)
+
+    def reset(self) -> None:
+        """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
+        self.state.reset()
+
+    def requests_log(self, media: bool = False) -> list:
+        """Logged /v3 requests (or media requests), oldest first; never holds the API key."""
+        return self.state.requests_log(media=media)
+
+    def clear_requests_log(self) -> None:
+        """Forget logged requests."""
+        self.state.clear_log()

@@ -1,0 +1,457 @@
+"""Mutable sandbox state: config, videos, assets, idempotency keys, faults, request log."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from .catalogue import get_catalogue
+from .errors import ApiError
+
+OUTCOMES = ("complete", "fail", "never", "vanish")
+FAULT_KINDS = ("status", "html", "drop", "slow")
+LOG_SIZE = 10_000
+MEDIA_LOG_SIZE = 2_000
+ASSET_MEMORY_BYTES = 512 * 1024 * 1024
+IDEMPOTENCY_KEYS = 10_000
+
+DEFAULT_CONFIG = {
+    "render_seconds": 20.0,
+    "agent_render_seconds": None,  # None = 3 x render_seconds
+    "latency_ms": 0,
+    "render_outcome": "complete",
+    "failure_code": "download_failed",
+    "failure_message": "Failed to download the input media. Make sure the URL is publicly accessible.",
+    "balance": 120.0,
+    "url_ttl_seconds": 7 * 24 * 3600,
+    "max_upload_bytes": 32 * 1024 * 1024,
+    "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
+}
+
+
+def check_config(changes: dict) -> dict:
+    """Validated config changes; ValueError names the first bad key."""
+    clean = {}
+    for key, value in changes.items():
+        if key not in DEFAULT_CONFIG:
+            raise ValueError(f"unknown config key {key!r}; known: {', '.join(sorted(DEFAULT_CONFIG))}")
+        if key == "render_outcome":
+            if value not in OUTCOMES:
+                raise ValueError(f"render_outcome must be one of {', '.join(OUTCOMES)}")
+        elif key in ("failure_code", "failure_message"):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{key} must be a non-empty string")
+        elif key == "agent_render_seconds" and value is None:
+            pass
+        elif key == "waiting_phase":
+            if not isinstance(value, bool):
+                raise ValueError("waiting_phase must be true or false")
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{key} must be a number")
+            if value < 0 and key != "balance":
+                raise ValueError(f"{key} must not be negative")
+            value = int(value) if key == "max_upload_bytes" else float(value)
+        clean[key] = value
+    return clean
+
+
+@dataclass
+class Fault:
+    """One injected fault: which requests it matches, what it does, how many times."""
+
+    id: int
+    kind: str = "status"
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    retry_after: float | None = None
+    code: str | None = None
+    message: str | None = None
+    delay_ms: float = 0
+    times: int | None = 1
+    fired: int = 0
+
+    def matches(self, method: str, path: str, is_api: bool) -> bool:
+        """Whether this fault applies to a request (wildcards match /v3 API calls only)."""
+        if self.method not in (None, "*") and self.method.upper() != method.upper():
+            return False
+        if self.path in (None, "", "*"):
+            return is_api
+        return path.startswith(self.path)
+
+    def as_dict(self) -> dict:
+        """JSON form."""
+        return {
+            "id": self.id, "kind": self.kind, "method": self.method, "path": self.path,
+            "status": self.status, "retry_after": self.retry_after, "code": self.code,
+            "message": self.message, "delay_ms": self.delay_ms, "times": self.times,
+            "fired": self.fired,
+        }
+
+
+def make_fault(fault_id: int, spec: dict) -> Fault:
+    """A Fault from a dict of options; ValueError on a bad option."""
+    known = {"kind", "method", "path", "status", "retry_after", "code", "message", "delay_ms", "times"}
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"unknown fault option(s): {', '.join(sorted(unknown))}")
+    kind = spec.get("kind") or "status"
+    if kind not in FAULT_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
+    status = spec.get("status")
+    if status is None:
+        status = {"status": 500, "html": 502}.get(kind)
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)
+                               or not 100 <= status <= 599):
+        raise ValueError("status must be an HTTP status code")
+    retry_after = spec.get("retry_after")
+    if retry_after is None and kind == "status" and status == 429:
+        retry_after = 1
+    times = spec.get("times", 1)
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ValueError("times must be a positive integer or null (forever)")
+    delay = spec.get("delay_ms") or 0
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        raise ValueError("delay_ms must be a non-negative number")
+    method = spec.get("method")
+    return Fault(
+        id=fault_id, kind=kind, method=method.upper() if isinstance(method, str) else None,
+        path=spec.get("path"), status=status, retry_after=retry_after, code=spec.get("code"),
+        message=spec.get("message"), delay_ms=delay, times=times,
+    )
+
+
+@dataclass
+class Asset:
+    """An uploaded file kept in memory."""
+
+    asset_id: str
+    data: bytes = field(repr=False)
+    mime_type: str
+    filename: str
+    extension: str
+    created_at: float
+
+
+@dataclass
+class Video:
+    """A render job and the facts fixed when it was created."""
+
+    id: str
+    seq: int
+    created_at: float
+    render_seconds: float
+    outcome: str
+    failure_code: str
+    failure_message: str
+    title: str | None
+    aspect_ratio: str
+    script: str | None
+    duration: float
+    look_id: str | None
+    image_key: str | None
+    kind: str = "video"
+    deleted: bool = False
+    audio_url_is_api: bool = False
+
+
+class SandboxState:
+    """Everything that changes while the sandbox runs, behind one lock."""
+
+    def __init__(self, api_key: str, config: dict | None = None, username: str = "sandbox"):
+        self.lock = threading.RLock()
+        self.api_key = api_key
+        self.username = username
+        self.catalogue = get_catalogue()
+        self.base_url = ""
+        self.secret = secrets.token_bytes(32)
+        self.config = dict(DEFAULT_CONFIG)
+        self.config.update(check_config(config or {}))
+        self.stopping = threading.Event()
+        self._reset_locked()
+
+    # ----------------------------------------------------------- lifecycle
+
+    def _reset_locked(self) -> None:
+        self.videos: dict[str, Video] = {}
+        self.assets: OrderedDict[str, Asset] = OrderedDict()
+        self.asset_bytes = 0
+        self.sessions: dict[str, str] = {}
+        self.speech: OrderedDict[str, tuple] = OrderedDict()
+        self.idempotency: OrderedDict[tuple, dict] = OrderedDict()
+        self.in_progress: set = set()
+        self.faults: list[Fault] = []
+        self.log: deque = deque(maxlen=LOG_SIZE)
+        self.media_log: deque = deque(maxlen=MEDIA_LOG_SIZE)
+        self.seq = 0
+        self.fault_seq = 0
+
+    def reset(self) -> None:
+        """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
+        with self.lock:
+            self._reset_locked()
+
+    def configure(self, **changes) -> dict:
+        """Apply config changes and return the whole config."""
+        clean = check_config(changes)
+        with self.lock:
+            self.config.update(clean)
+            return dict(self.config)
+
+    def get_config(self) -> dict:
+        """A copy of the config."""
+        with self.lock:
+            return dict(self.config)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, waking early when the server stops."""
+        if seconds > 0:
+            self.stopping.wait(seconds)
+
+    # ----------------------------------------------------------- faults
+
+    def add_fault(self, **spec) -> dict:
+        """Register a fault; returns its JSON form."""
+        with self.lock:
+            self.fault_seq += 1
+            fault = make_fault(self.fault_seq, spec)
+            self.faults.append(fault)
+            return fault.as_dict()
+
+    def clear_faults(self) -> None:
+        """Remove every fault."""
+        with self.lock:
+            self.faults.clear()
+
+    def list_faults(self) -> list:
+        """JSON form of the active faults."""
+        with self.lock:
+            return [f.as_dict() for f in self.faults]
+
+    def take_fault(self, method: str, path: str, is_api: bool) -> Fault | None:
+        """The first fault matching a request, counted as fired (removed when used up)."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.matches(method, path, is_api):
+                    fault.fired += 1
+                    if fault.times is not None and fault.fired >= fault.times:
+                        self.faults.remove(fault)
+                    return copy.copy(fault)
+        return None
+
+    # ----------------------------------------------------------- request log
+
+    def _redact(self, value):
+        if isinstance(value, str):
+            return value.replace(self.api_key, "[redacted]") if self.api_key and self.api_key in value else value
+        if isinstance(value, dict):
+            return {self._redact(k): self._redact(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._redact(v) for v in value]
+        return value
+
+    def record(self, entry: dict, media: bool = False) -> None:
+        """Append a request to the API log (or the media log), never storing the key."""
+        entry = self._redact(entry)
+        with self.lock:
+            (self.media_log if media else self.log).append(entry)
+
+    def requests_log(self, media: bool = False) -> list:
+        """Copies of the logged requests, oldest first."""
+        with self.lock:
+            return copy.deepcopy(list(self.media_log if media else self.log))
+
+    def clear_log(self) -> None:
+        """Forget logged requests."""
+        with self.lock:
+            self.log.clear()
+            self.media_log.clear()
+
+    # ----------------------------------------------------------- idempotency
+
+    @contextmanager
+    def idempotency_slot(self, scope: str, key: str | None):
+        """Hold an Idempotency-Key while a request runs.
+
+        Yields None when the request should run (the caller then calls `remember`), or the
+        stored (status, body) to replay. A key still held by another request raises 409.
+        """
+        if not key:
+            yield None
+            return
+        slot = (scope, key)
+        with self.lock:
+            stored = self.idempotency.get(slot)
+            if stored is not None:
+                self.idempotency.move_to_end(slot)
+            elif slot in self.in_progress:
+                raise ApiError(409, "request_in_progress")
+            else:
+                self.in_progress.add(slot)
+        if stored is not None:
+            yield copy.deepcopy(stored)
+            return
+        try:
+            yield None
+        finally:
+            with self.lock:
+                self.in_progress.discard(slot)
+
+    def remember(self, scope: str, key: str | None, status: int, body: dict) -> None:
+        """Store a successful answer for an Idempotency-Key."""
+        if not key:
+            return
+        with self.lock:
+            self.idempotency[(scope, key)] = {"status": status, "body": copy.deepcopy(body)}
+            while len(self.idempotency) > IDEMPOTENCY_KEYS:
+                self.idempotency.popitem(last=False)
+
+    def idempotency_snapshot(self) -> dict:
+        """Keys being processed right now and how many answers are stored."""
+        with self.lock:
+            return {
+                "in_progress": sorted(key for _, key in self.in_progress),
+                "stored": len(self.idempotency),
+            }
+
+    # ----------------------------------------------------------- assets
+
+    def add_asset(self, asset: Asset) -> None:
+        """Keep an upload, evicting the oldest ones past the memory budget."""
+        with self.lock:
+            self.assets[asset.asset_id] = asset
+            self.asset_bytes += len(asset.data)
+            while self.asset_bytes > ASSET_MEMORY_BYTES and len(self.assets) > 1:
+                _, old = self.assets.popitem(last=False)
+                self.asset_bytes -= len(old.data)
+
+    def get_asset(self, asset_id) -> Asset | None:
+        """An uploaded asset by id."""
+        if not isinstance(asset_id, str):
+            return None
+        with self.lock:
+            return self.assets.get(asset_id)
+
+    # ----------------------------------------------------------- videos
+
+    def add_video(self, **fields) -> Video:
+        """Create a render job using the current config for its timing and fate."""
+        with self.lock:
+            self.seq += 1
+            config = self.config
+            kind = fields.get("kind", "video")
+            seconds = config["render_seconds"]
+            if kind == "agent":
+                seconds = config["agent_render_seconds"]
+                if seconds is None:
+                    seconds = 3 * config["render_seconds"]
+            video = Video(
+                id=fields.pop("id"),
+                seq=self.seq,
+                created_at=time.time(),
+                render_seconds=float(seconds),
+                outcome=config["render_outcome"],
+                failure_code=config["failure_code"],
+                failure_message=config["failure_message"],
+                **fields,
+            )
+            self.videos[video.id] = video
+            return video
+
+    def set_video_fate(self, video_id: str, outcome=None, failure_code=None,
+                       failure_message=None, render_seconds=None) -> Video:
+        """Change one video's outcome (and optionally its failure details or timing)."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        with self.lock:
+            video = self.videos.get(video_id)
+            if video is None or video.deleted:
+                raise KeyError(video_id)
+            if outcome is not None:
+                video.outcome = outcome
+            if failure_code is not None:
+                video.failure_code = str(failure_code)
+            if failure_message is not None:
+                video.failure_message = str(failure_message)
+            if render_seconds is not None:
+                video.render_seconds = float(render_seconds)
+            return copy.copy(video)
+
+    def phase(self, video: Video, now: float | None = None) -> str | None:
+        """The status a video shows now; None when it has vanished."""
+        now = time.time() if now is None else now
+        elapsed = now - video.created_at
+        total = video.render_seconds
+        done = elapsed >= total
+        if not done:
+            fraction = elapsed / total if total > 0 else 1.0
+            if fraction < 0.10:
+                return "waiting" if self.config["waiting_phase"] else "pending"
+            if fraction < 0.25:
+                return "pending"
+            return "processing"
+        if video.outcome == "never":
+            return "processing"
+        if video.outcome == "vanish":
+            return None
+        if video.outcome == "fail" or video.audio_url_is_api:
+            return "failed"
+        return "completed"
+
+    def visible_video(self, video_id: str) -> Video | None:
+        """A video that can be seen now (not deleted, not vanished)."""
+        with self.lock:
+            video = self.videos.get(video_id)
+        if video is None or video.deleted or self.phase(video) is None:
+            return None
+        return video
+
+    def delete_video(self, video_id: str) -> bool:
+        """Mark a visible video deleted; False if it is not visible."""
+        with self.lock:
+            video = self.visible_video(video_id)
+            if video is None:
+                return False
+            video.deleted = True
+            return True
+
+    def list_videos(self) -> list:
+        """Visible videos, newest first."""
+        with self.lock:
+            videos = sorted(self.videos.values(), key=lambda v: -v.seq)
+        return [v for v in videos if not v.deleted and self.phase(v) is not None]
+
+    # ----------------------------------------------------------- signed URLs
+
+    def _signature(self, path: str, expires: int) -> str:
+        message = f"{path}|{expires}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:40]
+
+    def sign(self, path: str) -> str:
+        """A presigned absolute URL for a media path."""
+        expires = int(time.time() + self.config["url_ttl_seconds"])
+        return f"{self.base_url}{path}?expires={expires}&signature={self._signature(path, expires)}"
+
+    def check_signature(self, path: str, query: dict) -> str | None:
+        """None if a presigned URL is valid, else the reason ('missing', 'invalid', 'expired')."""
+        expires = (query.get("expires") or [""])[0]
+        signature = (query.get("signature") or [""])[0]
+        if not expires or not signature:
+            return "missing"
+        try:
+            expires_at = int(expires)
+        except ValueError:
+            return "invalid"
+        if not hmac.compare_digest(self._signature(path, expires_at), signature):
+            return "invalid"
+        if time.time() >= expires_at:
+            return "expired"
+        return None

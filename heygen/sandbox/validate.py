@@ -1,0 +1,353 @@
+"""Request validation for the sandbox's v3 endpoints (its own rules, independent of any client)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from .errors import invalid
+from .media import has_break_tag
+
+SCRIPT_MAX = 5000
+AGENT_PROMPT_MAX = 10_000
+AGENT_FILES_MAX = 20
+SPEECH_TEXT_MAX = 5000
+RESOLUTIONS = ("4k", "1080p", "720p")
+ASPECT_RATIOS = ("16:9", "9:16")
+EXPRESSIVENESS = ("high", "medium", "low")
+ORIENTATIONS = ("landscape", "portrait")
+IMAGE_TYPES = ("image/png", "image/jpeg")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+ASSET_REF_KEYS = {"url": {"url"}, "asset_id": {"asset_id"}, "base64": {"media_type", "data"}}
+
+
+# ---------------------------------------------------------------- query strings
+
+
+def query_value(query: dict, name: str) -> str | None:
+    """The last value of a query parameter, or None."""
+    values = query.get(name)
+    return values[-1] if values else None
+
+
+def query_limit(query: dict, default: int, maximum: int) -> int:
+    """The `limit` parameter, checked against 1..maximum."""
+    raw = query_value(query, "limit")
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise invalid("limit", f"limit must be an integer between 1 and {maximum}.") from None
+    if not 1 <= value <= maximum:
+        raise invalid("limit", f"limit must be between 1 and {maximum} (got {value}).")
+    return value
+
+
+def query_enum(query: dict, name: str, allowed: tuple, default=None):
+    """An enumerated query parameter."""
+    raw = query_value(query, name)
+    if raw is None or raw == "":
+        return default
+    if raw not in allowed:
+        raise invalid(name, f"{name} must be one of: {', '.join(allowed)} (got '{raw}').")
+    return raw
+
+
+# ---------------------------------------------------------------- JSON helpers
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _optional_string(body: dict, name: str, param: str | None = None):
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise invalid(param or name, f"{param or name} must be a string.")
+    return value
+
+
+def _optional_enum(body: dict, name: str, allowed: tuple):
+    value = body.get(name)
+    if value is not None and value not in allowed:
+        raise invalid(name, f"{name} must be one of: {', '.join(allowed)}.")
+    return value
+
+
+def _http_url(value, param: str) -> str:
+    if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+        raise invalid(param, f"{param} must be an http(s) URL.")
+    return value
+
+
+def _missing_asset(asset_id) -> str:
+    return f"Asset '{asset_id}' not found. Upload it with POST /v3/assets first."
+
+
+def require_object(body) -> dict:
+    """The parsed body as a JSON object."""
+    if not isinstance(body, dict):
+        raise invalid(None, "The request body must be a JSON object.")
+    return body
+
+
+def asset_ref(ref, param: str, lookup, kinds: tuple = ()) -> dict:
+    """An {type: url|asset_id|base64, ...} reference with no extra keys."""
+    if not isinstance(ref, dict):
+        raise invalid(param, f"{param} must be an object with type 'url', 'asset_id' or 'base64'.")
+    ref_type = ref.get("type")
+    if ref_type not in ASSET_REF_KEYS:
+        raise invalid(f"{param}.type", f"{param}.type must be one of: url, asset_id, base64.")
+    allowed = ASSET_REF_KEYS[ref_type] | {"type"}
+    for key in ref:
+        if key not in allowed:
+            raise invalid(f"{param}.{key}", f"Unexpected field '{key}' in {param} of type '{ref_type}'.")
+    for key in sorted(ASSET_REF_KEYS[ref_type]):
+        if key not in ref:
+            raise invalid(f"{param}.{key}", f"{param}.{key} is required when type is '{ref_type}'.")
+    if ref_type == "url":
+        _http_url(ref["url"], f"{param}.url")
+    elif ref_type == "asset_id":
+        asset = lookup.asset(ref["asset_id"])
+        if asset is None:
+            raise invalid(f"{param}.asset_id", _missing_asset(ref["asset_id"]))
+        if kinds and not asset.mime_type.startswith(kinds):
+            raise invalid(f"{param}.asset_id",
+                          f"Asset '{asset.asset_id}' is {asset.mime_type}, expected {' or '.join(kinds)}.")
+    else:
+        media_type = ref["media_type"]
+        if not isinstance(media_type, str) or (kinds and not media_type.startswith(kinds)):
+            raise invalid(f"{param}.media_type", f"{param}.media_type must be a MIME type such as image/png.")
+        data = ref["data"]
+        try:
+            decoded = base64.b64decode(data, validate=True) if isinstance(data, str) else b""
+        except (binascii.Error, ValueError):
+            decoded = b""
+        if not decoded:
+            raise invalid(f"{param}.data", f"{param}.data must be non-empty base64.")
+    return ref
+
+
+# ---------------------------------------------------------------- POST /v3/videos
+
+
+def create_video(body, lookup) -> dict:
+    """Check a CreateVideo body; returns the normalised fields the sandbox needs."""
+    body = require_object(body)
+    video_type = body.get("type")
+    if video_type is None:
+        raise invalid("type", "type is required: 'avatar' or 'image'.")
+    if video_type not in ("avatar", "image"):
+        raise invalid("type", f"type must be 'avatar' or 'image' (got {video_type!r}).")
+
+    look = None
+    if video_type == "avatar":
+        avatar_id = body.get("avatar_id")
+        if avatar_id is None or avatar_id == "":
+            raise invalid("avatar_id", "avatar_id is required when type is 'avatar'.")
+        if not isinstance(avatar_id, str):
+            raise invalid("avatar_id", "avatar_id must be a string.")
+        look = lookup.look(avatar_id)
+        if look is None:
+            hint = ""
+            if lookup.group(avatar_id) is not None:
+                hint = (" This is an avatar group id; pass one of its look ids "
+                        f"(GET /v3/avatars/looks?group_id={avatar_id}).")
+            raise invalid("avatar_id", f"Avatar look '{avatar_id}' not found.{hint}")
+        if not look.ready:
+            raise invalid("avatar_id", f"Avatar look '{avatar_id}' is not ready (status: {look.status}); "
+                                       "wait until it has finished training.")
+    else:
+        if body.get("image") is None:
+            raise invalid("image", "image is required when type is 'image'.")
+        asset_ref(body["image"], "image", lookup, kinds=IMAGE_TYPES)
+
+    for name in ("title", "motion_prompt", "callback_url", "callback_id"):
+        _optional_string(body, name)
+    _optional_enum(body, "resolution", RESOLUTIONS)
+    aspect_ratio = _optional_enum(body, "aspect_ratio", ASPECT_RATIOS)
+    _optional_enum(body, "expressiveness", EXPRESSIVENESS)
+    if body.get("remove_background") is not None and not isinstance(body["remove_background"], bool):
+        raise invalid("remove_background", "remove_background must be a boolean.")
+    _background(body.get("background"), lookup)
+    _voice_settings(body.get("voice_settings"))
+
+    script = body.get("script")
+    voice_id = body.get("voice_id")
+    audio_asset_id = body.get("audio_asset_id")
+    audio_url = body.get("audio_url")
+    has_audio = audio_asset_id is not None or audio_url is not None
+    if script is not None:
+        if not isinstance(script, str):
+            raise invalid("script", "script must be a string.")
+        if has_audio:
+            param = "audio_asset_id" if audio_asset_id is not None else "audio_url"
+            raise invalid(param, f"script and {param} are mutually exclusive; send one of them.")
+        if not script.strip():
+            raise invalid("script", f"script must contain between 1 and {SCRIPT_MAX} characters (it is empty).")
+        if len(script) > SCRIPT_MAX:
+            raise invalid("script", f"script must contain between 1 and {SCRIPT_MAX} characters "
+                                    f"(it has {len(script)}).")
+        if voice_id is None or voice_id == "":
+            raise invalid("voice_id", "voice_id is required when script is provided.")
+    elif not has_audio:
+        raise invalid("script", "Provide speech: either script with voice_id, or audio_asset_id / audio_url.")
+    if audio_asset_id is not None and audio_url is not None:
+        raise invalid("audio_url", "audio_asset_id and audio_url are mutually exclusive; send one of them.")
+
+    voice = None
+    if voice_id is not None:
+        if not isinstance(voice_id, str):
+            raise invalid("voice_id", "voice_id must be a string.")
+        voice = lookup.voice(voice_id)
+        if voice is None:
+            raise invalid("voice_id", f"Voice '{voice_id}' not found.")
+        if script is not None and has_break_tag(script) and not voice.support_pause:
+            raise invalid("script", f"Voice '{voice_id}' does not support pause tags "
+                                    "(<break time=\"...\"/>); remove them or pick a voice with support_pause.")
+
+    audio_asset = None
+    if audio_asset_id is not None:
+        audio_asset = lookup.asset(audio_asset_id)
+        if audio_asset is None:
+            raise invalid("audio_asset_id", _missing_asset(audio_asset_id))
+        if not audio_asset.mime_type.startswith(("audio/", "video/")):
+            raise invalid("audio_asset_id", f"Asset '{audio_asset_id}' is {audio_asset.mime_type}, not audio.")
+    if audio_url is not None:
+        _http_url(audio_url, "audio_url")
+
+    return {
+        "type": video_type,
+        "look": look,
+        "voice": voice,
+        "script": script,
+        "audio_asset": audio_asset,
+        "audio_url": audio_url,
+        "title": body.get("title"),
+        "aspect_ratio": aspect_ratio or ("9:16" if look is not None and look.orientation == "portrait" else "16:9"),
+        "image": body.get("image"),
+    }
+
+
+def _background(background, lookup) -> None:
+    if background is None:
+        return
+    if not isinstance(background, dict):
+        raise invalid("background", "background must be an object.")
+    kind = background.get("type")
+    if kind not in ("color", "image"):
+        raise invalid("background.type", "background.type must be 'color' or 'image'.")
+    if kind == "color":
+        value = background.get("value")
+        if not isinstance(value, str) or not HEX_COLOUR.fullmatch(value):
+            raise invalid("background.value", "background.value must be a hex colour like '#1a2b3c'.")
+        return
+    url, asset_id = background.get("url"), background.get("asset_id")
+    if url is None and asset_id is None:
+        raise invalid("background.url", "background of type 'image' needs url or asset_id.")
+    if url is not None and asset_id is not None:
+        raise invalid("background.asset_id", "background.url and background.asset_id are mutually exclusive.")
+    if url is not None:
+        _http_url(url, "background.url")
+    else:
+        asset = lookup.asset(asset_id)
+        if asset is None:
+            raise invalid("background.asset_id", f"Asset '{asset_id}' not found.")
+        if not asset.mime_type.startswith("image/"):
+            raise invalid("background.asset_id", f"Asset '{asset_id}' is {asset.mime_type}, not an image.")
+
+
+def _voice_settings(settings) -> None:
+    if settings is None:
+        return
+    if not isinstance(settings, dict):
+        raise invalid("voice_settings", "voice_settings must be an object.")
+    for name, low, high in (("speed", 0.5, 1.5), ("pitch", -50.0, 50.0)):
+        if name in settings:
+            value = settings[name]
+            if not _is_number(value) or not low <= value <= high:
+                raise invalid(f"voice_settings.{name}",
+                              f"voice_settings.{name} must be a number from {low:g} to {high:g}.")
+    _optional_string(settings, "locale", "voice_settings.locale")
+
+
+# ---------------------------------------------------------------- POST /v3/video-agents
+
+AGENT_FIELDS = {"prompt", "avatar_id", "voice_id", "style_id", "orientation", "files",
+                "callback_url", "callback_id", "incognito_mode"}
+
+
+def create_video_agent(body, lookup) -> dict:
+    """Check a CreateVideoAgentRequest body (unknown fields are rejected)."""
+    body = require_object(body)
+    for key in body:
+        if key not in AGENT_FIELDS:
+            raise invalid(key, f"Unknown field '{key}'.")
+    prompt = body.get("prompt")
+    if prompt is None:
+        raise invalid("prompt", "prompt is required.")
+    if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > AGENT_PROMPT_MAX:
+        raise invalid("prompt", f"prompt must contain between 1 and {AGENT_PROMPT_MAX} characters.")
+    avatar_id = _optional_string(body, "avatar_id")
+    if avatar_id is not None:
+        look = lookup.look(avatar_id)
+        if look is None:
+            raise invalid("avatar_id", f"Avatar look '{avatar_id}' not found.")
+        if not look.ready:
+            raise invalid("avatar_id", f"Avatar look '{avatar_id}' is not ready (status: {look.status}).")
+    voice_id = _optional_string(body, "voice_id")
+    if voice_id is not None and lookup.voice(voice_id) is None:
+        raise invalid("voice_id", f"Voice '{voice_id}' not found.")
+    style_id = _optional_string(body, "style_id")
+    if style_id is not None and lookup.style(style_id) is None:
+        raise invalid("style_id", f"Style '{style_id}' not found.")
+    orientation = _optional_enum(body, "orientation", ORIENTATIONS)
+    files = body.get("files")
+    if files is not None:
+        if not isinstance(files, list):
+            raise invalid("files", "files must be a list.")
+        if len(files) > AGENT_FILES_MAX:
+            raise invalid("files", f"files accepts at most {AGENT_FILES_MAX} items (got {len(files)}).")
+        for index, ref in enumerate(files):
+            asset_ref(ref, f"files[{index}]", lookup)
+    _optional_string(body, "callback_url")
+    _optional_string(body, "callback_id")
+    if "incognito_mode" in body and not isinstance(body["incognito_mode"], bool):
+        raise invalid("incognito_mode", "incognito_mode must be a boolean.")
+    return {"prompt": prompt, "avatar_id": avatar_id, "orientation": orientation, "style_id": style_id}
+
+
+# ---------------------------------------------------------------- POST /v3/voices/speech
+
+SPEECH_FIELDS = {"text", "voice_id", "input_type", "speed", "language", "locale"}
+
+
+def text_to_speech(body, lookup) -> dict:
+    """Check a TextToSpeechRequest body."""
+    body = require_object(body)
+    for key in body:
+        if key not in SPEECH_FIELDS:
+            raise invalid(key, f"Unknown field '{key}'.")
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > SPEECH_TEXT_MAX:
+        raise invalid("text", f"text must contain between 1 and {SPEECH_TEXT_MAX} characters.")
+    voice_id = body.get("voice_id")
+    if not isinstance(voice_id, str) or not voice_id:
+        raise invalid("voice_id", "voice_id is required.")
+    voice = lookup.voice(voice_id)
+    if voice is None:
+        raise invalid("voice_id", f"Voice '{voice_id}' not found.")
+    if "starfish" not in voice.engines:
+        raise invalid("voice_id", f"Voice '{voice_id}' does not support text-to-speech; "
+                                  "list voices with engine=starfish.")
+    input_type = body.get("input_type", "text")
+    if input_type not in ("text", "ssml"):
+        raise invalid("input_type", "input_type must be 'text' or 'ssml'.")
+    speed = body.get("speed", 1.0)
+    if not _is_number(speed) or not 0.5 <= speed <= 2.0:
+        raise invalid("speed", "speed must be a number from 0.5 to 2.")
+    _optional_string(body, "language")
+    _optional_string(body, "locale")
+    return {"text": text, "voice": voice, "speed": float(speed)}
