@@ -1,0 +1,95 @@
+"""Tests for heygen.batch.export against the sandbox: results CSV of a finished batch, zip of real MP4s."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+from heygen.batch import results_csv, results_zip, slug, video_filename
+from tests.batch.helpers import drive
+
+
+def _finished_batch(store, runner, client, sandbox, make_batch):
+    """Five rows: 1, 2 and 5 complete, 3 fails at HeyGen, 4 is skipped by the checks."""
+    batch = make_batch(5, concurrency=2, bad=(4,), state="running")
+    runner.step(client, batch.id)  # rows 1 and 2
+    sandbox.configure(render_outcome="fail")
+    drive(runner, client, batch.id, until=lambda r: r.submitted > 0)  # row 3
+    sandbox.configure(render_outcome="complete")
+    drive(runner, client, batch.id)
+    return batch
+
+
+def test_slug_and_file_names() -> None:
+    assert slug("Hello Zoë & Co — Spring/Summer 2026!") == "hello-zoe-co-spring-summer-2026"
+    assert slug("日本語") == "video" and slug("") == "video"
+    assert len(slug("x" * 200)) == 60
+    assert video_filename(7, "Hello Person 7") == "row-0007-hello-person-7.mp4"
+    assert video_filename(12, None) == "row-0012-video.mp4"
+
+
+def test_results_csv_of_a_finished_batch(store, runner, client, sandbox, make_batch) -> None:
+    batch = _finished_batch(store, runner, client, sandbox, make_batch)
+    rows = list(csv.reader(io.StringIO(results_csv(store, batch.id).decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["row", "name", "city", "avatar_id", "video_id", "status", "video_url", "failure_reason"]
+    by_row = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert [by_row[str(n)]["status"] for n in range(1, 6)] == ["completed", "completed", "failed", "skipped", "completed"]
+    done = by_row["1"]
+    assert done["video_id"].startswith("v_") and done["video_url"].startswith(sandbox.base_url) and not done["failure_reason"]
+    assert by_row["3"]["failure_reason"].startswith("Failed to download the input media")
+    assert by_row["4"]["failure_reason"] == "The column “city” is empty, and the script uses it."
+    assert by_row["2"]["name"] == "Person 2" and by_row["2"]["city"] == "City 2"
+
+
+def test_zip_holds_the_real_mp4s_and_a_readme_of_missing_rows(store, runner, client, sandbox, make_batch) -> None:
+    batch = _finished_batch(store, runner, client, sandbox, make_batch)
+    buffer = io.BytesIO()
+    report = results_zip(client, store, batch.id, buffer)
+    assert report.files == ["row-0001-hello-person-1.mp4", "row-0002-hello-person-2.mp4", "row-0005-hello-person-5.mp4"]
+    assert [row for row, _ in report.missing] == [3, 4]
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert archive.testzip() is None
+        assert sorted(archive.namelist()) == sorted(report.files + ["README.txt"])
+        for name in report.files:
+            row = store.row(batch.id, int(name[4:8]))
+            expected = b"".join(client.download(row.video_url))
+            data = archive.read(name)
+            assert data == expected and data[4:8] == b"ftyp" and len(data) > 1000
+        readme = archive.read("README.txt").decode()
+    assert "Videos in this archive: 3" in readme
+    assert "Row 3: Failed: Failed to download the input media" in readme
+    assert "Row 4: Not rendered: The column “city” is empty" in readme
+
+
+def test_zip_refreshes_an_expired_link_once(store, runner, client, sandbox, make_batch) -> None:
+    batch = make_batch(1, state="running")
+    sandbox.configure(url_ttl_seconds=0)  # every link HeyGen gives is already expired
+    drive(runner, client, batch.id)
+    stale = store.row(batch.id, 1).video_url
+    sandbox.configure(url_ttl_seconds=3600)
+    buffer = io.BytesIO()
+    report = results_zip(client, store, batch.id, buffer)
+    assert report.files == ["row-0001-hello-person-1.mp4"] and report.missing == []
+    fresh = store.row(batch.id, 1).video_url
+    assert fresh != stale  # the refreshed link was stored with the job
+    mp4s = [e for e in sandbox.requests_log(media=True) if e["path"].endswith(".mp4")]
+    assert [e["status"] for e in mp4s] == [403, 200]  # the stale link was refused, the fresh one served
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert archive.read("row-0001-hello-person-1.mp4")[4:8] == b"ftyp"
+
+
+def test_zip_lists_a_video_that_cannot_be_downloaded(store, runner, client, sandbox, make_batch) -> None:
+    batch = make_batch(2, state="running")
+    drive(runner, client, batch.id)
+    gone = store.row(batch.id, 2).video_id
+    client.videos.delete(gone)
+    sandbox.configure(url_ttl_seconds=0)
+    store.jobs.record_poll(store.row(batch.id, 2).job_id, status="completed",
+                           video_url=sandbox.base_url + f"/media/videos/{gone}.mp4?expires=1&signature=x")
+    buffer = io.BytesIO()
+    report = results_zip(client, store, batch.id, buffer)
+    assert report.files == ["row-0001-hello-person-1.mp4"]
+    assert report.missing and report.missing[0][0] == 2 and "could not be refreshed" in report.missing[0][1]
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        assert "Row 2: The video link could not be refreshed" in archive.read("README.txt").decode()
