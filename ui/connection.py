@@ -27,7 +27,7 @@ class Connection:
     base_url: str
 
 
-class ConnectionProblem(Exception):
+class ConnectionProblem(ValueError):
     """The configuration cannot give a working client (e.g. a malformed base URL)."""
 
 
