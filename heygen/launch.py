@@ -91,5 +91,6 @@ def submit(
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise
+    job = store.mark_submitted(job.id, created.video_id, created.status or "waiting")
     report("Sent.", 1.0)
-    return store.mark_submitted(job.id, created.video_id, created.status or "waiting")
+    return job

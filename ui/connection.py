@@ -92,6 +92,21 @@ def current() -> Connection:
     return Connection(client, account, False, source, client.base_url)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _batch_client(account: str, base_url: str, _api_key: str) -> Client:
+    return Client(_api_key, base_url, max_retries=0)
+
+
+def batch_client(conn: Connection) -> Client:
+    """A client for the batch runner, one per account: it never retries or waits (the runner does)."""
+    if conn.sandbox:
+        return _batch_client(conn.account, conn.base_url, _sandbox().api_key)
+    key, _ = _configured_key()
+    if key is None:
+        raise ConnectionProblem("No HeyGen API key is configured.")
+    return _batch_client(conn.account, conn.base_url, key)
+
+
 def require() -> Connection:
     """The connection, or stop the page (the app shell has already explained the problem)."""
     try:
@@ -120,7 +135,9 @@ def job_store():
     """The job store shared by every browser session of this process."""
     from heygen.jobs import JobStore
 
-    return JobStore(settings().data_dir)
+    folder = settings().data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    return JobStore(folder)
 
 
 def poll_policy(kind: str = "avatar"):

@@ -30,7 +30,7 @@ OWNER_LABELS = {"library": "HeyGen library", "mine": "My avatars"}
 ANY = "any"  # the "no filter" choice of every filter
 GENDER_LABELS = {ANY: "Any gender", "female": "Female", "male": "Male"}
 BADGE_CLASS = {"studio_avatar": "hg-studio", "video_avatar": "hg-video", "photo_avatar": "hg-photo"}
-SHORT_TYPE = {"studio_avatar": "Studio", "video_avatar": "Video", "photo_avatar": "Photo avatar"}
+SHORT_TYPE = {"studio_avatar": "Studio", "video_avatar": "Video", "photo_avatar": "Photo"}
 
 _CSS = """
 <style>
@@ -130,10 +130,26 @@ def _badges(look: AvatarLook, private: bool) -> str:
     return "".join(items)
 
 
-def _card_html(look: AvatarLook, private: bool) -> str:
+def _not_ready_words(look: AvatarLook) -> str:
+    status = (look.status or "").casefold()
+    if status == "failed":
+        return "Failed"
+    if "consent" in status:
+        return "Awaiting consent"
+    return "Training…"
+
+
+def _not_ready_help(look: AvatarLook) -> str:
+    if look.error is not None and look.error.message:
+        return f"HeyGen could not prepare this avatar: {look.error.message}"
+    return "This avatar is still being prepared by HeyGen."
+
+
+def _card_html(look: AvatarLook) -> str:
+    """One gallery card: picture, name, type and gender (the view already says whose it is)."""
     name = look.name or "Unnamed avatar"
     dim = "" if look.ready else " hg-dim"
-    ribbon = "" if look.ready else '<span class="hg-ribbon">Training…</span>'
+    ribbon = "" if look.ready else f'<span class="hg-ribbon">{_esc(_not_ready_words(look))}</span>'
     if look.preview_image_url:
         picture = f'<img src="{_esc(look.preview_image_url)}" alt="{_esc(name)}" loading="lazy"/>'
     else:
@@ -141,7 +157,7 @@ def _card_html(look: AvatarLook, private: bool) -> str:
     return (
         f'<div class="hg-thumb{dim}">{picture}{ribbon}</div>'
         f'<div class="hg-name" title="{_esc(name)}">{_esc(name)}</div>'
-        f'<div class="hg-meta">{_badges(look, private)}</div>'
+        f'<div class="hg-meta">{_badges(look, False)}</div>'
     )
 
 
@@ -245,7 +261,7 @@ def avatar_gallery(
             for n, look in enumerate(items):
                 selected = look.id == chosen
                 with grid, st.container(border=True, key=f"{p}_av_sel" if selected else f"{p}_av_card_{n}"):
-                    st.markdown(_card_html(look, catalogue.is_private(look)), unsafe_allow_html=True, width="stretch")
+                    st.markdown(_card_html(look), unsafe_allow_html=True, width="stretch")
                     if not look.ready:
                         label = "Not ready yet"
                     else:
@@ -255,7 +271,7 @@ def avatar_gallery(
                         label, key=f"{p}_av_pick_{look.id}", width="stretch",
                         type="primary" if selected else "secondary", disabled=not look.ready,
                         on_click=_pick, args=(p, look.id, look.ready, look.default_voice_id if voice_known else None),
-                        help=None if look.ready else "This avatar is still being prepared by HeyGen.",
+                        help=None if look.ready else _not_ready_help(look),
                     )
 
     nav_prev, nav_text, nav_next = st.columns([1, 2, 1], vertical_alignment="center")

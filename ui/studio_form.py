@@ -22,6 +22,7 @@ What a job's ``inputs`` hold besides ``spec`` (``VideoSpec.to_dict()``):
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -96,7 +97,7 @@ PHOTO_TIPS = (
 DEFAULTS: dict[str, Any] = {
     SOURCE_TAB: SOURCE_AVATAR, SPEECH_TAB: SPEECH_SCRIPT, SCRIPT: "", TITLE: "", TITLE_AUTO: "",
     ASPECT: "16:9", RESOLUTION: "1080p", BG_MODE: "none", BG_COLOUR: "#f4f3fb", REMOVE_BG: False,
-    EXPRESSIVENESS_KEY: None, MOTION: "", SPEED: 1.0, PITCH: 0, UPLOAD_GEN: 0, LAUNCHING: False,
+    EXPRESSIVENESS_KEY: "default", MOTION: "", SPEED: 1.0, PITCH: 0, UPLOAD_GEN: 0, LAUNCHING: False,
     SHOW_ERRORS: False,
 }
 
@@ -134,7 +135,7 @@ def uploader_key(role: str) -> str:
 
 
 def start(conn: connection.Connection, catalogue: Catalogue) -> None:
-    """Defaults, an Edit & retry prefill, and the title that follows the script."""
+    """Widget values kept over a visit to another page, defaults, and an Edit & retry prefill."""
     keys = _widget_keys()
     pickers.restore_widget_state(keys, store_key=SAVED)
     for key, value in DEFAULTS.items():
@@ -143,11 +144,6 @@ def start(conn: connection.Connection, catalogue: Catalogue) -> None:
     st.session_state.setdefault(PREPARED, {})
     if st.session_state.get(PREFILL):
         apply_prefill(conn, catalogue, st.session_state.pop(PREFILL))
-    auto = _auto_title()
-    if st.session_state.get(TITLE, "").strip() in ("", st.session_state.get(TITLE_AUTO, "")):
-        st.session_state[TITLE] = auto
-    st.session_state[TITLE_AUTO] = auto
-    pickers.save_widget_state(keys, store_key=SAVED)
 
 
 def _widget_keys() -> list[str]:
@@ -156,13 +152,17 @@ def _widget_keys() -> list[str]:
     return own + pickers.widget_keys(P)
 
 
-def _auto_title() -> str:
-    if st.session_state.get(SPEECH_TAB) == SPEECH_AUDIO:
-        reuse = st.session_state.get(REUSE, {}).get("audio")
-        audio = st.session_state.get(PREPARED, {}).get("audio", {}).get("value")
-        name = audio[0].filename if audio else (reuse or {}).get("name")
-        return name.rsplit(".", 1)[0] if name else ""
-    return default_title(st.session_state.get(SCRIPT, ""))
+def _sync_title(draft: Draft) -> None:
+    """Keep the title following the script (or the recording's name) until the user edits it."""
+    state = st.session_state
+    if draft.speech == "audio":
+        name = draft.extras.get("audio_name") or ""
+        auto = name.rsplit(".", 1)[0] if "." in name else name
+    else:
+        auto = default_title(state.get(SCRIPT, ""))
+    if (state.get(TITLE) or "").strip() in ("", state.get(TITLE_AUTO, "")):
+        state[TITLE] = auto
+    state[TITLE_AUTO] = auto
 
 
 def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str) -> None:
@@ -215,7 +215,7 @@ def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str
     else:
         state[BG_MODE] = "none"
     state[REMOVE_BG] = bool(spec.remove_background)
-    state[EXPRESSIVENESS_KEY] = spec.expressiveness if spec.expressiveness in EXPRESSIVENESS else None
+    state[EXPRESSIVENESS_KEY] = spec.expressiveness if spec.expressiveness in EXPRESSIVENESS else "default"
     state[MOTION] = spec.motion_prompt or ""
     state[REUSE] = reuse
     state[TITLE] = spec.title or ""
@@ -347,7 +347,8 @@ def collect(catalogue: Catalogue) -> Draft:
             info, data = audio
             draft.audio, draft.audio_data = info, data
             draft.uploads.append(launch.Upload("audio", data, info.filename, info.mime_type))
-            extras.update(audio_name=uploaded_name("audio") or info.filename, audio_seconds=round(info.duration_seconds, 2))
+            extras.update(audio_name=uploaded_name("audio") or info.filename,
+                          audio_seconds=round(info.duration_seconds, 2))
             draft.estimated_seconds = info.duration_seconds
         elif "audio" in reuse and "audio" not in draft.media_errors:
             spec.audio_asset_id = reuse["audio"]["asset_id"]
@@ -364,7 +365,9 @@ def collect(catalogue: Catalogue) -> Draft:
         background = media("background")
         if background is not None:
             draft.background = background
-            draft.uploads.append(launch.Upload("background", background.data, background.filename, background.mime_type))
+            draft.uploads.append(
+                launch.Upload("background", background.data, background.filename, background.mime_type)
+            )
             extras["background_name"] = uploaded_name("background") or background.filename
         elif "background" in reuse and "background" not in draft.media_errors:
             spec.background_asset_id = reuse["background"]["asset_id"]
@@ -373,8 +376,10 @@ def collect(catalogue: Catalogue) -> Draft:
             own["background"] = "Upload a background image, or choose “None” or “Colour”."
     spec.remove_background = True if state.get(REMOVE_BG) else None
     if draft.is_photo:
-        spec.expressiveness = state.get(EXPRESSIVENESS_KEY) or None
+        chosen = state.get(EXPRESSIVENESS_KEY)
+        spec.expressiveness = chosen if chosen in EXPRESSIVENESS else None
         spec.motion_prompt = (state.get(MOTION) or "").strip() or None
+    _sync_title(draft)
     title = (state.get(TITLE) or "").strip()
     spec.title = title or _fallback_title(draft)
     if draft.estimated_seconds is not None:
@@ -389,12 +394,14 @@ def collect(catalogue: Catalogue) -> Draft:
     if speech == "audio":
         draft.errors.pop("script", None)
     draft.signature = _signature(spec, draft.uploads)
+    pickers.save_widget_state(_widget_keys(), store_key=SAVED)
     return draft
 
 
 def _fallback_title(draft: Draft) -> str:
-    who = draft.look.name if draft.look else "Photo"
-    return f"{who} video"
+    if draft.source == "photo":
+        return "Photo video"
+    return f"{draft.look.name} video" if draft.look else "Untitled video"
 
 
 def _signature(spec: VideoSpec, uploads: list[launch.Upload]) -> str:
@@ -442,8 +449,6 @@ def field_error(draft: Draft, name: str) -> None:
 
 
 def _html(text: str) -> str:
-    import html
-
     return html.escape(text)
 
 
@@ -513,7 +518,8 @@ def audio_section(draft: Draft) -> None:
         _kept_file_note("audio", "recording")
     elif reuse:
         length = f" ({format_duration(reuse.get('seconds'))})" if reuse.get("seconds") else ""
-        st.info(f"Previously uploaded audio **{reuse['name']}**{length} will be used again.", icon=":material/headphones:")
+        st.info(f"Previously uploaded audio **{reuse['name']}**{length} will be used again.",
+                icon=":material/headphones:")
         st.button("Use a different recording", key="studio_forget_audio", on_click=_forget_reuse, args=("audio",))
     else:
         st.caption("The avatar lip-syncs to your recording. No voice or script is needed.")
@@ -560,7 +566,8 @@ def script_section(draft: Draft, catalogue: Catalogue) -> None:
     elif voice is not None:
         action.caption("This voice does not support pauses.")
     if voice is not None and not voice.support_pause and has_break_tags(script):
-        st.warning(f"The script has pause tags, but “{voice.name}” does not support pauses.", icon=":material/pause_circle:")
+        st.warning(f"The script has pause tags, but “{voice.name}” does not support pauses.",
+                   icon=":material/pause_circle:")
         st.button("Remove the pause tags", key="studio_remove_pauses", on_click=_remove_pauses)
     field_error(draft, "script")
 
@@ -605,8 +612,8 @@ def options_section(draft: Draft) -> None:
 
     if draft.is_photo:
         c1, c2 = st.columns([1, 2])
-        c1.selectbox("Expressiveness", [None, *EXPRESSIVENESS], key=EXPRESSIVENESS_KEY,
-                     format_func=lambda v: "Default (low)" if v is None else v.capitalize())
+        c1.selectbox("Expressiveness", ["default", *EXPRESSIVENESS], key=EXPRESSIVENESS_KEY,
+                     format_func=lambda v: "Default (low)" if v == "default" else v.capitalize())
         c2.text_input("Motion prompt", key=MOTION, placeholder="e.g. nods gently and smiles while talking")
         field_error(draft, "expressiveness")
         field_error(draft, "motion_prompt")
@@ -629,19 +636,20 @@ def summary_lines(draft: Draft) -> list[tuple[str, str]]:
         who = "— no photo yet"
     lines.append(("Who speaks", who))
     if draft.speech == "script":
-        voice = draft.voice.name if draft.voice else "no voice chosen"
+        voice = f"voice {draft.voice.name}" if draft.voice else "no voice chosen"
         tuning = []
         if spec.speed is not None:
             tuning.append(f"speed {spec.speed:g}×")
         if spec.pitch is not None:
             tuning.append(f"pitch {spec.pitch:+g}")
         extra = f" ({', '.join(tuning)})" if tuning else ""
-        lines.append(("What it says", f"script of {char_count(spec.script):,} characters, voice {voice}{extra}"))
+        lines.append(("What it says", f"script of {char_count(spec.script):,} characters, {voice}{extra}"))
     elif draft.audio is not None or spec.audio_asset_id:
         lines.append(("What it says", f"your recording {extras.get('audio_name')}"))
     else:
         lines.append(("What it says", "— no recording yet"))
-    fmt = [ASPECT_WORDS.get(spec.aspect_ratio, spec.aspect_ratio), RESOLUTION_LABELS.get(spec.resolution, spec.resolution)]
+    fmt = [ASPECT_WORDS.get(spec.aspect_ratio, spec.aspect_ratio),
+           RESOLUTION_LABELS.get(spec.resolution, spec.resolution)]
     if spec.background_color:
         fmt.append(f"background {spec.background_color}")
     elif draft.background is not None or spec.background_asset_id:
@@ -678,7 +686,7 @@ def launch_section(conn: connection.Connection, draft: Draft) -> None:
     """The summary, the Generate button and, while launching, the progress."""
     state = st.session_state
     with st.container(border=True, key="studio_summary"):
-        st.markdown("#### Ready to generate")
+        st.markdown("#### Ready to generate", anchors=False)
         rows = "".join(
             f"<tr><td style='color:#6b6880;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top;border:none'>"
             f"{_html(label)}</td><td style='padding:2px 0;border:none'>{_html(text)}</td></tr>"

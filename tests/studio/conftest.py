@@ -1,0 +1,61 @@
+"""Fixtures for the Studio page tests: one sandbox per module (real HTTP on 127.0.0.1), a fresh
+job store and cleared Streamlit caches for every test, and helpers to drive the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from heygen import Client
+from heygen.sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+API_KEY = "sk-studio-test-7c1d2e3f4a5b6c7d8e9f0a1b"  # also in test_studio_apptest.py
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    sb = Sandbox(api_key=API_KEY, render_seconds=1.0).start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture(autouse=True)
+def studio_env(sandbox, tmp_path, monkeypatch):
+    """The app talks to the module's sandbox with its key; jobs go to a per-test folder."""
+    sandbox.reset()
+    sandbox.clear_faults()
+    sandbox.configure(render_seconds=1.0, latency_ms=0)
+    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
+    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
+    data_dir = tmp_path / "studio-data"
+    data_dir.mkdir()
+    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def api(sandbox):
+    """A client of our own, to read the sandbox's catalogue the way the page does."""
+    with Client(API_KEY, sandbox.base_url) as client:
+        yield client
+
+
+@pytest.fixture
+def studio():
+    """A started app on the Studio page (the default page)."""
+
+    def start() -> AppTest:
+        at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return start
