@@ -207,3 +207,13 @@ def test_remove_from_history_after_confirmation(env, launched, tmp_path):
     assert JobStore(tmp_path).get(job.id) is None
     deletes = [e for e in env.requests_log() if e["method"] == "DELETE"]
     assert len(deletes) == 1
+
+
+def test_key_never_reaches_the_job_store_files(env, launched, tmp_path):
+    job = launched()
+    at = open_job(job.id)
+    tick_until(at, lambda a: a.get("video"))
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert files, "the job store wrote its database"
+    for path in files:
+        assert KEY.encode() not in path.read_bytes(), path
