@@ -12,6 +12,7 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 
 PAGES = [
     st.Page("pages/studio.py", title="Studio", icon=":material/movie_edit:", default=True),
+    st.Page("pages/agent.py", title="Prompt to video", icon=":material/auto_awesome:"),
     st.Page("pages/videos.py", title="Videos", icon=":material/video_library:"),
     st.Page("pages/batch.py", title="Batch", icon=":material/contacts:"),
     st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),

@@ -14,6 +14,7 @@ _EXPORTS = {
     "AvatarGroup": "avatars", "AvatarLook": "avatars",
     "Asset": "assets", "User": "users", "Voice": "voices",
     "Video": "videos", "VideoCreated": "videos", "VideoSpec": "videos", "new_idempotency_key": "videos",
+    "AgentSpec": "agents", "AgentSession": "agents", "StyleItem": "agents", "VideoAgents": "agents",
     "HeyGenError": "errors", "AuthenticationError": "errors", "PermissionDeniedError": "errors",
     "NotFoundError": "errors", "InvalidRequestError": "errors", "InsufficientCreditError": "errors",
     "ConflictError": "errors", "PayloadTooLargeError": "errors", "RateLimitError": "errors",

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from . import errors
+from .agents import VideoAgents
 from .assets import Assets
 from .avatars import Avatars
 from .users import Users
@@ -31,7 +32,7 @@ _REDACTED = "[redacted]"
 class Client:
     """Talks to HeyGen (or any HeyGen-compatible server at ``base_url``) with one API key.
 
-    Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``.
+    Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``, ``video_agents``.
     Safe requests (GET, DELETE, and creates that carry an ``Idempotency-Key``) are retried a few
     times on 429/502/503/504 and connection errors, honouring ``Retry-After`` within a capped total
     wait. Every request has a timeout. The key is sent only to ``base_url`` and never appears in a
@@ -63,6 +64,7 @@ class Client:
         self.voices = Voices(self)
         self.assets = Assets(self)
         self.videos = Videos(self)
+        self.video_agents = VideoAgents(self)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Client:

@@ -123,10 +123,11 @@ def default_title(script: str | None, *, max_words: int = 6, max_chars: int = 60
         if len(" ".join([*picked, word])) > max_chars:
             break
         picked.append(word)
-    if not picked:
+    cut = not picked  # the first word alone is longer than max_chars
+    if cut:
         picked = [words[0][: max_chars - 1]]
     title = " ".join(picked).rstrip(".,;:!?-–—")
-    truncated = len(picked) < len(words)
+    truncated = cut or len(picked) < len(words)
     return f"{title}…" if truncated else title
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from heygen import agent_launch
 from heygen.jobs import Job
 
 from . import connection, status_panel
@@ -80,7 +81,8 @@ def render(conn: connection.Connection) -> None:
 
 
 def _watchable(job: Job) -> bool:
-    return job.video_id is not None and status_panel.stopped_outcome(job) is None
+    waiting_for_id = agent_launch.awaiting_video(job)
+    return (job.video_id is not None or waiting_for_id) and status_panel.stopped_outcome(job) is None
 
 
 def _watch_running(conn: connection.Connection, job_ids: list[str]) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen import errors, watch
+from heygen import agent_launch, errors, watch
 from heygen.jobs import Job
 
 from . import connection
@@ -81,10 +81,11 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
     state = watch_state(job.id)
     policy = connection.poll_policy(job.kind)
     wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
-    due = job.video_id is not None and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
+    watchable = job.video_id is not None or agent_launch.awaiting_video(job)
+    due = watchable and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
     if not (due or force):
         return None
-    result = watch.check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
+    result = agent_launch.check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
                          deadline_from=state["deadline_from"])
     transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
     state.update(wait=result.wait or None, failures=state["failures"] + 1 if transient else 0,
@@ -236,6 +237,9 @@ def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
 
 def _edit_and_retry(job: Job) -> None:
     if st.button("Edit & retry", key=f"edit_retry_{job.id}", type="primary", icon=":material/edit:"):
+        if job.kind == "agent":
+            st.session_state["agent_prefill"] = job.id
+            st.switch_page("pages/agent.py")
         st.session_state["studio_prefill"] = job.id
         st.switch_page("pages/studio.py")
 

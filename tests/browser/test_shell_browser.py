@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-PAGES = ["Studio", "Videos", "Batch", "Settings"]
+PAGES = ["Studio", "Prompt to video", "Videos", "Batch", "Settings"]
 
 
 def test_sandbox_banner_and_every_page(streamlit_server, page, screenshot):

@@ -1,0 +1,163 @@
+"""Video Agent: make a whole video from a prompt (``POST /v3/video-agents``) and list its visual styles.
+
+HeyGen's Video Agent writes the script, casts and renders the video itself. Creating one opens a
+session; its ``video_id`` is watched through ``GET /v3/videos/{video_id}`` like any other video.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from . import errors
+from ._model import from_api
+from .videos import new_idempotency_key
+
+if TYPE_CHECKING:
+    from .client import Client
+
+PROMPT_MAX = 10_000
+FILES_MAX = 20
+ORIENTATIONS = ("landscape", "portrait")
+STYLES_PAGE_MAX = 100
+# The official file's own example error says 1-50 for styles; used when HeyGen refuses 100.
+STYLES_PAGE_FALLBACK = 50
+SESSION_STATUSES = ("generating", "completed", "failed")
+# Every field CreateVideoAgentRequest accepts (it has additionalProperties: false).
+BODY_FIELDS = ("prompt", "avatar_id", "voice_id", "style_id", "orientation", "files", "callback_url",
+               "callback_id", "incognito_mode")
+
+
+@dataclass
+class AgentSpec:
+    """One Video Agent request; ``to_body()`` gives the ``POST /v3/video-agents`` JSON.
+
+    ``orientation`` is "landscape", "portrait" or None (HeyGen decides from the content).
+    ``avatar_id``, ``voice_id`` and ``style_id`` left as None let HeyGen choose.
+    ``file_asset_ids`` are assets uploaded with ``POST /v3/assets`` (at most 20).
+    """
+
+    prompt: str = ""
+    avatar_id: str | None = None
+    voice_id: str | None = None
+    style_id: str | None = None
+    orientation: str | None = None
+    file_asset_ids: list[str] = field(default_factory=list)
+    callback_url: str | None = None
+    callback_id: str | None = None
+    incognito_mode: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only the fields that are set, for storing with a job."""
+        out = {k: v for k, v in asdict(self).items() if v is not None}
+        if not out.get("file_asset_ids"):
+            out.pop("file_asset_ids", None)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AgentSpec:
+        return from_api(cls, data)
+
+    def to_body(self) -> dict[str, Any]:
+        """The request body: the prompt without surrounding blanks, and only the fields that are set."""
+        body: dict[str, Any] = {"prompt": (self.prompt or "").strip()}
+        for name in ("avatar_id", "voice_id", "style_id", "orientation", "callback_url", "callback_id"):
+            value = getattr(self, name)
+            if value is not None and value != "":
+                body[name] = value
+        if self.file_asset_ids:
+            body["files"] = [{"type": "asset_id", "asset_id": asset_id} for asset_id in self.file_asset_ids]
+        if self.incognito_mode is not None:
+            body["incognito_mode"] = bool(self.incognito_mode)
+        return body
+
+
+@dataclass
+class AgentSession:
+    """HeyGen's answer to a Video Agent request. ``video_id`` may be None while the agent plans."""
+
+    session_id: str = ""
+    status: str = "generating"
+    video_id: str | None = None
+    created_at: int | None = None
+
+
+@dataclass
+class AgentSessionState:
+    """A Video Agent session as ``GET /v3/video-agents/sessions/{session_id}`` reports it."""
+
+    session_id: str = ""
+    status: str = "processing"
+    progress: int = 0
+    title: str | None = None
+    video_id: str | None = None
+    created_at: int | None = None
+
+
+@dataclass
+class StyleItem:
+    """A curated visual style for Video Agent; pass ``style_id`` in an ``AgentSpec``."""
+
+    style_id: str = ""
+    name: str = ""
+    thumbnail_url: str | None = None
+    preview_video_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    aspect_ratio: str | None = None
+
+
+class VideoAgents:
+    """``client.video_agents``."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def create(self, request: AgentSpec | dict[str, Any], *, idempotency_key: str | None = None) -> AgentSession:
+        """Start a Video Agent session. Carries an ``Idempotency-Key``: retries never start a second one."""
+        body = request.to_body() if isinstance(request, AgentSpec) else dict(request)
+        answer = self._client.request(
+            "POST",
+            "/v3/video-agents",
+            json=body,
+            headers={"Idempotency-Key": idempotency_key or new_idempotency_key()},
+            retry=True,
+            operation="POST /v3/video-agents",
+        )
+        session = from_api(AgentSession, answer.get("data"))
+        if not session.session_id and not session.video_id:
+            raise errors.UnexpectedResponseError(
+                "HeyGen accepted the Video Agent request but did not say how to follow it.",
+                operation="POST /v3/video-agents",
+            )
+        return session
+
+    def session(self, session_id: str) -> AgentSessionState:
+        """A session's status and, once the agent has started rendering, its ``video_id``."""
+        if not session_id or not str(session_id).strip():
+            raise errors.InvalidRequestError("No Video Agent session id was given.", param="session_id")
+        body = self._client.request(
+            "GET", f"/v3/video-agents/sessions/{quote(str(session_id).strip(), safe='')}",
+            operation="GET /v3/video-agents/sessions/{session_id}",
+        )
+        state = from_api(AgentSessionState, body.get("data"))
+        state.session_id = state.session_id or str(session_id)
+        return state
+
+    def styles(self, tag: str | None = None, limit: int | None = None) -> list[StyleItem]:
+        """Every style (or the first ``limit``), optionally only those with ``tag``, across all pages."""
+        params = {"tag": tag or None}
+        operation = "GET /v3/video-agents/styles"
+        try:
+            items = list(self._client.paginate("/v3/video-agents/styles", params, page_size=STYLES_PAGE_MAX,
+                                               limit=limit, operation=operation))
+        except errors.InvalidRequestError as exc:
+            if not _about_limit(exc):
+                raise
+            items = list(self._client.paginate("/v3/video-agents/styles", params, page_size=STYLES_PAGE_FALLBACK,
+                                               limit=limit, operation=operation))
+        return [style for style in (from_api(StyleItem, item) for item in items) if style.style_id]
+
+
+def _about_limit(exc: errors.InvalidRequestError) -> bool:
+    return exc.param == "limit" or "'limit'" in (exc.detail or "") or "limit must" in (exc.detail or "")

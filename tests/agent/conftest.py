@@ -1,0 +1,104 @@
+"""Fixtures for the Video Agent tests: one sandbox per module (real HTTP on 127.0.0.1), reset
+between tests; clients and a job store pointed at it; the app's environment for AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from heygen import Client
+from heygen.config import account_fingerprint
+from heygen.jobs import JobStore
+from heygen.sandbox import Sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+API_KEY = "sk-agent-test-4e5f6a7b8c9d0e1f2a3b4c5d"
+
+
+class Sleeps(list):
+    """A stand-in for time.sleep that records the delays the client asked for."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    sb = Sandbox(api_key=API_KEY, render_seconds=1.0).start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean(sandbox, tmp_path, monkeypatch):
+    """A fresh sandbox state and data folder; the app (AppTest) talks to this sandbox with its key."""
+    sandbox.reset()
+    sandbox.clear_faults()
+    sandbox.configure(render_seconds=1.0, agent_render_seconds=None, latency_ms=0, render_outcome="complete")
+    data_dir = tmp_path / "studio-data"
+    data_dir.mkdir()
+    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
+    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    sandbox.clear_faults()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def api_key():
+    return API_KEY
+
+
+@pytest.fixture
+def sleeps():
+    return Sleeps()
+
+
+@pytest.fixture
+def client(sandbox, sleeps):
+    c = Client(API_KEY, sandbox.base_url, sleep=sleeps, timeout=(2.0, 5.0))
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def account(sandbox):
+    return account_fingerprint(API_KEY, sandbox.base_url)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with JobStore(tmp_path / "studio-data") as s:
+        yield s
+
+
+@pytest.fixture
+def calls(sandbox):
+    """Logged /v3 requests with this method and exactly this path (or any path under a prefix ending in /)."""
+
+    def pick(method: str, path: str) -> list[dict]:
+        return [e for e in sandbox.requests_log()
+                if e["method"] == method and (e["path"] == path or (path.endswith("/") and e["path"].startswith(path)))]
+
+    return pick
+
+
+@pytest.fixture
+def app():
+    """A started app, switched to the Prompt to video page."""
+
+    def start() -> AppTest:
+        at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        at.switch_page("pages/agent.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return start
