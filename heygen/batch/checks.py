@@ -105,12 +105,13 @@ def _check_row(
         if not str(row.get(name) or "").strip():
             where = "script" if name in in_script else "title"
             problems.append(f"The column “{name}” is empty, and the {where} uses it.")
+    unknown_column = False
     try:
         script = render(template.script, row).strip()
     except KeyError:
-        script = ""  # an unknown column: reported once as a template problem
+        script, unknown_column = "", True  # reported once, as a template problem
     chars = len(script)
-    if not script and not problems and (template.script or "").strip():
+    if not script and not unknown_column and not problems and (template.script or "").strip():
         problems.append("The script comes out empty for this row.")
     if chars > max_chars:
         problems.append(f"The script is {chars:,} characters long for this row; HeyGen takes at most {max_chars:,}.")

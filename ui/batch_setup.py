@@ -1,0 +1,511 @@
+"""Steps 1–3 of a new batch: the contacts file, the template, and the check of every row.
+
+Nothing is spent here. The last button stores the batch and sends its sample row; from then on
+the batch panel (ui.batch_panel) takes over. Every input is kept for the browser session, so
+coming back from another page (or from a discarded sample) finds the form as it was left.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import replace
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from heygen.batch import (
+    AVATAR_COLUMN,
+    MAX_ROWS,
+    VOICE_COLUMN,
+    Batch,
+    BatchCheck,
+    BatchInputError,
+    BatchRow,
+    BatchTemplate,
+    check_rows,
+    read_csv,
+    render,
+)
+from heygen.scripting import estimated_seconds, format_duration
+from heygen.videos import ASPECT_RATIOS, RESOLUTIONS
+
+from . import batch_common as common
+from . import connection, pickers
+from .catalogue import Catalogue
+from .feedback import show_error
+
+P = common.P
+CSV = "batch_csv"  # {"name", "data" (bytes), "origin", "file_id"} or {"error"}: the rows being set up
+PARSED = "batch_parsed"  # memo: {"digest", "df" | "error"}
+CHECKED = "batch_checked"  # memo: {"signature", "checks", "table", "titles"}
+CREATED = "batch_created"  # {"signature", "batch_id"} of the last batch made from this form
+MODE, UPLOADER, PASTE = "batch_input_mode", "batch_csv_file", "batch_paste"
+SCRIPT, TITLE, INSERT_INTO = "batch_script", "batch_title", "batch_insert_into"
+RESOLUTION, ASPECT, BG_MODE, BG_COLOUR = "batch_resolution", "batch_aspect", "batch_bg_mode", "batch_bg_colour"
+SPEED, PITCH = "batch_speed", "batch_pitch"
+PREVIEW_ROW, NAME, CONCURRENCY, SAMPLE_ROW = "batch_preview_row", "batch_name", "batch_concurrency", "batch_sample_row"
+ONLY_PROBLEMS = "batch_only_problems"
+MAX_BYTES = 20 * 1024 * 1024
+
+DEFAULTS: dict[str, Any] = {
+    MODE: "upload", PASTE: "", SCRIPT: "", TITLE: "", INSERT_INTO: "script", RESOLUTION: "1080p", ASPECT: "16:9",
+    BG_MODE: "none", BG_COLOUR: "#f4f3fb", SPEED: 1.0, PITCH: 0, NAME: "", CONCURRENCY: common.DEFAULT_CONCURRENCY,
+    ONLY_PROBLEMS: False,
+}
+MODES = {"upload": ":material/upload_file: Upload a file", "paste": ":material/content_paste: Paste text"}
+ASPECT_LABELS = {"16:9": ":material/crop_landscape: 16:9", "9:16": ":material/crop_portrait: 9:16"}
+RESOLUTION_LABELS = {"720p": "720p", "1080p": "1080p", "4k": "4K"}
+BG_MODES = {"none": "Avatar's own", "colour": "Colour"}
+SCRIPT_PLACEHOLDER = "Hi {{first_name}}! I recorded this for everyone at {{company}} …"
+_MARK_OPEN, _MARK_CLOSE, _MARK_EMPTY = "\ue000", "\ue001", "\ue002"  # inserted values in the preview
+
+
+def render_setup(conn: connection.Connection) -> None:
+    """Steps 1 to 3 of a new batch, and the button that stores it and renders the sample."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    df = _contacts_step()
+    if df is None:
+        _later(2, "Write the template", "after the contacts are in")
+        _later(3, "Check every row", "before anything is spent")
+        return
+    cat = None
+    with st.container(border=True, key="batch_step_template"):
+        common.step_header(2, "Write the template", note="one script, personalised for every row")
+        cat = catalogue_or_none(conn)
+        if cat is not None:
+            _template_step(df, cat)
+    if cat is None:
+        _later(3, "Check every row", "before anything is spent")
+        return
+    template = current_template()
+    with st.container(border=True, key="batch_step_check"):
+        common.step_header(3, "Check every row", note="nothing is spent until you press the button below")
+        _check_step(conn, df, template, cat)
+
+
+def catalogue_or_none(conn: connection.Connection) -> Catalogue | None:
+    from . import catalogue
+
+    cat = catalogue.load(conn, key="batch_catalogue")
+    if cat is not None:
+        for note in cat.notes:
+            st.warning(note, icon=":material/warning:")
+    return cat
+
+
+def _later(number: int, title: str, note: str) -> None:
+    with st.container(border=True):
+        common.step_header(number, title, status="later", note=note)
+
+
+# -- 1 · contacts ---------------------------------------------------------------------------------
+
+
+def _contacts_step() -> pd.DataFrame | None:
+    with st.container(border=True, key="batch_step_contacts"):
+        loaded = st.session_state.get(CSV)
+        df = _parsed(loaded)
+        common.step_header(1, "Upload your contacts", status="done" if df is not None else "current",
+                           note=f"a CSV file, up to {MAX_ROWS:,} rows")
+        st.segmented_control("How to add the contacts", list(MODES), key=MODE, required=True,
+                             format_func=MODES.get, label_visibility="collapsed", persist_state="session")
+        if st.session_state.get(MODE) == "paste":
+            st.text_area("CSV text", key=PASTE, height=160, persist_state="session",
+                         placeholder="first_name,company,email\nAna,Northwind Bakery,ana@example.com")
+            st.button("Use this text", key="batch_use_paste", on_click=_use_paste, icon=":material/check:")
+        else:
+            upload = st.file_uploader(
+                "CSV file", key=UPLOADER, on_change=_upload_changed, max_upload_size=MAX_BYTES // 1_048_576,
+                help="UTF-8 text (with or without BOM), comma- or semicolon-separated, first line = column names. "
+                     "In a spreadsheet: “Save as” → “CSV UTF-8”.",
+            )
+            if upload is not None and (loaded or {}).get("file_id") != upload.file_id:
+                _take_upload(upload)
+                loaded = st.session_state.get(CSV)
+                df = _parsed(loaded)
+        if loaded is None:
+            st.caption("The first line holds the column names; every other line is one contact. "
+                       "Use the column names as {{placeholders}} in the script.")
+            return None
+        if loaded.get("origin") != "upload" or st.session_state.get(MODE) == "paste":
+            using, clear = st.columns([4, 1], vertical_alignment="center")
+            using.caption(f"Using: **{common.md_escape(loaded.get('name') or 'pasted text')}**")
+            clear.button("Clear", key="batch_clear_contacts", type="tertiary", icon=":material/close:",
+                         on_click=forget_contacts, width="stretch")
+        error = loaded.get("error") or (st.session_state.get(PARSED) or {}).get("error")
+        if error:
+            show_error(BatchInputError(error), title="This file cannot be used")
+            return None
+        _contacts_table(df)
+        return df
+
+
+def _upload_changed() -> None:
+    upload = st.session_state.get(UPLOADER)
+    if upload is None:
+        if (st.session_state.get(CSV) or {}).get("origin") == "upload":
+            st.session_state.pop(CSV, None)
+        return
+    _take_upload(upload)
+
+
+def _take_upload(upload: Any) -> None:
+    if upload.size > MAX_BYTES:
+        st.session_state[CSV] = {"name": upload.name, "origin": "upload", "file_id": upload.file_id,
+                                 "error": f"The file is {upload.size / 1_048_576:.0f} MB; a contacts file for "
+                                          f"{MAX_ROWS:,} rows is far smaller. Check that this is the right file."}
+        return
+    _set_contacts(upload.getvalue(), name=upload.name, origin="upload", file_id=upload.file_id)
+
+
+def _use_paste() -> None:
+    _set_contacts(st.session_state.get(PASTE) or "", name="pasted text", origin="paste")
+
+
+def _set_contacts(data: bytes | str, *, name: str, origin: str, file_id: str | None = None) -> None:
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    st.session_state[CSV] = {"name": name, "data": raw, "origin": origin, "file_id": file_id}
+    stem = PurePath(name).stem if origin == "upload" else ""
+    st.session_state[NAME] = stem.replace("_", " ").replace("-", " ").strip()[:80] if stem else ""
+    st.session_state.pop(PREVIEW_ROW, None)
+    st.session_state.pop(SAMPLE_ROW, None)
+
+
+def _parsed(loaded: dict | None) -> pd.DataFrame | None:
+    """The contacts as a table (read once per file), or None (nothing yet, or refused)."""
+    if not loaded or "data" not in loaded:
+        return None
+    digest = hashlib.sha256(loaded["data"]).hexdigest()
+    memo = st.session_state.get(PARSED)
+    if not memo or memo.get("digest") != digest:
+        try:
+            memo = {"digest": digest, "df": read_csv(loaded["data"])}
+        except BatchInputError as exc:
+            memo = {"digest": digest, "error": str(exc)}
+        st.session_state[PARSED] = memo
+    return memo.get("df")
+
+
+def contacts_digest() -> str | None:
+    memo = st.session_state.get(PARSED)
+    return memo.get("digest") if memo and "df" in memo else None
+
+
+def _contacts_table(df: pd.DataFrame) -> None:
+    shown = df.copy()
+    shown.index = pd.RangeIndex(1, len(df) + 1, name="Row")
+    st.dataframe(shown, height=min(38 + 35 * len(df), 320), key="batch_contacts_table")
+    columns = ", ".join(str(c) for c in df.columns)
+    st.caption(f"**{len(df):,} row{'s' if len(df) != 1 else ''}** · {len(df.columns)} "
+               f"column{'s' if len(df.columns) != 1 else ''}: {common.md_escape(columns)}")
+
+
+# -- 2 · template ---------------------------------------------------------------------------------
+
+
+def current_template() -> BatchTemplate:
+    """The template the form describes now."""
+    state = st.session_state
+    speed = float(state.get(SPEED, 1.0))
+    pitch = float(state.get(PITCH, 0))
+    return BatchTemplate(
+        script=state.get(SCRIPT) or "",
+        title=state.get(TITLE) or "",
+        avatar_id=pickers.chosen_avatar_id(P) or None,
+        voice_id=pickers.chosen_voice_id(P) or None,
+        resolution=state.get(RESOLUTION) or None,
+        aspect_ratio=state.get(ASPECT) or None,
+        background_color=state.get(BG_COLOUR) if state.get(BG_MODE) == "colour" else None,
+        speed=None if abs(speed - 1.0) < 1e-9 else round(speed, 2),
+        pitch=None if pitch == 0 else pitch,
+    )
+
+
+def _insert(column: str) -> None:
+    target = TITLE if st.session_state.get(INSERT_INTO) == "title" else SCRIPT
+    text = st.session_state.get(target) or ""
+    token = "{{" + column + "}}"
+    joiner = "" if not text or text.endswith((" ", "\n", "(", "“", '"')) else " "
+    st.session_state[target] = f"{text}{joiner}{token}"
+
+
+def _template_step(df: pd.DataFrame, cat: Catalogue) -> None:
+    columns = [str(c) for c in df.columns]
+    left, right = st.columns([1.1, 1], gap="large")
+    with left:
+        st.text_area("Script", key=SCRIPT, height=190, placeholder=SCRIPT_PLACEHOLDER, persist_state="session",
+                     help="Write {{column}} where a value from the file goes, e.g. {{first_name}}.")
+        head, into = st.columns([1.6, 1], vertical_alignment="center")
+        head.caption("Click a column to add it at the end of the script or the title:")
+        into.segmented_control("Insert into", ["script", "title"], key=INSERT_INTO, required=True,
+                               format_func=str.capitalize, label_visibility="collapsed", persist_state="session")
+        with st.container(horizontal=True, gap="small", key="batch_chips"):
+            for index, column in enumerate(columns):
+                st.button(common.md_escape("{{" + column + "}}"), key=f"batch_insert_{index}", on_click=_insert,
+                          args=(column,), help=f"Add {{{{{column}}}}} to the {st.session_state.get(INSERT_INTO)}")
+        st.text_input("Video title", key=TITLE, persist_state="session",
+                      placeholder="e.g. For {{first_name}} at {{company}}",
+                      help="Each video's title in your HeyGen library; placeholders work here too.")
+        _preview(df)
+    with right:
+        _overrides_note(columns)
+        tab_avatar, tab_voice, tab_options = st.tabs(["Avatar", "Voice", "Options"])
+        with tab_avatar:
+            look = cat.look(pickers.chosen_avatar_id(P))
+            if look is not None:
+                with st.container(border=True, key="batch_chosen_avatar"):
+                    pickers.avatar_preview(look, private=cat.is_private(look), voice=cat.voice(look.default_voice_id))
+            pickers.avatar_gallery(cat, key_prefix=P, columns=3, height=520)
+        with tab_voice:
+            look = cat.look(pickers.chosen_avatar_id(P))
+            pickers.voice_picker(cat, key_prefix=P, avatar=look)
+        with tab_options:
+            _options()
+
+
+def _overrides_note(columns: list[str]) -> None:
+    notes = []
+    if AVATAR_COLUMN in columns:
+        notes.append(f"an **{AVATAR_COLUMN}** column: a filled-in cell there replaces the avatar chosen here for "
+                     "that row")
+    if VOICE_COLUMN in columns:
+        notes.append(f"a **{VOICE_COLUMN}** column: a filled-in cell there replaces the voice chosen here for that row")
+    if notes:
+        st.info("Your file has " + "; and ".join(notes) + ".", icon=":material/alt_route:")
+
+
+def _options() -> None:
+    c1, c2 = st.columns(2)
+    c1.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
+                         format_func=RESOLUTION_LABELS.get, persist_state="session")
+    c2.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True,
+                         format_func=ASPECT_LABELS.get, persist_state="session")
+    st.caption("1080p and 4K depend on your HeyGen plan (free plans render 720p).")
+    c1, c2 = st.columns(2)
+    c1.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, format_func=BG_MODES.get,
+                         persist_state="session")
+    if st.session_state.get(BG_MODE) == "colour":
+        c2.color_picker("Background colour", key=BG_COLOUR, persist_state="session")
+    c1, c2 = st.columns(2)
+    c1.slider("Voice speed", 0.5, 1.5, step=0.05, key=SPEED, format="%.2f×", persist_state="session")
+    c2.slider("Voice pitch", -50, 50, step=1, key=PITCH, persist_state="session")
+
+
+def _preview(df: pd.DataFrame) -> None:
+    count = len(df)
+    options = list(range(1, count + 1))
+    if st.session_state.get(PREVIEW_ROW) not in options:
+        st.session_state[PREVIEW_ROW] = 1
+    box = st.container(border=True, key="batch_preview_box")
+    head, pick = box.columns([1.6, 1], vertical_alignment="center")
+    head.markdown("**Preview**")
+    pick.selectbox("Preview row", options, key=PREVIEW_ROW, format_func=lambda n: f"Row {n}",
+                   label_visibility="collapsed")
+    number = int(st.session_state.get(PREVIEW_ROW) or 1)
+    row = df.iloc[number - 1].to_dict()
+    template = current_template()
+    problems = [p for p in template.problems([str(c) for c in df.columns]) if "placeholder" in p or "uses {{" in p]
+    with box:
+        if not template.script.strip():
+            st.caption("The first row's script appears here as you write.")
+            return
+        if problems:
+            for problem in problems:
+                st.warning(problem, icon=":material/data_object:")
+            return
+        marked = {k: f"{_MARK_OPEN}{v}{_MARK_CLOSE}" if str(v).strip() else _MARK_EMPTY for k, v in row.items()}
+        script = render(template.script, marked).strip()
+        title = " ".join(render(template.title, row).split()) or f"Row {number}"
+        plain = render(template.script, row).strip()
+        body = (common.md_escape(script).replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
+                .replace(_MARK_EMPTY, ":orange[*(empty)*]"))
+        st.markdown(f"**{common.md_escape(title)}**  \n{body}")
+        seconds = estimated_seconds(plain, speed=template.speed)
+        st.caption(f"{len(plain):,} characters · about {format_duration(seconds)} spoken · values from row {number} "
+                   "in bold")
+
+
+# -- 3 · check ------------------------------------------------------------------------------------
+
+
+def _signature(template: BatchTemplate, cat: Catalogue) -> str:
+    return json.dumps([contacts_digest(), template.to_dict(), cat.fetched_at], sort_keys=True, default=str)
+
+
+def checked(df: pd.DataFrame, template: BatchTemplate, cat: Catalogue) -> tuple[BatchCheck, pd.DataFrame]:
+    """check_rows for the current file and template (kept until either changes) and its table.
+
+    While the template itself has problems no row is ready; the table then still shows each row's
+    own problems, checked against the template without its unknown placeholders.
+    """
+    signature = _signature(template, cat)
+    memo = st.session_state.get(CHECKED)
+    if not memo or memo["signature"] != signature:
+        known = {"known_avatars": {look.id: look.ready for look in cat.looks},
+                 "known_voices": {v.voice_id for v in cat.voices}}
+        checks = check_rows(df, template, **known)
+        shown, per_row = template, checks
+        if checks.problems:
+            shown = _known_placeholders_only(template, [str(c) for c in df.columns])
+            per_row = check_rows(df, shown, **known)
+        records = df.to_dict("records")
+        table = common.check_table(shown, ((c.row, records[c.row - 1], c.problems) for c in per_row.rows),
+                                   blocked=bool(checks.problems))
+        memo = {"signature": signature, "checks": checks, "table": table}
+        st.session_state[CHECKED] = memo
+    return memo["checks"], memo["table"]
+
+
+class _KeepKnown(dict):
+    """For render(): a known column's placeholder stays as it is, any other one disappears."""
+
+    def __init__(self, columns: list[str]):
+        super().__init__()
+        self.columns = set(columns)
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def __getitem__(self, name: str) -> str:
+        return "{{" + name + "}}" if name in self.columns else ""
+
+
+def _known_placeholders_only(template: BatchTemplate, columns: list[str]) -> BatchTemplate:
+    keep = _KeepKnown(columns)
+    return replace(template, script=render(template.script, keep), title=render(template.title, keep))
+
+
+def _check_step(conn: connection.Connection, df: pd.DataFrame, template: BatchTemplate, cat: Catalogue) -> None:
+    checks, table = checked(df, template, cat)
+    unfinished = not template.script.strip() and not template.avatar_id
+    if unfinished:
+        st.info("Write the script and choose the avatar and voice in step 2; every row is checked here as you go.",
+                icon=":material/arrow_upward:")
+    elif checks.problems:
+        show_error({"message": "The template needs attention before the rows can be checked:  \n"
+                               + "  \n".join(f"• {common.md_escape(p)}" for p in checks.problems)},
+                   title="Not ready yet")
+    ready = checks.ready_rows
+    total = len(checks.rows)
+    seconds = table.loc[table["Est. seconds"].notna(), "Est. seconds"].sum() if ready else 0
+    money, note = common.balance(conn)
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Ready rows", f"{len(ready):,} of {total:,}")
+    m2.metric("Spoken, all ready rows", f"{seconds / 60:,.1f} min", help="About 150 words a minute, at the chosen "
+                                                                          "voice speed.")
+    m3.metric("Account balance", money, help=note)
+    if note:
+        m3.caption(note)
+    problem_rows = len(checks.row_problems())
+    if problem_rows and not checks.problems:
+        st.warning(f"{problem_rows:,} row{'s have' if problem_rows != 1 else ' has'} problems and will be skipped; "
+                   "fix them in the file and upload it again, or go ahead without them.", icon=":material/report:")
+    shown = table
+    if problem_rows and st.toggle("Only rows with problems", key=ONLY_PROBLEMS, persist_state="session"):
+        shown = table[table["Check"].str.startswith(common.PROBLEM_MARK)]
+    st.dataframe(shown, hide_index=True, column_config=common.CHECK_COLUMNS, key="batch_check_table",
+                 height=min(38 + 35 * max(len(shown), 1), 360), placeholder="—")
+    if problem_rows:
+        _problem_list(table)
+    _start_controls(conn, df, template, checks, table)
+
+
+def _problem_list(table: pd.DataFrame, limit: int = 50) -> None:
+    """The rows with problems, in full sentences (the table cuts long text)."""
+    bad = table[table["Check"].str.startswith(common.PROBLEM_MARK)]
+    with st.expander(f"What is wrong, row by row ({len(bad):,})", icon=":material/report:"):
+        lines = [f"- **Row {row}:** {common.md_escape(check[len(common.PROBLEM_MARK):])}"
+                 for row, check in zip(bad["Row"].head(limit), bad["Check"].head(limit))]
+        if len(bad) > limit:
+            lines.append(f"- … and {len(bad) - limit:,} more rows (switch on “Only rows with problems”).")
+        st.markdown("\n".join(lines))
+
+
+def _start_controls(conn: connection.Connection, df: pd.DataFrame, template: BatchTemplate, checks: BatchCheck,
+                    table: pd.DataFrame) -> None:
+    ready = checks.ready_rows
+    st.divider()
+    c1, c2, c3 = st.columns([1.4, 1, 1.4])
+    c1.text_input("Batch name", key=NAME, placeholder="e.g. Spring outreach", persist_state="session")
+    c2.number_input("Renders at once", min_value=1, max_value=common.MAX_CONCURRENCY, step=1, key=CONCURRENCY,
+                    persist_state="session",
+                    help="How many videos HeyGen renders for this batch at the same time (your plan may allow "
+                         "fewer; the studio waits when HeyGen says so).")
+    if ready and st.session_state.get(SAMPLE_ROW) not in ready:
+        st.session_state[SAMPLE_ROW] = ready[0]
+    records = df.to_dict("records") if ready else []
+    c3.selectbox("Sample row", ready or [None], key=SAMPLE_ROW if ready else "batch_sample_none", disabled=not ready,
+                 format_func=lambda n: "—" if n is None else common.row_label(n, template.title_for(records[n - 1], n)),
+                 help="This row is rendered alone first, so you can watch it before the rest is sent.")
+    st.caption("The sample is the only video made until you approve it. Then the other ready rows are sent, "
+               f"at most {int(st.session_state.get(CONCURRENCY) or 1)} at a time.")
+    sample = st.session_state.get(SAMPLE_ROW) if ready else None
+    label = f"Render the sample (row {sample})" if sample else "Render the sample"
+    if st.button(label, key="batch_start_sample", type="primary", disabled=not checks.ok, icon=":material/play_arrow:"):
+        _create(conn, df, template, checks, int(sample))
+
+
+def _create(conn: connection.Connection, df: pd.DataFrame, template: BatchTemplate, checks: BatchCheck,
+            sample: int) -> None:
+    store = common.store()
+    signature = json.dumps([contacts_digest(), template.to_dict()], sort_keys=True, default=str)
+    previous = st.session_state.get(CREATED)
+    if previous and previous["signature"] == signature:
+        # a second click on the same form: the batch it made is still there, open it again
+        existing = store.get(previous["batch_id"])
+        if existing is not None and existing.state in ("draft", "sampling"):
+            common.open_batch(existing.id)
+            st.rerun()
+    try:
+        batch = store.create(conn.account, df, template, checks=checks,
+                             concurrency=int(st.session_state.get(CONCURRENCY) or common.DEFAULT_CONCURRENCY),
+                             name=(st.session_state.get(NAME) or "").strip() or "Untitled batch")
+        store.start_sample(batch.id, sample)
+    except (ValueError, LookupError) as exc:
+        show_error(exc, title="The batch could not be started")
+        return
+    st.session_state[CREATED] = {"signature": signature, "batch_id": batch.id}
+    # The next batch starts from a new file; the template stays as a starting point.
+    forget_contacts()
+    common.open_batch(batch.id)
+    st.rerun()
+
+
+def forget_contacts() -> None:
+    for key in (CSV, PARSED, CHECKED):
+        st.session_state.pop(key, None)
+
+
+# -- back from a stored batch -------------------------------------------------------------------
+
+
+def prefill_from(batch: Batch, rows: list[BatchRow]) -> None:
+    """Put a stored batch's contacts and template back into the form (call from a callback)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(batch.columns)
+    for row in rows:
+        writer.writerow([row.data.get(c, "") for c in batch.columns])
+    st.session_state[CSV] = {"name": batch.name or "earlier batch", "data": out.getvalue().encode("utf-8"),
+                             "origin": "batch", "file_id": None}
+    t = batch.template
+    state = st.session_state
+    state[SCRIPT], state[TITLE] = t.script or "", t.title or ""
+    state[RESOLUTION] = t.resolution if t.resolution in RESOLUTIONS else DEFAULTS[RESOLUTION]
+    state[ASPECT] = t.aspect_ratio if t.aspect_ratio in ASPECT_RATIOS else DEFAULTS[ASPECT]
+    state[BG_MODE] = "colour" if t.background_color else "none"
+    if t.background_color:
+        state[BG_COLOUR] = t.background_color
+    state[SPEED] = float(t.speed) if t.speed is not None else 1.0
+    state[PITCH] = round(t.pitch) if t.pitch is not None else 0
+    state[NAME] = batch.name
+    state[CONCURRENCY] = min(max(batch.concurrency, 1), common.MAX_CONCURRENCY)
+    pickers.select_avatar(P, t.avatar_id)
+    pickers.select_voice(P, t.voice_id, manual=True)
+    state.pop(CREATED, None)
