@@ -33,7 +33,7 @@ from heygen.jobs import JobStoreError
 from heygen.media import MediaError
 from heygen.voices import Voice
 
-from . import catalogue, connection, pickers
+from . import catalogue, connection, launch_panel, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 
@@ -50,15 +50,15 @@ UPLOAD_GEN = "agent_upload_gen"  # bumped to empty the file uploader (Edit & ret
 CHECKED = "agent_checked"  # uploaded file id -> {"attachment"} or {"error"}: each file is checked once
 REUSE = "agent_reuse"  # file records of an earlier job that are already on HeyGen
 SAVED = "agent_saved"  # widget values carried over a visit to another page
-LAUNCHING = "agent_launching"
+LAUNCHING = launch_panel.keys(P)["launching"]
 INFLIGHT = "agent_inflight"  # {"job_id", "attachments", "signature"} while a launch is under way
 FAILED = "agent_failed"  # {"job_id", "signature"} of the last launch that failed
-LAUNCH_ERROR = "agent_launch_error"
-SHOW_ERRORS = "agent_show_errors"
+LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]
+SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 NOTICE = "agent_notice"
 SHOW_LOOK = "agent_show_look"  # after a prefill: turn the gallery to the chosen look
 STYLES_FAILED = "agent_styles_failed"
-GENERATE = "agent_generate"
+GENERATE = launch_panel.keys(P)["generate"]
 PREFILL = "agent_prefill"  # a job id whose inputs fill the form (Edit & retry)
 SELECTED_JOB = "selected_job"
 
@@ -113,8 +113,6 @@ _CSS = """
 .ag-counter { color: #6b6880; font-size: 0.85rem; margin-top: -0.4rem; }
 .ag-counter.ag-over { color: #c0262d; font-weight: 600; }
 .st-key-agent_prompt:focus-within ~ div .ag-counter { visibility: hidden; }
-.ag-summary td { border: none !important; padding: 3px 12px 3px 0; vertical-align: top; font-size: 0.92rem; }
-.ag-summary td:first-child { color: #6b6880; white-space: nowrap; }
 div[data-testid="stLayoutWrapper"]:has(> .st-key-agent_side) { position: sticky; top: 3.75rem; z-index: 2;
   max-height: calc(100vh - 4.5rem); overflow-y: auto; }
 div[class*="st-key-agent_style_sel"] { border: 2px solid #5b4cdb !important;
@@ -618,43 +616,14 @@ def request_body(draft: Draft) -> dict[str, Any]:
     return spec.to_body()
 
 
-def _request_launch() -> None:
-    """The Generate button's callback: one launch at a time."""
-    state = st.session_state
-    if state.get(LAUNCHING):
-        return
-    state[LAUNCHING] = True
-    state[SHOW_ERRORS] = True
-
-
 def launch_section(conn: connection.Connection, draft: Draft) -> None:
     """The summary, the Generate button and, while launching, the progress."""
-    state = st.session_state
-    with st.container(border=True, key="agent_summary"):
-        st.markdown("#### Ready to generate")
-        rows = "".join(f"<tr><td>{_esc(label)}</td><td>{_esc(text)}</td></tr>" for label, text in summary_lines(draft))
-        st.markdown(f"<table class='ag-summary' style='border:none;width:100%;margin-bottom:0.4rem'>{rows}</table>",
-                    unsafe_allow_html=True)
-        with st.expander("What will be sent to HeyGen"):
-            st.json(request_body(draft), expanded=True)
-        if state.get(SHOW_ERRORS) and draft.errors:
-            count = len(draft.errors)
-            items = "\n".join(f"- {message}" for message in draft.errors.values())
-            st.error(f"Fix {'this' if count == 1 else f'these {count} things'} before generating:\n{items}",
-                     icon=":material/back_hand:")
-        launch_error = state.get(LAUNCH_ERROR)
-        if launch_error and not state.get(LAUNCHING):
-            show_error(launch_error, title="The video was not started")
-            st.caption("Your prompt and files are all still here. Press Generate again to retry"
-                       " — HeyGen will not start the same video twice.")
-        st.button(
-            "Generating…" if state.get(LAUNCHING) else "Generate with Video Agent", key=GENERATE, type="primary",
-            icon=":material/auto_awesome:", width="stretch", disabled=bool(state.get(LAUNCHING)),
-            on_click=_request_launch,
-        )
-        st.caption("Video Agent renders often take 10–30 minutes. You can leave this page meanwhile.")
-        if state.get(LAUNCHING):
-            _run_launch(conn, draft)
+    launch_panel.panel(
+        P, summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
+        button="Generate with Video Agent", icon=":material/auto_awesome:",
+        kept="Your prompt and files are all still here.", run=lambda: _run_launch(conn, draft),
+        footnote="Video Agent renders often take 10–30 minutes. You can leave this page meanwhile.",
+    )
 
 
 def _run_launch(conn: connection.Connection, draft: Draft) -> None:

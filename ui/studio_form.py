@@ -43,7 +43,7 @@ from heygen.validation import validate_spec
 from heygen.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
 from heygen.voices import Voice
 
-from . import connection, pickers
+from . import connection, launch_panel, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
 
@@ -62,14 +62,14 @@ UPLOAD_GEN = "studio_upload_gen"  # bumped to empty the file uploaders (Edit & r
 REUSE = "studio_reuse"  # role -> {"asset_id", "name", ["seconds"]}: files already on HeyGen
 PREPARED = "studio_prepared"  # role -> {"file_id", "max_side", "name", "value" | "error", ["detached"]}
 SAVED = "studio_saved"  # widget values carried over a visit to another page
-LAUNCHING = "studio_launching"
+LAUNCHING = launch_panel.keys(P)["launching"]
 INFLIGHT = "studio_inflight"  # {"job_id", "uploads", "signature"} while a launch is under way
 FAILED = "studio_failed"  # {"job_id", "signature"} of the last launch that failed
-LAUNCH_ERROR = "studio_launch_error"  # error record (dict) of the last failed launch
-SHOW_ERRORS = "studio_show_errors"
+LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]  # error record (dict) of the last failed launch
+SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 SCRIPT_LIMIT = "studio_script_limit"
 NOTICE = "studio_notice"
-GENERATE = "studio_generate"
+GENERATE = launch_panel.keys(P)["generate"]
 PREFILL = "studio_prefill"  # set by the Videos page: a job id whose inputs fill the form
 SELECTED_JOB = "selected_job"  # read by the Videos page
 VIDEOS_PAGE = "pages/videos.py"
@@ -673,46 +673,13 @@ def request_body(draft: Draft) -> dict[str, Any]:
     return spec.to_body()
 
 
-def _request_launch() -> None:
-    """The Generate button's callback: one launch at a time."""
-    state = st.session_state
-    if state.get(LAUNCHING):
-        return
-    state[LAUNCHING] = True
-    state[SHOW_ERRORS] = True
-
-
 def launch_section(conn: connection.Connection, draft: Draft) -> None:
     """The summary, the Generate button and, while launching, the progress."""
-    state = st.session_state
-    with st.container(border=True, key="studio_summary"):
-        st.markdown("#### Ready to generate", anchors=False)
-        rows = "".join(
-            f"<tr><td style='color:#6b6880;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top;border:none'>"
-            f"{_html(label)}</td><td style='padding:2px 0;border:none'>{_html(text)}</td></tr>"
-            for label, text in summary_lines(draft)
-        )
-        st.markdown(f"<table style='border:none;font-size:0.92rem;margin-bottom:0.5rem;width:100%'>{rows}</table>",
-                    unsafe_allow_html=True)
-        with st.expander("What will be sent to HeyGen"):
-            st.json(request_body(draft), expanded=True)
-        if state.get(SHOW_ERRORS) and draft.errors:
-            count = len(draft.errors)
-            items = "\n".join(f"- {message}" for message in draft.errors.values())
-            st.error(f"Fix {'this' if count == 1 else f'these {count} things'} before generating:\n{items}",
-                     icon=":material/back_hand:")
-        launch_error = state.get(LAUNCH_ERROR)
-        if launch_error and not state.get(LAUNCHING):
-            show_error(launch_error, title="The video was not started")
-            st.caption("Your inputs are all still here. Press Generate again to retry"
-                       " — HeyGen will not make the same video twice.")
-        st.button(
-            "Generating…" if state.get(LAUNCHING) else "Generate video", key=GENERATE, type="primary",
-            icon=":material/movie:",
-            width="stretch", disabled=bool(state.get(LAUNCHING)), on_click=_request_launch,
-        )
-        if state.get(LAUNCHING):
-            _run_launch(conn, draft)
+    launch_panel.panel(
+        P, summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
+        button="Generate video", icon=":material/movie:", kept="Your inputs are all still here.",
+        run=lambda: _run_launch(conn, draft),
+    )
 
 
 def _run_launch(conn: connection.Connection, draft: Draft) -> None:

@@ -1,0 +1,74 @@
+"""The "Ready to generate" panel of the Studio and of Prompt to video.
+
+A summary of what will be sent, the request body itself, the problems still to fix, the last launch
+error, and a Generate button that cannot start a second launch while one is in flight. Session keys
+are ``<prefix>_launching``, ``<prefix>_launch_error``, ``<prefix>_show_errors`` and ``<prefix>_generate``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+
+from .feedback import show_error
+
+
+def keys(prefix: str) -> dict[str, str]:
+    """The session keys the panel uses for a page."""
+    return {name: f"{prefix}_{name}" for name in ("launching", "launch_error", "show_errors", "generate")}
+
+
+def request_launch(prefix: str) -> None:
+    """The Generate button's callback: one launch at a time, and from now on show every problem."""
+    k = keys(prefix)
+    if st.session_state.get(k["launching"]):
+        return
+    st.session_state[k["launching"]] = True
+    st.session_state[k["show_errors"]] = True
+
+
+def panel(
+    prefix: str,
+    *,
+    summary: Iterable[tuple[str, str]],
+    body: dict[str, Any],
+    problems: dict[str, str],
+    button: str,
+    icon: str,
+    kept: str,
+    run: Callable[[], None],
+    footnote: str | None = None,
+) -> None:
+    """Draw the panel; while a launch is requested, ``run`` performs it inside the panel."""
+    k = keys(prefix)
+    state = st.session_state
+    launching = bool(state.get(k["launching"]))
+    with st.container(border=True, key=f"{prefix}_summary"):
+        st.markdown("#### Ready to generate", anchors=False)
+        rows = "".join(
+            "<tr><td style='color:#6b6880;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top;border:none'>"
+            f"{html.escape(label)}</td><td style='padding:2px 0;border:none'>{html.escape(text)}</td></tr>"
+            for label, text in summary
+        )
+        st.markdown(f"<table style='border:none;font-size:0.92rem;margin-bottom:0.5rem;width:100%'>{rows}</table>",
+                    unsafe_allow_html=True)
+        with st.expander("What will be sent to HeyGen"):
+            st.json(body, expanded=True)
+        if state.get(k["show_errors"]) and problems:
+            count = len(problems)
+            items = "\n".join(f"- {message}" for message in problems.values())
+            st.error(f"Fix {'this' if count == 1 else f'these {count} things'} before generating:\n{items}",
+                     icon=":material/back_hand:")
+        launch_error = state.get(k["launch_error"])
+        if launch_error and not launching:
+            show_error(launch_error, title="The video was not started")
+            st.caption(f"{kept} Press Generate again to retry — HeyGen will not start the same video twice.")
+        st.button("Generating…" if launching else button, key=k["generate"], type="primary", icon=icon,
+                  width="stretch", disabled=launching, on_click=request_launch, args=(prefix,))
+        if footnote:
+            st.caption(footnote)
+        if launching:
+            run()
