@@ -220,12 +220,43 @@ def _encode_jpeg(im: Image.Image, icc: bytes | None) -> bytes:
     return out.getvalue()
 
 
+_METADATA_MARKERS = (0xE1, 0xED)  # APP1 (Exif, XMP) and APP13 (IPTC)
+
+
+def _without_metadata(jpeg: bytes) -> bytes:
+    """The same JPEG without its Exif, XMP and IPTC segments; the image data is copied untouched.
+
+    Anything unexpected in the segment layout returns the input unchanged.
+    """
+    if jpeg[:2] != b"\xff\xd8":
+        return jpeg
+    out = bytearray(jpeg[:2])
+    i = 2
+    while i + 4 <= len(jpeg):
+        if jpeg[i] != 0xFF:
+            return jpeg
+        marker = jpeg[i + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: the rest is image data
+            out += jpeg[i:]
+            return bytes(out)
+        length = int.from_bytes(jpeg[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > len(jpeg):
+            return jpeg
+        if marker not in _METADATA_MARKERS:
+            out += jpeg[i:i + 2 + length]
+        i += 2 + length
+    return jpeg
+
+
 def prepare_image(data: bytes, filename: str = "photo", *, max_side: int = DEFAULT_MAX_SIDE) -> PreparedImage:
     """Check an uploaded photo and return it ready for HeyGen, or raise `MediaError`.
 
     The result is an upright RGB JPEG whose longest side is at most ``max_side`` (see
-    `max_side_for`). A JPEG that is already RGB, upright and small enough is passed through
-    byte for byte.
+    `max_side_for`). A JPEG that is already RGB, upright and small enough keeps its image data
+    byte for byte; only its Exif, XMP and IPTC metadata (camera details, location) are left out.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("data must be bytes")
@@ -276,15 +307,18 @@ def _prepare_opened(im: Image.Image, data: bytes, fmt: str, filename: str, max_s
     stem = safe_stem(filename, "photo")
 
     if fmt == "JPEG" and im.mode == "RGB" and orientation == 1 and target == (width, height):
+        kept = _without_metadata(data)
+        note = ("Kept your photo exactly as it was (already an RGB JPEG of a suitable size)" if kept == data else
+                "Kept your photo as it was, without its camera details such as time and location")
         return PreparedImage(
-            data=data,
+            data=kept,
             mime_type="image/jpeg",
             filename=f"{stem}.jpg",
             width=width,
             height=height,
             original_format=fmt,
             original_size=original_size,
-            notes=("Kept your photo exactly as it was (already an RGB JPEG of a suitable size)",),
+            notes=(note,),
         )
 
     notes: list[str] = []

@@ -299,6 +299,20 @@ def test_camera_details_are_removed_when_the_photo_is_re_encoded():
     assert len(decoded(prepared).getexif()) == 0
 
 
+def test_camera_details_are_removed_from_a_photo_kept_as_it_is():
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"
+    exif[0x0132] = "2026:11:21 10:00:00"
+    original = encode(photo(1280, 960), "JPEG", quality=88, exif=exif.tobytes())
+    prepared = prepare_image(original, "headshot.jpg")
+    assert len(decoded(prepared).getexif()) == 0
+    assert b"Phone maker" not in prepared.data
+    assert len(prepared.data) < len(original)
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(prepared.data)) as after:
+        assert before.tobytes() == after.tobytes(), "the image data is untouched"
+    assert any("camera details" in note for note in prepared.notes)
+
+
 def test_the_name_is_trusted_for_nothing_but_the_stem():
     # A PNG named .jpg is read as a PNG; the folder part of a name never reaches the upload.
     prepared = prepare_image(encode(photo(400, 400), "PNG"), "C:\\Users\\Sam\\My photo.jpg")
