@@ -67,6 +67,12 @@ def test_completed_render_plays_in_the_page(app, launch, page, screenshot, sandb
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2", timeout=15_000)
     expect(page.get_by_text("Download MP4")).to_be_visible()
     screenshot(page, "completed")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download MP4").click()
+    download = info.value
+    assert download.suggested_filename == "product-teaser.mp4"
+    with open(download.path(), "rb") as fh:
+        assert fh.read(12)[4:8] == b"ftyp"
     count = len(status_gets(sandbox, job.video_id))
     time.sleep(4)
     assert len(status_gets(sandbox, job.video_id)) == count, "no status request after completion"
