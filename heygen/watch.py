@@ -109,10 +109,18 @@ class CheckResult:
         return self.outcome in STOPPED
 
 
-def outcome_of(job: Job) -> str | None:
+# A launch still "submitting" after this long was cut off (the app closed or reloaded mid-launch).
+SUBMIT_GRACE_SECONDS = 120.0
+
+
+def outcome_of(job: Job, now: float | None = None) -> str | None:
     """The stopped outcome a job already has in the store, or None while it is still watchable."""
     if job.video_id is None:
-        return NOT_SUBMITTED if job.status in ("submit_failed",) else None
+        if job.status == "submit_failed":
+            return NOT_SUBMITTED
+        if job.status == "submitting" and (time.time() if now is None else now) - job.updated_at > SUBMIT_GRACE_SECONDS:
+            return NOT_SUBMITTED
+        return None
     return {"completed": COMPLETED, "failed": FAILED, "not_found": NOT_FOUND, "rejected": REJECTED}.get(job.status)
 
 

@@ -180,8 +180,10 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
         st.caption("The render goes on at HeyGen; the studio stopped asking after several failed attempts.")
         st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(job.id,))
     elif outcome == watch.NOT_SUBMITTED:
-        show_error(job.error_detail or {"message": "This video was not sent to HeyGen."},
-                   title="The video was not sent to HeyGen")
+        interrupted = {"message": "The launch was cut off before HeyGen confirmed it (the studio was closed or "
+                                  "reloaded while sending).",
+                       "hint": "Look for it on HeyGen before sending it again, or use Edit & retry."}
+        show_error(job.error_detail or interrupted, title="The video was not sent to HeyGen")
         _edit_and_retry(job)
 
 

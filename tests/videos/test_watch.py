@@ -165,3 +165,11 @@ def test_expired_link_is_renewed_by_fetching_the_video_again(client, store, spec
     data = watch.fetch_file(client, store, store.get(job.id), "video_url")
     assert data[4:8] == b"ftyp"
     assert store.get(job.id).video_url != expired
+
+
+def test_a_launch_cut_off_mid_request_stops_instead_of_spinning(store, spec):
+    job = create_job(store, account="sandbox", spec=spec)
+    assert job.status == "submitting"
+    assert watch.outcome_of(job, now=job.updated_at + 10) is None, "a launch in flight is given time"
+    later = job.updated_at + watch.SUBMIT_GRACE_SECONDS + 1
+    assert watch.outcome_of(job, now=later) == watch.NOT_SUBMITTED
