@@ -39,7 +39,6 @@ from .feedback import show_error
 
 P = "agent"  # key prefix of the shared pickers on this page
 PAGE = "pages/agent.py"
-VIDEOS_PAGE = "pages/videos.py"
 
 PROMPT, TITLE = "agent_prompt", "agent_title"
 ORIENTATION = "agent_orientation"
@@ -51,8 +50,8 @@ CHECKED = "agent_checked"  # uploaded file id -> {"attachment"} or {"error"}: ea
 REUSE = "agent_reuse"  # file records of an earlier job that are already on HeyGen
 SAVED = "agent_saved"  # widget values carried over a visit to another page
 LAUNCHING = launch_panel.keys(P)["launching"]
-INFLIGHT = "agent_inflight"  # {"job_id", "attachments", "signature"} while a launch is under way
-FAILED = "agent_failed"  # {"job_id", "signature"} of the last launch that failed
+INFLIGHT = launch_panel.keys(P)["inflight"]  # {"job_id", "attachments", "signature"} while a launch is under way
+FAILED = launch_panel.keys(P)["failed"]  # {"job_id", "signature"} of the last launch that failed
 LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 NOTICE = "agent_notice"
@@ -60,7 +59,6 @@ SHOW_LOOK = "agent_show_look"  # after a prefill: turn the gallery to the chosen
 STYLES_FAILED = "agent_styles_failed"
 GENERATE = launch_panel.keys(P)["generate"]
 PREFILL = "agent_prefill"  # a job id whose inputs fill the form (Edit & retry)
-SELECTED_JOB = "selected_job"
 
 AUTO = "auto"
 ORIENTATION_LABELS = {AUTO: ":material/auto_awesome: Auto", "landscape": ":material/crop_landscape: 16:9",
@@ -637,11 +635,10 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             job = store.get(inflight["job_id"])
             attachments = inflight["attachments"]
         if job is None:
-            failed = state.get(FAILED)
-            if failed and failed.get("signature") == draft.signature:
-                previous = store.get(failed["job_id"])
-                if previous is not None and previous.video_id is None and agent_launch.session_of(previous) is None:
-                    job = previous
+            failed_id = launch_panel.failed_job_id(P, draft.signature)
+            previous = store.get(failed_id) if failed_id else None
+            if previous is not None and previous.video_id is None and agent_launch.session_of(previous) is None:
+                job = previous
             if job is None:
                 job = agent_launch.create_job(store, account=conn.account, spec=draft.spec,
                                               attachments=draft.attachments, reused=draft.reused,
@@ -670,13 +667,8 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
         connection.log.exception("Video Agent launch failed unexpectedly")
         _launch_failed({"message": "Something unexpected went wrong while sending the prompt. Your inputs are kept; "
                                    "please try again.", "kind": type(exc).__name__}, job, draft)
-    for key in (INFLIGHT, FAILED, LAUNCH_ERROR):
-        state.pop(key, None)
-    state[LAUNCHING] = False
-    state[SHOW_ERRORS] = False
     _keep_uploaded_files(job)
-    state[SELECTED_JOB] = job.id
-    st.switch_page(VIDEOS_PAGE)
+    launch_panel.open_launched(P, job.id)
 
 
 def _keep_uploaded_files(job: Any) -> None:
@@ -688,11 +680,5 @@ def _keep_uploaded_files(job: Any) -> None:
 
 
 def _launch_failed(error: dict[str, Any], job: Any, draft: Draft) -> None:
-    state = st.session_state
-    state[LAUNCHING] = False
-    inflight = state.pop(INFLIGHT, None)
-    state[LAUNCH_ERROR] = error
-    job_id = getattr(job, "id", None) or (inflight or {}).get("job_id")
-    if job_id:
-        state[FAILED] = {"job_id": job_id, "signature": (inflight or {}).get("signature") or draft.signature}
+    launch_panel.record_failure(P, error, getattr(job, "id", None), draft.signature)
     st.rerun()

@@ -1,8 +1,9 @@
 """The "Ready to generate" panel of the Studio and of Prompt to video.
 
 A summary of what will be sent, the request body itself, the problems still to fix, the last launch
-error, and a Generate button that cannot start a second launch while one is in flight. Session keys
-are ``<prefix>_launching``, ``<prefix>_launch_error``, ``<prefix>_show_errors`` and ``<prefix>_generate``.
+error, and a Generate button that cannot start a second launch while one is in flight; plus the
+session bookkeeping of a launch (in flight, failed, succeeded). Session keys are ``<prefix>_launching``,
+``_launch_error``, ``_show_errors``, ``_generate``, ``_inflight`` and ``_failed``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from .feedback import show_error
 
 def keys(prefix: str) -> dict[str, str]:
     """The session keys the panel uses for a page."""
-    return {name: f"{prefix}_{name}" for name in ("launching", "launch_error", "show_errors", "generate")}
+    names = ("launching", "launch_error", "show_errors", "generate", "inflight", "failed")
+    return {name: f"{prefix}_{name}" for name in names}
 
 
 def request_launch(prefix: str) -> None:
@@ -72,3 +74,33 @@ def panel(
             st.caption(footnote)
         if launching:
             run()
+
+
+def failed_job_id(prefix: str, signature: str) -> str | None:
+    """The job of the last failed launch when the inputs are unchanged since (to re-send it, same key)."""
+    failed = st.session_state.get(keys(prefix)["failed"])
+    return failed["job_id"] if failed and failed.get("signature") == signature else None
+
+
+def record_failure(prefix: str, error: dict[str, Any], job_id: str | None, signature: str) -> None:
+    """Remember a failed launch and its error; the page keeps every input."""
+    k = keys(prefix)
+    state = st.session_state
+    state[k["launching"]] = False
+    inflight = state.pop(k["inflight"], None) or {}
+    state[k["launch_error"]] = error
+    job_id = job_id or inflight.get("job_id")
+    if job_id:
+        state[k["failed"]] = {"job_id": job_id, "signature": inflight.get("signature") or signature}
+
+
+def open_launched(prefix: str, job_id: str) -> None:
+    """After a launch: forget its bookkeeping and open the job's status panel on the Videos page."""
+    k = keys(prefix)
+    state = st.session_state
+    for name in ("inflight", "failed", "launch_error"):
+        state.pop(k[name], None)
+    state[k["launching"]] = False
+    state[k["show_errors"]] = False
+    state["selected_job"] = job_id
+    st.switch_page("pages/videos.py")

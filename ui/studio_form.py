@@ -63,16 +63,14 @@ REUSE = "studio_reuse"  # role -> {"asset_id", "name", ["seconds"]}: files alrea
 PREPARED = "studio_prepared"  # role -> {"file_id", "max_side", "name", "value" | "error", ["detached"]}
 SAVED = "studio_saved"  # widget values carried over a visit to another page
 LAUNCHING = launch_panel.keys(P)["launching"]
-INFLIGHT = "studio_inflight"  # {"job_id", "uploads", "signature"} while a launch is under way
-FAILED = "studio_failed"  # {"job_id", "signature"} of the last launch that failed
+INFLIGHT = launch_panel.keys(P)["inflight"]  # {"job_id", "uploads", "signature"} while a launch is under way
+FAILED = launch_panel.keys(P)["failed"]  # {"job_id", "signature"} of the last launch that failed
 LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]  # error record (dict) of the last failed launch
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 SCRIPT_LIMIT = "studio_script_limit"
 NOTICE = "studio_notice"
 GENERATE = launch_panel.keys(P)["generate"]
 PREFILL = "studio_prefill"  # set by the Videos page: a job id whose inputs fill the form
-SELECTED_JOB = "selected_job"  # read by the Videos page
-VIDEOS_PAGE = "pages/videos.py"
 
 ROLE_FIELD = {"image": "speaker", "audio": "audio", "background": "background"}
 BG_MODES = {"none": "None", "colour": "Colour", "image": "Image"}
@@ -692,11 +690,10 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             job = store.get(inflight["job_id"])
             uploads = inflight["uploads"]
         if job is None:
-            failed = state.get(FAILED)
-            if failed and failed.get("signature") == draft.signature:
-                previous = store.get(failed["job_id"])
-                if previous is not None and previous.video_id is None:
-                    job = previous
+            failed_id = launch_panel.failed_job_id(P, draft.signature)
+            previous = store.get(failed_id) if failed_id else None
+            if previous is not None and previous.video_id is None:
+                job = previous
             if job is None:
                 job = launch.create_job(store, account=conn.account, spec=draft.spec, extra=draft.extras)
             uploads = list(draft.uploads)
@@ -721,14 +718,8 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
         connection.log.exception("Launch failed unexpectedly")
         _launch_failed({"message": "Something unexpected went wrong while sending the video. Your inputs are kept; "
                                    "please try again.", "kind": type(exc).__name__}, job, draft)
-    state[LAUNCHING] = False
-    state.pop(INFLIGHT, None)
-    state.pop(FAILED, None)
-    state.pop(LAUNCH_ERROR, None)
-    state[SHOW_ERRORS] = False
     _reuse_uploads_of(job)
-    state[SELECTED_JOB] = job.id
-    st.switch_page(VIDEOS_PAGE)
+    launch_panel.open_launched(P, job.id)
 
 
 def _reuse_uploads_of(job: Any) -> None:
@@ -755,13 +746,7 @@ _LIMIT_IN_MESSAGE = re.compile(r"(\d[\d,]*)\s*(?:characters|chars)", re.IGNORECA
 
 def _launch_failed(error: dict[str, Any], job: Any, draft: Draft) -> None:
     state = st.session_state
-    state[LAUNCHING] = False
-    inflight = state.pop(INFLIGHT, None)
-    state[LAUNCH_ERROR] = error
-    job_id = getattr(job, "id", None) or (inflight or {}).get("job_id")
-    signature = (inflight or {}).get("signature") or draft.signature
-    if job_id:
-        state[FAILED] = {"job_id": job_id, "signature": signature}
+    launch_panel.record_failure(P, error, getattr(job, "id", None), draft.signature)
     about_script = error.get("param") == "script" or (
         not error.get("param") and "script" in str(error.get("heygen_message") or "").lower()
     )
