@@ -191,8 +191,8 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     st.success(f"**Ready** · {fmt_duration(job.duration)} long · rendered in {fmt_duration(job.elapsed)}", icon=":material/check_circle:")
     if job.video_url:
         spec = job.inputs.get("spec") or {}
-        portrait = spec.get("aspect_ratio") == "9:16" or spec.get("orientation") == "portrait"
-        st.video(job.video_url, width=360 if portrait else 720)
+        shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
+        st.video(job.video_url, width={"9:16": 360, "16:9": 720}.get(shape, 480))
     cols = st.columns(4)
     with cols[0]:
         st.download_button("Download MP4", data=_file_fetcher(conn, job.id, "video_url"),
