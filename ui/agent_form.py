@@ -646,17 +646,8 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             attachments = list(draft.attachments)
             state[INFLIGHT] = {"job_id": job.id, "attachments": attachments, "signature": draft.signature}
         if job.video_id is None and agent_launch.session_of(job) is None:
-            with st.status("Sending your prompt to HeyGen…", expanded=True) as status:
-                bar = st.progress(0.0, text="Starting…")
-
-                def progress(message: str, fraction: float) -> None:
-                    # The last report comes after HeyGen answered but before the job is marked
-                    # sent; the page is left alone then, so an interrupted run cannot lose the answer.
-                    if fraction < 1.0:
-                        bar.progress(max(fraction, 0.0), text=message)
-
+            with launch_panel.sending("Sending your prompt to HeyGen…") as progress:
                 job = agent_launch.submit(conn.client, store, job, attachments, progress=progress)
-                status.update(label="Sent to HeyGen", state="complete")
     except HeyGenError as exc:
         _launch_failed(exc.to_dict(), job, draft)
     except AgentRequestError as exc:

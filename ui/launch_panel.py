@@ -9,7 +9,8 @@ session bookkeeping of a launch (in flight, failed, succeeded). Session keys are
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -104,3 +105,21 @@ def open_launched(prefix: str, job_id: str) -> None:
     state[k["show_errors"]] = False
     state["selected_job"] = job_id
     st.switch_page("pages/videos.py")
+
+
+@contextmanager
+def sending(label: str) -> Iterator[Callable[[str, float], None]]:
+    """A status box with a progress bar while a launch is sent; yields the progress callback.
+
+    The final report (fraction 1.0) is not drawn: it can come before the job is marked sent, and
+    touching the page then could cut the run short and lose HeyGen's answer.
+    """
+    with st.status(label, expanded=True) as status:
+        bar = st.progress(0.0, text="Starting…")
+
+        def progress(message: str, fraction: float) -> None:
+            if fraction < 1.0:
+                bar.progress(max(fraction, 0.0), text=message)
+
+        yield progress
+        status.update(label="Sent to HeyGen", state="complete")

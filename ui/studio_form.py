@@ -699,17 +699,8 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             uploads = list(draft.uploads)
             state[INFLIGHT] = {"job_id": job.id, "uploads": uploads, "signature": draft.signature}
         if job.video_id is None:
-            with st.status("Sending your video to HeyGen…", expanded=True) as status:
-                bar = st.progress(0.0, text="Starting…")
-
-                def progress(message: str, fraction: float) -> None:
-                    # The final report comes after HeyGen answered but before the job is marked
-                    # sent; the page is not touched then, so an interrupted run cannot lose the answer.
-                    if fraction < 1.0:
-                        bar.progress(max(fraction, 0.0), text=message)
-
+            with launch_panel.sending("Sending your video to HeyGen…") as progress:
                 job = launch.submit(conn.client, store, job, uploads, progress=progress)
-                status.update(label="Sent to HeyGen", state="complete")
     except HeyGenError as exc:
         _launch_failed(exc.to_dict(), job, draft)
     except JobStoreError as exc:
