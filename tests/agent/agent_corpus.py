@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import struct
-import wave
 import zipfile
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+
+from tests.studio.studio_corpus import encode, mp3, wav  # noqa: F401 - shared builders, re-exported
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,10 +21,6 @@ def picture(width: int = 900, height: int = 600) -> Image.Image:
     return im
 
 
-def encode(im: Image.Image, fmt: str, **options) -> bytes:
-    out = io.BytesIO()
-    im.save(out, fmt, **options)
-    return out.getvalue()
 
 
 def png(width: int = 900, height: int = 600) -> bytes:
@@ -92,21 +89,8 @@ def mkv() -> bytes:
     return _ebml(b"matroska")
 
 
-def wav(seconds: float, *, rate: int = 8000) -> bytes:
-    """A real 8-bit mono WAV of silence."""
-    out = io.BytesIO()
-    with wave.open(out, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(1)
-        writer.setframerate(rate)
-        writer.writeframes(b"\x80" * round(seconds * rate))
-    return out.getvalue()
 
 
-def mp3(seconds: float) -> bytes:
-    """MPEG-1 Layer III frames of silence (128 kbit/s, 44.1 kHz, mono)."""
-    frame = bytes([0xFF, 0xFB, 0x90, 0xC0]) + bytes(144 * 128000 // 44100 - 4)
-    return frame * max(2, round(seconds * 44100 / 1152))
 
 
 def flac() -> bytes:

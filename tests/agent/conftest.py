@@ -13,16 +13,11 @@ from heygen import Client
 from heygen.config import account_fingerprint
 from heygen.jobs import JobStore
 from heygen.sandbox import Sandbox
+from tests.support import Sleeps
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-agent-test-4e5f6a7b8c9d0e1f2a3b4c5d"
 
-
-class Sleeps(list):
-    """A stand-in for time.sleep that records the delays the client asked for."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture(scope="module")

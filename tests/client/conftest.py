@@ -6,15 +6,10 @@ import pytest
 
 from heygen import Client
 from heygen.sandbox import Sandbox
+from tests.support import Sleeps
 
 API_KEY = "sk-test-5f2b9c0d4e6a7b8c9d0e1f2a3b4c5d6e"
 
-
-class Sleeps(list):
-    """A stand-in for time.sleep that records the delays the client asked for."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture(scope="module")
