@@ -131,13 +131,30 @@ def check_key(api_key: str):
 
 
 @st.cache_resource(show_spinner=False)
-def job_store():
-    """The job store shared by every browser session of this process."""
+def _job_store():
     from heygen.jobs import JobStore
 
     folder = settings().data_dir
     folder.mkdir(parents=True, exist_ok=True)
     return JobStore(folder)
+
+
+def job_store():
+    """The job store shared by every browser session of this process.
+
+    A history that cannot be opened stops the page with a plain explanation (nothing is cached,
+    so the next run tries again once the file is fixed).
+    """
+    from heygen.jobs import JobStoreError
+
+    from .feedback import show_error
+
+    try:
+        return _job_store()
+    except (JobStoreError, OSError) as exc:
+        show_error(exc if isinstance(exc, JobStoreError) else JobStoreError(
+            f"The studio cannot use its data folder {settings().data_dir}: {exc.strerror or exc}."))
+        st.stop()
 
 
 def poll_policy(kind: str = "avatar"):

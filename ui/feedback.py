@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from heygen.errors import HeyGenError
+from heygen.jobs import JobStoreError
 
 log = logging.getLogger("heygen.studio")
 
@@ -30,6 +31,8 @@ def show_error(error: BaseException | dict[str, Any], *, where: Any = None, titl
         }
     elif isinstance(error, ValueError) and str(error):
         message, hint, details = str(error), None, {}
+    elif isinstance(error, JobStoreError):
+        message, hint, details = str(error), "Check the studio's data folder (HEYGEN_STUDIO_DATA_DIR).", {}
     else:
         log.exception("Unexpected error", exc_info=error)
         message, hint, details = UNEXPECTED, None, {"Kind": type(error).__name__}

@@ -106,3 +106,12 @@ def test_malformed_server_address_is_explained_not_crashed(clean):
     clean.setenv("HEYGEN_API_BASE_URL", "ftp://nowhere")
     at = run_page("")
     assert any("HEYGEN_API_BASE_URL" in e.value for e in at.error)
+
+
+def test_an_unreadable_job_history_is_explained_not_crashed(clean, tmp_path):
+    (tmp_path / "jobs.sqlite3").write_bytes(b"this is not a database" * 100)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/videos.py").run()
+    assert not at.exception
+    assert any("jobs.sqlite3" in e.value for e in at.error)
