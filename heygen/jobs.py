@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .datadir import private_dir, private_file
+
 __all__ = [
     "DB_FILENAME", "ERROR_DETAIL_KEYS", "FINAL", "Job", "JobNotFoundError", "JobStore", "JobStoreError",
     "KINDS", "SCHEMA_VERSION", "StatusEvent", "TERMINAL", "VIDEO_FIELDS", "default_data_dir",
@@ -387,9 +389,15 @@ class JobStore:
             db_path = db_path / DB_FILENAME
         self.path = db_path
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(db_path.parent)
         except OSError as exc:
             raise JobStoreError(f"Cannot create the folder for the job database {db_path}: {exc.strerror or exc}.") from None
+        try:
+            private_file(db_path)  # SQLite gives the side files it creates later the same permissions
+            for suffix in ("-wal", "-shm", "-journal"):
+                private_file(f"{db_path}{suffix}", create=False)
+        except OSError as exc:
+            raise JobStoreError(f"Cannot make the job database {db_path} private: {exc.strerror or exc}.") from None
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()

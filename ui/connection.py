@@ -132,11 +132,10 @@ def check_key(api_key: str):
 
 @st.cache_resource(show_spinner=False)
 def _job_store():
+    from heygen.datadir import private_dir
     from heygen.jobs import JobStore
 
-    folder = settings().data_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    return JobStore(folder)
+    return JobStore(private_dir(settings().data_dir))
 
 
 def job_store():
