@@ -114,14 +114,14 @@ class VideoAgents:
         self._client = client
 
     def create(self, request: AgentSpec | dict[str, Any], *, idempotency_key: str | None = None) -> AgentSession:
-        """Start a Video Agent session. Carries an ``Idempotency-Key``: retries never start a second one."""
+        """Start a Video Agent session, once (a failure that may have reached HeyGen is reconciled by the caller)."""
         body = request.to_body() if isinstance(request, AgentSpec) else dict(request)
         answer = self._client.request(
             "POST",
             "/v3/video-agents",
             json=body,
             headers={"Idempotency-Key": idempotency_key or new_idempotency_key()},
-            retry=True,
+            retry="unsent",  # a lost answer is reconciled, never resent blindly
             operation="POST /v3/video-agents",
         )
         session = from_api(AgentSession, answer.get("data"))

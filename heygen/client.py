@@ -9,7 +9,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -26,6 +26,8 @@ log = logging.getLogger("heygen")
 DEFAULT_BASE_URL = "https://api.heygen.com"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # seconds: connect, read
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+UNSENT = "unsent"  # retry mode for creates: only when the request surely never reached the server
+MAX_MEDIA_HOPS = 5
 _REDACTED = "[redacted]"
 
 
@@ -33,10 +35,11 @@ class Client:
     """Talks to HeyGen (or any HeyGen-compatible server at ``base_url``) with one API key.
 
     Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``, ``video_agents``.
-    Safe requests (GET, DELETE, and creates that carry an ``Idempotency-Key``) are retried a few
-    times on 429/502/503/504 and connection errors, honouring ``Retry-After`` within a capped total
-    wait. Every request has a timeout. The key is sent only to ``base_url`` and never appears in a
-    ``repr``, a log line, an exception or a URL.
+    Reads (GET, DELETE) are retried a few times on 429/502/503/504 and connection errors, honouring
+    ``Retry-After`` within a capped total wait. Creates are retried only when they surely never
+    reached the server (see ``request``): a lost answer is for the caller to reconcile. Every request
+    has a timeout. The key is sent only to ``base_url``, never along a redirect and never with a
+    media link, and never appears in a ``repr``, a log line, an exception or a URL.
     """
 
     def __init__(
@@ -96,14 +99,18 @@ class Client:
         json: Any = None,
         files: Any = None,
         headers: Mapping[str, str] | None = None,
-        retry: bool | None = None,
+        retry: bool | str | None = None,
         timeout: tuple[float, float] | None = None,
         operation: str | None = None,
     ) -> dict[str, Any]:
         """Send one API call and return its decoded JSON object, or raise a ``HeyGenError``.
 
-        ``retry`` defaults to True for GET and DELETE. ``operation`` names the call in errors
-        (e.g. ``GET /v3/videos/{video_id}``); it defaults to the method and path.
+        ``retry`` is ``True`` (the default for GET and DELETE: retry 429/502/503/504 and network
+        failures), ``UNSENT`` (retry only when the request surely never reached the server: the
+        connection was refused or the name did not resolve; for creates, whose lost answers must be
+        reconciled, never resent) or ``False``. ``operation`` names the call in errors (e.g.
+        ``GET /v3/videos/{video_id}``); it defaults to the method and path. Redirects are never
+        followed: a 3xx raises ``RedirectError`` naming the host it pointed to.
         """
         method = method.upper()
         if retry is None:
@@ -127,11 +134,13 @@ class Client:
                     files=files,
                     headers=send_headers,
                     timeout=timeout or self.timeout,
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 failure = self._network_error(exc, operation)
                 delay = _backoff(attempt)
-                if retry and attempt < self.max_retries and waited + delay <= self.max_retry_wait:
+                may_retry = retry is True or (retry == UNSENT and failure.reason in errors.NEVER_SENT_REASONS)
+                if may_retry and attempt < self.max_retries and waited + delay <= self.max_retry_wait:
                     log.info("%s failed (%s); retrying in %.1f s", operation, failure.reason, delay)
                     self._sleep(delay)
                     waited += delay
@@ -140,7 +149,7 @@ class Client:
                 raise failure from None
             elapsed_ms = (time.monotonic() - started) * 1000
             log.debug("%s -> %s in %.0f ms", operation, response.status_code, elapsed_ms)
-            if retry and response.status_code in RETRY_STATUSES and attempt < self.max_retries:
+            if retry is True and response.status_code in RETRY_STATUSES and attempt < self.max_retries:
                 delay = _retry_after(response)
                 delay = _backoff(attempt) if delay is None else delay
                 if waited + delay <= self.max_retry_wait:
@@ -150,6 +159,11 @@ class Client:
                     waited += delay
                     attempt += 1
                     continue
+            if 300 <= response.status_code < 400:
+                response.close()
+                raise errors.RedirectError(
+                    host=_host_of(response.headers.get("Location"), url), status=response.status_code, operation=operation,
+                )
             return self._decode(response, operation)
 
     def paginate(
@@ -187,26 +201,51 @@ class Client:
             if not token or not page.get("has_more", True) or not items:
                 return
 
-    def download(self, url: str, *, chunk_size: int = 256 * 1024, timeout: tuple[float, float] | None = None) -> Iterator[bytes]:
-        """Stream a file HeyGen links to (video, subtitle, thumbnail).
+    def download(
+        self,
+        url: str,
+        *,
+        chunk_size: int = 256 * 1024,
+        timeout: tuple[float, float] | None = None,
+        max_hops: int = MAX_MEDIA_HOPS,
+    ) -> Iterator[bytes]:
+        """Stream a file HeyGen links to (video, subtitle, thumbnail, preview audio).
 
-        The API key is sent only when the URL is on the API server itself (never to file hosts).
+        Media links are presigned: the API key is never sent with them, not even to the API's own
+        host. Redirects are followed here, at most ``max_hops`` of them, to http(s) addresses only.
         """
-        headers = {"X-Api-Key": self._api_key} if _same_origin(url, self.base_url) else {}
         operation = "download"
-        try:
-            response = self._session.get(url, headers=headers, stream=True, timeout=timeout or self.timeout)
-        except requests.RequestException as exc:
-            raise self._network_error(exc, operation) from None
-        if response.status_code >= 400:
+        for _hop in range(max_hops + 1):
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise errors.UnexpectedResponseError(
+                    "The link to this file is not a web address the studio can download.", operation=operation,
+                )
+            try:
+                response = self._session.get(
+                    url, stream=True, timeout=timeout or self.timeout, allow_redirects=False,
+                    headers={"Accept": "*/*"},
+                )
+            except requests.RequestException as exc:
+                raise self._network_error(exc, operation) from None
+            if 300 <= response.status_code < 400 and response.headers.get("Location"):
+                url = urljoin(url, response.headers["Location"])
+                response.close()
+                continue
+            break
+        else:
             response.close()
-            cls = errors.error_class_for(response.status_code)
+            raise errors.UnexpectedResponseError(
+                f"The link to this file redirected more than {max_hops} times.", operation=operation,
+                hint="Refresh the video to get a fresh link.",
+            )
+        if response.status_code >= 400 or not 200 <= response.status_code < 300:
+            response.close()
             if response.status_code in (401, 403):
                 raise errors.NotFoundError(
                     "The link to this file has expired.", status=response.status_code, operation=operation,
                     hint="Refresh the video to get a fresh link.",
                 )
-            raise cls(status=response.status_code, operation=operation)
+            raise errors.error_class_for(response.status_code)(status=response.status_code, operation=operation)
 
         def chunks() -> Iterator[bytes]:
             try:
@@ -282,9 +321,13 @@ def _normalise_base_url(base_url: str) -> str:
     return base_url
 
 
-def _same_origin(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+def _host_of(location: str | None, base: str) -> str:
+    """The host a redirect points to (``host[:port]``), never a path or query that might carry secrets."""
+    if not location:
+        return "an unnamed address"
+    parts = urlsplit(urljoin(base, location))
+    host = parts.hostname or "an unnamed address"
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def _backoff(attempt: int) -> float:

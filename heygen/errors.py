@@ -159,11 +159,47 @@ class NetworkError(HeyGenError):
         return {**super().to_dict(), "reason": self.reason}
 
 
+class RedirectError(HeyGenError):
+    """3xx from the API: the studio never follows a redirect with the API key.
+
+    ``host`` is where the server pointed (never the key, never the full URL's query).
+    """
+
+    default_message = "HeyGen's address answered with a redirect; the studio does not follow it with your key."
+    default_hint = "Check HEYGEN_API_BASE_URL: it must be the API's own address (for HeyGen, https://api.heygen.com)."
+
+    def __init__(self, message: str | None = None, *, host: str | None = None, **kwargs: Any) -> None:
+        if message is None and host:
+            message = f"HeyGen's address answered with a redirect to {host}; the studio does not follow it with your key."
+        super().__init__(message, **kwargs)
+        self.host = host
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "host": self.host}
+
+
 class UnexpectedResponseError(HeyGenError):
     """HeyGen's answer could not be read (not JSON, e.g. a web page, or not the expected shape)."""
 
     default_message = "HeyGen sent an answer the studio could not read."
     default_hint = "If this keeps happening, check that HEYGEN_API_BASE_URL points at the HeyGen API."
+
+
+# Network failures that happen before a request reaches the server: nothing was sent.
+NEVER_SENT_REASONS = frozenset({"refused", "dns", "tls"})
+
+
+def unclear(error: HeyGenError) -> bool:
+    """True when a create that failed with ``error`` may still have reached HeyGen.
+
+    Unclear: a read timeout, a connection dropped after sending, any 5xx, a 409
+    ``request_in_progress`` (HeyGen has the request) and an answer that could not be read.
+    Definitely not sent: a refused connection, an unknown host, a TLS failure, a redirect, and
+    every other 4xx (including 429).
+    """
+    if isinstance(error, NetworkError):
+        return error.reason not in NEVER_SENT_REASONS
+    return isinstance(error, (ServerError, ConflictError, UnexpectedResponseError))
 
 
 STATUS_ERRORS: dict[int, type[HeyGenError]] = {

@@ -39,7 +39,7 @@ VIDEO_FIELDS = (
     "duration", "failure_code", "failure_message", "completed_at",
 )
 # The only keys kept from an error_detail dict; anything else is dropped before storing.
-ERROR_DETAIL_KEYS = ("kind", "message", "hint", "code", "heygen_message", "status", "param", "retry_after", "reason")
+ERROR_DETAIL_KEYS = ("kind", "message", "hint", "code", "heygen_message", "status", "param", "retry_after", "reason", "host")
 
 SCHEMA_VERSION = 2
 DB_FILENAME = "jobs.sqlite3"

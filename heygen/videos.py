@@ -142,7 +142,9 @@ class Videos:
         self._client = client
 
     def create(self, spec: VideoSpec | dict[str, Any], *, idempotency_key: str | None = None) -> VideoCreated:
-        """Submit a render. Carries an ``Idempotency-Key``, so retries never make a second video."""
+        """Submit a render, once. It carries an ``Idempotency-Key``, but HeyGen does not document that
+        header for creates: a failure that may have reached HeyGen (``errors.unclear``) is reconciled by
+        the caller, never resent blindly."""
         body = spec.to_body() if isinstance(spec, VideoSpec) else dict(spec)
         key = idempotency_key or new_idempotency_key()
         answer = self._client.request(
@@ -150,7 +152,7 @@ class Videos:
             "/v3/videos",
             json=body,
             headers={"Idempotency-Key": key},
-            retry=True,
+            retry="unsent",  # a lost answer is reconciled, never resent blindly
             operation="POST /v3/videos",
         )
         created = from_api(VideoCreated, answer.get("data"))

@@ -229,9 +229,10 @@ class Handler(BaseHTTPRequestHandler):
             "query": {k: v[0] if len(v) == 1 else v for k, v in req.query.items()},
             "status": None, "idempotency_key": req.header("Idempotency-Key"),
             "request_json": None, "response_json": None, "fault": None,
+            "key_sent": req.header("X-Api-Key") is not None,
         }
         fault = self.state.take_fault(method, req.path, is_api)
-        if fault is not None:
+        if fault is not None and not fault.after:
             entry["fault"] = fault.kind
             self.state.sleep(fault.delay_ms / 1000.0)
             if fault.kind != "slow":
@@ -253,6 +254,15 @@ class Handler(BaseHTTPRequestHandler):
         req.drain()
         entry["request_json"] = req.logged_json()
         entry["response_json"] = body
+        if fault is not None and fault.after:
+            # The work is done (a video may exist now); the answer is what gets lost.
+            entry["fault"] = f"{fault.kind} after"
+            entry["processed_status"] = status
+            self.state.sleep(fault.delay_ms / 1000.0)
+            if fault.kind != "slow":
+                entry["response_json"] = None
+                self._apply_fault(fault, req, entry, is_media)
+                return
         self.state.record(entry)  # before answering, so a client that got the answer sees the entry
         self._send_json(status, body, headers, req)
 
@@ -263,6 +273,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         status = fault.status or 500
         entry["status"] = status
+        if fault.kind == "redirect":
+            req.drain()
+            self.state.record(entry, media=is_media)
+            self._send(status, b"", "text/plain", {"Location": fault.location}, req)
+            return
         if fault.kind == "html":
             reason = self.responses.get(status, ("Error",))[0]
             page = HTML_GATEWAY.format(status=status, reason=reason).encode()

@@ -16,7 +16,7 @@ from .catalogue import get_catalogue
 from .errors import ApiError
 
 OUTCOMES = ("complete", "fail", "never", "vanish")
-FAULT_KINDS = ("status", "html", "drop", "slow")
+FAULT_KINDS = ("status", "html", "drop", "slow", "redirect")
 LOG_SIZE = 10_000
 MEDIA_LOG_SIZE = 2_000
 ASSET_MEMORY_BYTES = 512 * 1024 * 1024
@@ -33,6 +33,7 @@ DEFAULT_CONFIG = {
     "url_ttl_seconds": 7 * 24 * 3600,
     "max_upload_bytes": 32 * 1024 * 1024,
     "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
+    "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
 }
 
 
@@ -50,9 +51,9 @@ def check_config(changes: dict) -> dict:
                 raise ValueError(f"{key} must be a non-empty string")
         elif key == "agent_render_seconds" and value is None:
             pass
-        elif key == "waiting_phase":
+        elif key in ("waiting_phase", "honour_idempotency_key"):
             if not isinstance(value, bool):
-                raise ValueError("waiting_phase must be true or false")
+                raise ValueError(f"{key} must be true or false")
         else:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ValueError(f"{key} must be a number")
@@ -78,6 +79,8 @@ class Fault:
     delay_ms: float = 0
     times: int | None = 1
     fired: int = 0
+    after: bool = False  # True: the request is carried out first, then its answer is replaced by the fault
+    location: str | None = None  # where a "redirect" fault points
 
     def matches(self, method: str, path: str, is_api: bool) -> bool:
         """Whether this fault applies to a request (wildcards match /v3 API calls only)."""
@@ -93,13 +96,14 @@ class Fault:
             "id": self.id, "kind": self.kind, "method": self.method, "path": self.path,
             "status": self.status, "retry_after": self.retry_after, "code": self.code,
             "message": self.message, "delay_ms": self.delay_ms, "times": self.times,
-            "fired": self.fired,
+            "fired": self.fired, "after": self.after, "location": self.location,
         }
 
 
 def make_fault(fault_id: int, spec: dict) -> Fault:
     """A Fault from a dict of options; ValueError on a bad option."""
-    known = {"kind", "method", "path", "status", "retry_after", "code", "message", "delay_ms", "times"}
+    known = {"kind", "method", "path", "status", "retry_after", "code", "message", "delay_ms", "times", "after",
+             "location"}
     unknown = set(spec) - known
     if unknown:
         raise ValueError(f"unknown fault option(s): {', '.join(sorted(unknown))}")
@@ -108,7 +112,7 @@ def make_fault(fault_id: int, spec: dict) -> Fault:
         raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
     status = spec.get("status")
     if status is None:
-        status = {"status": 500, "html": 502}.get(kind)
+        status = {"status": 500, "html": 502, "redirect": 302}.get(kind)
     if status is not None and (isinstance(status, bool) or not isinstance(status, int)
                                or not 100 <= status <= 599):
         raise ValueError("status must be an HTTP status code")
@@ -121,11 +125,17 @@ def make_fault(fault_id: int, spec: dict) -> Fault:
     delay = spec.get("delay_ms") or 0
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("delay_ms must be a non-negative number")
+    after = spec.get("after", False)
+    if not isinstance(after, bool):
+        raise ValueError("after must be true or false")
+    location = spec.get("location")
+    if kind == "redirect" and (not isinstance(location, str) or not location.startswith(("http://", "https://", "/"))):
+        raise ValueError("a redirect fault needs a location: an http(s) URL or a path")
     method = spec.get("method")
     return Fault(
         id=fault_id, kind=kind, method=method.upper() if isinstance(method, str) else None,
         path=spec.get("path"), status=status, retry_after=retry_after, code=spec.get("code"),
-        message=spec.get("message"), delay_ms=delay, times=times,
+        message=spec.get("message"), delay_ms=delay, times=times, after=after, location=location,
     )
 
 
@@ -284,7 +294,7 @@ class SandboxState:
         Yields None when the request should run (the caller then calls `remember`), or the
         stored (status, body) to replay. A key still held by another request raises 409.
         """
-        if not key:
+        if not key or not self.config.get("honour_idempotency_key", True):
             yield None
             return
         slot = (scope, key)
@@ -307,7 +317,7 @@ class SandboxState:
 
     def remember(self, scope: str, key: str | None, status: int, body: dict) -> None:
         """Store a successful answer for an Idempotency-Key."""
-        if not key:
+        if not key or not self.config.get("honour_idempotency_key", True):
             return
         with self.lock:
             self.idempotency[(scope, key)] = {"status": status, "body": copy.deepcopy(body)}

@@ -107,20 +107,42 @@ def test_429_with_a_long_wait_is_not_slept_through(client, sandbox, sleeps):
     assert sleeps == [], "a wait beyond the cap is left to the caller"
 
 
-def test_create_is_retried_on_429_with_the_same_idempotency_key(client, sandbox, spec, api_calls):
+def test_create_is_not_retried_on_429_and_reports_the_wait(client, sandbox, spec, api_calls, sleeps):
     sandbox.add_fault(method="POST", path="/v3/videos", kind="status", status=429, code="rate_limit_exceeded",
-                      retry_after=1, times=1)
-    created = client.videos.create(spec)
-    keys = [c["idempotency_key"] for c in api_calls("POST", "/v3/videos")]
-    assert len(keys) == 2 and keys[0] == keys[1]
-    assert [v.id for v in client.videos.list()] == [created.video_id]
+                      retry_after=7, times=1)
+    with pytest.raises(errors.RateLimitError) as info:
+        client.videos.create(spec)
+    assert info.value.retry_after == 7
+    assert not errors.unclear(info.value)
+    assert len(api_calls("POST", "/v3/videos")) == 1 and sleeps == []
+    assert client.videos.list() == []
 
 
-def test_create_after_a_dropped_connection_makes_one_video(client, sandbox, spec, api_calls):
-    sandbox.add_fault(method="POST", path="/v3/videos", kind="drop", times=1)
-    created = client.videos.create(spec)
-    assert len({c["idempotency_key"] for c in api_calls("POST", "/v3/videos")}) == 1
-    assert [v.id for v in client.videos.list()] == [created.video_id]
+@pytest.mark.parametrize("kind,status", [("drop", None), ("html", 502), ("status", 500), ("status", 503)])
+def test_create_whose_answer_is_lost_is_sent_once_and_is_unclear(client, sandbox, spec, api_calls, sleeps, kind, status):
+    sandbox.add_fault(method="POST", path="/v3/videos", kind=kind, status=status, times=1)
+    with pytest.raises(errors.HeyGenError) as info:
+        client.videos.create(spec)
+    assert errors.unclear(info.value)
+    assert len(api_calls("POST", "/v3/videos")) == 1 and sleeps == []
+
+
+def test_create_with_409_request_in_progress_is_unclear(client, sandbox, spec):
+    sandbox.add_fault(method="POST", path="/v3/videos", kind="status", status=409, code="request_in_progress")
+    with pytest.raises(errors.ConflictError) as info:
+        client.videos.create(spec)
+    assert errors.unclear(info.value)
+
+
+def test_create_on_a_refused_connection_is_retried_because_nothing_was_sent(api_key, sleeps, spec):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = Client(api_key, f"http://127.0.0.1:{port}", sleep=sleeps, timeout=(1.0, 1.0))
+    with pytest.raises(errors.NetworkError) as info:
+        client.videos.create(spec)
+    assert info.value.reason == "refused" and not errors.unclear(info.value)
+    assert len(sleeps) == client.max_retries
 
 
 def test_upload_is_not_blindly_resent(client, sandbox, api_calls):
