@@ -6,7 +6,9 @@ import csv
 import io
 import zipfile
 
-from heygen.batch import results_csv, results_zip, slug, video_filename
+import pytest
+
+from heygen.batch import BatchTemplate, check_rows, read_csv, results_csv, results_zip, safe_cell, slug, video_filename
 from tests.batch.helpers import drive
 
 
@@ -93,3 +95,33 @@ def test_zip_lists_a_video_that_cannot_be_downloaded(store, runner, client, sand
     assert report.missing and report.missing[0][0] == 2 and "could not be refreshed" in report.missing[0][1]
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         assert "Row 2: The video link could not be refreshed" in archive.read("README.txt").decode()
+
+
+@pytest.mark.parametrize("value", [
+    "  =1+1", "\t=cmd", "\n@SUM(A1)", "\r\n+1", " \u3000-1+1", "\xa0=2",
+    "＝1+1", "＋33 6 12", "－1+1", "＠SUM(A1)", "  ＝HYPERLINK(\"http://x\")", "\uFE66 1", "-", "=", "-12 ",
+    "-12-1", "-1e5+1", "-HYPERLINK(1)",
+])
+def test_formulas_are_neutralised_after_white_space_and_in_full_width(value: str) -> None:
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["-12", "-3.5", "-0.25", "-.5", "-7.", "-1e5", "-2.5E-3", "  -12", "12", "3.5"])
+def test_plain_numbers_stay_numbers(value: str) -> None:
+    assert safe_cell(value) == value
+
+
+@pytest.mark.parametrize("value", ["a=b", "x-1", "  plain", "\n", "  ", "\u0663", "Zoë"])
+def test_text_that_is_not_a_formula_is_unchanged(value: str) -> None:
+    assert safe_cell(value) == value
+
+
+def test_results_csv_neutralises_full_width_formulas_and_keeps_negative_numbers(store) -> None:
+    text = 'name,city,score\n"  =1+1",＝HYPERLINK(1),-12\n"\t=cmd",Oslo,-3.5\n'
+    df = read_csv(text)
+    template = BatchTemplate(script="Hi {{name}} from {{city}}", title="{{name}}", avatar_id="look_1",
+                             voice_id="voice_1")
+    batch = store.create("sandbox:batch01", df, template, checks=check_rows(df, template))
+    rows = list(csv.reader(io.StringIO(results_csv(store, batch.id).decode("utf-8-sig"), newline="")))
+    # read_csv trims the cells, so only the formula itself is left of the padded ones.
+    assert [r[1:4] for r in rows[1:]] == [["'=1+1", "'＝HYPERLINK(1)", "-12"], ["'=cmd", "Oslo", "-3.5"]]
