@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -65,13 +66,52 @@ def _refs(node):
 
 # --- the committed file ---------------------------------------------------------------------
 
+def in_ci() -> bool:
+    """True when the CI environment variable is set to anything but an empty, 0, false or no value."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_official_spec(path: Path) -> None:
+    """Skip the calling test when HeyGen's OpenAPI file `path` is missing, or fail it when running in CI."""
+    if path.is_file():
+        return
+    try:
+        shown = f"../{path.relative_to(REPO_ROOT.parent).as_posix()}"
+    except ValueError:
+        shown = str(path)
+    if in_ci():
+        pytest.fail(f"HeyGen's official OpenAPI file is missing: {shown} ({path}). CI must check the committed "
+                    "contract against it: put the file there beside the repository.", pytrace=False)
+    pytest.skip(f"HeyGen's OpenAPI file is not beside the repository ({shown})")
+
+
 def test_committed_schema_matches_the_official_spec(extractor):
-    if not extractor.DEFAULT_SPEC.exists():
-        pytest.skip(f"HeyGen's OpenAPI file is not beside the repository ({extractor.DEFAULT_SPEC})")
+    require_official_spec(extractor.DEFAULT_SPEC)
     expected = extractor.render(extractor.build_contract(extractor.DEFAULT_SPEC))
     assert CONTRACT_FILE.read_text(encoding="utf-8") == expected, (
         "tests/contract/heygen-v3-schemas.json is out of date: run python scripts/extract_contract.py"
     )
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes", "True"])
+def test_a_missing_official_spec_fails_in_ci_naming_the_file(extractor, monkeypatch, value):
+    monkeypatch.setenv("CI", value)
+    missing = extractor.DEFAULT_SPEC.with_name("missing-" + extractor.DEFAULT_SPEC.name)
+    with pytest.raises(pytest.fail.Exception) as info:
+        require_official_spec(missing)
+    assert f"../shared/heygen-api/openapi/{missing.name}" in str(info.value)
+
+
+@pytest.mark.parametrize("value", [None, "", "false", "0"])
+def test_a_missing_official_spec_is_skipped_outside_ci(extractor, monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", value)
+    missing = extractor.DEFAULT_SPEC.with_name("missing-" + extractor.DEFAULT_SPEC.name)
+    with pytest.raises(pytest.skip.Exception) as info:
+        require_official_spec(missing)
+    assert f"../shared/heygen-api/openapi/{missing.name}" in str(info.value)
 
 
 def test_schema_file_is_a_valid_2020_12_schema():
