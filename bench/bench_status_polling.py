@@ -1,115 +1,271 @@
-"""Status requests per render: the studio's poll schedule next to a fixed 1-second poller.
+"""Status polling: requests per render and detection delay, the studio's schedule against three baselines.
 
-Three renders against the sandbox — one that takes 3 minutes, one that fails after 2 minutes and
-one that never finishes (stopped by the 30-minute deadline) — each watched by the studio's
-``heygen.watch.check`` and, in parallel, by a naive poller asking every second. Time is compressed
-by ``--scale`` (default 1/30: the whole run takes about a minute); every interval, render time and
-deadline is scaled alike, so the request counts are those of the real durations.
+Part 1 (virtual clock): renders of 1, 3, 10 and 30 minutes, each length jittered (seeded,
+log-normal, sigma --jitter) over --renders renders, watched by:
+  - the studio: ``PollPolicy.interval`` with the expected length ``PollPolicy.expected_seconds``
+    reads from the job the Studio stores (a script for 1-10 minutes, an audio file for 30), and
+    the status panel's 2-second page refresh (a check happens on the first refresh after it is due);
+  - a fixed 5-second poller, HeyGen's command-line client's schedule (2 s, doubling, up to 30 s),
+    and a fixed 1-second poller; each asks after its first interval, then after each next one.
+The detection delay is the time from "completed at HeyGen" to the request that sees it (for the
+studio: to the page showing it). A second table makes the estimate wrong (3-minute renders that
+take half or twice the expected length) or absent (1- and 10-minute renders of unknown length). Each row's pollers are run
+in alternating order over the renders; medians (and 90th percentiles) over the renders are printed.
+The policy's 30-minute deadline is raised to 2 hours here so that every render is followed to its end.
 
-    python bench/bench_status_polling.py [--scale 0.0333]
+Part 2 (real HTTP, compressed time): a few of the same renders against the sandbox, watched by the
+real ``heygen.watch.check`` loop with every duration scaled by --scale; the request counts are
+printed next to the virtual clock's counts for the same renders (without the page refresh).
+
+    .venv/bin/python bench/bench_status_polling.py [--renders 201] [--jitter 0.2] [--seed 9] [--scale 0.0333]
+        [--skip-http]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import random
+import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from heygen import Client, VideoSpec, watch  # noqa: E402
-from heygen.jobs import JobStore  # noqa: E402
+from heygen.jobs import Job, JobStore  # noqa: E402
 from heygen.launch import create_job, submit  # noqa: E402
 from heygen.sandbox import Sandbox  # noqa: E402
 
 KEY = "bench-status-key-0123456789"
-CASES = [
-    ("3-minute render", "complete", 180),
-    ("fails after 2 minutes", "fail", 120),
-    ("never finishes", "never", 180),
-]
+MINUTES = (1, 3, 10, 30)
+PAGE_TICK = 2.0  # ui.status_panel.TICK_SECONDS: the live panel reruns this often
+POLICY = dataclasses.replace(watch.PollPolicy(), deadline=2 * 3600.0)
+# PollPolicy fields that are durations (scaled together in the compressed real-HTTP run).
+TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
+               "sparse_maximum", "dense")
 
 
-def count_gets(sandbox: Sandbox, video_id: str) -> int:
-    path = f"/v3/videos/{video_id}"
-    return sum(1 for e in sandbox.requests_log() if e["method"] == "GET" and e["path"] == path)
+# -- the schedules ---------------------------------------------------------------------------------
 
 
-def studio_watch(client, store, job, policy, out: dict) -> None:
+def fixed(every: float) -> Callable[[], Iterator[float]]:
+    def waits() -> Iterator[float]:
+        while True:
+            yield every
+    return waits
+
+
+def cli_schedule() -> Iterator[float]:
+    """2 s, doubling, at most 30 s."""
+    wait = 2.0
+    while True:
+        yield wait
+        wait = min(30.0, wait * 2)
+
+
+def baseline(waits: Callable[[], Iterator[float]], render: float) -> tuple[int, float]:
+    """(requests, detection delay) of a poller with these waits for a render of ``render`` seconds."""
+    t, requests = 0.0, 0
+    for wait in waits():
+        t += wait
+        requests += 1
+        if t >= render:
+            return requests, t - render
+    raise AssertionError("unreachable")
+
+
+def studio(policy: watch.PollPolicy, job: Job, render: float, tick: float, phase: float) -> tuple[int, float]:
+    """(requests, delay) of the studio's status panel: ``interval`` after each check, on page refreshes.
+
+    ``phase`` is when the first refresh happens after the launch (the panel's first check).
+    """
+    expected = policy.expected_seconds(job)
+    t, polls = phase, 0
+    while True:
+        if t > policy.deadline:
+            return polls, math.inf
+        polls += 1
+        if t >= render:
+            return polls, t - render
+        due = t + policy.interval(polls, t, expected)
+        t = phase + math.ceil((due - phase) / tick - 1e-9) * tick if tick else due
+
+
+# -- the jobs whose inputs give the expected length ------------------------------------------------
+
+
+def words_for(policy: watch.PollPolicy, seconds: float) -> int:
+    """Words of a script whose expected render length is ``seconds``."""
+    spoken = (seconds - policy.overhead_seconds) / policy.render_factor
+    return max(1, round(spoken * policy.words_per_minute / 60))
+
+
+def stored_job(store: JobStore, policy: watch.PollPolicy, minutes: float) -> Job:
+    """The job the Studio would store for a render expected to take ``minutes``: a script when it fits
+    HeyGen's limit, else an audio file of the right length."""
+    seconds = minutes * 60
+    words = words_for(policy, seconds)
+    if words * 5 <= 5000:
+        spec = VideoSpec(avatar_id="look", voice_id="voice", script=" ".join(["word"] * words), title=f"{minutes} min")
+        return create_job(store, account="bench", spec=spec)
+    spoken = (seconds - policy.overhead_seconds) / policy.render_factor
+    spec = VideoSpec(avatar_id="look", audio_asset_id="asset", title=f"{minutes} min")
+    return create_job(store, account="bench", spec=spec, extra={"audio_seconds": spoken})
+
+
+def unknown_job(store: JobStore) -> Job:
+    spec = VideoSpec(avatar_id="look", audio_url="https://example.invalid/voice.mp3", title="unknown length")
+    return create_job(store, account="bench", spec=spec)
+
+
+# -- part 1 ----------------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_row(job: Job, renders: list[float], phases: list[float]) -> dict[str, tuple[list[int], list[float]]]:
+    pollers = {
+        "studio": lambda r, p: studio(POLICY, job, r, PAGE_TICK, p),
+        "5 s": lambda r, p: baseline(fixed(5.0), r),
+        "CLI 2-30 s": lambda r, p: baseline(cli_schedule, r),
+        "1 s": lambda r, p: baseline(fixed(1.0), r),
+    }
+    out = {name: ([], []) for name in pollers}
+    names = list(pollers)
+    for i, (render, phase) in enumerate(zip(renders, phases)):
+        order = names if i % 2 == 0 else names[::-1]
+        for name in order:
+            requests, delay = pollers[name](render, phase)
+            out[name][0].append(requests)
+            out[name][1].append(delay)
+    return out
+
+
+def print_table(title: str, rows: list[tuple[str, dict]]) -> None:
+    print(title)
+    print(f"{'render':<32}{'poller':<12}{'requests med (p90)':>20}{'delay s med (p90)':>20}"
+          f"{'req. vs studio':>16}")
+    for label, out in rows:
+        s_req = statistics.median(out["studio"][0])
+        for name, (reqs, delays) in out.items():
+            med_req, med_delay = statistics.median(reqs), statistics.median(delays)
+            ratio = "" if name == "studio" else f"{med_req / s_req:.1f}x"
+            print(f"{label:<32}{name:<12}{med_req:>11.0f} ({pct(reqs, 0.9):>4.0f}){med_delay:>12.1f} "
+                  f"({pct(delays, 0.9):>5.1f}){ratio:>16}")
+            label = ""
+    print()
+
+
+def simulation(args: argparse.Namespace, store: JobStore) -> dict[int, list[float]]:
+    rng = random.Random(args.seed)
+    jittered: dict[int, list[float]] = {}
+    rows = []
+    for minutes in MINUTES:
+        renders = [minutes * 60 * math.exp(rng.gauss(0, args.jitter)) for _ in range(args.renders)]
+        phases = [rng.uniform(0, PAGE_TICK) for _ in renders]
+        jittered[minutes] = renders
+        job = stored_job(store, POLICY, minutes)
+        rows.append((f"{minutes} min (expected {POLICY.expected_seconds(job) / 60:.1f} min)", run_row(job, renders, phases)))
+    print(f"Virtual clock: {args.renders} renders per row, length x exp(N(0, {args.jitter:g})), seed {args.seed}; "
+          f"studio on its {PAGE_TICK:g} s page refresh")
+    print_table("Renders whose expected length (from the stored script or audio) is right on average", rows)
+
+    three = jittered[3]
+    phases = [rng.uniform(0, PAGE_TICK) for _ in three]
+    job = stored_job(store, POLICY, 3)
+    wrong = [
+        ("3 min, takes 1/2 the estimate", run_row(job, [r / 2 for r in three], phases)),
+        ("3 min, takes 2x the estimate", run_row(job, [r * 2 for r in three], phases)),
+        ("1 min, length unknown", run_row(unknown_job(store), jittered[1], phases)),
+        ("10 min, length unknown", run_row(unknown_job(store), jittered[10], phases)),
+    ]
+    print_table("Renders whose estimate is wrong or missing (the unknown length defaults to "
+                f"{POLICY.default_expected / 60:g} min)", wrong)
+    s = rows[1][1]["studio"]
+    print(f"3-minute render, studio: median {statistics.median(s[0]):.0f} status requests (goal <= 15), "
+          f"median detection delay {statistics.median(s[1]):.1f} s (goal <= 6 s)\n")
+    return jittered
+
+
+# -- part 2 ----------------------------------------------------------------------------------------
+
+
+def scaled(policy: watch.PollPolicy, scale: float) -> watch.PollPolicy:
+    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS}
+    return dataclasses.replace(policy, words_per_minute=policy.words_per_minute / scale, **changes)
+
+
+def watch_loop(client: Client, store: JobStore, job: Job, policy: watch.PollPolicy, out: dict) -> None:
     failures = 0
     while True:
         result = watch.check(client, store, job, policy, consecutive_failures=failures)
         failures = failures + 1 if result.error else 0
         if result.stopped:
             out["outcome"] = result.outcome
-            out["job"] = result.job
             return
         job = result.job
         time.sleep(result.wait)
 
 
-def naive_watch(client, video_id, every: float, deadline: float, out: dict) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < deadline:
-        video = client.videos.get(video_id)
-        if video.is_terminal:
-            out["outcome"] = video.status
-            return
-        time.sleep(every)
-    out["outcome"] = "gave up at the deadline"
+def real_http(args: argparse.Namespace, store: JobStore, jittered: dict[int, list[float]]) -> None:
+    scale = args.scale
+    policy = scaled(POLICY, scale)
+    cases = [(minutes, render) for minutes in (1, 3, 10) for render in jittered[minutes][:3]]
+    with Sandbox(api_key=KEY, render_seconds=1) as sandbox, Client(KEY, sandbox.base_url) as client:
+        look = client.avatars.looks(ownership="public", limit=1)[0]
+        voice = client.voices.list(limit=1)[0]
+        runs = []
+        for minutes, render in cases:
+            words = words_for(POLICY, minutes * 60)
+            spec = VideoSpec(avatar_id=look.id, voice_id=voice.voice_id, script=" ".join(["word"] * words),
+                             title=f"{minutes} min")
+            job = submit(client, store, create_job(store, account="bench-http", spec=spec))
+            sandbox.set_video_outcome(job.video_id, "complete", render_seconds=render * scale)
+            out: dict = {}
+            thread = threading.Thread(target=watch_loop, args=(client, store, job, policy, out))
+            runs.append((minutes, render, job, out, thread))
+            thread.start()
+        for *_, thread in runs:
+            thread.join()
+        log = sandbox.requests_log()
+        videos = {v.id: v for v in sandbox.state.videos.values()}
+    print(f"Real HTTP against the sandbox, time compressed x{1 / scale:.0f}, the real watch.check loop "
+          "(no page refresh):")
+    print(f"{'render':<10}{'length':>9}{'requests: HTTP':>16}{'virtual clock':>15}{'delay s: HTTP':>15}"
+          f"{'virtual clock':>15}")
+    for minutes, render, job, out, _ in runs:
+        http = sum(1 for e in log if e["method"] == "GET" and e["path"] == f"/v3/videos/{job.video_id}")
+        video = videos[job.video_id]
+        done = [e.at for e in store.events(job.id) if e.status == "completed"]
+        delay = (done[0] - (video.created_at + video.render_seconds)) / scale if done else math.nan
+        sim_requests, sim_delay = studio(POLICY, job, render, 0.0, 0.0)
+        print(f"{minutes:>3} min   {render:>7.0f} s{http:>16}{sim_requests:>15}{delay:>15.1f}{sim_delay:>15.1f}"
+              f"   {out.get('outcome')}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1 / 30, help="compress time by this factor")
+    parser.add_argument("--renders", type=int, default=201, help="jittered renders per row")
+    parser.add_argument("--jitter", type=float, default=0.2, help="sigma of the log-normal jitter of render lengths")
+    parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--scale", type=float, default=1 / 30, help="time compression of the real-HTTP run")
+    parser.add_argument("--skip-http", action="store_true", help="only the virtual clock")
     args = parser.parse_args()
-    scale = args.scale
-    policy = watch.PollPolicy(first=5 * scale, maximum=30 * scale, deadline=30 * 60 * scale)
-    with Sandbox(api_key=KEY, render_seconds=1) as sandbox, tempfile.TemporaryDirectory() as data:
-        client = Client(KEY, sandbox.base_url)
+    with tempfile.TemporaryDirectory() as data:
         store = JobStore(data)
-        look = client.avatars.looks(ownership="public", limit=1)[0]
-        voice = client.voices.list(limit=1)[0]
-        runs = []
-        for name, outcome, seconds in CASES:
-            sandbox.configure(render_outcome=outcome, render_seconds=seconds * scale, failure_code="download_failed")
-            pair = {}
-            for who in ("studio", "naive"):
-                spec = VideoSpec(avatar_id=look.id, voice_id=voice.voice_id, script=f"{name} ({who})", title=name)
-                job = submit(client, store, create_job(store, account="bench", spec=spec))
-                result: dict = {}
-                if who == "studio":
-                    thread = threading.Thread(target=studio_watch, args=(client, store, job, policy, result))
-                else:
-                    thread = threading.Thread(target=naive_watch,
-                                              args=(client, job.video_id, 1 * scale, 30 * 60 * scale, result))
-                pair[who] = (job, result, thread)
-                thread.start()
-            runs.append((name, pair))
-        for _, pair in runs:
-            for _, _, thread in pair.values():
-                thread.join()
-
-        print(f"Status requests per render (time compressed ×{1 / scale:.0f}; counts are for real durations)")
-        print(f"{'render':<24}{'studio':>8}{'1 s poller':>12}{'ratio':>8}   studio outcome")
-        for name, pair in runs:
-            s_job, s_res, _ = pair["studio"]
-            n_job, _, _ = pair["naive"]
-            studio_n = count_gets(sandbox, s_job.video_id)
-            naive_n = count_gets(sandbox, n_job.video_id)
-            print(f"{name:<24}{studio_n:>8}{naive_n:>12}{naive_n / studio_n:>7.1f}×   {s_res['outcome']}")
-        # After a terminal outcome the count must not grow.
-        grew = 0
-        for name, pair in runs:
-            s_job, s_res, _ = pair["studio"]
-            before = count_gets(sandbox, s_job.video_id)
-            for _ in range(5):
-                watch.check(client, store, store.get(s_job.id), policy)
-            grew += count_gets(sandbox, s_job.video_id) - before
-        print(f"status requests after a terminal outcome (5 more checks per render): {grew}")
+        jittered = simulation(args, store)
+        if not args.skip_http:
+            real_http(args, store, jittered)
+        store.close()
 
 
 if __name__ == "__main__":

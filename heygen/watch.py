@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import errors
 from .jobs import Job, JobStore
+from .scripting import find_breaks, word_count
 from .videos import Video
 
 if TYPE_CHECKING:
@@ -79,20 +80,77 @@ def failure_hint(code: str | None, message: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """How often to ask, and when to give up asking on our own."""
+    """How often to ask, and when to give up asking on our own.
 
-    first: float = 5.0
-    maximum: float = 30.0
-    growth: float = 1.35
+    When the render's elapsed time is known, the schedule follows its expected length
+    (``expected_seconds``): sparse while the render cannot be done yet, dense around the expected
+    finish, then gradually slower if it runs late. Without it (``interval(polls)`` alone), it is a
+    plain back-off from ``first`` to ``maximum``.
+    """
+
+    first: float = 5.0  # shortest interval before dense polling: the first checks after sending
+    maximum: float = 30.0  # longest interval once the render could be done
+    growth: float = 1.35  # back-off factor of the schedule without an elapsed time
     deadline: float = 30 * 60.0
     max_network_failures: int = 3
+    # Expected length of a render: overhead + render_factor x spoken length.
+    words_per_minute: float = 150.0  # speaking rate of a script
+    render_factor: float = 2.0  # seconds of rendering per second of video (assumed)
+    overhead_seconds: float = 30.0  # queue and processing on top of the rendering (assumed)
+    default_expected: float = 180.0  # when the length is unknown (audio by link)
+    agent_expected: float = 15 * 60.0  # Video Agent renders, whose length the prompt does not tell
+    # The schedule around the expected finish, as fractions of the expected length.
+    sparse_fraction: float = 0.6  # before the dense window: wait this fraction of the time elapsed
+    sparse_maximum: float = 120.0  # longest interval before the dense window
+    dense_from: float = 0.8  # the dense window opens at this fraction of the expected length
+    dense_until: float = 1.25  # ... and closes at this one
+    dense: float = 8.0  # interval in the dense window (shortest)
+    dense_fraction: float = 0.01  # ... or this fraction of the expected length if longer, up to maximum
+    overrun_fraction: float = 0.1  # after the window: dense + this fraction of the time past it
 
-    def interval(self, polls: int) -> float:
-        """Seconds to wait before the next status request, after ``polls`` requests so far."""
-        early = 3  # the first few polls keep the first interval
-        if polls < early:
-            return self.first
-        return min(self.maximum, self.first * self.growth ** (polls - early + 1))
+    def interval(self, polls: int, elapsed: float | None = None, expected: float | None = None) -> float:
+        """Seconds to wait before the next status request.
+
+        ``polls``: requests so far; ``elapsed``: seconds since the render was sent (None: plain
+        back-off); ``expected``: its expected length in seconds (None: ``default_expected``).
+        """
+        if elapsed is None:
+            early = 3  # the first few polls keep the first interval
+            if polls < early:
+                return self.first
+            return min(self.maximum, self.first * self.growth ** (polls - early + 1))
+        expected = self.default_expected if expected is None or expected <= 0 else expected
+        dense = min(self.maximum, max(self.dense, self.dense_fraction * expected))
+        opens, closes = self.dense_from * expected, self.dense_until * expected
+        if elapsed < opens:
+            wait = min(max(self.maximum, self.sparse_maximum), max(self.first, self.sparse_fraction * elapsed))
+            return max(min(wait, opens - elapsed), min(self.first, dense))
+        if elapsed < closes:
+            return dense
+        return min(max(self.maximum, dense), dense + self.overrun_fraction * (elapsed - closes))
+
+    def wait_after_poll(self, job: Job, now: float) -> float:
+        """``interval`` for ``job`` at time ``now``: its polls so far, time since it was sent, expected length."""
+        return self.interval(job.polls, now - (job.submitted_at or job.created_at), self.expected_seconds(job))
+
+    def expected_seconds(self, job: Job) -> float | None:
+        """How long the job's render should take at HeyGen, from its stored inputs; None when unknown."""
+        if job.kind == "agent":
+            return self.agent_expected
+        inputs = job.inputs or {}
+        spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+        audio = inputs.get("audio_seconds")
+        script = spec.get("script")
+        if isinstance(audio, (int, float)) and not isinstance(audio, bool) and audio > 0:
+            spoken = float(audio)
+        elif isinstance(script, str) and script.strip():
+            speed = spec.get("speed")
+            rate = speed if isinstance(speed, (int, float)) and not isinstance(speed, bool) and speed > 0 else 1.0
+            pauses = sum(tag.seconds or 0.0 for tag in find_breaks(script))
+            spoken = word_count(script) * 60.0 / self.words_per_minute / rate + pauses
+        else:
+            return None
+        return self.overhead_seconds + self.render_factor * spoken
 
 
 @dataclass(frozen=True)
@@ -169,7 +227,7 @@ def check(
     known = outcome_of(job)
     if known is not None:
         return CheckResult(known, job)
-    return CheckResult(RUNNING, job, wait=policy.interval(job.polls))
+    return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now))
 
 
 def record_video(store: JobStore, job_id: str, video: Video) -> Job:

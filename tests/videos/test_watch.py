@@ -148,13 +148,86 @@ def test_rate_limit_waits_as_told_and_goes_on(client, store, spec, sandbox):
     assert run_until_stopped(client, store, result.job).outcome == watch.COMPLETED
 
 
-def test_poll_schedule_starts_fast_then_slows_down():
+def test_poll_schedule_without_an_elapsed_time_starts_fast_then_slows_down():
     policy = watch.PollPolicy(first=5, maximum=30)
     waits = [policy.interval(n) for n in range(20)]
     assert waits[:3] == [5, 5, 5]
     assert waits == sorted(waits)
     assert waits[-1] == 30
     assert sum(waits) / len(waits) > 15
+
+
+def schedule(policy, expected, until):
+    """(time, wait) of every check of a render expected to take ``expected`` s, up to ``until`` s."""
+    t, polls, out = 0.0, 0, []
+    while t < until:
+        polls += 1
+        wait = policy.interval(polls, t, expected)
+        out.append((t, wait))
+        t += wait
+    return out
+
+
+def test_poll_schedule_is_sparse_before_the_expected_finish_dense_around_it_then_backs_off():
+    policy = watch.PollPolicy()
+    checks = schedule(policy, 180, 600)
+    before = [(t, w) for t, w in checks if t < 0.8 * 180]
+    around = [(t, w) for t, w in checks if 0.8 * 180 <= t < 1.25 * 180]
+    after = [(t, w) for t, w in checks if t >= 1.25 * 180]
+    assert before[0] == (0.0, policy.first)
+    sparse = [w for _, w in before[:-1]]  # the last one lands on the window
+    assert sparse == sorted(sparse), "sparse waits grow"
+    assert all(t + w <= 0.8 * 180 + 1e-9 for t, w in before), "the dense window is never jumped over"
+    assert {w for _, w in around} == {policy.dense}
+    assert [w for _, w in after] == sorted(w for _, w in after)
+    assert after[-1][1] == policy.maximum
+    assert len([t for t, _ in checks if t <= 180 + policy.dense]) <= 15, "a 3-minute render: at most 15 checks"
+
+
+def test_longer_renders_are_checked_less_densely_and_never_beyond_the_limits():
+    policy = watch.PollPolicy()
+    dense_short = policy.interval(5, 0.9 * 180, 180)
+    dense_long = policy.interval(5, 0.9 * 1800, 1800)
+    assert dense_short == policy.dense < dense_long <= policy.maximum
+    for expected in (20, 180, 1800, 7200):
+        for _, wait in schedule(policy, expected, 3 * expected):
+            assert min(policy.first, policy.dense) <= wait <= policy.sparse_maximum
+
+
+def test_unknown_length_uses_the_default():
+    policy = watch.PollPolicy()
+    assert policy.interval(4, 100.0, None) == policy.interval(4, 100.0, policy.default_expected)
+
+
+def job_with(store, spec, **extra):
+    return create_job(store, account="sandbox", spec=spec, extra=extra or None)
+
+
+def test_expected_length_comes_from_the_stored_script_audio_or_kind(store):
+    policy = watch.PollPolicy(words_per_minute=150, render_factor=2.0, overhead_seconds=30.0)
+    script = " ".join(["word"] * 150)  # one minute of speech
+    job = job_with(store, VideoSpec(avatar_id="a", voice_id="v", script=script))
+    assert policy.expected_seconds(job) == 30 + 2 * 60
+    faster = job_with(store, VideoSpec(avatar_id="a", voice_id="v", script=script, speed=2.0))
+    assert policy.expected_seconds(faster) == 30 + 2 * 30
+    paused = job_with(store, VideoSpec(avatar_id="a", voice_id="v", script=script + ' <break time="2s"/>'))
+    assert policy.expected_seconds(paused) == 30 + 2 * 62
+    audio = job_with(store, VideoSpec(avatar_id="a", audio_asset_id="x"), audio_seconds=90.0)
+    assert policy.expected_seconds(audio) == 30 + 2 * 90
+    by_link = job_with(store, VideoSpec(avatar_id="a", audio_url="https://example.invalid/a.mp3"))
+    assert policy.expected_seconds(by_link) is None
+    agent = store.create(account="sandbox", kind="agent", title="Agent", inputs={"spec": {"prompt": "A video"}})
+    assert policy.expected_seconds(agent) == policy.agent_expected
+
+
+def test_check_waits_as_the_schedule_says_for_the_job(client, store, spec, sandbox):
+    sandbox.configure(render_seconds=60)
+    job = launch(client, store, spec)
+    policy = watch.PollPolicy()
+    now = job.submitted_at + 30
+    result = watch.check(client, store, job, policy, now=now)
+    assert result.outcome == watch.RUNNING
+    assert result.wait == policy.interval(1, 30, policy.expected_seconds(job))
 
 
 def test_expired_link_is_renewed_by_fetching_the_video_again(client, store, spec, sandbox):
