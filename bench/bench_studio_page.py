@@ -1,11 +1,22 @@
-"""Studio page speed: HeyGen requests and time of a cold first render against warm reruns.
+"""Studio page speed: time to a usable avatar gallery, cold, warm from disk and warm from memory,
+next to a sequential baseline measured in the same run.
 
-Runs the app with AppTest against a local sandbox that adds 100 ms to every request and serves
-its full catalogue. Prints, for each step, the wall time and how many HeyGen requests it made,
-then the cold/warm ratio. Also times the catalogue fetch itself: the four lists one after the
-other (baseline) against the page's side-by-side fetch.
+What is measured: the wall time of one AppTest run of the app (Studio is its first page) in a new
+browser session, from the start of the run until the script has finished with the avatar
+gallery's "Select" buttons on the page (checked after each run) — the run a user waits for after
+clicking Studio. The in-process sandbox adds ``--latency-ms`` to every request and serves its full
+catalogue. Four ways to start, each round in a different order, medians over ``--rounds``:
 
-    .venv/bin/python bench/bench_studio_page.py [--latency-ms 100] [--reruns 5]
+  sequential  nothing in memory or on disk; the four lists fetched one after the other, unsplit
+              (the baseline: what the page did before, without the side-by-side parts)
+  cold        nothing in memory or on disk; the lists fetched in parts side by side
+  disk        nothing in memory (a restarted server), the catalogue kept in the data folder; the
+              background refresh it starts is waited for before the next measurement
+  memory      another browser session on the same server (the catalogue in memory)
+
+The sandbox runs in the same process, so its own work competes with the app's for the CPU.
+
+    .venv/bin/python bench/bench_studio_page.py [--latency-ms 100] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -22,12 +34,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 API_KEY = "sk-bench-studio-0a1b2c3d4e5f"
+KINDS = ("sequential", "cold", "disk", "memory")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=100.0)
-    parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
     import logging
@@ -36,73 +49,92 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from heygen import Client
+    from heygen import catalogue as hc
     from heygen.sandbox import Sandbox
-    from ui import catalogue
 
     sandbox = Sandbox(api_key=API_KEY, render_seconds=30, latency_ms=args.latency_ms).start()
-    data = tempfile.TemporaryDirectory(prefix="bench-studio-")
-    os.environ.update(HEYGEN_API_KEY=API_KEY, HEYGEN_API_BASE_URL=sandbox.base_url,
-                      HEYGEN_STUDIO_DATA_DIR=data.name)
+    folders: list[tempfile.TemporaryDirectory] = []
+    os.environ.update(HEYGEN_API_KEY=API_KEY, HEYGEN_API_BASE_URL=sandbox.base_url)
     os.environ.pop("HEYGEN_SANDBOX_RENDER_SECONDS", None)
-    try:
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    parallel_fetch = hc.fetch
 
-        def step(label: str, action) -> float:
-            before = len(sandbox.requests_log())
-            started = time.perf_counter()
-            at = action()
-            elapsed = time.perf_counter() - started
-            if at is not None and at.exception:
-                raise SystemExit(f"{label}: the page raised {[e.value for e in at.exception]}")
-            made = len(sandbox.requests_log()) - before
-            print(f"  {label:<44} {elapsed * 1000:8.0f} ms   {made:3d} HeyGen requests")
-            return elapsed
+    def fresh_data_dir() -> None:
+        folder = tempfile.TemporaryDirectory(prefix="bench-studio-")
+        folders.append(folder)
+        os.environ["HEYGEN_STUDIO_DATA_DIR"] = folder.name
 
-        print(f"Studio page, sandbox latency {args.latency_ms:.0f} ms per request")
+    def settle() -> None:
+        """Wait for background refreshes, so they never overlap a measurement."""
+        for thread in threading.enumerate():
+            if thread.name == "catalogue-refresh":
+                thread.join()
+
+    def first_render() -> tuple[float, int]:
+        before = len(sandbox.requests_log())
         at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=300)
-        cold = step("cold first render (empty caches)", lambda: at.run())
-        looks = sum(1 for e in sandbox.requests_log() if e["path"] == "/v3/avatars/looks")
-        voices = sum(1 for e in sandbox.requests_log() if e["path"] == "/v3/voices")
-        print(f"    (catalogue: {looks} pages of looks, {voices} pages of voices)")
+        started = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - started
+        if at.exception:
+            raise SystemExit(f"the page raised {[e.value for e in at.exception]}")
+        if not any((b.key or "").startswith("studio_av_pick_") for b in at.button):
+            raise SystemExit("the page finished without an avatar gallery")
+        return elapsed, len(sandbox.requests_log()) - before
 
-        warm_times = []
-        for n in range(args.reruns):
-            script = f"Hello and welcome, take {n}. " * (n + 1)
-            warm_times.append(step(f"warm rerun: typing in the script #{n + 1}",
-                                   lambda s=script: at.text_area(key="studio_script").input(s).run()))
-        step("warm rerun: search the gallery", lambda: at.text_input(key="studio_av_search").input("office").run())
-        step("warm rerun: next gallery page", lambda: at.button(key="studio_av_next").click().run())
-        step("warm rerun: filter voices by language",
-             lambda: at.selectbox(key="studio_vo_language").set_value("German").run())
-        second = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=300)
-        step("another browser session (shared cache)", lambda: second.run())
+    def measure(kind: str) -> tuple[float, int]:
+        settle()
+        st.cache_resource.clear()  # a restarted server: no client, no catalogue in memory
+        st.cache_data.clear()
+        fresh_data_dir()
+        if kind in ("sequential", "cold"):
+            hc.fetch = hc.fetch_sequential if kind == "sequential" else parallel_fetch
+            try:
+                return first_render()
+            finally:
+                hc.fetch = parallel_fetch
+        if kind == "disk":
+            first_render()  # keeps the catalogue on disk (cold, not counted)
+            settle()
+            st.cache_resource.clear()
+            return first_render()
+        first_render()  # fills memory (cold, not counted)
+        settle()
+        return first_render()
 
-        warm = statistics.median(warm_times)
-        print(f"\n  cold first render       {cold * 1000:8.0f} ms")
-        print(f"  warm rerun (median)     {warm * 1000:8.0f} ms")
-        print(f"  ratio cold / warm       {cold / warm:8.1f}x")
-
-        print("\nCatalogue fetch on its own")
-        with Client(API_KEY, sandbox.base_url) as client:
-            started = time.perf_counter()
-            client.avatars.looks(ownership="public")
-            client.avatars.looks(ownership="private")
-            client.voices.list(type="public")
-            client.voices.list(type="private")
-            sequential = time.perf_counter() - started
-            started = time.perf_counter()
-            catalogue._fetch_all(client)
-            parallel = time.perf_counter() - started
-        print(f"  four lists one after another (baseline) {sequential * 1000:8.0f} ms")
-        print(f"  four lists side by side (the page)      {parallel * 1000:8.0f} ms")
-        print(f"  ratio baseline / page                   {sequential / parallel:8.1f}x")
+    try:
+        print(f"Studio page, time to a usable gallery; sandbox latency {args.latency_ms:.0f} ms per request, "
+              f"{args.rounds} rounds")
+        times: dict[str, list[float]] = {k: [] for k in KINDS}
+        made: dict[str, list[int]] = {k: [] for k in KINDS}
+        for n in range(args.rounds):
+            order = KINDS[n % len(KINDS):] + KINDS[:n % len(KINDS)]
+            if n % 2:
+                order = tuple(reversed(order))
+            line = []
+            for kind in order:
+                elapsed, requests = measure(kind)
+                times[kind].append(elapsed)
+                made[kind].append(requests)
+                line.append(f"{kind} {elapsed * 1000:5.0f} ms")
+            print(f"  round {n + 1}: " + " · ".join(line))
+        settle()
+        print()
+        base = statistics.median(times["sequential"])
+        print(f"  {'start':<12} {'median':>9} {'min':>8} {'max':>8}  {'requests':>8}  vs sequential")
+        for kind in KINDS:
+            med = statistics.median(times[kind])
+            print(f"  {kind:<12} {med * 1000:6.0f} ms {min(times[kind]) * 1000:5.0f} ms {max(times[kind]) * 1000:5.0f} ms"
+                  f"  {statistics.median(made[kind]):8.0f}  {base / med:6.1f}x faster")
+        print("\n  requests: HeyGen requests made during the measured run (disk: the background")
+        print("  refresh starts during the run and finishes after it).")
     finally:
+        hc.fetch = parallel_fetch
+        settle()
         st.cache_data.clear()
         st.cache_resource.clear()
         sandbox.stop()
-        data.cleanup()
+        for folder in folders:
+            folder.cleanup()
 
 
 if __name__ == "__main__":

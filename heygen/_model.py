@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from typing import Any, TypeVar
@@ -21,22 +22,28 @@ def from_api(cls: type[T], data: Any) -> T:
     """
     if not isinstance(data, dict):
         data = {}
-    hints = typing.get_type_hints(cls)
+    fields, known = _fields(cls)
     kwargs: dict[str, Any] = {}
-    known = set()
-    for field in dataclasses.fields(cls):
-        known.add(field.name)
-        if field.name == "extra" or field.name not in data:
+    for name, tp in fields:
+        if name == "extra" or name not in data:
             continue
-        value = _coerce(hints[field.name], data[field.name])
+        value = _coerce(tp, data[name])
         if value is not _MISSING:
-            kwargs[field.name] = value
+            kwargs[name] = value
     if "extra" in known:
         kwargs["extra"] = {k: v for k, v in data.items() if k not in known}
     return cls(**kwargs)
 
 
 _MISSING = object()
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[tuple[str, Any], ...], frozenset[str]]:
+    """((field name, resolved type), ...) and the set of field names of dataclass ``cls``."""
+    hints = typing.get_type_hints(cls)
+    fields = tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
+    return fields, frozenset(name for name, _ in fields)
 
 
 def _coerce(tp: Any, value: Any) -> Any:

@@ -1,25 +1,25 @@
 """The avatar and voice catalogues: fetched once per account, shared by every browser session.
 
 ``load(conn)`` returns a ``Catalogue`` (all looks and voices, public and the account's own) or
-None after showing why it could not be loaded. Reruns (typing, filtering, paging) never reach
-HeyGen: the lists are cached for an hour and filtered here. ``refresh()`` drops the cache.
+None after showing why it could not be loaded. The catalogue comes from memory, else from the
+copy kept in the data folder (brought up to date in the background; a later rerun shows the
+fresh one), else from HeyGen on the spot. Reruns (typing, filtering, paging) never wait for
+HeyGen. ``refresh()`` makes this session's next ``load`` fetch everything again.
 The filter helpers below are plain functions so every page filters the same way.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from functools import cached_property
 from typing import TypeVar
 
 import streamlit as st
 
 from heygen.avatars import AvatarLook
+from heygen.catalogue import Catalogue, LiveCatalogue
 from heygen.client import Client
-from heygen.errors import AuthenticationError, HeyGenError
+from heygen.errors import HeyGenError
+from heygen.jobs import default_data_dir
 from heygen.voices import Voice
 
 from .connection import Connection
@@ -32,90 +32,21 @@ __all__ = [
 
 CACHE_SECONDS = 3600
 _FAILED_KEY = "catalogue_failed"
+_FORCE_KEY = "catalogue_force_fetch"
 TYPE_LABELS = {"studio_avatar": "Studio avatar", "video_avatar": "Video avatar", "photo_avatar": "Photo avatar"}
 ORIENTATIONS = ("landscape", "portrait", "square")
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Catalogue:
-    """Every avatar look and voice the account can use, as fetched at ``fetched_at``."""
-
-    looks: tuple[AvatarLook, ...] = ()
-    private_look_ids: frozenset[str] = frozenset()
-    voices: tuple[Voice, ...] = ()
-    fetched_at: float = 0.0
-    notes: tuple[str, ...] = ()
-
-    @cached_property
-    def _looks_by_id(self) -> dict[str, AvatarLook]:
-        return {look.id: look for look in self.looks}
-
-    @cached_property
-    def _voices_by_id(self) -> dict[str, Voice]:
-        return {voice.voice_id: voice for voice in self.voices}
-
-    def look(self, look_id: str | None) -> AvatarLook | None:
-        return self._looks_by_id.get(look_id) if look_id else None
-
-    def voice(self, voice_id: str | None) -> Voice | None:
-        return self._voices_by_id.get(voice_id) if voice_id else None
-
-    def is_private(self, look: AvatarLook) -> bool:
-        return look.id in self.private_look_ids
-
-
-def _fetch_all(client: Client) -> Catalogue:
-    """All four lists, fetched side by side (each follows its own pages)."""
-    jobs = {
-        "public_looks": lambda: client.avatars.looks(ownership="public"),
-        "private_looks": lambda: client.avatars.looks(ownership="private"),
-        "public_voices": lambda: client.voices.list(type="public"),
-        "private_voices": lambda: client.voices.list(type="private"),
-    }
-    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="catalogue") as pool:
-        futures = {name: pool.submit(fn) for name, fn in jobs.items()}
-        results: dict[str, object] = {}
-        for name, future in futures.items():
-            try:
-                results[name] = future.result()
-            except HeyGenError as exc:
-                results[name] = exc
-    notes = []
-    for name in ("public_looks", "public_voices"):
-        if isinstance(results[name], HeyGenError):
-            raise results[name]
-    for name, what in (("private_looks", "Your own avatars"), ("private_voices", "Your cloned voices")):
-        outcome = results[name]
-        if isinstance(outcome, AuthenticationError):
-            raise outcome
-        if isinstance(outcome, HeyGenError):
-            notes.append(f"{what} could not be loaded ({outcome.message}) Use “Refresh lists” to try again.")
-            results[name] = []
-    private_looks = list(results["private_looks"])
-    public_looks = list(results["public_looks"])
-    private_ids = frozenset(look.id for look in private_looks)
-    looks = private_looks + [look for look in public_looks if look.id not in private_ids]
-    private_voices = [v for v in results["private_voices"]]
-    private_voice_ids = {v.voice_id for v in private_voices}
-    for voice in private_voices:
-        voice.type = "private"
-    voices = private_voices + [v for v in results["public_voices"] if v.voice_id not in private_voice_ids]
-    return Catalogue(
-        looks=tuple(looks), private_look_ids=private_ids, voices=tuple(voices), fetched_at=time.time(),
-        notes=tuple(notes),
-    )
-
-
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=16, show_spinner="Loading avatars and voices…")
-def _cached_catalogue(account: str, base_url: str, _client: Client) -> Catalogue:
-    return _fetch_all(_client)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _live(account: str, base_url: str, data_dir: str, _client: Client) -> LiveCatalogue:
+    return LiveCatalogue(_client, account, base_url, data_dir, max_age=CACHE_SECONDS)
 
 
 def refresh() -> None:
-    """Forget the cached catalogues (every account) and any remembered failure."""
-    _cached_catalogue.clear()
+    """Make this session's next ``load`` fetch both lists again (and forget a remembered failure)."""
+    st.session_state[_FORCE_KEY] = True
     st.session_state.pop(_FAILED_KEY, None)
 
 
@@ -134,8 +65,16 @@ def load(conn: Connection, *, key: str = "catalogue") -> Catalogue | None:
         show_error(failed["error"], title="The avatar and voice lists could not be loaded")
         st.button("Try again", key=f"{key}_retry", on_click=_forget_failure)
         return None
+    live = _live(conn.account, conn.base_url, str(default_data_dir()), conn.client)
     try:
-        return _cached_catalogue(conn.account, conn.base_url, conn.client)
+        if st.session_state.pop(_FORCE_KEY, False):
+            with st.spinner("Loading avatars and voices…"):
+                return live.fetch_now()
+        at_hand = live.peek()
+        if at_hand is not None:
+            return at_hand
+        with st.spinner("Loading avatars and voices…"):
+            return live.get()
     except HeyGenError as exc:
         st.session_state[_FAILED_KEY] = {"account": conn.account, "error": exc.to_dict()}
         show_error(exc, title="The avatar and voice lists could not be loaded")

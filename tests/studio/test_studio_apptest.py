@@ -127,8 +127,8 @@ def assert_clean(at):
 def test_catalogue_is_fetched_once_and_reruns_make_no_request(studio, sandbox):
     at = studio()
     cold = sandbox.requests_log()
-    # The lists, and the account panel's balance (not part of the Studio page).
-    assert {e["path"] for e in cold} == {"/v3/avatars/looks", "/v3/voices", "/v3/users/me"}
+    # The lists (the avatar groups give the looks' order), and the account panel's balance.
+    assert {e["path"] for e in cold} == {"/v3/avatars/looks", "/v3/avatars", "/v3/voices", "/v3/users/me"}
     assert all(e["method"] == "GET" for e in cold)
     # Typing, filtering, paging, choosing: nothing goes to HeyGen.
     at.text_area(key=SCRIPT).input("Hi there").run()

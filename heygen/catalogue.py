@@ -1,0 +1,452 @@
+"""The avatar and voice catalogue of one account: every look and voice it can use.
+
+``fetch`` lists them in parts side by side (looks split by ownership and avatar type, with the
+avatar groups alongside) and merges the parts into the order of the plain one-list-at-a-time
+listing, which ``fetch_sequential`` gives. ``save``/``read`` keep a catalogue in the data folder
+(never the API key), and ``LiveCatalogue`` serves one account's catalogue from memory or disk
+while a background thread brings it up to date.
+
+Order: your own looks first (as HeyGen lists them), then HeyGen's looks in the order of the
+avatar groups (``GET /v3/avatars``), each group's looks as HeyGen lists them; that is the order
+of ``GET /v3/avatars/looks`` whenever HeyGen lists looks group by group in the groups' order. When
+a part contradicts that (a part out of group order, a group with fewer looks than it counts), the
+public looks are listed again in one plain listing. Voices: your cloned voices, then the library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._model import from_api
+from .datadir import private_dir
+from .avatars import GROUPS_PAGE_MAX, LOOKS_PAGE_MAX, AvatarGroup, AvatarLook
+from .errors import AuthenticationError, HeyGenError, InvalidRequestError, RateLimitError
+from .voices import VOICES_PAGE_MAX, Voice
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["Catalogue", "LiveCatalogue", "fetch", "fetch_sequential", "cache_path", "save", "read"]
+
+log = logging.getLogger("heygen.catalogue")
+
+LOOKS = "/v3/avatars/looks"
+GROUPS = "/v3/avatars"
+VOICES = "/v3/voices"
+# Every avatar type either API version names; a server that rejects one simply has none of it.
+LOOK_TYPES = ("studio_avatar", "video_avatar", "digital_twin", "photo_avatar")
+WORKERS = 10  # requests in flight at once (the client's connection pool holds 10)
+RATE_LIMIT_WAITS = 3  # extra waits per list after the client's own retries gave up on a 429
+RATE_LIMIT_WAIT_MAX = 30.0
+CACHE_FORMAT = 1
+PageHook = Callable[[str, dict[str, Any], int], None]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every avatar look and voice the account can use, as fetched at ``fetched_at``."""
+
+    looks: tuple[AvatarLook, ...] = ()
+    private_look_ids: frozenset[str] = frozenset()
+    voices: tuple[Voice, ...] = ()
+    fetched_at: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    @cached_property
+    def _looks_by_id(self) -> dict[str, AvatarLook]:
+        return {look.id: look for look in self.looks}
+
+    @cached_property
+    def _voices_by_id(self) -> dict[str, Voice]:
+        return {voice.voice_id: voice for voice in self.voices}
+
+    def look(self, look_id: str | None) -> AvatarLook | None:
+        return self._looks_by_id.get(look_id) if look_id else None
+
+    def voice(self, voice_id: str | None) -> Voice | None:
+        return self._voices_by_id.get(voice_id) if voice_id else None
+
+    def is_private(self, look: AvatarLook) -> bool:
+        return look.id in self.private_look_ids
+
+
+# -- listing ---------------------------------------------------------------------------------------
+
+
+class _Lister:
+    """Pages through list endpoints with one client; waits out a 429 the client gave up on."""
+
+    def __init__(self, client: Client, sleep: Callable[[float], None], on_page: PageHook | None) -> None:
+        self.client = client
+        self.sleep = sleep
+        self.on_page = on_page
+
+    def items(self, path: str, params: dict[str, Any], page_size: int,
+              stop: Callable[[list[dict[str, Any]]], bool] | None = None) -> list[dict[str, Any]]:
+        """Every item of one list, following ``next_token``; ``stop(page)`` ends it early."""
+        out: list[dict[str, Any]] = []
+        token: str | None = None
+        waits = 0
+        while True:
+            try:
+                page = self.client.request(
+                    "GET", path, params={**params, "limit": page_size, "token": token}, operation=f"GET {path}"
+                )
+            except RateLimitError as exc:
+                if waits >= RATE_LIMIT_WAITS:
+                    raise
+                waits += 1
+                self.sleep(min(RATE_LIMIT_WAIT_MAX, exc.retry_after or 2.0 * waits))
+                continue
+            data = [item for item in (page.get("data") or []) if isinstance(item, dict)]
+            out.extend(data)
+            if self.on_page is not None:
+                self.on_page(path, params, len(out))
+            token = page.get("next_token")
+            if not token or not page.get("has_more", True) or not data or (stop is not None and stop(data)):
+                return out
+
+
+def _looks(items: Iterable[dict[str, Any]]) -> list[AvatarLook]:
+    return [from_api(AvatarLook, item) for item in items]
+
+
+def _voices(items: Iterable[dict[str, Any]], private: bool = False) -> list[Voice]:
+    voices = [from_api(Voice, item) for item in items]
+    if private:
+        for voice in voices:
+            voice.type = "private"
+    return voices
+
+
+def _assemble(private_looks: list[AvatarLook] | HeyGenError, public_looks: list[AvatarLook],
+              private_voices: list[Voice] | HeyGenError, public_voices: list[Voice]) -> Catalogue:
+    notes = []
+    if isinstance(private_looks, HeyGenError):
+        notes.append(f"Your own avatars could not be loaded ({private_looks.message}) "
+                     "Use “Refresh lists” to try again.")
+        private_looks = []
+    if isinstance(private_voices, HeyGenError):
+        notes.append(f"Your cloned voices could not be loaded ({private_voices.message}) "
+                     "Use “Refresh lists” to try again.")
+        private_voices = []
+    private_ids = frozenset(look.id for look in private_looks)
+    looks = private_looks + [look for look in public_looks if look.id not in private_ids]
+    private_voice_ids = {v.voice_id for v in private_voices}
+    voices = private_voices + [v for v in public_voices if v.voice_id not in private_voice_ids]
+    return Catalogue(looks=tuple(looks), private_look_ids=private_ids, voices=tuple(voices),
+                     fetched_at=time.time(), notes=tuple(notes))
+
+
+def _optional(outcome: Any) -> Any:
+    """A private list's result, or its error (an authentication error is never optional)."""
+    if isinstance(outcome, AuthenticationError):
+        raise outcome
+    return outcome
+
+
+def fetch_sequential(client: Client, *, sleep: Callable[[float], None] = time.sleep,
+                     on_page: PageHook | None = None) -> Catalogue:
+    """The catalogue from four plain listings, one after the other (the reference order)."""
+    lister = _Lister(client, sleep, on_page)
+
+    def attempt(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except HeyGenError as exc:
+            return _optional(exc)
+
+    public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX))
+    private_looks = attempt(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
+    public_voices = _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX))
+    private_voices = attempt(lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
+    return _assemble(private_looks, public_looks, private_voices, public_voices)
+
+
+class _OutOfOrder(Exception):
+    """The parts of the public looks cannot be merged into the plain listing's order."""
+
+
+class _PublicLooks:
+    """HeyGen's own looks, one list per avatar type plus the groups, merged in group order.
+
+    Once the groups are known and a single type is still being paged, the groups it has not
+    reached yet are split: the list keeps going from the front and the last groups are asked for
+    one by one (``group_id``) at the same time, so the longest list stops half way.
+    """
+
+    def __init__(self, lister: _Lister, pool: ThreadPoolExecutor) -> None:
+        self.lister = lister
+        self.pool = pool
+        self.lock = threading.Lock()
+        self.tail: frozenset[str] = frozenset()  # groups fetched one by one
+        self.seen: set[Any] = set()  # groups the type lists have reached so far
+
+    def _part(self, avatar_type: str) -> list[dict[str, Any]] | None:
+        def watch(page: list[dict[str, Any]]) -> bool:
+            with self.lock:
+                self.seen.update(item.get("group_id") for item in page)
+                return any(item.get("group_id") in self.tail for item in page)
+
+        try:
+            return self.lister.items(LOOKS, {"ownership": "public", "avatar_type": avatar_type}, LOOKS_PAGE_MAX,
+                                     stop=watch)
+        except InvalidRequestError:
+            return None  # this server has no such avatar type
+
+    def _group(self, group_id: str) -> list[dict[str, Any]]:
+        return self.lister.items(LOOKS, {"ownership": "public", "group_id": group_id}, LOOKS_PAGE_MAX)
+
+    def fetch(self) -> list[AvatarLook]:
+        groups_future = self.pool.submit(
+            lambda: [from_api(AvatarGroup, g) for g in self.lister.items(GROUPS, {"ownership": "public"},
+                                                                          GROUPS_PAGE_MAX)])
+        parts = {t: self.pool.submit(self._part, t) for t in LOOK_TYPES}
+        group_futures: dict[str, Future] = {}
+        pending: set[Future] = {groups_future, *parts.values()}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            if groups_future in done:
+                group_futures = self._split_tail(groups_future.result(), parts)
+        groups = groups_future.result()
+        return self._merge(groups, {t: f.result() for t, f in parts.items()},
+                           {g: f.result() for g, f in group_futures.items()})
+
+    def _split_tail(self, groups: list[AvatarGroup], parts: dict[str, Future]) -> dict[str, Future]:
+        """Ask for the last unseen groups one by one when only one type is still being paged."""
+        if sum(1 for f in parts.values() if not f.done()) != 1:
+            return {}
+        with self.lock:
+            unseen = [g for g in groups if g.id not in self.seen and g.looks_count > 0]
+        spare = max(1, WORKERS - 4)
+        front = sum(g.looks_count for g in unseen)
+        tail: list[AvatarGroup] = []
+        # Both ends should finish together: the front reads a page of looks per round trip, the
+        # tail ``spare`` groups per round trip.
+        for g in reversed(unseen[1:]):
+            if (len(tail) + 1) / spare > (front - g.looks_count) / LOOKS_PAGE_MAX:
+                break
+            tail.append(g)
+            front -= g.looks_count
+        if not tail:
+            return {}
+        with self.lock:
+            self.tail = frozenset(g.id for g in tail)
+        return {g.id: self.pool.submit(self._group, g.id) for g in tail}
+
+    def _merge(self, groups: list[AvatarGroup], parts: dict[str, list[dict[str, Any]] | None],
+               tail: dict[str, list[dict[str, Any]]]) -> list[AvatarLook]:
+        rank = {g.id: i for i, g in enumerate(groups)}
+        by_group: dict[str, list[dict[str, Any]]] = {g.id: [] for g in groups}
+        ids: set[str] = set()
+        for items in parts.values():
+            last = -1
+            for item in items or ():
+                group = item.get("group_id")
+                if group in tail:
+                    continue
+                if group not in rank or rank[group] < last:
+                    raise _OutOfOrder(f"look {item.get('id')!r} is not in group order")
+                last = rank[group]
+                if item.get("id") not in ids:
+                    ids.add(item.get("id"))
+                    by_group[group].append(item)
+        for group, items in tail.items():
+            by_group[group] = [item for item in items if item.get("group_id") == group]
+        for g in groups:
+            if len(by_group[g.id]) != g.looks_count:
+                raise _OutOfOrder(f"group {g.id!r} counts {g.looks_count} looks, {len(by_group[g.id])} listed")
+        return _looks(item for g in groups for item in by_group[g.id])
+
+
+def fetch(client: Client, *, sleep: Callable[[float], None] = time.sleep,
+          on_page: PageHook | None = None) -> Catalogue:
+    """The catalogue, listed in parts side by side; the same looks and voices, in the same order,
+    as ``fetch_sequential``. Raises ``HeyGenError`` when HeyGen's own lists cannot be read."""
+    lister = _Lister(client, sleep, on_page)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="catalogue") as pool:
+        private_looks = pool.submit(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
+        private_voices = pool.submit(
+            lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
+        public_voices = pool.submit(lambda: _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX)))
+        try:
+            public_looks = _PublicLooks(lister, pool).fetch()
+        except _OutOfOrder as exc:
+            log.info("listing the public looks in one list: %s", exc)
+            public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX))
+
+        def outcome(future: Future) -> Any:
+            try:
+                return future.result()
+            except HeyGenError as exc:
+                return _optional(exc)
+
+        return _assemble(outcome(private_looks), public_looks, outcome(private_voices), public_voices.result())
+
+
+# -- on disk ---------------------------------------------------------------------------------------
+
+
+def cache_path(data_dir: Path | str, account: str, base_url: str) -> Path:
+    """Where one account's catalogue is kept: a file named after (account, server) in the data folder."""
+    digest = hashlib.sha256(f"{account}\n{base_url.rstrip('/')}".encode()).hexdigest()[:24]
+    return Path(data_dir) / "catalogues" / f"catalogue-{digest}.json"
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return dataclasses.asdict(item)
+
+
+def _with_extra(cls: type, data: Any) -> Any:
+    item = from_api(cls, data)
+    if isinstance(data, dict) and isinstance(data.get("extra"), dict):
+        item.extra = data["extra"]
+    return item
+
+
+def save(catalogue: Catalogue, path: Path, *, account: str, base_url: str) -> None:
+    """Write ``catalogue`` to ``path`` (folder 0700, file 0600, replaced in one step)."""
+    folder = private_dir(path.parent)
+    body = {
+        "format": CACHE_FORMAT, "account": account, "base_url": base_url.rstrip("/"),
+        "fetched_at": catalogue.fetched_at,
+        "looks": [_as_dict(look) for look in catalogue.looks],
+        "private_look_ids": sorted(catalogue.private_look_ids),
+        "voices": [_as_dict(voice) for voice in catalogue.voices],
+    }
+    fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=folder)  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(body, out, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read(path: Path, *, account: str, base_url: str) -> Catalogue | None:
+    """The catalogue kept at ``path`` for this account and server, or None (missing, unreadable,
+    damaged, or written for another account, server or format)."""
+    try:
+        with open(path, encoding="utf-8") as src:
+            body = json.load(src)
+        if (not isinstance(body, dict) or body.get("format") != CACHE_FORMAT or body.get("account") != account
+                or body.get("base_url") != base_url.rstrip("/")):
+            return None
+        looks, voices, private = body["looks"], body["voices"], body["private_look_ids"]
+        if not all(isinstance(x, list) for x in (looks, voices, private)):
+            return None
+        return Catalogue(
+            looks=tuple(_with_extra(AvatarLook, item) for item in looks),
+            private_look_ids=frozenset(x for x in private if isinstance(x, str)),
+            voices=tuple(_with_extra(Voice, item) for item in voices),
+            fetched_at=float(body["fetched_at"]),
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("ignoring the catalogue kept at %s: %s", path, type(exc).__name__)
+        return None
+
+
+# -- one account's catalogue, kept up to date ----------------------------------------------------------
+
+
+class LiveCatalogue:
+    """One account's catalogue: from memory, else from disk (refreshed in the background), else
+    fetched on the spot. A fetched catalogue is kept on disk for the next start."""
+
+    def __init__(self, client: Client, account: str, base_url: str, data_dir: Path | str | None, *,
+                 max_age: float = 3600.0, fetcher: Callable[[Client], Catalogue] | None = None) -> None:
+        self.client = client
+        self.account = account
+        self.base_url = base_url
+        self.path = cache_path(data_dir, account, base_url) if data_dir is not None else None
+        self.max_age = max_age
+        self.fetcher = fetcher
+        self.refresh_error: HeyGenError | None = None
+        self._current: Catalogue | None = None
+        self._lock = threading.Lock()
+        self._fetch_lock = threading.Lock()
+        self._refresher: threading.Thread | None = None
+
+    def peek(self) -> Catalogue | None:
+        """The catalogue at hand (memory, then disk) without asking HeyGen; a copy read from disk
+        or older than ``max_age`` starts a background refresh."""
+        with self._lock:
+            current = self._current
+        if current is None and self.path is not None:
+            current = read(self.path, account=self.account, base_url=self.base_url)
+            if current is not None:
+                with self._lock:
+                    self._current = self._current or current
+                    current = self._current
+                self.refresh_in_background()
+                return current
+        if current is not None and time.time() - current.fetched_at > self.max_age:
+            self.refresh_in_background()
+        return current
+
+    def get(self) -> Catalogue:
+        """The catalogue at hand, or fetched now (``HeyGenError`` when it cannot be)."""
+        return self.peek() or self.fetch_now(only_if_missing=True)
+
+    def fetch_now(self, *, only_if_missing: bool = False) -> Catalogue:
+        """Fetch the whole catalogue now, keep it in memory and on disk, and return it."""
+        with self._fetch_lock:
+            if only_if_missing:
+                with self._lock:
+                    if self._current is not None:
+                        return self._current
+            catalogue = (self.fetcher or fetch)(self.client)
+            with self._lock:
+                self._current = catalogue
+            self._save(catalogue)
+            return catalogue
+
+    @property
+    def refreshing(self) -> bool:
+        """True while a background refresh runs."""
+        thread = self._refresher
+        return thread is not None and thread.is_alive()
+
+    def refresh_in_background(self) -> threading.Thread | None:
+        """Start a background refresh unless one is running; returns its thread."""
+        with self._lock:
+            if self._refresher is not None and self._refresher.is_alive():
+                return None
+            self._refresher = threading.Thread(target=self._refresh, name="catalogue-refresh", daemon=True)
+            thread = self._refresher
+        thread.start()
+        return thread
+
+    def _refresh(self) -> None:
+        try:
+            self.fetch_now()
+            self.refresh_error = None
+        except HeyGenError as exc:
+            self.refresh_error = exc
+            log.info("background catalogue refresh failed: %s", exc.message)
+        except Exception:  # a refresh that breaks must leave the catalogue at hand as it was
+            log.exception("background catalogue refresh failed")
+
+    def _save(self, catalogue: Catalogue) -> None:
+        if self.path is None or catalogue.notes:
+            return  # an incomplete catalogue is not kept
+        try:
+            save(catalogue, self.path, account=self.account, base_url=self.base_url)
+        except OSError as exc:
+            log.warning("could not keep the catalogue at %s: %s", self.path, exc)
