@@ -6,6 +6,7 @@ import streamlit as st
 from heygen.errors import HeyGenError
 from ui import account, connection, shell
 from ui.feedback import show_error
+from ui.text import md
 
 shell.require(__file__)
 
@@ -28,7 +29,7 @@ elif conn.sandbox:
 else:
     where = {"session": "pasted on this page", "secrets": "from .streamlit/secrets.toml",
              "environment": "from the HEYGEN_API_KEY environment variable"}[conn.source]
-    st.success(f"Using a HeyGen API key {where}, on `{conn.base_url}`.", icon=":material/key:")
+    st.success(f"Using a HeyGen API key {where}, on {md(conn.base_url)}.", icon=":material/key:")
 
 with st.form("api_key_form", clear_on_submit=True):
     pasted = st.text_input(
@@ -52,7 +53,7 @@ if submitted:
         else:
             connection.use_session_key(pasted)
             account.refresh()
-            st.session_state["settings_notice"] = f"Connected as {user.display_name} — {user.balance_text}."
+            st.session_state["settings_notice"] = f"Connected as {md(user.display_name)} — {md(user.balance_text)}."
             st.rerun()
 
 notice = st.session_state.pop("settings_notice", None)
@@ -83,4 +84,4 @@ With no key at all, the studio runs on its built-in sandbox. `HEYGEN_API_BASE_UR
 or secrets) points the studio at another HeyGen-compatible server.
 """
 )
-st.caption(f"API server: `{connection.configured_base_url()}`")
+st.caption(f"API server: {md(connection.configured_base_url())}")

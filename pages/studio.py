@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import catalogue, connection, pickers, shell
 from ui import studio_form as form
+from ui.text import md
 
 shell.require(__file__)
 conn = connection.require()
@@ -20,7 +21,7 @@ cat = catalogue.load(conn)
 if cat is None:
     st.stop()
 for note in cat.notes:
-    st.warning(note, icon=":material/warning:")
+    st.warning(md(note), icon=":material/warning:")
 
 form.start(conn, cat)
 draft = form.collect(cat)

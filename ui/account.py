@@ -7,6 +7,7 @@ import streamlit as st
 from heygen.errors import AuthenticationError, HeyGenError, PermissionDeniedError
 
 from . import connection
+from .text import md
 
 SANDBOX_BANNER = "Sandbox — no real videos, no credits used"
 
@@ -35,12 +36,12 @@ def render(conn: connection.Connection) -> None:
             return
         summary = _account_summary(conn.account, conn)
         if summary["ok"]:
-            st.markdown(f"**{summary['name']}**")
-            st.caption(summary["balance"])
+            st.markdown(f"**{md(summary['name'])}**")
+            st.caption(md(summary["balance"]))
         elif summary.get("rejected"):
-            st.error(summary["error"]["message"] + " Open Settings to fix the key.", icon=":material/key:")
+            st.error(md(summary["error"]["message"]) + " Open Settings to fix the key.", icon=":material/key:")
         else:
-            st.warning(f"{summary['error']['message']} Account details are unavailable for now.", icon=":material/wifi_off:")
+            st.warning(f"{md(summary['error']['message'])} Account details are unavailable for now.", icon=":material/wifi_off:")
             if st.button("Try again", key="account_retry"):
                 refresh()
                 st.rerun()

@@ -17,7 +17,6 @@ HeyGen are offered again by asset id.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +35,7 @@ from heygen.voices import Voice
 from . import catalogue, connection, launch_panel, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
+from .text import html_text, md
 
 P = "agent"  # key prefix of the shared pickers on this page
 PAGE = "pages/agent.py"
@@ -144,10 +144,6 @@ class Draft:
         return self.title or agent_launch.agent_title(self.spec.prompt)
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text if text is not None else ""), quote=True)
-
-
 def inject_css() -> None:
     st.html(_CSS)
 
@@ -212,12 +208,12 @@ def apply_prefill(conn: connection.Connection, job_id: str) -> None:
     reuse += [{"asset_id": a, "name": "file", "kind": None, "detail": "already on HeyGen"} for a in spec.file_asset_ids]
     state[REUSE] = reuse
     lost = [r.get("name") or "a file" for r in records if not r.get("asset_id")]
-    message = f"Settings loaded from “{job.title}”. Change what you need, then generate again."
+    message = f"Settings loaded from “{md(job.title)}”. Change what you need, then generate again."
     if len(spec.prompt or "") > PROMPT_MAX:
         message += (f" Its prompt had {len(spec.prompt):,} characters and was cut to the first {PROMPT_MAX:,};"
                     " check its end.")
     if lost:
-        names = ", ".join(f"“{n}”" for n in lost)
+        names = ", ".join(f"“{md(n)}”" for n in lost)
         message += f" Attach {names} again: {'it was' if len(lost) == 1 else 'they were'} never uploaded."
     state[NOTICE] = ("info", message)
 
@@ -399,7 +395,7 @@ def field_error(draft: Draft, name: str) -> None:
         if PARAM_FIELDS.get(param.split("[")[0].split(".")[0]) == name:
             message = error.get("heygen_message") or error.get("message")
     if message:
-        st.markdown(f'<div class="hg-field-error">{_esc(message)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="hg-field-error">{html_text(message)}</div>', unsafe_allow_html=True)
 
 
 def show_notice() -> None:
@@ -456,17 +452,17 @@ def files_section(draft: Draft) -> None:
         for index, record in enumerate(draft.reused):
             left, right = st.columns([5, 1], vertical_alignment="center")
             icon = KIND_ICONS.get(record.get("kind") or "", ":material/attach_file:")
-            left.markdown(f"{icon} **{_esc(record.get('name') or 'file')}** · "
-                          f"<span class='ag-file-meta'>{_esc(record.get('detail') or '')} · already on HeyGen</span>",
+            left.markdown(f"{icon} **{md(record.get('name') or 'file')}** · "
+                          f"<span class='ag-file-meta'>{md(record.get('detail') or '')} · already on HeyGen</span>",
                           unsafe_allow_html=True)
             right.button("Remove", key=f"agent_forget_file_{index}", on_click=_forget_reused, args=(index,),
                          type="tertiary", icon=":material/close:")
         for attachment in draft.attachments:
             left, right = st.columns([5, 1], vertical_alignment="center")
-            notes = f" · {_esc(attachment.notes[0])}" if attachment.notes and attachment.notes[0].startswith(
+            notes = f" · {md(attachment.notes[0])}" if attachment.notes and attachment.notes[0].startswith(
                 "Converted") else ""
-            left.markdown(f"{KIND_ICONS[attachment.kind]} **{_esc(attachment.name)}** · "
-                          f"<span class='ag-file-meta'>{_esc(attachment.detail)}{notes}</span>",
+            left.markdown(f"{KIND_ICONS[attachment.kind]} **{md(attachment.name)}** · "
+                          f"<span class='ag-file-meta'>{md(attachment.detail)}{notes}</span>",
                           unsafe_allow_html=True)
             if attachment.kind == "image":
                 right.image(attachment.data, width=56)
@@ -474,7 +470,7 @@ def files_section(draft: Draft) -> None:
                 right.markdown("<span class='ag-file-meta'>:material/check_circle: Ready</span>",
                                unsafe_allow_html=True)
         for name, why in draft.refused:
-            st.markdown(f":material/block: **{_esc(name)}** — <span class='ag-file-bad'>{_esc(why)}</span>",
+            st.markdown(f":material/block: **{md(name)}** — <span class='ag-file-bad'>{md(why)}</span>",
                         unsafe_allow_html=True)
         total = draft.file_count
         colour = ":red" if total > FILES_MAX else ""
@@ -494,13 +490,13 @@ def _style_card(style: StyleItem | None, chosen: str | None, index: int) -> None
             picture = '<div class="ag-none">✦</div>'
             name, meta = "No style", "HeyGen decides"
         else:
-            picture = (f'<img src="{_esc(style.thumbnail_url)}" alt="{_esc(style.name)}" loading="lazy"/>'
+            picture = (f'<img src="{html_text(style.thumbnail_url)}" alt="{html_text(style.name)}" loading="lazy"/>'
                        if style.thumbnail_url else '<div class="ag-none">✦</div>')
             if style.aspect_ratio:
-                picture += f'<span class="ag-aspect">{_esc(style.aspect_ratio)}</span>'
+                picture += f'<span class="ag-aspect">{html_text(style.aspect_ratio)}</span>'
             name, meta = style.name, " · ".join(t.replace("-", " ") for t in style.tags[:2])
-        st.markdown(f'<div class="ag-style-thumb">{picture}</div><div class="ag-style-name" title="{_esc(name)}">'
-                    f'{_esc(name)}</div><div class="ag-style-meta">{_esc(meta) or "&nbsp;"}</div>',
+        st.markdown(f'<div class="ag-style-thumb">{picture}</div><div class="ag-style-name" title="{html_text(name)}">'
+                    f'{html_text(name)}</div><div class="ag-style-meta">{html_text(meta) or "&nbsp;"}</div>',
                     unsafe_allow_html=True, width="stretch")
         style_id = style.style_id if style else None
         st.button("✓ Selected" if selected else "Select", key=f"agent_style_pick_{style_id or 'none'}",
@@ -519,7 +515,7 @@ def style_section(draft: Draft, styles: tuple[StyleItem, ...] | None) -> None:
         return
     tags = sorted({tag for s in styles for tag in s.tags})
     st.pills("Filter styles", [ALL_TAGS, *tags], key=STYLE_TAG, label_visibility="collapsed", required=True,
-             format_func=lambda t: t if t == ALL_TAGS else t.replace("-", " ").capitalize(), wrap=True)
+             format_func=lambda t: t if t == ALL_TAGS else md(t.replace("-", " ").capitalize()), wrap=True)
     tag = st.session_state.get(STYLE_TAG) or ALL_TAGS
     shown = [s for s in styles if tag == ALL_TAGS or tag in s.tags]
     chosen = st.session_state.get(STYLE_ID)
@@ -530,8 +526,8 @@ def style_section(draft: Draft, styles: tuple[StyleItem, ...] | None) -> None:
             _style_card(style, chosen, index)
     if draft.style is not None:
         ratio = draft.style.aspect_ratio
-        note = f" It is made for {ratio} videos." if ratio else ""
-        st.caption(f"Style: **{draft.style.name}**.{note}")
+        note = f" It is made for {md(ratio)} videos." if ratio else ""
+        st.caption(f"Style: **{md(draft.style.name)}**.{note}")
     field_error(draft, "style")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,6 +14,7 @@ from heygen.scripting import estimated_seconds
 
 from . import connection
 from .feedback import show_error
+from .text import html_text
 
 P = "batch"  # key prefix of every widget and session value of the Batch page
 OPEN = "batch_open"  # session copy of the open batch id (the URL holds it too)
@@ -82,27 +82,12 @@ def step_header(number: int | str, title: str, *, status: str = "current", note:
     """A numbered step heading; ``status`` is "current", "done" or "later"."""
     css = {"done": " hg-done", "later": " hg-later"}.get(status, "")
     mark = "✓" if status == "done" else str(number)
-    side = f'<span class="hg-step-s">{html_escape(note)}</span>' if note else ""
+    side = f'<span class="hg-step-s">{html_text(note)}</span>' if note else ""
     st.markdown(
         f'<div class="hg-step"><span class="hg-step-n{css}">{mark}</span>'
-        f'<span class="hg-step-t{" hg-later" if status == "later" else ""}">{html_escape(title)}</span>{side}</div>',
+        f'<span class="hg-step-t{" hg-later" if status == "later" else ""}">{html_text(title)}</span>{side}</div>',
         unsafe_allow_html=True,
     )
-
-
-def html_escape(text: Any) -> str:
-    import html
-
-    return html.escape(str(text or ""), quote=True)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: str) -> str:
-    """Plain text made safe to show inside st.markdown (no formatting, links or formulas)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
-    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
 
 
 # -- which batch is open ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from heygen.batch import Batch
 
 from . import batch_common as common
 from . import connection
+from .text import md
 
 SHOWN = 8
 SHOW_ALL = "batch_list_all"
@@ -46,7 +47,7 @@ def _line(batch: Batch) -> None:
     ready = batch.ready_count
     name, state, progress, actions = st.columns([3, 2, 3, 2], vertical_alignment="center")
     created = datetime.fromtimestamp(batch.created_at)
-    name.markdown(f"**{common.md_escape(batch.name or 'Untitled batch')}**  \n"
+    name.markdown(f"**{md(batch.name or 'Untitled batch')}**  \n"
                   f":gray[{created:%d %b %Y, %H:%M} · {batch.row_count:,} rows]")
     state.markdown(f"{STATE_ICONS.get(batch.state, '')} {common.STATE_WORDS.get(batch.state, batch.state)}")
     text = f"{counts['completed']:,} ready"

@@ -34,6 +34,7 @@ from . import batch_common as common
 from . import batch_setup, connection
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
+from .text import html_text, md
 
 SAMPLE_STATES = ("draft", "sampling")
 
@@ -56,7 +57,7 @@ def render_batch(conn: connection.Connection, batch_id: str) -> None:
 
     st.button("All batches", key="batch_back", type="tertiary", icon=":material/arrow_back:",
               on_click=common.close_batch)
-    st.title(batch.name or "Untitled batch")
+    st.title(md(batch.name or "Untitled batch"))
     created = datetime.fromtimestamp(batch.created_at)
     st.caption(f"Created {created:%d %b %Y, %H:%M} · {batch.row_count:,} rows, {batch.ready_count:,} ready · "
                f"**{common.STATE_WORDS.get(batch.state, batch.state)}**")
@@ -200,10 +201,10 @@ def _summary(batch: Batch, rows: list[BatchRow]) -> None:
         common.step_header("1–3", "Contacts, template and checks", status="done",
                            note=f"{batch.ready_count:,} of {batch.row_count:,} rows ready")
         script = t.script if len(t.script) <= 240 else t.script[:240].rstrip() + " …"
-        st.markdown(f"**Script:** {common.md_escape(script)}")
-        bits = [f"Title: {common.md_escape(t.title)}" if t.title else "Title: Row N",
-                f"Avatar `{t.avatar_id}`" if t.avatar_id else "Avatar from the avatar_id column",
-                f"voice `{t.voice_id}`" if t.voice_id else "voice from the voice_id column"]
+        st.markdown(f"**Script:** {md(script)}")
+        bits = [f"Title: {md(t.title)}" if t.title else "Title: Row N",
+                f"Avatar {md(t.avatar_id)}" if t.avatar_id else "Avatar from the avatar_id column",
+                f"voice {md(t.voice_id)}" if t.voice_id else "voice from the voice_id column"]
         options = [t.resolution, t.aspect_ratio]
         if t.background_color:
             options.append(f"background {t.background_color}")
@@ -211,7 +212,7 @@ def _summary(batch: Batch, rows: list[BatchRow]) -> None:
             options.append(f"speed {t.speed:g}×")
         if t.pitch is not None:
             options.append(f"pitch {t.pitch:+g}")
-        bits.append(" · ".join(o for o in options if o))
+        bits.append(md(" · ".join(o for o in options if o)))
         st.caption(" · ".join(bits))
         with st.expander(f"Rows and checks ({batch.row_count:,})", icon=":material/fact_check:"):
             table = _stored_checks(batch, rows)
@@ -249,9 +250,9 @@ def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool, tick: dict |
     with about:
         title = row.title or batch.template.title_for(row.data, row.row)
         st.caption(f"Row {row.row}")
-        st.markdown(f"**{common.md_escape(title)}**")
+        st.markdown(f"**{md(title)}**")
         script = _row_script(batch, row)
-        st.markdown(f'<div class="hg-preview">{common.html_escape(script)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="hg-preview">{html_text(script)}</div>', unsafe_allow_html=True)
         seconds = estimated_seconds(script, speed=batch.template.speed)
         st.caption(f"{len(script):,} characters · about {format_duration(seconds)} spoken")
     with media:
@@ -420,7 +421,7 @@ def _run_messages(batch: Batch, counts: dict[str, int], tick: dict) -> None:
     if problems and batch.state == "running":
         with st.expander(f"Messages from the last steps ({len(problems)})", icon=":material/report:"):
             for problem in problems:
-                st.markdown(f"- {common.md_escape(problem)}")
+                st.markdown(f"- {md(problem)}")
 
 
 def _run_controls(batch: Batch, counts: dict[str, int], *, live: bool) -> None:

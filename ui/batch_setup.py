@@ -38,6 +38,7 @@ from . import batch_common as common
 from . import connection, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
+from .text import md
 
 P = common.P
 CSV = "batch_csv"  # {"name", "data" (bytes), "origin", "file_id"} or {"error"}: the rows being set up
@@ -95,7 +96,7 @@ def catalogue_or_none(conn: connection.Connection) -> Catalogue | None:
     cat = catalogue.load(conn, key="batch_catalogue")
     if cat is not None:
         for note in cat.notes:
-            st.warning(note, icon=":material/warning:")
+            st.warning(md(note), icon=":material/warning:")
     return cat
 
 
@@ -135,7 +136,7 @@ def _contacts_step() -> pd.DataFrame | None:
             return None
         if loaded.get("origin") != "upload" or st.session_state.get(MODE) == "paste":
             using, clear = st.columns([4, 1], vertical_alignment="center")
-            using.caption(f"Using: **{common.md_escape(loaded.get('name') or 'pasted text')}**")
+            using.caption(f"Using: **{md(loaded.get('name') or 'pasted text')}**")
             clear.button("Clear", key="batch_clear_contacts", type="tertiary", icon=":material/close:",
                          on_click=forget_contacts, width="stretch")
         error = loaded.get("error") or (st.session_state.get(PARSED) or {}).get("error")
@@ -203,7 +204,7 @@ def _contacts_table(df: pd.DataFrame) -> None:
     st.dataframe(shown, height=min(38 + 35 * len(df), 320), key="batch_contacts_table")
     columns = ", ".join(str(c) for c in df.columns)
     st.caption(f"**{len(df):,} row{'s' if len(df) != 1 else ''}** · {len(df.columns)} "
-               f"column{'s' if len(df.columns) != 1 else ''}: {common.md_escape(columns)}")
+               f"column{'s' if len(df.columns) != 1 else ''}: {md(columns)}")
 
 
 # -- 2 · template ---------------------------------------------------------------------------------
@@ -247,8 +248,8 @@ def _template_step(df: pd.DataFrame, cat: Catalogue) -> None:
                                format_func=str.capitalize, label_visibility="collapsed", persist_state="session")
         with st.container(horizontal=True, gap="small", key="batch_chips"):
             for index, column in enumerate(columns):
-                st.button(common.md_escape("{{" + column + "}}"), key=f"batch_insert_{index}", on_click=_insert,
-                          args=(column,), help=f"Add {{{{{column}}}}} to the {st.session_state.get(INSERT_INTO)}")
+                st.button(md("{{" + column + "}}"), key=f"batch_insert_{index}", on_click=_insert,
+                          args=(column,), help=f"Add {md('{{' + column + '}}')} to the {st.session_state.get(INSERT_INTO)}")
         st.text_input("Video title", key=TITLE, persist_state="session",
                       placeholder="e.g. For {{first_name}} at {{company}}",
                       help="Each video's title in your HeyGen library; placeholders work here too.")
@@ -317,15 +318,15 @@ def _preview(df: pd.DataFrame) -> None:
             return
         if problems:
             for problem in problems:
-                st.warning(problem, icon=":material/data_object:")
+                st.warning(md(problem), icon=":material/data_object:")
             return
         marked = {k: f"{_MARK_OPEN}{v}{_MARK_CLOSE}" if str(v).strip() else _MARK_EMPTY for k, v in row.items()}
         script = render(template.script, marked).strip()
         title = " ".join(render(template.title, row).split()) or f"Row {number}"
         plain = render(template.script, row).strip()
-        body = (common.md_escape(script).replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
+        body = (md(script).replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
                 .replace(_MARK_EMPTY, ":orange[*(empty)*]"))
-        st.markdown(f"**{common.md_escape(title)}**  \n{body}")
+        st.markdown(f"**{md(title)}**  \n{body}")
         seconds = estimated_seconds(plain, speed=template.speed)
         st.caption(f"{len(plain):,} characters · about {format_duration(seconds)} spoken · values from row {number} "
                    "in bold")
@@ -388,8 +389,8 @@ def _check_step(conn: connection.Connection, df: pd.DataFrame, template: BatchTe
         st.info("Write the script and choose the avatar and voice in step 2; every row is checked here as you go.",
                 icon=":material/arrow_upward:")
     elif checks.problems:
-        show_error({"message": "The template needs attention before the rows can be checked:  \n"
-                               + "  \n".join(f"• {common.md_escape(p)}" for p in checks.problems)},
+        show_error({"message": "The template needs attention before the rows can be checked:\n"
+                               + "\n".join(f"• {p}" for p in checks.problems)},
                    title="Not ready yet")
     ready = checks.ready_rows
     total = len(checks.rows)
@@ -399,9 +400,9 @@ def _check_step(conn: connection.Connection, df: pd.DataFrame, template: BatchTe
     m1.metric("Ready rows", f"{len(ready):,} of {total:,}")
     m2.metric("Spoken, all ready rows", f"{seconds / 60:,.1f} min", help="About 150 words a minute, at the chosen "
                                                                           "voice speed.")
-    m3.metric("Account balance", money, help=note)
+    m3.metric("Account balance", md(money), help=md(note) if note else None)
     if note:
-        m3.caption(note)
+        m3.caption(md(note))
     problem_rows = len(checks.row_problems())
     if problem_rows and not checks.problems:
         st.warning(f"{problem_rows:,} row{'s have' if problem_rows != 1 else ' has'} problems and will be skipped; "
@@ -420,7 +421,7 @@ def _problem_list(table: pd.DataFrame, limit: int = 50) -> None:
     """The rows with problems, in full sentences (the table cuts long text)."""
     bad = table[table["Check"].str.startswith(common.PROBLEM_MARK)]
     with st.expander(f"What is wrong, row by row ({len(bad):,})", icon=":material/report:"):
-        lines = [f"- **Row {row}:** {common.md_escape(check[len(common.PROBLEM_MARK):])}"
+        lines = [f"- **Row {row}:** {md(check[len(common.PROBLEM_MARK):])}"
                  for row, check in zip(bad["Row"].head(limit), bad["Check"].head(limit))]
         if len(bad) > limit:
             lines.append(f"- … and {len(bad) - limit:,} more rows (switch on “Only rows with problems”).")

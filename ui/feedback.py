@@ -10,13 +10,18 @@ import streamlit as st
 from heygen.errors import HeyGenError
 from heygen.jobs import JobStoreError
 
+from .text import md
+
 log = logging.getLogger("heygen.studio")
 
 UNEXPECTED = "Something unexpected went wrong in the studio. Your inputs are kept; please try again."
 
 
 def show_error(error: BaseException | dict[str, Any], *, where: Any = None, title: str | None = None) -> None:
-    """Render an error (an exception, or a stored error record) without any traceback."""
+    """Render an error (an exception, or a stored error record) without any traceback.
+
+    Every part of it (message, hint, title, details) is shown literally, never as Markdown.
+    """
     target = where or st
     if isinstance(error, HeyGenError):
         message, hint, details = error.message, error.hint, error.details()
@@ -36,11 +41,11 @@ def show_error(error: BaseException | dict[str, Any], *, where: Any = None, titl
     else:
         log.exception("Unexpected error", exc_info=error)
         message, hint, details = UNEXPECTED, None, {"Kind": type(error).__name__}
-    text = f"{title}: {message}" if title else message
+    text = f"{md(title)}: {md(message)}" if title else md(message)
     if hint:
-        text += f"  \n{hint}"
+        text += f"  \n{md(hint)}"
     target.error(text, icon=":material/error:")
     if details:
         with target.expander("Details"):
             for label, value in details.items():
-                st.markdown(f"**{label}:** `{value}`")
+                st.markdown(f"**{md(label)}:** {md(value)}")

@@ -8,7 +8,6 @@ session bookkeeping of a launch (in flight, failed, succeeded). Session keys are
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from .feedback import show_error
+from .text import html_text, md
 
 
 def keys(prefix: str) -> dict[str, str]:
@@ -53,7 +53,7 @@ def panel(
         st.markdown("#### Ready to generate", anchors=False)
         rows = "".join(
             "<tr><td style='color:#6b6880;padding:2px 12px 2px 0;white-space:nowrap;vertical-align:top;border:none'>"
-            f"{html.escape(label)}</td><td style='padding:2px 0;border:none'>{html.escape(text)}</td></tr>"
+            f"{html_text(label)}</td><td style='padding:2px 0;border:none'>{html_text(text)}</td></tr>"
             for label, text in summary
         )
         st.markdown(f"<table style='border:none;font-size:0.92rem;margin-bottom:0.5rem;width:100%'>{rows}</table>",
@@ -62,7 +62,7 @@ def panel(
             st.json(body, expanded=True)
         if state.get(k["show_errors"]) and problems:
             count = len(problems)
-            items = "\n".join(f"- {message}" for message in problems.values())
+            items = "\n".join(f"- {md(message)}" for message in problems.values())
             st.error(f"Fix {'this' if count == 1 else f'these {count} things'} before generating:\n{items}",
                      icon=":material/back_hand:")
         launch_error = state.get(k["launch_error"])
@@ -119,7 +119,7 @@ def sending(label: str) -> Iterator[Callable[[str, float], None]]:
 
         def progress(message: str, fraction: float) -> None:
             if fraction < 1.0:
-                bar.progress(max(fraction, 0.0), text=message)
+                bar.progress(max(fraction, 0.0), text=md(message))
 
         yield progress
         status.update(label="Sent to HeyGen", state="complete")

@@ -8,14 +8,13 @@ Preview images and clips are loaded by the browser straight from their URLs.
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from heygen.avatars import AvatarLook
 from heygen.voices import Voice
 
 from .catalogue import ORIENTATIONS, TYPE_LABELS, Catalogue, filter_looks, filter_voices, languages, page_of
+from .text import html_text, md
 
 __all__ = [
     "PAGE_SIZE", "avatar_gallery", "avatar_preview", "voice_picker", "voice_card", "select_avatar",
@@ -111,10 +110,6 @@ def select_voice(key_prefix: str, voice_id: str | None, *, manual: bool = True) 
     st.session_state[f"{key_prefix}_voice_manual"] = manual
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text or ""), quote=True)
-
-
 def _initials(name: str) -> str:
     parts = [p for p in name.split() if p[:1].isalnum()]
     return "".join(p[0] for p in parts[:2]).upper() or "?"
@@ -122,9 +117,9 @@ def _initials(name: str) -> str:
 
 def _badges(look: AvatarLook, private: bool) -> str:
     items = [f'<span class="hg-badge {BADGE_CLASS.get(look.avatar_type, "")}">'
-             f'{_esc(SHORT_TYPE.get(look.avatar_type, look.avatar_type or "Avatar"))}</span>']
+             f'{html_text(SHORT_TYPE.get(look.avatar_type, look.avatar_type or "Avatar"))}</span>']
     if look.gender:
-        items.append(f'<span class="hg-badge">{_esc(look.gender.capitalize())}</span>')
+        items.append(f'<span class="hg-badge">{html_text(look.gender.capitalize())}</span>')
     if private:
         items.append('<span class="hg-badge hg-mine">Mine</span>')
     return "".join(items)
@@ -141,7 +136,7 @@ def _not_ready_words(look: AvatarLook) -> str:
 
 def _not_ready_help(look: AvatarLook) -> str:
     if look.error is not None and look.error.message:
-        return f"HeyGen could not prepare this avatar: {look.error.message}"
+        return f"HeyGen could not prepare this avatar: {md(look.error.message)}"
     return "This avatar is still being prepared by HeyGen."
 
 
@@ -149,14 +144,14 @@ def _card_html(look: AvatarLook) -> str:
     """One gallery card: picture, name, type and gender (the view already says whose it is)."""
     name = look.name or "Unnamed avatar"
     dim = "" if look.ready else " hg-dim"
-    ribbon = "" if look.ready else f'<span class="hg-ribbon">{_esc(_not_ready_words(look))}</span>'
+    ribbon = "" if look.ready else f'<span class="hg-ribbon">{html_text(_not_ready_words(look))}</span>'
     if look.preview_image_url:
-        picture = f'<img src="{_esc(look.preview_image_url)}" alt="{_esc(name)}" loading="lazy"/>'
+        picture = f'<img src="{html_text(look.preview_image_url)}" alt="{html_text(name)}" loading="lazy"/>'
     else:
-        picture = f'<div class="hg-initials">{_esc(_initials(name))}</div>'
+        picture = f'<div class="hg-initials">{html_text(_initials(name))}</div>'
     return (
         f'<div class="hg-thumb{dim}">{picture}{ribbon}</div>'
-        f'<div class="hg-name" title="{_esc(name)}">{_esc(name)}</div>'
+        f'<div class="hg-name" title="{html_text(name)}">{html_text(name)}</div>'
         f'<div class="hg-meta">{_badges(look, False)}</div>'
     )
 
@@ -295,23 +290,23 @@ def avatar_preview(look: AvatarLook, *, private: bool = False, voice: Voice | No
             st.video(look.preview_video_url, loop=True, muted=True)
         elif look.preview_image_url:
             st.markdown(
-                f'<div class="hg-thumb" style="height:230px"><img src="{_esc(look.preview_image_url)}" '
-                f'alt="{_esc(look.name)}" style="object-fit:contain"/></div>', unsafe_allow_html=True, width="stretch",
+                f'<div class="hg-thumb" style="height:230px"><img src="{html_text(look.preview_image_url)}" '
+                f'alt="{html_text(look.name)}" style="object-fit:contain"/></div>', unsafe_allow_html=True, width="stretch",
             )
         else:
             st.markdown(f'<div class="hg-thumb" style="height:230px"><div class="hg-initials">'
-                        f'{_esc(_initials(look.name or "?"))}</div></div>', unsafe_allow_html=True, width="stretch")
+                        f'{html_text(_initials(look.name or "?"))}</div></div>', unsafe_allow_html=True, width="stretch")
     with about:
         st.caption("Chosen avatar")
         st.markdown(
-            f'<div class="hg-name" style="font-size:1.1rem;margin-top:0">{_esc(look.name or "Unnamed avatar")}</div>'
+            f'<div class="hg-name" style="font-size:1.1rem;margin-top:0">{html_text(look.name or "Unnamed avatar")}</div>'
             f'<div class="hg-meta" style="margin-bottom:0.6rem">{_badges(look, private)}</div>',
             unsafe_allow_html=True,
         )
         if look.preferred_orientation:
-            st.caption(f"Made for {look.preferred_orientation} videos")
+            st.caption(f"Made for {md(look.preferred_orientation)} videos")
         if voice is not None:
-            st.caption(f"Own voice: {voice.name}")
+            st.caption(f"Own voice: {md(voice.name)}")
         if not look.preview_video_url:
             st.caption("No preview clip for this avatar.")
 
@@ -350,8 +345,8 @@ def voice_card(voice: Voice) -> None:
         badges.append('<span class="hg-badge hg-wait">No pauses</span>')
     meta = " · ".join(x for x in (voice.language, (voice.gender or "").capitalize()) if x)
     st.markdown(
-        f'<div class="hg-voice-name">{_esc(voice.name or voice.voice_id)}</div>'
-        f'<div style="color:#6b6880;font-size:0.85rem">{_esc(meta)}</div>'
+        f'<div class="hg-voice-name">{html_text(voice.name or voice.voice_id)}</div>'
+        f'<div style="color:#6b6880;font-size:0.85rem">{html_text(meta)}</div>'
         f'<div class="hg-meta" style="margin-bottom:0.4rem">{"".join(badges)}</div>',
         unsafe_allow_html=True,
     )
@@ -400,7 +395,7 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
             default = catalogue.voice(avatar.default_voice_id) if avatar is not None else None
             if default is not None and default.voice_id != chosen.voice_id:
                 st.button(
-                    f"Use {avatar.name}'s own voice ({default.name})", key=f"{p}_vo_use_default", type="tertiary",
+                    f"Use {md(avatar.name)}'s own voice ({md(default.name)})", key=f"{p}_vo_use_default", type="tertiary",
                     on_click=_use_avatar_voice, args=(p, default.voice_id),
                 )
     elif chosen_id:

@@ -18,6 +18,7 @@ from heygen.jobs import Job
 
 from . import connection
 from .feedback import show_error
+from .text import md
 
 TICK_SECONDS = 2.0
 
@@ -58,10 +59,10 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     if job is None or job.account != conn.account:
         st.warning("This video is not in the history of the current account.")
         return
-    st.subheader(job.title or "Untitled video")
+    st.subheader(md(job.title or "Untitled video"))
     caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
     if job.video_id:
-        caption.append(f"HeyGen video id `{job.video_id}`")
+        caption.append(f"HeyGen video id {md(job.video_id)}")
     if job.kind == "agent":
         caption.append("Video Agent render")
     st.caption(" · ".join(caption))
@@ -112,7 +113,7 @@ def _live(conn: connection.Connection, job_id: str) -> None:
 def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
     steps = ["submitting", "waiting", "pending", "processing", "completed"]
     position = steps.index(job.status) if job.status in steps else 3
-    st.progress(position / (len(steps) - 1), text=f"**{status_words(job.status)}** · {fmt_duration(job.elapsed)} elapsed")
+    st.progress(position / (len(steps) - 1), text=f"**{md(status_words(job.status))}** · {fmt_duration(job.elapsed)} elapsed")
     next_in = None
     if job.last_polled_at is not None:
         wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
@@ -128,7 +129,7 @@ def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
         if err.get("kind") == "RateLimitError":
             st.info(f"HeyGen asked the studio to slow down; checking again in {err.get('retry_after') or 'a few'} s.")
         else:
-            st.warning(f"{err.get('message')} The studio will try again (attempt {state['failures']} of "
+            st.warning(f"{md(err.get('message'))} The studio will try again (attempt {state['failures']} of "
                        f"{policy.max_network_failures}).")
     st.button("Check now", key=f"check_now_{job.id}", on_click=_request_check, args=(job.id,))
 
@@ -152,14 +153,14 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
         hint = watch.failure_hint(job.failure_code, job.failure_message)
         text = "**HeyGen could not render this video.**"
         if job.failure_message:
-            text += f"  \n{job.failure_message}"
+            text += f"  \n{md(job.failure_message)}"
         if hint:
-            text += f"  \n{hint}"
+            text += f"  \n{md(hint)}"
         st.error(text, icon=":material/cancel:")
         with st.expander("Details"):
-            st.markdown(f"**HeyGen code:** `{job.failure_code or 'none given'}`")
+            st.markdown(f"**HeyGen code:** {md(job.failure_code or 'none given')}")
             if job.failure_message:
-                st.markdown(f"**HeyGen message:** {job.failure_message}")
+                st.markdown(f"**HeyGen message:** {md(job.failure_message)}")
         _edit_and_retry(job)
     elif outcome == watch.NOT_FOUND:
         st.error("**HeyGen no longer has this video.** It may have been deleted on HeyGen, or it was made with "
@@ -255,7 +256,7 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
                   on_click=_ask_confirmation, args=(flag,))
         return
     with st.container(border=True):
-        st.markdown(f"**Remove “{job.title}” from the history?**")
+        st.markdown(f"**Remove “{md(job.title)}” from the history?**")
         also = st.checkbox("Also delete the video on HeyGen", key=f"remove_remote_{job.id}",
                            disabled=not job.video_id)
         left, right = st.columns(2)

@@ -22,7 +22,6 @@ What a job's ``inputs`` hold besides ``spec`` (``VideoSpec.to_dict()``):
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -46,6 +45,7 @@ from heygen.voices import Voice
 from . import connection, launch_panel, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
+from .text import html_text, md
 
 P = "studio"  # key prefix of the pickers on this page
 
@@ -218,7 +218,7 @@ def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str
     state[REUSE] = reuse
     state[TITLE] = spec.title or ""
     state[TITLE_AUTO] = ""
-    state[NOTICE] = ("info", f"Settings loaded from “{job.title}”. Change what you need, then generate again.")
+    state[NOTICE] = ("info", f"Settings loaded from “{md(job.title)}”. Change what you need, then generate again.")
 
 
 # -- files ------------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def _kept_file_note(role: str, what: str) -> None:
     """A file kept from before the user visited another page, with a way to drop it."""
     if _detached(role):
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.caption(f"Using **{uploaded_name(role)}**, uploaded earlier. Upload another {what} above to replace it.")
+        left.caption(f"Using **{md(uploaded_name(role))}**, uploaded earlier. Upload another {what} above to replace it.")
         right.button("Remove", key=f"studio_forget_{role}_file", on_click=_forget_file, args=(role,), width="stretch")
 
 
@@ -443,11 +443,7 @@ def field_error(draft: Draft, name: str) -> None:
         if PARAM_FIELDS.get(str(error.get("param") or "")) == name:
             message = error.get("heygen_message") or error.get("message")
     if message:
-        st.markdown(f'<div class="hg-field-error">{_html(message)}</div>', unsafe_allow_html=True)
-
-
-def _html(text: str) -> str:
-    return html.escape(text)
+        st.markdown(f'<div class="hg-field-error">{html_text(message)}</div>', unsafe_allow_html=True)
 
 
 def show_notice() -> None:
@@ -490,7 +486,7 @@ def photo_section(draft: Draft) -> None:
                 st.caption(f"Original: {photo.original_format}, {ow}×{oh}")
         _kept_file_note("image", "photo")
     elif reuse:
-        st.info(f"Previously uploaded photo **{reuse['name']}** will be used again (it is already on HeyGen).",
+        st.info(f"Previously uploaded photo **{md(reuse['name'])}** will be used again (it is already on HeyGen).",
                 icon=":material/image:")
         st.button("Use a different photo", key="studio_forget_photo", on_click=_forget_reuse, args=("image",))
     field_error(draft, "speaker")
@@ -516,7 +512,7 @@ def audio_section(draft: Draft) -> None:
         _kept_file_note("audio", "recording")
     elif reuse:
         length = f" ({format_duration(reuse.get('seconds'))})" if reuse.get("seconds") else ""
-        st.info(f"Previously uploaded audio **{reuse['name']}**{length} will be used again.",
+        st.info(f"Previously uploaded audio **{md(reuse['name'])}**{length} will be used again.",
                 icon=":material/headphones:")
         st.button("Use a different recording", key="studio_forget_audio", on_click=_forget_reuse, args=("audio",))
     else:
@@ -564,7 +560,7 @@ def script_section(draft: Draft, catalogue: Catalogue) -> None:
     elif voice is not None:
         action.caption("This voice does not support pauses.")
     if voice is not None and not voice.support_pause and has_break_tags(script):
-        st.warning(f"The script has pause tags, but “{voice.name}” does not support pauses.",
+        st.warning(f"The script has pause tags, but “{md(voice.name)}” does not support pauses.",
                    icon=":material/pause_circle:")
         st.button("Remove the pause tags", key="studio_remove_pauses", on_click=_remove_pauses)
     field_error(draft, "script")
@@ -602,7 +598,7 @@ def options_section(draft: Draft) -> None:
             st.caption(f"Ready to send · {bg.width}×{bg.height}")
             _kept_file_note("background", "image")
         elif reuse:
-            st.info(f"Previously uploaded background **{reuse['name']}** will be used again.", icon=":material/image:")
+            st.info(f"Previously uploaded background **{md(reuse['name'])}** will be used again.", icon=":material/image:")
             st.button("Use a different image", key="studio_forget_bg", on_click=_forget_reuse, args=("background",))
     field_error(draft, "background")
     st.toggle("Remove the avatar's own background", key=REMOVE_BG,

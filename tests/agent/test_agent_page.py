@@ -15,6 +15,7 @@ import agent_corpus as corpus
 from heygen import Client
 from heygen.config import account_fingerprint
 from heygen.jobs import JobStore
+from tests.support import shown
 from ui import agent_form as form
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
@@ -29,12 +30,12 @@ PROMPT = "A 45-second product intro for our new running shoe, upbeat, for Instag
 def text(at) -> str:
     parts = []
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
-        parts.extend(str(e.value) for e in getattr(at, kind))
+        parts.extend(shown(str(e.value)) for e in getattr(at, kind))
     return "\n".join(parts)
 
 
 def errors(at) -> str:
-    return "\n".join(str(e.value) for e in at.error)
+    return "\n".join(shown(str(e.value)) for e in at.error)
 
 
 def field_errors(at) -> list[str]:

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen.sandbox import Sandbox
+from tests.support import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 KEY = "sk-shell-apptest-0123456789abcdef"
@@ -33,7 +34,7 @@ def remote():
 
 
 def sidebar_text(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.sidebar.markdown, *at.sidebar.caption, *at.sidebar.error,
+    return "\n".join(shown(str(e.value)) for e in (*at.sidebar.markdown, *at.sidebar.caption, *at.sidebar.error,
                                              *at.sidebar.warning))
 
 
@@ -105,7 +106,7 @@ def test_malformed_server_address_is_explained_not_crashed(clean):
     clean.setenv("HEYGEN_API_KEY", KEY)
     clean.setenv("HEYGEN_API_BASE_URL", "ftp://nowhere")
     at = run_page("")
-    assert any("HEYGEN_API_BASE_URL" in e.value for e in at.error)
+    assert any("HEYGEN_API_BASE_URL" in shown(e.value) for e in at.error)
 
 
 def test_an_unreadable_job_history_is_explained_not_crashed(clean, tmp_path):
@@ -114,4 +115,4 @@ def test_an_unreadable_job_history_is_explained_not_crashed(clean, tmp_path):
     at.run()
     at.switch_page("pages/videos.py").run()
     assert not at.exception
-    assert any("jobs.sqlite3" in e.value for e in at.error)
+    assert any("jobs.sqlite3" in shown(e.value) for e in at.error)

@@ -20,6 +20,7 @@ from tests.batch_page.page_helpers import (
     posts_per_key,
     restart,
     run,
+    shown,
     table_with,
     text,
     tick_until,
@@ -216,7 +217,7 @@ def test_every_row_is_checked_with_its_problem(cat):
     assert "still being prepared" in table.loc[6, "Check"]
     assert table.loc[1, "Est. seconds"] > 0
     assert metric(at, "Ready rows") == "1 of 6"
-    assert metric(at, "Account balance") == "$120.00 left"
+    assert shown(metric(at, "Account balance")) == "$120.00 left"
     assert "5 rows have problems and will be skipped" in text(at)
     assert "**Row 5:** The voice “no_such_voice” from the column “voice_id”" in text(at)
     assert not at.button(key="batch_start_sample").disabled

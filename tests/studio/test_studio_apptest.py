@@ -14,6 +14,7 @@ from heygen import Client
 from heygen.config import account_fingerprint
 from heygen.jobs import JobStore
 from heygen.media import MediaError, inspect_audio, prepare_image
+from tests.support import shown
 
 import studio_corpus as corpus
 
@@ -64,12 +65,12 @@ def asset_posts(sandbox):
 def text(at) -> str:
     parts = []
     for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
-        parts.extend(str(e.value) for e in getattr(at, kind))
+        parts.extend(shown(str(e.value)) for e in getattr(at, kind))
     return "\n".join(parts)
 
 
 def errors(at) -> str:
-    return "\n".join(str(e.value) for e in at.error)
+    return "\n".join(shown(str(e.value)) for e in at.error)
 
 
 def pick_ids(at) -> list[str]:

@@ -14,6 +14,7 @@ from heygen.config import account_fingerprint
 from heygen.jobs import JobStore
 from heygen.launch import create_job, submit
 from heygen.sandbox import Sandbox
+from ui.text import md
 
 KEY = "sk-videos-apptest-0123456789abcdef"
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -112,7 +113,7 @@ def test_failed_render_shows_code_and_hint_and_stops(env, launched):
     at = open_job(job.id)
     tick_until(at, lambda a: "could not render" in texts(a))
     body = texts(at)
-    assert "download_failed" in body
+    assert md("download_failed") in body
     assert "could not download your audio or image" in body.lower()
     assert any(b.label == "Edit & retry" for b in at.button)
     count = len(status_gets(env, job.video_id))
@@ -120,6 +121,24 @@ def test_failed_render_shows_code_and_hint_and_stops(env, launched):
         time.sleep(0.6)
         at.run()
     assert len(status_gets(env, job.video_id)) == count
+
+
+def test_a_hostile_title_and_failure_message_are_shown_literally(env, tmp_path):
+    hostile = "**bold** [click](javascript:alert(1)) <b>x</b> $x$"
+    env.configure(render_outcome="fail", failure_code="x`y", failure_message=hostile)
+    client = Client(KEY, env.base_url)
+    look = client.avatars.looks(ownership="public", limit=1)[0]
+    voice = client.voices.list(limit=1)[0]
+    spec = VideoSpec(avatar_id=look.id, voice_id=voice.voice_id, script="Hello.", title=hostile)
+    store = JobStore(tmp_path)
+    job = submit(client, store, create_job(store, account=account_fingerprint(KEY, env.base_url), spec=spec))
+    at = open_job(job.id)
+    tick_until(at, lambda a: "could not render" in texts(a))
+    assert md(hostile) in [h.value for h in at.subheader]
+    body = texts(at)
+    assert f"**HeyGen could not render this video.**  \n{md(hostile)}" in body
+    assert f"**HeyGen message:** {md(hostile)}" in body and f"**HeyGen code:** {md('x`y')}" in body
+    assert "[click](" not in body and "<b>" not in body and "**bold**" not in body
 
 
 def test_unknown_video_stops_as_gone(env, launched):
