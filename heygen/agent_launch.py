@@ -18,7 +18,7 @@ What a job's ``inputs`` hold:
 Watching: HeyGen's answer normally carries the ``video_id``, and the job is watched through
 ``GET /v3/videos/{video_id}`` like any render. When the answer has no ``video_id`` yet, the job
 keeps the ``session_id``, takes status "waiting" without a video id, and ``check`` (a drop-in for
-``watch.check``) asks ``GET /v3/video-agents/sessions/{session_id}`` until the agent names its
+``watch.check``) asks ``GET /v3/video-agents/{session_id}`` (the current path) until the agent names its
 video; from then on it is watched like any other.
 """
 
@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors, watch
+from . import errors, reconcile, watch
 from .agents import FILES_MAX, ORIENTATIONS, PROMPT_MAX, AgentSpec
 from .jobs import TERMINAL, Job, JobStore
 from .media import MediaError, inspect_audio, prepare_image
@@ -303,6 +303,7 @@ def submit(
     """
     if job.video_id is not None or session_of(job) is not None:
         return job
+    reconcile.require_sendable(job)
     report = progress or (lambda _message, _fraction: None)
     inputs = dict(job.inputs or {})
     files = [dict(f) for f in inputs.get("files") or []]
@@ -321,13 +322,14 @@ def submit(
             record["asset_id"] = asset.asset_id
             inputs = {**inputs, "files": files}
             job = store.update_inputs(job.id, inputs)
-        spec = AgentSpec.from_dict(inputs.get("spec") or {})
-        spec.file_asset_ids = [*spec.file_asset_ids, *(f["asset_id"] for f in files)]
-        report("Sending your prompt to HeyGen's Video Agent…", (steps - 1) / steps)
-        session = client.video_agents.create(spec, idempotency_key=job.idempotency_key)
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise
+    spec = AgentSpec.from_dict(inputs.get("spec") or {})
+    spec.file_asset_ids = [*spec.file_asset_ids, *(f["asset_id"] for f in files)]
+    report("Sending your prompt to HeyGen's Video Agent…", (steps - 1) / steps)
+    session = reconcile.send_once(store, job,
+                                  lambda: client.video_agents.create(spec, idempotency_key=job.idempotency_key))
     report("Sent.", 1.0)
     inputs = {**inputs, "session": {"session_id": session.session_id, "status": session.status,
                                     "created_at": session.created_at}}

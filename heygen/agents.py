@@ -21,6 +21,7 @@ PROMPT_MAX = 10_000
 FILES_MAX = 20
 ORIENTATIONS = ("landscape", "portrait")
 STYLES_PAGE_MAX = 100
+SESSIONS_PAGE_MAX = 100
 # The official file's own example error says 1-50 for styles; used when HeyGen refuses 100.
 STYLES_PAGE_FALLBACK = 50
 SESSION_STATUSES = ("generating", "completed", "failed")
@@ -85,7 +86,7 @@ class AgentSession:
 
 @dataclass
 class AgentSessionState:
-    """A Video Agent session as ``GET /v3/video-agents/sessions/{session_id}`` reports it."""
+    """A Video Agent session as ``GET /v3/video-agents/{session_id}`` (or the session list) reports it."""
 
     session_id: str = ""
     status: str = "processing"
@@ -137,12 +138,18 @@ class VideoAgents:
         if not session_id or not str(session_id).strip():
             raise errors.InvalidRequestError("No Video Agent session id was given.", param="session_id")
         body = self._client.request(
-            "GET", f"/v3/video-agents/sessions/{quote(str(session_id).strip(), safe='')}",
-            operation="GET /v3/video-agents/sessions/{session_id}",
+            "GET", f"/v3/video-agents/{quote(str(session_id).strip(), safe='')}",
+            operation="GET /v3/video-agents/{session_id}",
         )
         state = from_api(AgentSessionState, body.get("data"))
         state.session_id = state.session_id or str(session_id)
         return state
+
+    def sessions(self, limit: int | None = None) -> list[AgentSessionState]:
+        """The account's Video Agent sessions, newest first (all pages, or the first ``limit``)."""
+        items = self._client.paginate("/v3/video-agents", {}, page_size=SESSIONS_PAGE_MAX, limit=limit,
+                                      operation="GET /v3/video-agents")
+        return [s for s in (from_api(AgentSessionState, item) for item in items) if s.session_id]
 
     def styles(self, tag: str | None = None, limit: int | None = None) -> list[StyleItem]:
         """Every style (or the first ``limit``), optionally only those with ``tag``, across all pages."""

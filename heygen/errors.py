@@ -84,7 +84,7 @@ class NotFoundError(HeyGenError):
     """404: the video, avatar or other item does not exist (any more)."""
 
     default_message = "HeyGen could not find what was asked for; it may have been deleted."
-    default_hint = None
+    default_hint = "Refresh the lists or choose it again; if it was deleted on HeyGen, pick another one."
 
 
 class InvalidRequestError(HeyGenError):
@@ -119,7 +119,7 @@ class RateLimitError(HeyGenError):
     """429: too many requests or renders at once; ``retry_after`` is HeyGen's wait in seconds."""
 
     default_message = "HeyGen is busy with other requests from this account right now."
-    default_hint = "Wait a little; the studio tries again on its own."
+    default_hint = "HeyGen limits how many requests and renders one account can run at once."
 
     def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)

@@ -29,7 +29,10 @@ __all__ = [
     "validate_account",
 ]
 
-TERMINAL = frozenset({"completed", "failed", "not_found", "rejected", "submit_failed"})
+TERMINAL = frozenset({"completed", "failed", "not_found", "rejected", "submit_failed", "unclear"})
+# A create whose answer was lost: "checking" while the studio looks for it on HeyGen (heygen.reconcile),
+# "unclear" once it looked enough and found nothing (the user decides whether to send again).
+UNSETTLED = frozenset({"checking", "unclear"})
 # HeyGen's own verdicts: once a job has one, no later answer changes its status (set_status aside).
 FINAL = frozenset({"completed", "failed"})
 KINDS = frozenset({"avatar", "image", "agent"})
@@ -54,7 +57,7 @@ _LOCK_RETRIES = 8
 _MAX_IDLE_CONNECTIONS = 8
 _URL_FIELDS = frozenset(VIDEO_FIELDS) - {"duration", "completed_at"}
 # Our own verdicts from watching: a job keeps its error_detail while it has one of these.
-_ERROR_STATUSES = frozenset({"not_found", "rejected", "submit_failed"})
+_ERROR_STATUSES = frozenset({"not_found", "rejected", "submit_failed", "checking", "unclear"})
 
 _T = TypeVar("_T")
 
@@ -686,14 +689,40 @@ class JobStore:
 
     def mark_submit_failed(self, job_id: str, error_detail: dict) -> Job:
         """The create request surely failed (nothing was made): status "submit_failed"."""
+        return self._mark_unsent(job_id, "submit_failed", error_detail)
+
+    def mark_checking(self, job_id: str, error_detail: dict) -> Job:
+        """The create's answer was lost (HeyGen may have it): status "checking" until reconciled."""
+        return self._mark_unsent(job_id, "checking", error_detail)
+
+    def mark_unclear(self, job_id: str, error_detail: dict) -> Job:
+        """Reconciliation found nothing: status "unclear" (the user may send it again)."""
+        return self._mark_unsent(job_id, "unclear", error_detail)
+
+    def _mark_unsent(self, job_id: str, status: str, error_detail: dict) -> Job:
         detail_json = _encode_error_detail(error_detail)
 
         def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
-            if job.status != "submit_failed":
-                self._add_event(conn, job.id, "submit_failed", now, error_detail.get("message"))
-            return {"status": "submit_failed", "error_detail": detail_json}
+            if job.video_id is not None:
+                return {}  # HeyGen's video is known: nothing about the launch can change that
+            if job.status != status:
+                self._add_event(conn, job.id, status, now, error_detail.get("message"))
+            return {"status": status, "error_detail": detail_json}
 
         return self._update(job_id, change)
+
+    def session_owners(self, account: str) -> dict[str, str]:
+        """Video Agent session id -> id of the job that owns it, for the account's agent jobs."""
+        validate_account(account)
+        rows = self._run(
+            lambda conn: conn.execute(
+                "SELECT json_extract(inputs, '$.session.session_id'), id FROM jobs"
+                " WHERE account = ? AND kind = 'agent' AND json_extract(inputs, '$.session.session_id') IS NOT NULL",
+                (account,),
+            ).fetchall(),
+            write=False,
+        )
+        return {str(session_id): str(job_id) for session_id, job_id in rows}
 
     def record_poll(self, job_id: str, *, status: str, **fields: Any) -> Job:
         """One status request answered: count it, store the given VideoDetail fields, follow the status.

@@ -1,8 +1,7 @@
 """Launching a render safely: record the job first, upload its files, then submit once.
 
-The job (with its idempotency key) is in the store before any request goes out, so a reload,
-a double click or a retry after an unclear failure re-uses the same key and can never make (or
-bill) a second video.
+The job (with its idempotency key) is in the store before any request goes out. A create whose
+answer was lost is never resent on its own: ``heygen.reconcile`` looks for it on the account first.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors
+from . import errors, reconcile
 from .jobs import Job, JobStore
 from .videos import VideoSpec
 
@@ -65,14 +64,16 @@ def submit(
     *,
     progress: Progress | None = None,
 ) -> Job:
-    """Upload the job's files (once) and submit it with the job's idempotency key.
+    """Upload the job's files (once) and send its create request once.
 
-    Asset ids are saved in the job as soon as each upload finishes. On a HeyGen error the job is
-    marked not sent (with the error) and the error is raised again. Calling ``submit`` again on
-    that job is the safe retry: uploads already done are skipped and the same idempotency key
-    goes out, so an attempt that did reach HeyGen is answered with its video, not a second one.
+    Asset ids are saved in the job as soon as each upload finishes. A failure that surely sent
+    nothing marks the job "submit_failed"; calling ``submit`` again is then the retry (uploads
+    already done are skipped, the same idempotency key goes out). A failure that may have reached
+    HeyGen marks the job "checking" (``heygen.reconcile``), and ``submit`` refuses it until
+    reconciliation has looked and found nothing. The error is raised again in both cases.
     """
     report = progress or (lambda _message, _fraction: None)
+    reconcile.require_sendable(job)
     spec = VideoSpec.from_dict(job.inputs.get("spec", {}))
     inputs = dict(job.inputs)
     steps = len(uploads) + 1
@@ -86,11 +87,11 @@ def submit(
             setattr(spec, field, asset.asset_id)
             inputs = {**inputs, "spec": spec.to_dict()}
             job = store.update_inputs(job.id, inputs)
-        report("Sending the video to HeyGen…", (steps - 1) / steps)
-        created = client.videos.create(spec, idempotency_key=job.idempotency_key)
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise
+    report("Sending the video to HeyGen…", (steps - 1) / steps)
+    created = reconcile.send_once(store, job, lambda: client.videos.create(spec, idempotency_key=job.idempotency_key))
     job = store.mark_submitted(job.id, created.video_id, created.status or "waiting")
     report("Sent.", 1.0)
     return job

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import errors
+from . import errors, reconcile
 from .jobs import Job, JobStore
 from .scripting import find_breaks, word_count
 from .videos import Video
@@ -27,7 +27,8 @@ REJECTED = "rejected"
 OVERDUE = "overdue"
 CONNECTION_LOST = "connection_lost"
 NOT_SUBMITTED = "not_submitted"
-STOPPED = frozenset({COMPLETED, FAILED, NOT_FOUND, REJECTED, OVERDUE, CONNECTION_LOST, NOT_SUBMITTED})
+UNCLEAR = "unclear"  # the create's answer was lost and reconciliation found no video: the user decides
+STOPPED = frozenset({COMPLETED, FAILED, NOT_FOUND, REJECTED, OVERDUE, CONNECTION_LOST, NOT_SUBMITTED, UNCLEAR})
 
 STATUS_WORDS = {
     "submitting": "Sending to HeyGen",
@@ -39,6 +40,8 @@ STATUS_WORDS = {
     "not_found": "No longer on HeyGen",
     "rejected": "Key rejected",
     "submit_failed": "Not sent",
+    "checking": "Checking with HeyGen",
+    "unclear": "HeyGen may have received this",
 }
 
 NEXT_STEP = {
@@ -46,6 +49,8 @@ NEXT_STEP = {
     "waiting": "HeyGen has the request and will start rendering shortly.",
     "pending": "HeyGen will start rendering shortly.",
     "processing": "HeyGen is rendering the video; this panel updates on its own.",
+    "checking": "HeyGen may have received this: its answer was lost. The studio is looking for the video on "
+                "your account before anything is sent again.",
 }
 
 FAILURE_HINTS = {
@@ -161,6 +166,7 @@ class CheckResult:
     job: Job
     wait: float = 0.0
     error: errors.HeyGenError | None = None
+    requested: bool = True  # False when the check made no HeyGen request
 
     @property
     def stopped(self) -> bool:
@@ -176,8 +182,11 @@ def outcome_of(job: Job, now: float | None = None) -> str | None:
     if job.video_id is None:
         if job.status == "submit_failed":
             return NOT_SUBMITTED
+        if job.status == reconcile.UNCLEAR:
+            return UNCLEAR
         if job.status == "submitting" and (time.time() if now is None else now) - job.updated_at > SUBMIT_GRACE_SECONDS:
-            return NOT_SUBMITTED
+            # Cut off mid-launch: if the create had gone out, HeyGen may have it (check() looks for it).
+            return None if (job.inputs or {}).get("sent_at") is not None else NOT_SUBMITTED
         return None
     return {"completed": COMPLETED, "failed": FAILED, "not_found": NOT_FOUND, "rejected": REJECTED}.get(job.status)
 
@@ -197,15 +206,23 @@ def check(
     ``deadline_from`` restarts the deadline (after "keep waiting"); ``consecutive_failures`` counts
     network or server failures in a row before this check.
     """
-    known = outcome_of(job)
-    if known is not None:
-        return CheckResult(known, job)
-    if job.video_id is None:
-        return CheckResult(RUNNING, job, wait=policy.first)
     now = time.time() if now is None else now
+    known = outcome_of(job, now)
+    if known is not None:
+        return CheckResult(known, job, requested=False)
+    if job.video_id is None:
+        if job.status == "submitting" and now - job.updated_at > SUBMIT_GRACE_SECONDS:
+            job = reconcile.mark_checking(store, job, None)  # outcome_of: the create had gone out
+        if job.status != reconcile.CHECKING:
+            return CheckResult(RUNNING, job, wait=policy.first, requested=False)
+        found = reconcile.look(client, store, job, now=now)
+        if found.outcome == reconcile.NOT_FOUND:
+            return CheckResult(UNCLEAR, found.job, requested=found.requested)
+        wait = policy.first if found.outcome == reconcile.ADOPTED else found.wait
+        return CheckResult(RUNNING, found.job, wait=wait, error=found.error, requested=found.requested)
     started = deadline_from or job.submitted_at or job.created_at
     if now - started > policy.deadline:
-        return CheckResult(OVERDUE, job)
+        return CheckResult(OVERDUE, job, requested=False)
     try:
         video = client.videos.get(job.video_id)
     except errors.NotFoundError as exc:

@@ -645,6 +645,10 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             with launch_panel.sending("Sending your prompt to HeyGen…") as progress:
                 job = agent_launch.submit(conn.client, store, job, attachments, progress=progress)
     except HeyGenError as exc:
+        checking = launch_panel.checking_job(job)
+        if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent
+            _keep_uploaded_files(checking)
+            launch_panel.open_launched(P, checking.id)
         _launch_failed(exc.to_dict(), job, draft)
     except AgentRequestError as exc:
         _launch_failed({"message": str(exc), "param": next(iter(exc.problems), None)}, job, draft)

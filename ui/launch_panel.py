@@ -14,6 +14,9 @@ from typing import Any
 
 import streamlit as st
 
+from heygen import reconcile
+
+from . import connection
 from .feedback import show_error
 from .text import html_text, md
 
@@ -67,14 +70,31 @@ def panel(
                      icon=":material/back_hand:")
         launch_error = state.get(k["launch_error"])
         if launch_error and not launching:
-            show_error(launch_error, title="The video was not started")
-            st.caption(f"{kept} Press Generate again to retry — HeyGen will not start the same video twice.")
+            show_error(launch_error, title="The video was not sent")
+            st.caption(f"{kept} {retry_advice(launch_error)}")
         st.button("Generating…" if launching else button, key=k["generate"], type="primary", icon=icon,
                   width="stretch", disabled=launching, on_click=request_launch, args=(prefix,))
         if footnote:
             st.caption(footnote)
         if launching:
             run()
+
+
+def retry_advice(error: dict[str, Any]) -> str:
+    """What happens next after a launch that surely sent nothing: the user presses Generate again."""
+    if error.get("kind") == "RateLimitError":
+        wait = error.get("retry_after")
+        when = f"in {max(1, round(float(wait)))} s" if isinstance(wait, (int, float)) else "in a minute"
+        return (f"HeyGen asked for a pause. Nothing retries on its own: press Generate again {when}. "
+                "Nothing was made or charged.")
+    return "Nothing reached HeyGen, so nothing was made or charged. Press Generate again to retry."
+
+
+def checking_job(job: Any) -> Any:
+    """The launch's job from the store if HeyGen may have received it (status "checking"), else None."""
+    job_id = getattr(job, "id", None)
+    fresh = connection.job_store().get(job_id) if job_id else None
+    return fresh if fresh is not None and fresh.status == reconcile.CHECKING else None
 
 
 def failed_job_id(prefix: str, signature: str) -> str | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen import agent_launch, errors, watch
+from heygen import agent_launch, errors, launch, reconcile, watch
 from heygen.jobs import Job
 
 from . import connection
@@ -82,7 +82,8 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
     state = watch_state(job.id)
     policy = connection.poll_policy(job.kind)
     wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
-    watchable = job.video_id is not None or agent_launch.awaiting_video(job)
+    watchable = (job.video_id is not None or agent_launch.awaiting_video(job)
+                 or job.status in (reconcile.CHECKING, "submitting"))  # a lost answer is looked for
     due = watchable and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
     if not (due or force):
         return None
@@ -112,7 +113,7 @@ def _live(conn: connection.Connection, job_id: str) -> None:
 
 def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
     steps = ["submitting", "waiting", "pending", "processing", "completed"]
-    position = steps.index(job.status) if job.status in steps else 3
+    position = steps.index(job.status) if job.status in steps else 0 if job.status == reconcile.CHECKING else 3
     st.progress(position / (len(steps) - 1), text=f"**{md(status_words(job.status))}** · {fmt_duration(job.elapsed)} elapsed")
     next_in = None
     if job.last_polled_at is not None:
@@ -180,12 +181,41 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
                    title="Connection to HeyGen lost")
         st.caption("The render goes on at HeyGen; the studio stopped asking after several failed attempts.")
         st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(job.id,))
+    elif outcome == watch.UNCLEAR:
+        show_error(job.error_detail or {"message": reconcile.RESEND_WARNING}, title=f"{reconcile.MAY_HAVE}")
+        st.caption("The studio looked for this video on your HeyGen account twice, at least "
+                   f"{reconcile.SPAN_NEEDED:.0f} s apart, and found nothing. Nothing was sent again on its own.")
+        left, right = st.columns(2)
+        with left:
+            st.button("Send again", key=f"send_again_{job.id}", type="primary", icon=":material/send:",
+                      on_click=_send_again, args=(conn, job.id),
+                      help="Sends the same request (same request key). HeyGen may already have the first one.")
+        with right:
+            _edit_and_retry(job)
+        resend_error = st.session_state.pop(f"resend_error_{job.id}", None)
+        if resend_error:
+            show_error(resend_error, title="Sending again did not work")
     elif outcome == watch.NOT_SUBMITTED:
         interrupted = {"message": "The launch was cut off before HeyGen confirmed it (the studio was closed or "
                                   "reloaded while sending).",
                        "hint": "Look for it on HeyGen before sending it again, or use Edit & retry."}
         show_error(job.error_detail or interrupted, title="The video was not sent to HeyGen")
         _edit_and_retry(job)
+
+
+def _send_again(conn: connection.Connection, job_id: str) -> None:
+    """The user chose to send a job whose first create may or may not have reached HeyGen."""
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None:
+        return
+    sender = agent_launch.submit if job.kind == "agent" else launch.submit
+    try:
+        sender(conn.client, store, job)
+    except (errors.HeyGenError, ValueError) as exc:
+        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
+        st.session_state[f"resend_error_{job_id}"] = detail
+    watch_state(job_id).update(stopped=None, failures=0, error=None, wait=None, check_now=True)
 
 
 def _completed(conn: connection.Connection, job: Job) -> None:

@@ -698,6 +698,10 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
             with launch_panel.sending("Sending your video to HeyGen…") as progress:
                 job = launch.submit(conn.client, store, job, uploads, progress=progress)
     except HeyGenError as exc:
+        checking = launch_panel.checking_job(job)
+        if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent
+            _reuse_uploads_of(checking)
+            launch_panel.open_launched(P, checking.id)
         _launch_failed(exc.to_dict(), job, draft)
     except JobStoreError as exc:
         _launch_failed({"message": str(exc), "hint": "Check the studio's data folder, then try again."}, job, draft)

@@ -14,7 +14,11 @@ Stops and waits:
 - 429 on any request: no request for this batch before Retry-After (``Batch.not_before``).
 - 402 on a submit: state "stopped_credit" with the reason; renders in flight are still watched.
 - 401 anywhere: state "paused" with the reason (the key needs fixing).
-- network or server trouble: a short batch-wide wait, then the same request again.
+- network or server trouble on a status check, or a submit that surely never left: a short
+  batch-wide wait, then the same request again.
+- a submit whose answer was lost (timeout, dropped connection, 5xx, 409): the row's job is
+  "checking" and is reconciled (heygen.reconcile), never resent; if nothing turns up, the row fails
+  with that reason and "Retry failed rows" is the user's choice.
 - a 400/403/404 on a submit fails that row only.
 """
 
@@ -25,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import errors
+from .. import errors, reconcile
 from ..jobs import Job
 from ..launch import submit
 from ..watch import OVERDUE, REJECTED, PollPolicy, check
@@ -199,6 +203,8 @@ class _Step:
                 continue
             if result.stopped:
                 self.landed += 1
+            if not result.requested:
+                continue
             self.requests += 1
             self.polled += 1
             error = result.error
@@ -241,11 +247,19 @@ class _Step:
                 job = self._new_job(row, orphans)
                 if job is None:
                     continue
+            if not reconcile.may_send(job):
+                # an earlier step was cut off after sending: look for the video, never resend blindly
+                reconcile.mark_checking(self.jobs, job, None)
+                in_flight += 1
+                continue
             self.requests += 1
             outcome = self._submit(row, job)
             if outcome == "sent":
                 in_flight += 1
                 self.submitted += 1
+            elif outcome == "unclear":
+                in_flight += 1
+                return
             elif outcome == "stop":
                 return
 
@@ -294,16 +308,22 @@ class _Step:
             self.store.set_row(self.batch.id, row.row, resend=True)
             self._stop("paused", exc)
             return "stop"
-        except (errors.ConflictError, errors.NetworkError, errors.ServerError, errors.UnexpectedResponseError) as exc:
-            # Unclear whether HeyGen made the video: the same job (same key) goes again after a short wait.
-            self.store.set_row(self.batch.id, row.row, resend=True)
-            self.problems.append(f"Row {row.row}: {exc} The studio will send it again shortly.")
-            self._halt_until(self.now + self.r.trouble_wait)
-            return "stop"
         except errors.HeyGenError as exc:
+            if not errors.unclear(exc):
+                if isinstance(exc, errors.NetworkError):  # nothing was sent: the same job goes again shortly
+                    self.store.set_row(self.batch.id, row.row, resend=True)
+                    self.problems.append(f"Row {row.row}: {exc} It was not sent; the studio tries again shortly.")
+                    self._halt_until(self.now + self.r.trouble_wait)
+                    return "stop"
+                self.store.set_row(self.batch.id, row.row, resend=False)
+                self.problems.append(f"Row {row.row}: {exc}")
+                return "row_failed"
+            # HeyGen may have made the video: the job is "checking" and is looked for, never resent.
             self.store.set_row(self.batch.id, row.row, resend=False)
-            self.problems.append(f"Row {row.row}: {exc}")
-            return "row_failed"
+            self.problems.append(f"Row {row.row}: {reconcile.MAY_HAVE}; the studio is checking before sending "
+                                 "anything again.")
+            self._halt_until(self.now + self.r.trouble_wait)
+            return "unclear"
         if row.resend:
             self.store.set_row(self.batch.id, row.row, resend=False)
         return "sent"

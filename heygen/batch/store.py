@@ -118,8 +118,10 @@ class BatchRow:
         if self.job_status == "completed":
             return "completed"
         if self.video_id is None:
-            if self.job_status == "submit_failed" and not self.resend:
+            if self.job_status in ("submit_failed", "unclear") and not self.resend:
                 return "failed"
+            if self.job_status == "checking":
+                return "rendering"  # HeyGen may have it: looked for, never resent
             return "queued"
         if self.job_status in TERMINAL or self.gave_up:
             return "failed"

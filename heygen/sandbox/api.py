@@ -154,6 +154,40 @@ def list_styles(state, req):
     return 200, page(state, "styles", styles, req.query, 20, 100, lambda s: s.item(base))
 
 
+def _session_item(state, session_id: str, video) -> dict:
+    phase = state.phase(video) if video is not None else "failed"
+    status = {"completed": "completed", "failed": "failed", None: "failed"}.get(phase, "generating")
+    progress = 100 if status == "completed" else 0 if video is None else min(
+        99, int(100 * max(0.0, time.time() - video.created_at) / max(video.render_seconds, 0.001)))
+    return {
+        "session_id": session_id, "status": status, "progress": progress,
+        "title": video.title if video is not None else None,
+        "video_id": video.id if video is not None else None,
+        "created_at": int(video.created_at) if video is not None else None,
+    }
+
+
+def list_sessions(state, req):
+    """GET /v3/video-agents (newest first)."""
+    with state.lock:
+        pairs = list(state.sessions.items())
+    items = []
+    for session_id, video_id in reversed(pairs):
+        video = state.videos.get(video_id)
+        item = _session_item(state, session_id, video)
+        items.append({"session_id": session_id, "created_at": item["created_at"] or 0, "title": item["title"]})
+    return 200, page(state, "sessions", items, req.query, 10, 100, lambda item: item)
+
+
+def get_session(state, req, session_id):
+    """GET /v3/video-agents/{session_id}."""
+    with state.lock:
+        video_id = state.sessions.get(session_id)
+    if video_id is None:
+        raise ApiError(404, "not_found", "Session not found.")
+    return 200, {"data": _session_item(state, session_id, state.videos.get(video_id))}
+
+
 # ---------------------------------------------------------------- assets
 
 
@@ -357,8 +391,9 @@ ROUTES = (
     ("/v3/assets", {"POST": upload_asset}),
     ("/v3/videos", {"GET": list_videos, "POST": create_video}),
     (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),
-    ("/v3/video-agents", {"POST": create_video_agent}),
+    ("/v3/video-agents", {"GET": list_sessions, "POST": create_video_agent}),
     ("/v3/video-agents/styles", {"GET": list_styles}),
+    (f"/v3/video-agents/{ID}", {"GET": get_session}),
 )
 SELF_DELAYED = {create_video, create_video_agent}  # latency applied inside the idempotency slot
 COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)

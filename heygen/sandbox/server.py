@@ -258,6 +258,7 @@ class Handler(BaseHTTPRequestHandler):
             # The work is done (a video may exist now); the answer is what gets lost.
             entry["fault"] = f"{fault.kind} after"
             entry["processed_status"] = status
+            entry["processed_json"] = body
             self.state.sleep(fault.delay_ms / 1000.0)
             if fault.kind != "slow":
                 entry["response_json"] = None

@@ -1,5 +1,5 @@
 """A small HeyGen-shaped server on 127.0.0.1 for the one case the sandbox cannot produce: a Video
-Agent answer without a ``video_id``, followed through ``GET /v3/video-agents/sessions/{id}``.
+Agent answer without a ``video_id``, followed through ``GET /v3/video-agents/{id}``.
 
 Served over real HTTP (standard library only). ``names_video_after`` session checks answer without
 a video id before one is named; ``outcome`` "video" names it, "failed" ends the session, "gone"
@@ -60,7 +60,7 @@ class SessionServer:
         if method == "POST" and path == "/v3/video-agents":
             return 200, {"data": {"session_id": "sess_1", "status": "generating", "video_id": None,
                                   "created_at": int(time.time())}}
-        if method == "GET" and path == "/v3/video-agents/sessions/sess_1":
+        if method == "GET" and path == "/v3/video-agents/sess_1":
             self.session_checks += 1
             if self.outcome == "gone":
                 return 404, {"error": {"code": "not_found", "message": "Session not found."}}

@@ -145,22 +145,28 @@ def test_an_upload_that_fails_halfway_resumes_with_the_missing_file(client, stor
     assert body["files"][0]["asset_id"] == half.inputs["files"][0]["asset_id"]
 
 
-def test_a_retry_after_an_answer_that_was_lost_gets_the_same_video(sandbox, store, account, calls, sleeps):
+def test_an_answer_that_was_lost_is_reconciled_never_resent(sandbox, store, account, calls, sleeps):
     # The request reaches HeyGen and is carried out, but the answer never arrives in time.
     sandbox.add_fault(method="POST", path="/v3/video-agents", kind="slow", delay_ms=1200, times=1)
-    with Client(sandbox.api_key, sandbox.base_url, sleep=sleeps, timeout=(2.0, 0.4), max_retries=0) as impatient:
+    with Client(sandbox.api_key, sandbox.base_url, sleep=sleeps, timeout=(2.0, 0.4)) as impatient:
         job = create_job(store, account=account, spec=AgentSpec(prompt=PROMPT))
         with pytest.raises(errors.NetworkError):
             submit(impatient, store, job)
-    assert store.get(job.id).status == "submit_failed"
+    assert store.get(job.id).status == "checking"
     wait_for_answer(calls, 1)
-    made = agent_posts(calls)[0]["response_json"]["data"]["video_id"]
+    made = agent_posts(calls)[0]["response_json"]["data"]
 
     with Client(sandbox.api_key, sandbox.base_url) as client:
-        done = submit(client, store, store.get(job.id))
-        assert done.video_id == made
-        assert [v.id for v in client.videos.list()] == [made]
-    assert [p["idempotency_key"] for p in agent_posts(calls)] == [job.idempotency_key] * 2
+        with pytest.raises(errors.ConflictError) as info:
+            submit(client, store, store.get(job.id))
+        assert "HeyGen may have received this" in str(info.value)
+        result = check(client, store, store.get(job.id), watch.PollPolicy())
+        assert result.outcome == watch.RUNNING
+        adopted = store.get(job.id)
+        assert adopted.inputs["session"]["session_id"] == made["session_id"]
+        result = check(client, store, adopted, watch.PollPolicy())
+        assert store.get(job.id).video_id == made["video_id"]
+    assert [p["idempotency_key"] for p in agent_posts(calls)] == [job.idempotency_key]
 
 
 def test_a_submitted_job_is_never_sent_again(client, store, account, files, calls):

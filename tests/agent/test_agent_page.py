@@ -354,7 +354,7 @@ def test_a_failed_launch_keeps_everything_and_the_retry_reuses_the_job(app, sand
     generate(at)
     assert_clean(at)
     assert not on_videos_page(at)
-    assert "The video was not started: Your HeyGen account does not have enough credit for this." in errors(at)
+    assert "The video was not sent: Your HeyGen account does not have enough credit for this." in errors(at)
     assert "Your prompt and files are all still here." in text(at)
     assert at.text_area(key=form.PROMPT).value == PROMPT
     assert "**brochure.pdf**" in text(at) and "**running shoe.png**" in text(at)
@@ -374,11 +374,11 @@ def test_a_failed_launch_keeps_everything_and_the_retry_reuses_the_job(app, sand
 def test_changed_inputs_after_a_failure_make_a_new_job(app, sandbox, calls):
     at = app()
     write(at)
-    sandbox.add_fault(method="POST", path="/v3/video-agents", status=500, times=1)
+    sandbox.add_fault(method="POST", path="/v3/video-agents", status=403, code="forbidden", times=1)
     generate(at)
-    assert "HeyGen is having trouble right now" in errors(at)
+    assert "Your HeyGen account is not allowed to do this" in errors(at)
     write(at, PROMPT + " Add a discount code.")
-    assert "HeyGen is having trouble right now" not in errors(at)  # the old error no longer applies
+    assert "Your HeyGen account is not allowed to do this" not in errors(at)  # the old error no longer applies
     generate(at)
     assert on_videos_page(at)
     first, second = sorted(jobs(sandbox), key=lambda j: j.created_at)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 
 import pytest
@@ -254,18 +255,57 @@ def test_rejected_key_pauses_the_batch(store, runner, client, sandbox, make_batc
     assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 2
 
 
-def test_network_trouble_resends_with_the_same_key_after_a_short_wait(store, client, sandbox, make_batch) -> None:
+def test_a_refused_connection_resends_the_same_job_after_a_short_wait(store, client, sandbox, make_batch) -> None:
     runner = BatchRunner(store, policy=FAST, trouble_wait=1.0)
     batch = make_batch(2, concurrency=2, state="running")
-    sandbox.add_fault(method="POST", path="/v3/videos", kind="drop", times=1)
+    good = client.base_url
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        client.base_url = f"http://127.0.0.1:{s.getsockname()[1]}"  # nothing listens there: refused
     t0 = time.time()
-    report = runner.step(client, batch.id, now=t0)
+    try:
+        report = runner.step(client, batch.id, now=t0)
+    finally:
+        client.base_url = good
     assert report.submitted == 0 and report.not_before == pytest.approx(t0 + 1.0)
-    assert "send it again" in report.problems[0]
+    assert "It was not sent" in report.problems[0]
     assert store.row(batch.id, 1).status == "queued"
-    assert runner.step(client, batch.id, now=t0 + 0.5).requests == 0
     drive(runner, client, batch.id)
-    assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 2 and len(videos_made(sandbox)) == 2
+    assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 1 and len(videos_made(sandbox)) == 2
+
+
+def test_a_lost_answer_is_reconciled_and_never_resent(store, client, sandbox, make_batch) -> None:
+    runner = BatchRunner(store, policy=FAST, trouble_wait=1.0)
+    batch = make_batch(2, concurrency=2, state="running")
+    sandbox.add_fault(method="POST", path="/v3/videos", kind="drop", after=True, times=1)
+    report = runner.step(client, batch.id, now=time.time())
+    assert "HeyGen may have received this" in report.problems[0]
+    row = store.row(batch.id, 1)
+    assert row.status == "rendering" and store.jobs.get(row.job_id).status == "checking"
+    drive(runner, client, batch.id)
+    assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 1
+    assert len(client.videos.list()) == 2
+    assert [store.row(batch.id, n).status for n in (1, 2)] == ["completed", "completed"]
+
+
+@pytest.mark.parametrize("honour_key", [True, False])
+def test_a_lost_create_heygen_never_got_fails_the_row_after_two_looks(store, client, sandbox, make_batch,
+                                                                       honour_key) -> None:
+    sandbox.configure(honour_idempotency_key=honour_key)
+    try:
+        runner = BatchRunner(store, policy=FAST, trouble_wait=1.0)
+        batch = make_batch(1, concurrency=1, state="running")
+        sandbox.add_fault(method="POST", path="/v3/videos", kind="html", status=502, times=1)  # before any work
+        t0 = time.time()
+        runner.step(client, batch.id, now=t0)
+        for later in (2, 20, 40):
+            runner.step(client, batch.id, now=t0 + later)
+    finally:
+        sandbox.configure(honour_idempotency_key=True)
+    row = store.row(batch.id, 1)
+    assert row.status == "failed" and "HeyGen may have received this" in row.failure_reason
+    assert len([e for e in sandbox.requests_log() if e["method"] == "GET" and e["path"] == "/v3/videos"]) >= 2
+    assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 1 and client.videos.list() == []
 
 
 def test_max_requests_caps_one_step_and_a_concurrent_step_is_refused(store, runner, client, sandbox, make_batch) -> None:

@@ -481,7 +481,7 @@ def test_a_heygen_refusal_keeps_every_input_and_retries_the_same_job(studio, cat
     at.text_input(key="studio_title").input("Spring sale").run()
     generate(at)
     assert_clean(at)
-    assert "The video was not started" in errors(at)
+    assert "The video was not sent" in errors(at)
     assert "does not have enough credit" in errors(at)
     assert "insufficient_credit" in text(at) and "Your wallet balance is too low" in text(at)
     assert at.text_area(key=SCRIPT).value == HELLO
@@ -509,7 +509,7 @@ def test_a_retry_with_changed_inputs_is_a_new_job(studio, cat, sandbox):
     generate(at)
     assert "does not have enough credit" in errors(at)
     at.text_area(key=SCRIPT).input(HELLO + " Today only.").run()
-    assert "The video was not started" not in errors(at)  # the old error no longer applies
+    assert "The video was not sent" not in errors(at)  # the old error no longer applies
     generate(at)
     assert_clean(at)
     posts = video_posts(sandbox)

@@ -1,0 +1,192 @@
+"""Settling a create whose answer was lost: did HeyGen make the video or not?
+
+A create that timed out, lost its connection after sending, or got a 5xx or a 409
+``request_in_progress`` may have reached HeyGen (``errors.unclear``). Such a job takes status
+"checking" and is never resent on its own. Instead the studio looks at the account: recent videos
+with the job's title (``GET /v3/videos?title=…``), or recent Video Agent sessions
+(``GET /v3/video-agents``), created since the first attempt (minus a clock margin) and owned by no
+other job in the store. A match is adopted and watched like any render. Only after
+``LOOKS_NEEDED`` looks spread over at least ``SPAN_NEEDED`` seconds find nothing does the job
+become "unclear", and the user may send it again (same ``Idempotency-Key``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import errors
+from .jobs import Job, JobStore
+
+if TYPE_CHECKING:
+    from .client import Client
+
+CHECKING = "checking"  # HeyGen may have the create; the studio is looking for it
+UNCLEAR = "unclear"  # looked and found nothing; the user decides whether to send again
+
+CLOCK_MARGIN = 120.0  # seconds of clock difference tolerated between this machine and HeyGen
+LOOK_EVERY = 15.0
+LOOKS_NEEDED = 2
+SPAN_NEEDED = 30.0
+LIST_LIMIT = 100
+
+MAY_HAVE = "HeyGen may have received this"
+RESEND_WARNING = (
+    f"{MAY_HAVE}: its answer was lost, and no video from this launch has shown up on the account since. "
+    "Sending it again carries the same request key; if HeyGen did receive the first one, it may still make "
+    "(and charge for) a second video."
+)
+
+_T = TypeVar("_T")
+
+# Adopted, still looking, or looked enough and found nothing.
+ADOPTED = "adopted"
+LOOKING = "looking"
+NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Look:
+    """What one reconciliation look found; ``wait`` is the delay before the next look while looking."""
+
+    outcome: str
+    job: Job
+    wait: float = 0.0
+    requested: bool = True
+    error: errors.HeyGenError | None = None
+
+
+def sent_at(job: Job) -> float:
+    """When the job's create request first went out (its creation time for older jobs)."""
+    value = (job.inputs or {}).get("sent_at")
+    return float(value) if isinstance(value, (int, float)) else float(job.created_at)
+
+
+def mark_sending(store: JobStore, job: Job, now: float | None = None) -> Job:
+    """Record that the create is about to go out (the first time only), before sending it."""
+    if (job.inputs or {}).get("sent_at") is not None:
+        return job
+    return store.update_inputs(job.id, {**(job.inputs or {}), "sent_at": time.time() if now is None else now})
+
+
+def mark_checking(store: JobStore, job: Job, error: errors.HeyGenError | None) -> Job:
+    """The create's answer was lost: the job waits for reconciliation, nothing is resent."""
+    detail = error.to_dict() if error is not None else {"kind": "LaunchInterrupted"}
+    detail.update(message=f"{MAY_HAVE}. {error.message if error else 'The launch was cut off mid-request.'}",
+                  hint="The studio is checking your HeyGen account before anything is sent again.")
+    inputs = {**(job.inputs or {}), "reconcile": {"looks": []}}
+    store.update_inputs(job.id, inputs)
+    return store.mark_checking(job.id, detail)
+
+
+def looks_of(job: Job) -> list[float]:
+    """Times of the reconciliation looks made so far for the current attempt."""
+    looks = ((job.inputs or {}).get("reconcile") or {}).get("looks") or []
+    return [float(t) for t in looks if isinstance(t, (int, float))]
+
+
+def next_look_at(job: Job) -> float:
+    """When the next look is due (a first look at once)."""
+    looks = looks_of(job)
+    return looks[-1] + LOOK_EVERY if looks else 0.0
+
+
+def settled_without_match(looks: list[float]) -> bool:
+    """Enough looks, far enough apart, to say HeyGen did not make the video."""
+    return len(looks) >= LOOKS_NEEDED and looks[-1] - looks[0] >= SPAN_NEEDED
+
+
+def look(client: Client, store: JobStore, job: Job, *, now: float | None = None) -> Look:
+    """Look once (when due) for the video or session this job's lost create may have made."""
+    now = time.time() if now is None else now
+    due = next_look_at(job)
+    if now < due:
+        return Look(LOOKING, job, wait=due - now, requested=False)
+    try:
+        found = _find(client, store, job)
+    except errors.HeyGenError as exc:
+        wait = max(LOOK_EVERY, exc.retry_after or 0.0) if isinstance(exc, errors.RateLimitError) else LOOK_EVERY
+        return Look(LOOKING, job, wait=wait, error=exc)
+    if found is not None:
+        return Look(ADOPTED, _adopt(store, job, found))
+    looks = [*looks_of(job), now]
+    inputs = {**(job.inputs or {}), "reconcile": {"looks": looks}}
+    job = store.update_inputs(job.id, inputs)
+    if settled_without_match(looks):
+        detail = {"kind": "LaunchUnclear", "code": "not_found_after_checks", "message": RESEND_WARNING,
+                  "hint": "Look at your HeyGen account first; send again only if the video is not there."}
+        return Look(NOT_FOUND, store.mark_unclear(job.id, detail))
+    wait = LOOK_EVERY
+    if len(looks) >= LOOKS_NEEDED:
+        wait = max(1.0, looks[0] + SPAN_NEEDED - now)
+    return Look(LOOKING, job, wait=wait)
+
+
+def _find(client: Client, store: JobStore, job: Job) -> dict[str, Any] | None:
+    since = sent_at(job) - CLOCK_MARGIN
+    if job.kind == "agent":
+        sessions = client.video_agents.sessions(limit=LIST_LIMIT)
+        owned = store.session_owners(job.account)
+        candidates = [s for s in sessions if s.session_id and (s.created_at or 0) >= since
+                      and owned.get(s.session_id, job.id) == job.id]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda s: abs((s.created_at or 0) - sent_at(job)))
+        return {"session_id": best.session_id, "created_at": best.created_at}
+    videos = client.videos.list(title=job.title, limit=LIST_LIMIT)
+    candidates = [v for v in videos if v.id and v.title == job.title and (v.created_at or 0) >= since]
+    for video in sorted(candidates, key=lambda v: abs((v.created_at or 0) - sent_at(job))):
+        owner = store.find_by_video_id(job.account, video.id)
+        if owner is None or owner.id == job.id:
+            return {"video_id": video.id, "status": video.status}
+    return None
+
+
+def _adopt(store: JobStore, job: Job, found: dict[str, Any]) -> Job:
+    inputs = {**(job.inputs or {}), "reconcile": {**((job.inputs or {}).get("reconcile") or {}), "adopted": found}}
+    if "session_id" in found:
+        inputs["session"] = {"session_id": found["session_id"], "status": "generating",
+                             "created_at": found.get("created_at")}
+        store.update_inputs(job.id, inputs)
+        return store.set_status(job.id, "waiting", detail=f"Found on HeyGen: Video Agent session {found['session_id']}.")
+    store.update_inputs(job.id, inputs)
+    status = found.get("status") or "waiting"
+    return store.mark_submitted(job.id, found["video_id"], status if status not in ("completed", "failed") else "waiting")
+
+
+def may_send(job: Job) -> bool:
+    """True when the job's create may go out: never sent yet, surely not received, or looked for in vain."""
+    if job.video_id is not None or job.status in ("checking",):
+        return False
+    if job.status == "submitting":
+        return (job.inputs or {}).get("sent_at") is None  # else an earlier send was cut off: look first
+    return job.status in ("submit_failed", UNCLEAR)
+
+
+def require_sendable(job: Job) -> None:
+    """Raise ``ConflictError`` unless ``may_send(job)``: nothing that HeyGen may have is sent again blindly."""
+    if not may_send(job):
+        raise errors.ConflictError(
+            f"{MAY_HAVE}: the studio is checking your HeyGen account before anything is sent again.",
+            hint="Watch this video on the Videos page; it offers “Send again” if nothing turns up.",
+        )
+
+
+def send_once(store: JobStore, job: Job, create: Callable[[], _T]) -> _T:
+    """Run ``create`` (the job's one create request) and file its failure as not sent or unclear.
+
+    The send time is recorded first. A failure that may have reached HeyGen (``errors.unclear``)
+    makes the job "checking"; any other makes it "submit_failed". The error is raised again.
+    """
+    require_sendable(job)
+    job = mark_sending(store, job)
+    try:
+        return create()
+    except errors.HeyGenError as exc:
+        if errors.unclear(exc):
+            mark_checking(store, job, exc)
+        else:
+            store.mark_submit_failed(job.id, exc.to_dict())
+        raise
