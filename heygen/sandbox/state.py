@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import hmac
+import math
 import secrets
 import threading
 import time
@@ -34,6 +35,7 @@ DEFAULT_CONFIG = {
     "max_upload_bytes": 32 * 1024 * 1024,
     "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
     "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
+    "max_concurrent_renders": 3,  # renders the account may run at once (creates beyond: 429); 0 or None: no limit
 }
 
 
@@ -51,6 +53,9 @@ def check_config(changes: dict) -> dict:
                 raise ValueError(f"{key} must be a non-empty string")
         elif key == "agent_render_seconds" and value is None:
             pass
+        elif key == "max_concurrent_renders":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError("max_concurrent_renders must be a whole number, 0 or null (no limit)")
         elif key in ("waiting_phase", "honour_idempotency_key"):
             if not isinstance(value, bool):
                 raise ValueError(f"{key} must be true or false")
@@ -353,8 +358,12 @@ class SandboxState:
     # ----------------------------------------------------------- videos
 
     def add_video(self, **fields) -> Video:
-        """Create a render job using the current config for its timing and fate."""
+        """Create a render job using the current config for its timing and fate.
+
+        Raises a 429 ApiError (with Retry-After) when the account already runs ``max_concurrent_renders``.
+        """
         with self.lock:
+            self._check_render_slot(time.time())
             self.seq += 1
             config = self.config
             kind = fields.get("kind", "video")
@@ -375,6 +384,22 @@ class SandboxState:
             )
             self.videos[video.id] = video
             return video
+
+    def _check_render_slot(self, now: float) -> None:
+        """429 when as many renders as the limit are waiting, pending or processing (lock held)."""
+        limit = self.config["max_concurrent_renders"]
+        if not limit:
+            return
+        running = [v for v in self.videos.values()
+                   if not v.deleted and self.phase(v, now) in ("waiting", "pending", "processing")]
+        if len(running) < limit:
+            return
+        left = [v.created_at + v.render_seconds - now for v in running]
+        soonest = min((s for s in left if s > 0), default=self.config["render_seconds"])
+        raise ApiError(429, "rate_limit_exceeded",
+                       f"This account is already rendering {len(running)} videos, the most it may render at once "
+                       f"({limit}). Retry after the duration specified in the Retry-After header.",
+                       headers={"Retry-After": str(max(1, math.ceil(soonest)))})
 
     def set_video_fate(self, video_id: str, outcome=None, failure_code=None,
                        failure_message=None, render_seconds=None) -> Video:

@@ -40,7 +40,8 @@ def _clean(request):
         return
     sandbox = request.getfixturevalue("sandbox")
     sandbox.reset()
-    sandbox.configure(render_seconds=RENDER_SECONDS, latency_ms=0, render_outcome="complete")
+    # Batches here run up to 5 renders at once; the account limit itself is tested in tests/sandbox.
+    sandbox.configure(render_seconds=RENDER_SECONDS, latency_ms=0, render_outcome="complete", max_concurrent_renders=50)
     yield
     sandbox.clear_faults()
 

@@ -79,8 +79,8 @@ class Api:
 
 @pytest.fixture
 def sandbox():
-    """A fresh sandbox with quick renders."""
-    with Sandbox(render_seconds=0.6) as sb:
+    """A fresh sandbox with quick renders (and room for many at once: the limit has its own tests)."""
+    with Sandbox(render_seconds=0.6, max_concurrent_renders=100) as sb:
         yield sb
 
 
