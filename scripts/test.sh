@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need (.venv with requirements-dev.txt, Debian's
-# chromium for the browser tests) and run the whole pytest suite.
+# chromium for the browser tests, Debian's redis-server and postgresql for the
+# team-mode tests) and run the whole pytest suite.
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not browser" -x
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +18,35 @@ if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium ||
         die "Could not install chromium with apt-get. Install it yourself ('sudo apt-get install -y chromium') so that /usr/bin/chromium exists, then run this again."
     [ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is still missing."
+fi
+
+# The team-mode tests start their own throwaway Redis and PostgreSQL servers
+# (free loopback ports, temporary folders), so only the binaries are needed.
+have_postgres() {
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
+        compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null
+}
+server_packages=()
+[ -x /usr/bin/redis-server ] || server_packages+=(redis-server)
+have_postgres || server_packages+=(postgresql)
+if [ "${#server_packages[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        die "The team-mode tests need Debian's ${server_packages[*]}. Run 'apt-get install -y ${server_packages[*]}' as root, then run this again."
+    fi
+    if [[ " ${server_packages[*]} " == *" postgresql "* ]]; then
+        # A first install would create and start a "main" cluster on port 5432
+        # that the tests never use: get postgresql-common first and turn that
+        # off (Debian's create_main_cluster setting) before postgresql.
+        [ -e /etc/postgresql-common/createcluster.conf ] || apt_install postgresql-common ||
+            die "Could not install postgresql-common with apt-get. Install PostgreSQL yourself ('sudo apt-get install -y postgresql'), then run this again."
+        as_root sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*$/create_main_cluster = false/' \
+            /etc/postgresql-common/createcluster.conf ||
+            die "Could not set create_main_cluster = false in /etc/postgresql-common/createcluster.conf."
+    fi
+    apt_install "${server_packages[@]}" ||
+        die "Could not install ${server_packages[*]} with apt-get. Install them yourself ('sudo apt-get install -y redis-server postgresql') so that /usr/bin/redis-server and /usr/lib/postgresql/<version>/bin/initdb exist, then run this again."
+    [ -x /usr/bin/redis-server ] || die "redis-server was installed but /usr/bin/redis-server is still missing."
+    have_postgres || die "postgresql was installed but no /usr/lib/postgresql/<version>/bin/initdb and pg_ctl were found."
 fi
 
 exec .venv/bin/python -m pytest "$@"
