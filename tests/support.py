@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 
 class Sleeps(list):
@@ -15,3 +16,44 @@ class Sleeps(list):
 def shown(markdown: str) -> str:
     """Markdown as the reader sees it, as far as backslash escapes go (ui.text.md escapes every name)."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def wait_for(probe, *, timeout: float, message: str, interval: float = 0.1):
+    """Poll ``probe()`` until it returns something truthy; fail with ``message`` once ``timeout`` has passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} (waited {timeout:.0f} s)")
+        time.sleep(interval)
+
+
+def stays_unchanged(probe, *, seconds: float, message: str, interval: float = 0.1):
+    """Sample ``probe()`` throughout ``seconds`` and fail at the first change, naming before and after.
+
+    For "nothing more happens" checks: it watches the whole window instead of one look at its end.
+    """
+    first = probe()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = probe()
+        if now != first:
+            raise AssertionError(f"{message}: {first!r} became {now!r}")
+    return first
+
+
+def settle(probe, *, quiet: float, timeout: float, message: str, interval: float = 0.1):
+    """Wait until ``probe()`` has not changed for ``quiet`` seconds (in-flight work landing); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last, since = probe(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} (still changing after {timeout:.0f} s)")
+        time.sleep(interval)
+        now = probe()
+        if now != last:
+            last, since = now, time.monotonic()
+    return last

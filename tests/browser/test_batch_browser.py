@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.support import settle, stays_unchanged, wait_for
 from playwright.sync_api import Page, expect
 
 from heygen.sandbox import Sandbox
@@ -93,13 +95,10 @@ def test_five_rows_from_upload_to_export(streamlit_server, page, screenshot, tmp
     approve.click()
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     before = sent(page)
-    time.sleep(3)
-    assert sent(page) - before >= 1, "the run refreshes itself while it goes"
+    wait_for(lambda: sent(page) > before, timeout=15, message="the run never refreshed itself while it went")
     expect(page.get_by_text("Finished.")).to_be_visible(timeout=90_000)
-    time.sleep(1)
-    settled = sent(page)
-    time.sleep(5)
-    assert sent(page) == settled, "once every row is done the page stops refreshing"
+    settle(lambda: sent(page), quiet=1.0, timeout=15, message="the page never settled after finishing")
+    stays_unchanged(lambda: sent(page), seconds=5, message="once every row is done the page stops refreshing")
     expect(page.get_by_test_id("stMetric").filter(has_text="Ready").get_by_test_id("stMetricValue")).to_have_text("5")
     whole_page(page, screenshot, "3-finished")
 
@@ -159,8 +158,7 @@ def test_reload_in_the_middle_of_a_run_resumes_without_duplicates(streamlit_serv
     assert set(per_key.values()) == {1}, f"a row was sent twice: {per_key}"
     made = {(e.get("response_json") or {}).get("data", {}).get("video_id") for e in posts if e["status"] == 200}
     assert len(made) == 8
-    time.sleep(3)
-    assert len(video_posts(sandbox)) == len(posts)
+    stays_unchanged(lambda: len(video_posts(sandbox)), seconds=3, message="a finished batch sent another video")
     assert KEY not in page.content()
 
 
@@ -183,12 +181,9 @@ def test_out_of_credit_stop_then_resume_and_the_list_of_batches(streamlit_server
     expect(stop).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Pause")).to_have_count(0)
     whole_page(page, screenshot, "stopped")
-    refused = len(video_posts(sandbox))
-    time.sleep(1)
-    settled = sent(page)
-    time.sleep(5)
-    assert len(video_posts(sandbox)) == refused, "nothing is sent while the batch is stopped"
-    assert sent(page) == settled, "a stopped batch with nothing in flight stops refreshing"
+    stays_unchanged(lambda: len(video_posts(sandbox)), seconds=2, message="something was sent while the batch is stopped")
+    stays_unchanged(lambda: (sent(page), len(video_posts(sandbox))), seconds=5,
+                    message="a stopped batch with nothing in flight kept refreshing or sending")
 
     sandbox.clear_faults()
     page.get_by_role("button", name="Resume").click()

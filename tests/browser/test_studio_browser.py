@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from heygen import Client
 from heygen.config import SANDBOX_ACCOUNT, account_fingerprint
 from heygen.jobs import JobStore
 from heygen.sandbox import Sandbox
@@ -171,3 +172,40 @@ def test_generate_with_nothing_chosen_explains_and_stays(page, streamlit_server,
     assert "/videos" not in page.url
     assert JobStore(data_dir).list(SANDBOX_ACCOUNT) == []
     screenshot(page, "refused")
+
+
+@pytest.mark.timeout(240)
+def test_a_launch_whose_answer_was_lost_is_looked_for_then_sent_again_only_by_choice(
+    page, streamlit_server, screenshot, tmp_path, own_sandbox
+):
+    data_dir = tmp_path / "studio-data"
+    data_dir.mkdir()
+    url = streamlit_server({"HEYGEN_STUDIO_DATA_DIR": str(data_dir), "HEYGEN_API_KEY": API_KEY,
+                            "HEYGEN_API_BASE_URL": own_sandbox.base_url, "HEYGEN_POLL_SECONDS": "1"})
+    api = Client(API_KEY, own_sandbox.base_url)
+    look = api.avatars.looks(ownership="public", limit=1)[0]
+    page.goto(url)
+    expect(page.get_by_text("Ready to generate")).to_be_visible()
+    _card_button(page, look.id).click()
+    expect(_card_button(page, look.id)).to_have_text("✓ Selected")
+    _commit(page, page.get_by_role("textbox", name="Script", exact=True), "Welcome to the autumn webinar.")
+    # A gateway answers with an HTML 502 before HeyGen did anything: the studio cannot know that.
+    own_sandbox.add_fault(method="POST", path="/v3/videos", kind="html", status=502)
+    page.get_by_role("button", name="Generate video").click()
+    page.wait_for_url("**/videos**")
+    expect(page.get_by_text("HeyGen may have received this").first).to_be_visible()
+    screenshot(page, "checking")
+    posts = lambda: [e for e in own_sandbox.requests_log() if e["method"] == "POST" and e["path"] == "/v3/videos"]
+    assert len(posts()) == 1
+    send_again = page.get_by_role("button", name="Send again")
+    expect(send_again).to_be_visible(timeout=90_000)  # two looks on the account, 30 s apart, found nothing
+    looks = [e for e in own_sandbox.requests_log() if e["method"] == "GET" and e["path"] == "/v3/videos"]
+    assert len(looks) >= 2 and len(posts()) == 1
+    screenshot(page, "unclear")
+    send_again.click()
+    expect(page.get_by_role("button", name="Download MP4")).to_be_visible(timeout=60_000)
+    (job,) = JobStore(data_dir).list(account_fingerprint(API_KEY, own_sandbox.base_url))
+    assert [p["idempotency_key"] for p in posts()] == [job.idempotency_key] * 2
+    assert [v.id for v in api.videos.list()] == [job.video_id]
+    assert API_KEY not in page.content()
+    screenshot(page, "sent-again")

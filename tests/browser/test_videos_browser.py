@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+
+from tests.support import stays_unchanged
 from playwright.sync_api import expect
 
 from heygen import Client, VideoSpec
@@ -73,9 +75,8 @@ def test_completed_render_plays_in_the_page(app, launch, page, screenshot, sandb
     assert download.suggested_filename == "product-teaser.mp4"
     with open(download.path(), "rb") as fh:
         assert fh.read(12)[4:8] == b"ftyp"
-    count = len(status_gets(sandbox, job.video_id))
-    time.sleep(4)
-    assert len(status_gets(sandbox, job.video_id)) == count, "no status request after completion"
+    stays_unchanged(lambda: len(status_gets(sandbox, job.video_id)), seconds=4,
+                    message="a status request came after completion")
     assert KEY not in page.content()
 
 
@@ -90,9 +91,8 @@ def test_failed_render_stops_at_once_with_its_reason(app, launch, page, screensh
     screenshot(page, "failed")
     gets = status_gets(sandbox, job.video_id)
     failed_at = next(e["t"] for e in gets if (e.get("response_json") or {}).get("data", {}).get("status") == "failed")
-    time.sleep(5)
-    later = [e for e in status_gets(sandbox, job.video_id) if e["t"] > failed_at]
-    assert later == [], "a status request came after the failure"
+    stays_unchanged(lambda: [e for e in status_gets(sandbox, job.video_id) if e["t"] > failed_at], seconds=5,
+                    message="a status request came after the failure")
 
 
 def test_reload_mid_render_comes_back_and_finishes(app, launch, page, sandbox):
