@@ -13,9 +13,9 @@ from heygen.jobs import Job
 from . import connection, status_panel
 
 FILTERS = {
-    "Running": ("submitting", "waiting", "pending", "processing"),
+    "Running": ("submitting", "checking", "waiting", "pending", "processing"),
     "Ready": ("completed",),
-    "Failed": ("failed", "submit_failed", "not_found", "rejected"),
+    "Failed": ("failed", "submit_failed", "unclear", "not_found", "rejected"),
 }
 PAGE_SIZE = 200
 # Shown in the thumbnail column until HeyGen has made a thumbnail (a small grey film frame).
