@@ -34,7 +34,7 @@ LIST_LIMIT = 100
 
 MAY_HAVE = "HeyGen may have received this"
 RESEND_WARNING = (
-    f"{MAY_HAVE}: its answer was lost, and no video from this launch has shown up on the account since. "
+    "Its answer was lost, and no video from this launch has shown up on your HeyGen account since. "
     "Sending it again carries the same request key; if HeyGen did receive the first one, it may still make "
     "(and charge for) a second video."
 )
@@ -115,7 +115,7 @@ def look(client: Client, store: JobStore, job: Job, *, now: float | None = None)
     inputs = {**(job.inputs or {}), "reconcile": {"looks": looks}}
     job = store.update_inputs(job.id, inputs)
     if settled_without_match(looks):
-        detail = {"kind": "LaunchUnclear", "code": "not_found_after_checks", "message": RESEND_WARNING,
+        detail = {"kind": "LaunchUnclear", "code": "not_found_after_checks", "message": f"{MAY_HAVE}. {RESEND_WARNING}",
                   "hint": "Look at your HeyGen account first; send again only if the video is not there."}
         return Look(NOT_FOUND, store.mark_unclear(job.id, detail))
     wait = LOOK_EVERY

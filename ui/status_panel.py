@@ -182,7 +182,8 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
         st.caption("The render goes on at HeyGen; the studio stopped asking after several failed attempts.")
         st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(job.id,))
     elif outcome == watch.UNCLEAR:
-        show_error(job.error_detail or {"message": reconcile.RESEND_WARNING}, title=f"{reconcile.MAY_HAVE}")
+        show_error(job.error_detail or {"message": f"{reconcile.MAY_HAVE}. {reconcile.RESEND_WARNING}"},
+                   title="Waiting for your decision")
         st.caption("The studio looked for this video on your HeyGen account twice, at least "
                    f"{reconcile.SPAN_NEEDED:.0f} s apart, and found nothing. Nothing was sent again on its own.")
         left, right = st.columns(2)
