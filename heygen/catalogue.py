@@ -2,9 +2,11 @@
 
 ``fetch`` lists them in parts side by side (looks split by ownership and avatar type, with the
 avatar groups alongside) and merges the parts into the order of the plain one-list-at-a-time
-listing, which ``fetch_sequential`` gives. ``save``/``read`` keep a catalogue in the data folder
-(never the API key), and ``LiveCatalogue`` serves one account's catalogue from memory or disk
-while a background thread brings it up to date.
+listing, which ``fetch_sequential`` gives. While it runs, a ``Progress`` tells what has been
+listed so far as a partial ``Catalogue`` whose looks are the first looks of the final order (the
+plain listing's first page is asked for alongside, so the first screen is right from the start).
+``save``/``read`` keep a catalogue in the data folder (never the API key), and ``LiveCatalogue``
+serves one account's catalogue from memory or disk, or what its background fetch has so far.
 
 Order: your own looks first (as HeyGen lists them), then HeyGen's looks in the order of the
 avatar groups (``GET /v3/avatars``), each group's looks as HeyGen lists them; that is the order
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -39,7 +42,7 @@ from .voices import VOICES_PAGE_MAX, Voice
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["Catalogue", "LiveCatalogue", "fetch", "fetch_sequential", "cache_path", "save", "read"]
+__all__ = ["Catalogue", "LiveCatalogue", "Progress", "fetch", "fetch_sequential", "cache_path", "save", "read"]
 
 log = logging.getLogger("heygen.catalogue")
 
@@ -64,6 +67,13 @@ class Catalogue:
     voices: tuple[Voice, ...] = ()
     fetched_at: float = 0.0
     notes: tuple[str, ...] = ()
+    looks_complete: bool = True  # False: more looks are still being listed (appended after these)
+    voices_complete: bool = True
+    looks_expected: int | None = None  # how many looks there will be, when HeyGen has said so
+
+    @property
+    def complete(self) -> bool:
+        return self.looks_complete and self.voices_complete
 
     @cached_property
     def _looks_by_id(self) -> dict[str, AvatarLook]:
@@ -86,6 +96,10 @@ class Catalogue:
 # -- listing ---------------------------------------------------------------------------------------
 
 
+class _Cancelled(Exception):
+    """The fetch this list belongs to has already failed."""
+
+
 class _Lister:
     """Pages through list endpoints with one client; waits out a 429 the client gave up on."""
 
@@ -93,14 +107,20 @@ class _Lister:
         self.client = client
         self.sleep = sleep
         self.on_page = on_page
+        self.cancelled = threading.Event()
 
     def items(self, path: str, params: dict[str, Any], page_size: int,
-              stop: Callable[[list[dict[str, Any]]], bool] | None = None) -> list[dict[str, Any]]:
-        """Every item of one list, following ``next_token``; ``stop(page)`` ends it early."""
+              stop: Callable[[list[dict[str, Any]]], bool] | None = None,
+              on_data: Callable[[list[dict[str, Any]]], None] | None = None,
+              pages: int | None = None) -> list[dict[str, Any]]:
+        """Every item of one list (or its first ``pages``), following ``next_token``; ``stop(page)``
+        ends it early; ``on_data(page)`` is told each page's items as they arrive."""
         out: list[dict[str, Any]] = []
         token: str | None = None
         waits = 0
         while True:
+            if self.cancelled.is_set():
+                raise _Cancelled(path)
             try:
                 page = self.client.request(
                     "GET", path, params={**params, "limit": page_size, "token": token}, operation=f"GET {path}"
@@ -113,11 +133,17 @@ class _Lister:
                 continue
             data = [item for item in (page.get("data") or []) if isinstance(item, dict)]
             out.extend(data)
+            if on_data is not None:
+                on_data(data)
             if self.on_page is not None:
                 self.on_page(path, params, len(out))
             token = page.get("next_token")
             if not token or not page.get("has_more", True) or not data or (stop is not None and stop(data)):
                 return out
+            if pages is not None:
+                pages -= 1
+                if pages <= 0:
+                    return out
 
 
 def _looks(items: Iterable[dict[str, Any]]) -> list[AvatarLook]:
@@ -133,7 +159,7 @@ def _voices(items: Iterable[dict[str, Any]], private: bool = False) -> list[Voic
 
 
 def _assemble(private_looks: list[AvatarLook] | HeyGenError, public_looks: list[AvatarLook],
-              private_voices: list[Voice] | HeyGenError, public_voices: list[Voice]) -> Catalogue:
+              private_voices: list[Voice] | HeyGenError, public_voices: list[Voice], **state: Any) -> Catalogue:
     notes = []
     if isinstance(private_looks, HeyGenError):
         notes.append(f"Your own avatars could not be loaded ({private_looks.message}) "
@@ -148,7 +174,7 @@ def _assemble(private_looks: list[AvatarLook] | HeyGenError, public_looks: list[
     private_voice_ids = {v.voice_id for v in private_voices}
     voices = private_voices + [v for v in public_voices if v.voice_id not in private_voice_ids]
     return Catalogue(looks=tuple(looks), private_look_ids=private_ids, voices=tuple(voices),
-                     fetched_at=time.time(), notes=tuple(notes))
+                     fetched_at=time.time(), notes=tuple(notes), **state)
 
 
 def _optional(outcome: Any) -> Any:
@@ -158,9 +184,235 @@ def _optional(outcome: Any) -> Any:
     return outcome
 
 
+# -- what a running fetch has so far ---------------------------------------------------------------
+
+_serials = itertools.count(1)
+
+
+class Progress:
+    """What one fetch has listed so far; written by the fetch's threads, read from any thread.
+
+    ``snapshot()`` is a ``Catalogue``: the final one once the fetch has ended, else a partial one
+    whose looks are the first looks of the final order (the account's own looks, then the longest
+    known start of HeyGen's looks) and whose voices are those listed so far. ``version`` grows with
+    every page, ``done``/``error`` tell how the fetch ended.
+    """
+
+    def __init__(self) -> None:
+        self.serial = next(_serials)
+        self.version = 0
+        self.started = time.time()
+        self.result: Catalogue | None = None
+        self.error: BaseException | None = None
+        self._cond = threading.Condition()
+        self._private_looks: list[AvatarLook] | HeyGenError | None = None
+        self._private_voices: list[Voice] | HeyGenError | None = None
+        self._public_voices: list[dict[str, Any]] = []
+        self._voices_done = False
+        self._first: list[dict[str, Any]] | None = None  # the plain listing's first page
+        self._groups: list[dict[str, Any]] = []
+        self._groups_done = False
+        self._parts: dict[str, list[dict[str, Any]]] = {}
+        self._parts_done: set[str] = set()
+        self._tail: frozenset[str] = frozenset()
+        self._plain: list[dict[str, Any]] | None = None  # the plain listing, once the parts are given up
+        self._public: list[AvatarLook] | None = None
+        self._cached: tuple[int, Catalogue] | None = None
+        self._converted: dict[Any, AvatarLook] = {}
+
+    # -- written by the fetch
+
+    def _update(self, change: Callable[[], None]) -> None:
+        with self._cond:
+            change()
+            self.version += 1
+            self._cond.notify_all()
+
+    def private_looks(self, outcome: list[AvatarLook] | HeyGenError) -> None:
+        self._update(lambda: setattr(self, "_private_looks", outcome))
+
+    def private_voices(self, outcome: list[Voice] | HeyGenError) -> None:
+        self._update(lambda: setattr(self, "_private_voices", outcome))
+
+    def voices_page(self, items: list[dict[str, Any]]) -> None:
+        self._update(lambda: self._public_voices.extend(items))
+
+    def voices_done(self) -> None:
+        self._update(lambda: setattr(self, "_voices_done", True))
+
+    def first_page(self, items: list[dict[str, Any]]) -> None:
+        self._update(lambda: setattr(self, "_first", list(items)))
+
+    def groups_page(self, items: list[dict[str, Any]]) -> None:
+        self._update(lambda: self._groups.extend(items))
+
+    def groups_done(self) -> None:
+        self._update(lambda: setattr(self, "_groups_done", True))
+
+    def part_page(self, avatar_type: str, items: list[dict[str, Any]]) -> None:
+        self._update(lambda: self._parts.setdefault(avatar_type, []).extend(items))
+
+    def part_done(self, avatar_type: str) -> None:
+        self._update(lambda: self._parts_done.add(avatar_type))
+
+    def tail(self, group_ids: Iterable[str]) -> None:
+        self._update(lambda: setattr(self, "_tail", frozenset(group_ids)))
+
+    def plain_page(self, items: list[dict[str, Any]]) -> None:
+        def change() -> None:
+            if self._plain is None:
+                self._plain = []
+            self._plain.extend(items)
+        self._update(change)
+
+    def public_done(self, looks: list[AvatarLook]) -> None:
+        self._update(lambda: setattr(self, "_public", looks))
+
+    def finish(self, catalogue: Catalogue) -> None:
+        """The fetch gave ``catalogue`` (ignored once the fetch has ended)."""
+        def change() -> None:
+            if self.result is None and self.error is None:
+                self.result = catalogue
+        self._update(change)
+
+    def fail(self, error: BaseException) -> None:
+        """The fetch stopped on ``error`` (ignored once the fetch has ended)."""
+        def change() -> None:
+            if self.result is None and self.error is None:
+                self.error = error
+        self._update(change)
+
+    # -- read from anywhere
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+    def _parts_prefix(self) -> list[dict[str, Any]]:
+        """HeyGen's looks of the first groups that every part has listed completely."""
+        groups = self._groups
+        rank = {g.get("id"): i for i, g in enumerate(groups)}
+        limit = len(groups)
+        for avatar_type in LOOK_TYPES:
+            if avatar_type in self._parts_done:
+                continue
+            items = self._parts.get(avatar_type)
+            if not items:
+                return []
+            limit = min(limit, rank.get(items[-1].get("group_id"), len(groups)))
+        for group_id in self._tail:
+            limit = min(limit, rank.get(group_id, limit))
+        by_group: list[list[dict[str, Any]]] = [[] for _ in range(limit)]
+        seen: set[Any] = set()
+        for avatar_type in LOOK_TYPES:
+            last = -1
+            for item in self._parts.get(avatar_type, ()):
+                r = rank.get(item.get("group_id"))
+                if r is None or r >= limit:
+                    break
+                if r < last:
+                    return []  # not in group order: the parts say nothing about the final order
+                last = r
+                if item.get("id") not in seen:
+                    seen.add(item.get("id"))
+                    by_group[r].append(item)
+        out: list[dict[str, Any]] = []
+        for i, items in enumerate(by_group):
+            if len(items) != groups[i].get("looks_count"):
+                break
+            out.extend(items)
+        return out
+
+    def _public_prefix(self) -> tuple[list[dict[str, Any]] | list[AvatarLook], bool]:
+        """(the first public looks of the final order, whether they are all of them)."""
+        if self._public is not None:
+            return self._public, True
+        first = self._first or []
+        if self._plain is not None:  # the plain listing, which starts with ``first``
+            return (self._plain if len(self._plain) >= len(first) else first), False
+        prefix = self._parts_prefix()
+        overlap = min(len(first), len(prefix))
+        if [i.get("id") for i in prefix[:overlap]] != [i.get("id") for i in first[:overlap]]:
+            return first, False
+        return (prefix if len(prefix) > len(first) else first), False
+
+    def _usable(self, first_screen: int | None) -> bool:
+        if self.done:
+            return True
+        if first_screen is None or self._private_looks is None or self._private_voices is None:
+            return False
+        if not self._public_voices and not self._voices_done:
+            return False
+        public, complete = self._public_prefix()
+        return complete or len(public) >= first_screen
+
+    def wait(self, first_screen: int | None = None, timeout: float | None = None) -> Catalogue | None:
+        """Wait until ``first_screen`` of HeyGen's looks and some voices are known (None: until
+        the fetch ends), at most ``timeout`` seconds; returns ``snapshot()``."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._usable(first_screen), timeout=timeout)
+        return self.snapshot()
+
+    def usable(self, first_screen: int) -> bool:
+        """Whether a first screen of looks and some voices are known (or the fetch has ended)."""
+        with self._cond:
+            return self._usable(first_screen)
+
+    def _look(self, item: dict[str, Any] | AvatarLook) -> AvatarLook:
+        if isinstance(item, AvatarLook):
+            return item
+        key = item.get("id")
+        look = self._converted.get(key)
+        if look is None:
+            look = self._converted[key] = from_api(AvatarLook, item)
+        return look
+
+    def snapshot(self) -> Catalogue | None:
+        """The catalogue as far as it is known (the final one once the fetch gave it), or None
+        before anything arrived or after a failure with nothing listed."""
+        with self._cond:
+            if self.result is not None:
+                return self.result
+            if self._cached is not None and self._cached[0] == self.version:
+                return self._cached[1]
+            public, looks_done = self._public_prefix()
+            private_looks = self._private_looks if self._private_looks is not None else []
+            private_voices = self._private_voices if self._private_voices is not None else []
+            expected = None
+            if self._groups_done:
+                expected = sum(int(g.get("looks_count") or 0) for g in self._groups)
+                expected += len(private_looks) if isinstance(private_looks, list) else 0
+            # Nothing is shown before the account's own items, which come first in the final order.
+            catalogue = _assemble(
+                private_looks, [self._look(item) for item in public] if self._private_looks is not None else [],
+                private_voices, _voices(self._public_voices) if self._private_voices is not None else [],
+                looks_complete=looks_done and self._private_looks is not None,
+                voices_complete=self._voices_done and self._private_voices is not None,
+                looks_expected=expected,
+            )
+            if not catalogue.looks and not catalogue.voices:
+                catalogue = None
+            self._cached = (self.version, catalogue)
+            return catalogue
+
+
+def _recorded(fn: Callable[[], Any], record: Callable[[Any], None]) -> Callable[[], Any]:
+    """``fn`` that also tells ``record`` its result or its HeyGen error."""
+    def run() -> Any:
+        try:
+            value = fn()
+        except HeyGenError as exc:
+            record(exc)
+            raise
+        record(value)
+        return value
+    return run
+
+
 def fetch_sequential(client: Client, *, sleep: Callable[[float], None] = time.sleep,
-                     on_page: PageHook | None = None) -> Catalogue:
-    """The catalogue from four plain listings, one after the other (the reference order)."""
+                     on_page: PageHook | None = None, progress: Progress | None = None) -> Catalogue:
+    """The catalogue from four plain listings, one after the other (the reference order).
+    ``progress`` only learns the result or the error at the end."""
     lister = _Lister(client, sleep, on_page)
 
     def attempt(fn: Callable[[], Any]) -> Any:
@@ -169,11 +421,19 @@ def fetch_sequential(client: Client, *, sleep: Callable[[float], None] = time.sl
         except HeyGenError as exc:
             return _optional(exc)
 
-    public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX))
-    private_looks = attempt(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
-    public_voices = _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX))
-    private_voices = attempt(lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
-    return _assemble(private_looks, public_looks, private_voices, public_voices)
+    try:
+        public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX))
+        private_looks = attempt(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
+        public_voices = _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX))
+        private_voices = attempt(lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
+        catalogue = _assemble(private_looks, public_looks, private_voices, public_voices)
+    except BaseException as exc:
+        if progress is not None:
+            progress.fail(exc)
+        raise
+    if progress is not None:
+        progress.finish(catalogue)
+    return catalogue
 
 
 class _OutOfOrder(Exception):
@@ -188,9 +448,10 @@ class _PublicLooks:
     one by one (``group_id``) at the same time, so the longest list stops half way.
     """
 
-    def __init__(self, lister: _Lister, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, lister: _Lister, pool: ThreadPoolExecutor, progress: Progress) -> None:
         self.lister = lister
         self.pool = pool
+        self.progress = progress
         self.lock = threading.Lock()
         self.tail: frozenset[str] = frozenset()  # groups fetched one by one
         self.seen: set[Any] = set()  # groups the type lists have reached so far
@@ -203,22 +464,29 @@ class _PublicLooks:
 
         try:
             return self.lister.items(LOOKS, {"ownership": "public", "avatar_type": avatar_type}, LOOKS_PAGE_MAX,
-                                     stop=watch)
+                                     stop=watch, on_data=lambda page: self.progress.part_page(avatar_type, page))
         except InvalidRequestError:
             return None  # this server has no such avatar type
+        finally:
+            self.progress.part_done(avatar_type)
 
     def _group(self, group_id: str) -> list[dict[str, Any]]:
         return self.lister.items(LOOKS, {"ownership": "public", "group_id": group_id}, LOOKS_PAGE_MAX)
 
+    def _groups(self) -> list[AvatarGroup]:
+        items = self.lister.items(GROUPS, {"ownership": "public"}, GROUPS_PAGE_MAX, on_data=self.progress.groups_page)
+        self.progress.groups_done()
+        return [from_api(AvatarGroup, g) for g in items]
+
     def fetch(self) -> list[AvatarLook]:
-        groups_future = self.pool.submit(
-            lambda: [from_api(AvatarGroup, g) for g in self.lister.items(GROUPS, {"ownership": "public"},
-                                                                          GROUPS_PAGE_MAX)])
+        groups_future = self.pool.submit(self._groups)
         parts = {t: self.pool.submit(self._part, t) for t in LOOK_TYPES}
         group_futures: dict[str, Future] = {}
         pending: set[Future] = {groups_future, *parts.values()}
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()  # a failed list fails the fetch now, not after the others
             if groups_future in done:
                 group_futures = self._split_tail(groups_future.result(), parts)
         groups = groups_future.result()
@@ -245,6 +513,7 @@ class _PublicLooks:
             return {}
         with self.lock:
             self.tail = frozenset(g.id for g in tail)
+        self.progress.tail(self.tail)
         return {g.id: self.pool.submit(self._group, g.id) for g in tail}
 
     def _merge(self, groups: list[AvatarGroup], parts: dict[str, list[dict[str, Any]] | None],
@@ -273,20 +542,44 @@ class _PublicLooks:
 
 
 def fetch(client: Client, *, sleep: Callable[[float], None] = time.sleep,
-          on_page: PageHook | None = None) -> Catalogue:
+          on_page: PageHook | None = None, progress: Progress | None = None) -> Catalogue:
     """The catalogue, listed in parts side by side; the same looks and voices, in the same order,
-    as ``fetch_sequential``. Raises ``HeyGenError`` when HeyGen's own lists cannot be read."""
+    as ``fetch_sequential``. Raises ``HeyGenError`` when HeyGen's own lists cannot be read.
+    ``progress`` is told every page as it arrives, and the result or the error."""
+    progress = progress if progress is not None else Progress()
     lister = _Lister(client, sleep, on_page)
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="catalogue") as pool:
-        private_looks = pool.submit(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
-        private_voices = pool.submit(
-            lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
-        public_voices = pool.submit(lambda: _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX)))
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="catalogue")
+    try:
+        private_looks = pool.submit(_recorded(
+            lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)), progress.private_looks))
+        private_voices = pool.submit(_recorded(
+            lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True),
+            progress.private_voices))
+
+        def public_voices_list() -> list[Voice]:
+            items = lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX, on_data=progress.voices_page)
+            progress.voices_done()
+            return _voices(items)
+
+        def first_page() -> list[dict[str, Any]] | None:
+            try:
+                return lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX, on_data=progress.first_page,
+                                    pages=1)
+            except HeyGenError:
+                return None  # only a shortcut to the first screen and a check of the order
+
+        public_voices = pool.submit(public_voices_list)
+        first = pool.submit(first_page)
         try:
-            public_looks = _PublicLooks(lister, pool).fetch()
+            public_looks = _PublicLooks(lister, pool, progress).fetch()
+            first_ids = [item.get("id") for item in first.result() or ()]
+            if [look.id for look in public_looks[:len(first_ids)]] != first_ids:
+                raise _OutOfOrder("the parts do not start like the plain listing")
         except _OutOfOrder as exc:
             log.info("listing the public looks in one list: %s", exc)
-            public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX))
+            public_looks = _looks(lister.items(LOOKS, {"ownership": "public"}, LOOKS_PAGE_MAX,
+                                               on_data=progress.plain_page))
+        progress.public_done(public_looks)
 
         def outcome(future: Future) -> Any:
             try:
@@ -294,7 +587,15 @@ def fetch(client: Client, *, sleep: Callable[[float], None] = time.sleep,
             except HeyGenError as exc:
                 return _optional(exc)
 
-        return _assemble(outcome(private_looks), public_looks, outcome(private_voices), public_voices.result())
+        catalogue = _assemble(outcome(private_looks), public_looks, outcome(private_voices), public_voices.result())
+    except BaseException as exc:
+        lister.cancelled.set()  # the other lists stop at their next page
+        progress.fail(exc)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    progress.finish(catalogue)
+    return catalogue
 
 
 # -- on disk ---------------------------------------------------------------------------------------
@@ -367,25 +668,29 @@ def read(path: Path, *, account: str, base_url: str) -> Catalogue | None:
 
 class LiveCatalogue:
     """One account's catalogue: from memory, else from disk (refreshed in the background), else
-    fetched on the spot. A fetched catalogue is kept on disk for the next start."""
+    fetched on the spot or in the background (``start``), whose ``progress`` shows what it has so
+    far. A fetched catalogue is kept on disk for the next start."""
 
     def __init__(self, client: Client, account: str, base_url: str, data_dir: Path | str | None, *,
-                 max_age: float = 3600.0, fetcher: Callable[[Client], Catalogue] | None = None) -> None:
+                 max_age: float = 3600.0, fetcher: Callable[[Client], Catalogue] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.client = client
         self.account = account
         self.base_url = base_url
         self.path = cache_path(data_dir, account, base_url) if data_dir is not None else None
         self.max_age = max_age
         self.fetcher = fetcher
+        self.sleep = sleep
         self.refresh_error: HeyGenError | None = None
         self._current: Catalogue | None = None
+        self._progress: Progress | None = None
         self._lock = threading.Lock()
         self._fetch_lock = threading.Lock()
         self._refresher: threading.Thread | None = None
 
     def peek(self) -> Catalogue | None:
-        """The catalogue at hand (memory, then disk) without asking HeyGen; a copy read from disk
-        or older than ``max_age`` starts a background refresh."""
+        """The complete catalogue at hand (memory, then disk) without asking HeyGen; a copy read
+        from disk or older than ``max_age`` starts a background refresh."""
         with self._lock:
             current = self._current
         if current is None and self.path is not None:
@@ -404,47 +709,74 @@ class LiveCatalogue:
         """The catalogue at hand, or fetched now (``HeyGenError`` when it cannot be)."""
         return self.peek() or self.fetch_now(only_if_missing=True)
 
-    def fetch_now(self, *, only_if_missing: bool = False) -> Catalogue:
+    @property
+    def progress(self) -> Progress | None:
+        """The latest fetch's progress (running, finished or failed), or None before any."""
+        with self._lock:
+            return self._progress
+
+    def start(self) -> Progress:
+        """The running background fetch's progress, or a new background fetch's."""
+        self.refresh_in_background()
+        with self._lock:
+            assert self._progress is not None
+            return self._progress
+
+    def fetch_now(self, *, only_if_missing: bool = False, progress: Progress | None = None) -> Catalogue:
         """Fetch the whole catalogue now, keep it in memory and on disk, and return it."""
         with self._fetch_lock:
             if only_if_missing:
                 with self._lock:
                     if self._current is not None:
                         return self._current
-            catalogue = (self.fetcher or fetch)(self.client)
+            if progress is None:
+                progress = Progress()
+                with self._lock:
+                    self._progress = progress
+            try:
+                if self.fetcher is not None:
+                    catalogue = self.fetcher(self.client)
+                else:
+                    catalogue = fetch(self.client, sleep=self.sleep, progress=progress)
+            except BaseException as exc:
+                progress.fail(exc)
+                raise
             with self._lock:
                 self._current = catalogue
+            progress.finish(catalogue)
             self._save(catalogue)
             return catalogue
 
     @property
     def refreshing(self) -> bool:
-        """True while a background refresh runs."""
+        """True while a background fetch runs."""
         thread = self._refresher
         return thread is not None and thread.is_alive()
 
     def refresh_in_background(self) -> threading.Thread | None:
-        """Start a background refresh unless one is running; returns its thread."""
+        """Start a background fetch unless one is running; returns its thread."""
         with self._lock:
             if self._refresher is not None and self._refresher.is_alive():
                 return None
-            self._refresher = threading.Thread(target=self._refresh, name="catalogue-refresh", daemon=True)
+            progress = self._progress = Progress()
+            self._refresher = threading.Thread(target=self._refresh, args=(progress,), name="catalogue-refresh",
+                                               daemon=True)
             thread = self._refresher
         thread.start()
         return thread
 
-    def _refresh(self) -> None:
+    def _refresh(self, progress: Progress) -> None:
         try:
-            self.fetch_now()
+            self.fetch_now(progress=progress)
             self.refresh_error = None
         except HeyGenError as exc:
             self.refresh_error = exc
-            log.info("background catalogue refresh failed: %s", exc.message)
-        except Exception:  # a refresh that breaks must leave the catalogue at hand as it was
-            log.exception("background catalogue refresh failed")
+            log.info("background catalogue fetch failed: %s", exc.message)
+        except Exception:  # a fetch that breaks must leave the catalogue at hand as it was
+            log.exception("background catalogue fetch failed")
 
     def _save(self, catalogue: Catalogue) -> None:
-        if self.path is None or catalogue.notes:
+        if self.path is None or catalogue.notes or not catalogue.complete:
             return  # an incomplete catalogue is not kept
         try:
             save(catalogue, self.path, account=self.account, base_url=self.base_url)

@@ -17,11 +17,12 @@ tools.button("Refresh lists", key="studio_refresh", on_click=catalogue.refresh, 
              icon=":material/refresh:",
              help="Fetch the avatar and voice lists from HeyGen again (they are kept for an hour).")
 
-cat = catalogue.load(conn)
+cat = catalogue.load(conn, partial=True, first_screen=pickers.PAGE_SIZE)
 if cat is None:
     st.stop()
 for note in cat.notes:
     st.warning(md(note), icon=":material/warning:")
+catalogue.follow(conn, cat)
 
 form.start(conn, cat)
 draft = form.collect(cat)
@@ -38,6 +39,9 @@ with left:
         if look is not None:
             with st.container(border=True, key="studio_chosen_avatar"):
                 pickers.avatar_preview(look, private=cat.is_private(look), voice=cat.voice(look.default_voice_id))
+        elif pickers.chosen_avatar_id(form.P) and not cat.looks_complete:
+            st.info("The chosen avatar has not been listed yet; it will show here in a moment.",
+                    icon=":material/hourglass_top:")
         else:
             st.info("Pick an avatar below — or animate your own photo in the next tab.",
                     icon=":material/arrow_downward:")

@@ -2,10 +2,13 @@
 
 ``load(conn)`` returns a ``Catalogue`` (all looks and voices, public and the account's own) or
 None after showing why it could not be loaded. The catalogue comes from memory, else from the
-copy kept in the data folder (brought up to date in the background; a later rerun shows the
-fresh one), else from HeyGen on the spot. Reruns (typing, filtering, paging) never wait for
-HeyGen. ``refresh()`` makes this session's next ``load`` fetch everything again.
-The filter helpers below are plain functions so every page filters the same way.
+copy kept in the data folder (brought up to date in the background), else from a background
+fetch: with ``partial=True`` the page gets what has arrived as soon as a first screen of avatars
+and some voices are there (``Catalogue.complete`` is then False), every later run gets what has
+arrived by then, and ``follow`` keeps a note counting up and reruns the page once the lists are
+complete. Reruns (typing,
+filtering, paging) never wait for HeyGen. ``refresh()`` makes the next ``load`` fetch everything
+again. The filter helpers below are plain functions so every page filters the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import streamlit as st
 from heygen.avatars import AvatarLook
 from heygen.catalogue import Catalogue, LiveCatalogue
 from heygen.client import Client
-from heygen.errors import HeyGenError
 from heygen.jobs import default_data_dir
 from heygen.voices import Voice
 
@@ -26,15 +28,21 @@ from .connection import Connection
 from .feedback import show_error
 
 __all__ = [
-    "Catalogue", "load", "refresh", "filter_looks", "filter_voices", "page_of", "languages",
-    "ORIENTATIONS", "TYPE_LABELS",
+    "Catalogue", "load", "refresh", "follow", "loading_words", "filter_looks", "filter_voices", "page_of",
+    "languages", "ORIENTATIONS", "TYPE_LABELS",
 ]
 
 CACHE_SECONDS = 3600
-_FAILED_KEY = "catalogue_failed"
+FIRST_SCREEN = 24  # looks on one gallery page
+WAIT_SECONDS = 120.0  # longest a run waits for a first screen (the client's own timeouts end it sooner)
+TICK_SECONDS = 0.75  # how often the loading note looks at the fetch
+_SEEN_KEY = "catalogue_seen_fetch"  # the fetch whose lists (or failure) this session was shown
 _FORCE_KEY = "catalogue_force_fetch"
+_REFRESHED_KEY = "catalogue_refreshed"
 TYPE_LABELS = {"studio_avatar": "Studio avatar", "video_avatar": "Video avatar", "photo_avatar": "Photo avatar"}
 ORIENTATIONS = ("landscape", "portrait", "square")
+LOADING = "Loading avatars and voices…"
+FAILED_TITLE = "The avatar and voice lists could not be loaded"
 
 T = TypeVar("T")
 
@@ -44,42 +52,119 @@ def _live(account: str, base_url: str, data_dir: str, _client: Client) -> LiveCa
     return LiveCatalogue(_client, account, base_url, data_dir, max_age=CACHE_SECONDS)
 
 
+def _live_for(conn: Connection) -> LiveCatalogue:
+    return _live(conn.account, conn.base_url, str(default_data_dir()), conn.client)
+
+
 def refresh() -> None:
     """Make this session's next ``load`` fetch both lists again (and forget a remembered failure)."""
     st.session_state[_FORCE_KEY] = True
-    st.session_state.pop(_FAILED_KEY, None)
+    st.session_state.pop(_SEEN_KEY, None)
 
 
 def _forget_failure() -> None:
-    st.session_state.pop(_FAILED_KEY, None)
+    st.session_state.pop(_SEEN_KEY, None)
 
 
-def load(conn: Connection, *, key: str = "catalogue") -> Catalogue | None:
+def _failed(error: BaseException, *, key: str, title: str = FAILED_TITLE) -> None:
+    show_error(error, title=title)
+    st.button("Try again", key=f"{key}_retry", on_click=_forget_failure)
+
+
+def load(conn: Connection, *, key: str = "catalogue", partial: bool = False,
+         first_screen: int = FIRST_SCREEN) -> Catalogue | None:
     """The catalogue for this account, or None after showing the error and a "Try again" button.
 
-    A failure is remembered for this browser session, so reruns do not ask HeyGen again until
-    the user presses "Try again".
+    ``partial``: return what has arrived once ``first_screen`` avatars and some voices are there
+    (call ``follow`` to keep the page up to date); otherwise wait for the whole catalogue. A
+    failure is remembered for this browser session, so reruns do not ask HeyGen again until the
+    user presses "Try again"; what arrived before it stays usable with ``partial``.
     """
-    failed = st.session_state.get(_FAILED_KEY)
-    if failed and failed.get("account") == conn.account:
-        show_error(failed["error"], title="The avatar and voice lists could not be loaded")
-        st.button("Try again", key=f"{key}_retry", on_click=_forget_failure)
+    live = _live_for(conn)
+    if st.session_state.pop(_FORCE_KEY, False):
+        progress = live.start()
+        st.session_state[_REFRESHED_KEY] = progress.serial
+        if not partial:
+            with st.spinner(LOADING):
+                progress.wait(timeout=WAIT_SECONDS)
+    at_hand = live.peek()
+    progress = live.progress
+    if at_hand is not None:
+        if (progress is not None and progress.error is not None
+                and st.session_state.get(_REFRESHED_KEY) == progress.serial):
+            show_error(progress.error, title="The lists could not be refreshed; the ones kept earlier are shown")
+        return at_hand
+    # A fetch that failed is tried again for a session that has not been shown it (or its
+    # partial lists) yet; the others see the failure until they press "Try again".
+    seen = progress is not None and st.session_state.get(_SEEN_KEY) == progress.serial
+    if progress is None or (progress.error is not None and not seen):
+        progress = live.start()
+    st.session_state[_SEEN_KEY] = progress.serial
+    ready = progress.usable(first_screen) if partial else progress.done
+    if not ready:
+        with st.spinner(LOADING):
+            catalogue = progress.wait(first_screen if partial else None, timeout=WAIT_SECONDS)
+    else:
+        catalogue = progress.snapshot()
+    if progress.error is not None:
+        if partial and catalogue is not None and catalogue.looks and catalogue.voices:
+            _failed(progress.error, key=key,
+                    title=f"{FAILED_TITLE} completely; the ones that arrived can be used")
+            return catalogue
+        _failed(progress.error, key=key)
         return None
-    live = _live(conn.account, conn.base_url, str(default_data_dir()), conn.client)
-    try:
-        if st.session_state.pop(_FORCE_KEY, False):
-            with st.spinner("Loading avatars and voices…"):
-                return live.fetch_now()
-        at_hand = live.peek()
-        if at_hand is not None:
-            return at_hand
-        with st.spinner("Loading avatars and voices…"):
-            return live.get()
-    except HeyGenError as exc:
-        st.session_state[_FAILED_KEY] = {"account": conn.account, "error": exc.to_dict()}
-        show_error(exc, title="The avatar and voice lists could not be loaded")
-        st.button("Try again", key=f"{key}_retry", on_click=_forget_failure)
+    if catalogue is None or not (partial or catalogue.complete):
+        st.info("HeyGen is taking unusually long to list the avatars and voices. Reload the page in a "
+                "moment.", icon=":material/hourglass_top:")
         return None
+    return catalogue
+
+
+# -- while the lists are loading -----------------------------------------------------------------
+
+
+def loading_words(catalogue: Catalogue) -> str:
+    """What has arrived so far, e.g. "Loading more avatars… 312 of about 1,234 · 405 voices so far"."""
+    parts = []
+    if not catalogue.looks_complete:
+        count = len(catalogue.looks)
+        total = catalogue.looks_expected
+        if total and total > count:
+            parts.append(f"Loading more avatars… {count:,} of about {total:,}")
+        else:
+            parts.append(f"Loading more avatars… {count:,} so far")
+    if not catalogue.voices_complete:
+        parts.append(f"{len(catalogue.voices):,} voices so far" if parts
+                     else f"Loading more voices… {len(catalogue.voices):,} so far")
+    return " · ".join(parts)
+
+
+def _follow(conn: Connection, shown: Catalogue, serial: int) -> None:
+    live = _live_for(conn)
+    progress = live.progress
+    if progress is None or progress.serial != serial or progress.done:
+        st.rerun()  # the lists are complete (or the fetch stopped): draw the page from them once
+    if shown.complete:
+        st.caption("Refreshing the avatar and voice lists…")
+    else:
+        st.caption(loading_words(progress.snapshot() or shown))
+
+
+def follow(conn: Connection, shown: Catalogue) -> None:
+    """While ``shown`` is partial (or the lists are being refreshed), a note that counts what has
+    arrived and reruns the page once the fetch has ended; nothing once the lists are complete.
+
+    The note only reads the fetch's state in memory; it never asks HeyGen. It reruns the whole
+    page only at the end: every run of the page (any click or edit) already draws the looks and
+    voices that have arrived by then.
+    """
+    live = _live_for(conn)
+    progress = live.progress
+    if progress is None or progress.error is not None or (shown.complete and progress.done):
+        return  # complete (the timer is not armed again), or stopped on an error shown by ``load``
+    if progress.done:
+        st.rerun()  # it ended since ``shown`` was taken: draw the complete lists
+    st.fragment(_follow, run_every=TICK_SECONDS)(conn, shown, progress.serial)
 
 
 # -- filtering (plain functions) ---------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 State (all under ``key_prefix``): ``{p}_avatar_id`` is the chosen look, ``{p}_voice_id`` the
 chosen voice. Picking an avatar preselects its default voice unless the user has picked a voice
-by hand (``{p}_voice_manual``). Filters, search and paging work on the cached catalogue only.
+by hand (``{p}_voice_manual``). Filters, search and paging work on the cached catalogue only;
+while it is still loading they work on what has arrived and say so, and a chosen look or voice
+that has not arrived yet stays chosen.
 Preview images and clips are loaded by the browser straight from their URLs.
 """
 
@@ -156,6 +158,12 @@ def _card_html(look: AvatarLook) -> str:
     )
 
 
+def _filtered(key_prefix: str) -> bool:
+    p = key_prefix
+    return bool((st.session_state.get(f"{p}_av_search") or "").strip()) or any(
+        st.session_state.get(k) not in (None, ANY) for k in (f"{p}_av_gender", f"{p}_av_type", f"{p}_av_orientation"))
+
+
 def _filter_value(value: str | None) -> str | None:
     return None if value in (None, ANY) else value
 
@@ -204,7 +212,8 @@ def avatar_gallery(
 ) -> AvatarLook | None:
     """Filters, search and a paged grid of avatar cards; returns the chosen look (or None).
 
-    Looks still training are shown dimmed and cannot be picked.
+    Looks still training are shown dimmed and cannot be picked. While ``catalogue`` is still
+    loading, the grid shows what has arrived (later looks are appended) and says so.
     """
     p = key_prefix
     _gallery_defaults(p)
@@ -242,12 +251,18 @@ def avatar_gallery(
     items, page, pages = page_of(shown, st.session_state.get(f"{p}_av_page", 1), page_size)
     st.session_state[f"{p}_av_page"] = page
     chosen = chosen_avatar_id(p)
+    loading = not catalogue.looks_complete
+    if loading and _filtered(p):
+        st.caption("Still loading: the search and filters look at the avatars listed so far.")
 
     with st.container(height=height, border=False, key=f"{p}_av_grid_box"):
         if not items:
             if owner == "mine" and not mine_count:
                 st.info("You have no avatars of your own yet. Create one in your HeyGen account, "
                         "or pick one from the HeyGen library.", icon=":material/person_off:")
+            elif loading:
+                st.info("No avatars listed so far match these filters. The list is still loading, so "
+                        "more may appear in a moment.", icon=":material/hourglass_top:")
             else:
                 st.info("No avatars match these filters. Clear the search or choose “Any” in the filters.",
                         icon=":material/search_off:")
@@ -261,7 +276,8 @@ def avatar_gallery(
                         label = "Not ready yet"
                     else:
                         label = "✓ Selected" if selected else "Select"
-                    voice_known = catalogue.voice(look.default_voice_id) is not None
+                    # A voice not listed yet may still arrive; the voice picker says if it does not.
+                    voice_known = catalogue.voice(look.default_voice_id) is not None or not catalogue.voices_complete
                     st.button(
                         label, key=f"{p}_av_pick_{look.id}", width="stretch",
                         type="primary" if selected else "secondary", disabled=not look.ready,
@@ -273,9 +289,10 @@ def avatar_gallery(
     nav_prev.button("← Previous", key=f"{p}_av_prev", disabled=page <= 1, on_click=_move_page, args=(p, -1),
                     width="stretch")
     noun = "avatar" if len(shown) == 1 else "avatars"
+    so_far = " so far, still loading" if loading else ""
     nav_text.markdown(
         f"<div style='text-align:center;color:#6b6880;font-size:0.9rem'>Page {page} of {pages} · "
-        f"{len(shown):,} {noun}</div>", unsafe_allow_html=True,
+        f"{len(shown):,} {noun}{so_far}</div>", unsafe_allow_html=True,
     )
     nav_next.button("Next →", key=f"{p}_av_next", disabled=page >= pages, on_click=_move_page, args=(p, 1),
                     width="stretch")
@@ -383,8 +400,9 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
     # The list shows the chosen voice when the filters include it, and nothing otherwise.
     st.session_state[f"{p}_vo_choice"] = chosen_id if chosen_id in options else None
     labels = {v.voice_id: _voice_label(v) for v in shown}
+    so_far = " so far, still loading" if not catalogue.voices_complete else ""
     st.selectbox(
-        f"Voice ({len(options):,} match{'es' if len(options) != 1 else ''})", options, key=f"{p}_vo_choice",
+        f"Voice ({len(options):,} match{'es' if len(options) != 1 else ''}{so_far})", options, key=f"{p}_vo_choice",
         format_func=lambda vid: labels.get(vid, vid), on_change=_voice_chosen_from_list, args=(p,),
         placeholder="Choose a voice" if options else "No voice matches these filters",
     )
@@ -398,6 +416,9 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
                     f"Use {md(avatar.name)}'s own voice ({md(default.name)})", key=f"{p}_vo_use_default", type="tertiary",
                     on_click=_use_avatar_voice, args=(p, default.voice_id),
                 )
+    elif chosen_id and not catalogue.voices_complete:
+        st.info("The chosen voice has not been listed yet; it will show here once it has.",
+                icon=":material/hourglass_top:")
     elif chosen_id:
         st.warning("The voice chosen earlier is no longer available; choose another.", icon=":material/mic_off:")
     return chosen

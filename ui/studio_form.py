@@ -311,6 +311,8 @@ def collect(catalogue: Catalogue) -> Draft:
         if draft.look is not None:
             spec.avatar_id = draft.look.id
             extras.update(avatar_name=draft.look.name, avatar_type=draft.look.avatar_type)
+        elif look_id and not catalogue.looks_complete:
+            own["speaker"] = "The chosen avatar has not been listed yet; wait a moment for the list to finish."
         elif look_id:
             own["speaker"] = "The avatar chosen earlier is no longer available; pick another one."
         else:
@@ -334,6 +336,8 @@ def collect(catalogue: Catalogue) -> Draft:
         if draft.voice is not None:
             spec.voice_id = draft.voice.voice_id
             extras.update(voice_name=draft.voice.name, voice_language=draft.voice.language)
+        elif pickers.chosen_voice_id(P) and not catalogue.voices_complete:
+            own["voice"] = "The chosen voice has not been listed yet; wait a moment for the list to finish."
         speed = float(state.get(SPEED, 1.0))
         pitch = float(state.get(PITCH, 0))
         spec.speed = None if abs(speed - 1.0) < 1e-9 else round(speed, 2)

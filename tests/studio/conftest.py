@@ -3,6 +3,8 @@ job store and cleared Streamlit caches for every test, and helpers to drive the 
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,14 +50,33 @@ def api(sandbox):
         yield client
 
 
+def catalogue_fetches_ended() -> bool:
+    return not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate())
+
+
+def wait_for_catalogue_fetches(deadline_seconds: float = 60) -> None:
+    """Wait until no background catalogue fetch runs (a generous deadline, then fail)."""
+    deadline = time.monotonic() + deadline_seconds
+    while not catalogue_fetches_ended():
+        if time.monotonic() > deadline:
+            pytest.fail("a background catalogue fetch did not end")
+        time.sleep(0.02)
+
+
 @pytest.fixture
 def studio():
-    """A started app on the Studio page (the default page)."""
+    """A started app on the Studio page (the default page). The page shows the first avatars
+    while the rest are still being listed; ``complete=True`` (the default) waits for the lists to
+    be complete and runs the page again, as the page's own timer would."""
 
-    def start() -> AppTest:
+    def start(complete: bool = True) -> AppTest:
         at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
         at.run()
         assert not at.exception, [e.value for e in at.exception]
+        if complete:
+            wait_for_catalogue_fetches()
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
         return at
 
     return start

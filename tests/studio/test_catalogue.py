@@ -204,6 +204,10 @@ def test_fetch_now_always_asks_heygen(client, sandbox, tmp_path, sleeps):
 # -- the page ------------------------------------------------------------------------------------
 
 
+def fetches_ended() -> bool:
+    return not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate())
+
+
 def pick_buttons(at) -> list[str]:
     return [b.key for b in at.button if (b.key or "").startswith("studio_av_pick_")]
 
@@ -214,17 +218,21 @@ def test_page_restart_shows_the_gallery_from_disk_and_refresh_lists_fetches_agai
     at = studio()
     assert pick_buttons(at)
     folder = Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]) / "catalogues"
-    kept = list(folder.iterdir())
+    kept = until(lambda: folder.is_dir() and list(folder.iterdir()), "the catalogue kept on disk")
     assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    until(fetches_ended, "the first fetch to end")
+    at.run()  # the complete lists
 
-    # A rerun asks HeyGen nothing; "Refresh lists" fetches both lists again.
+    # A rerun asks HeyGen nothing; "Refresh lists" fetches both lists again (in the background,
+    # showing the lists at hand meanwhile).
     before = len(looks_requests(sandbox))
     at.run()
     assert len(looks_requests(sandbox)) == before
     at.button(key="studio_refresh").click().run()
-    assert not at.exception
-    assert len(looks_requests(sandbox)) > before and pick_buttons(at)
+    assert not at.exception and pick_buttons(at)
+    until(lambda: len(looks_requests(sandbox)) > before and fetches_ended(), "the refresh")
+    at.run()
 
     # A restart (nothing in memory) shows the gallery from disk; the refresh runs in the background.
     st.cache_resource.clear()
@@ -241,7 +249,9 @@ def test_page_with_a_damaged_copy_fetches_fresh(studio, sandbox):
     import streamlit as st
 
     at = studio()
-    kept = next((Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]) / "catalogues").iterdir())
+    folder = Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]) / "catalogues"
+    kept = until(lambda: folder.is_dir() and next(folder.iterdir(), None), "the catalogue kept on disk")
+    until(fetches_ended, "the first fetch to end")
     kept.write_text("{ this is not json")
     st.cache_resource.clear()
     sandbox.reset()

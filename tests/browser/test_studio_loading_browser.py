@@ -1,0 +1,68 @@
+"""The Studio gallery on a cold start in a real browser: the first screen is usable while the lists
+are still loading, fills in on its own, and the page goes quiet once the lists are complete."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from heygen.sandbox import Sandbox
+from heygen.sandbox.catalogue import get_catalogue
+from tests.support import stays_unchanged
+
+API_KEY = "sk-browser-studio-loading-5e6f7a8b"
+HOLD_MS = 6000  # the second page of the public voices is held back this long
+
+# Counts the messages the page sends to the server; a run_every fragment sends one per tick.
+COUNT_SENT = """
+window.__sent = 0;
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (...args) { window.__sent += 1; return send.apply(this, args); };
+"""
+
+
+@pytest.fixture
+def slow_sandbox():
+    sb = Sandbox(api_key=API_KEY, render_seconds=5, latency_ms=100).start()
+    yield sb
+    sb.stop()
+
+
+def sent(page: Page) -> int:
+    return page.evaluate("() => window.__sent")
+
+
+def test_the_gallery_is_usable_while_loading_and_quiet_once_complete(page, streamlit_server, screenshot, tmp_path,
+                                                                    slow_sandbox):
+    slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", times=2)  # private and the first public page
+    slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1)
+    data_dir = tmp_path / "studio-data"
+    data_dir.mkdir()
+    url = streamlit_server({"HEYGEN_STUDIO_DATA_DIR": str(data_dir), "HEYGEN_API_KEY": API_KEY,
+                            "HEYGEN_API_BASE_URL": slow_sandbox.base_url})
+    page.add_init_script(COUNT_SENT)
+    page.goto(url)
+
+    catalogue = get_catalogue()
+    public = [look for look in catalogue.looks if look.ownership == "public"]
+    # The first screen, marked as loading, with the same first card the complete gallery has.
+    expect(page.get_by_text("Loading more", exact=False).first).to_be_visible()
+    expect(page.get_by_text("so far, still loading", exact=False).first).to_be_visible()
+    first = page.locator(f".st-key-studio_av_pick_{public[0].id} button")
+    expect(first).to_be_visible()
+    screenshot(page, "loading")
+
+    # It can be used while loading.
+    first.click()
+    expect(first).to_have_text("✓ Selected")
+
+    # It completes on its own, keeps the choice, and then stops asking the server.
+    expect(page.get_by_text(f"Page 1 of {-(-len(public) // 24)} · {len(public):,} avatars")).to_be_visible(
+        timeout=60_000)
+    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0)
+    expect(page.locator(f".st-key-studio_av_pick_{public[0].id} button")).to_have_text("✓ Selected")
+    # The rest of the form came through the reruns untouched.
+    expect(page.locator(".st-key-studio_speed [data-testid=stSliderThumbValue]")).to_have_text("1.00×")
+    expect(page.locator(".st-key-studio_pitch [data-testid=stSliderThumbValue]")).to_have_text("0")
+    screenshot(page, "complete")
+    stays_unchanged(lambda: sent(page), seconds=3, message="the page kept polling after the lists were complete")
