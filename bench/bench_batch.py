@@ -34,13 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heygen import Client  # noqa: E402
-from heygen.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv  # noqa: E402
-from heygen.config import account_fingerprint  # noqa: E402
-from heygen.jobs import JobStore  # noqa: E402
-from heygen.launch import submit  # noqa: E402
+from heygen import Client
+from heygen.studio.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
+from heygen.studio.launch import submit
 from heygen.sandbox import Sandbox  # noqa: E402
-from heygen.watch import PollPolicy  # noqa: E402
+from heygen.studio.watch import PollPolicy
 
 API_KEY = "bench-key-0123456789abcdef"
 ACCOUNT = "sandbox:bench"

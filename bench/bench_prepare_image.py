@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageStat  # noqa: E402
 
-from heygen.media import prepare_image  # noqa: E402
-from heygen.media.images import JPEG_QUALITY  # noqa: E402
+from heygen.studio.media import prepare_image
+from heygen.studio.media.images import JPEG_QUALITY
 
 WIDTH, HEIGHT = 6000, 4000
 

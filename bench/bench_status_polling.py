@@ -14,7 +14,7 @@ in alternating order over the renders; medians (and 90th percentiles) over the r
 The policy's 30-minute deadline is raised to 2 hours here so that every render is followed to its end.
 
 Part 2 (real HTTP, compressed time): a few of the same renders against the sandbox, watched by the
-real ``heygen.watch.check`` loop with every duration scaled by --scale; the request counts are
+real ``heygen.studio.watch.check`` loop with every duration scaled by --scale; the request counts are
 printed next to the virtual clock's counts for the same renders (without the page refresh).
 
     .venv/bin/python bench/bench_status_polling.py [--renders 201] [--jitter 0.2] [--seed 9] [--scale 0.0333]
@@ -37,9 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from heygen import Client, VideoSpec, watch  # noqa: E402
-from heygen.jobs import Job, JobStore  # noqa: E402
-from heygen.launch import create_job, submit  # noqa: E402
+from heygen import Client, VideoSpec
+from heygen.studio import watch
+from heygen.studio.jobs import Job, JobStore
+from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox  # noqa: E402
 
 KEY = "bench-status-key-0123456789"

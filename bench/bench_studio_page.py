@@ -57,7 +57,7 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from heygen import catalogue as hc
+    from heygen.studio import catalogue as hc
     from heygen.sandbox import Sandbox
 
     sandbox = Sandbox(api_key=API_KEY, render_seconds=30, latency_ms=args.latency_ms).start()

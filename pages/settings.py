@@ -3,7 +3,7 @@
 import streamlit as st
 
 
-from heygen.errors import HeyGenError
+from heygen.api.errors import HeyGenError
 from ui import account, connection, shell
 from ui.feedback import show_error
 from ui.text import md

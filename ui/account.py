@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heygen.errors import AuthenticationError, HeyGenError, PermissionDeniedError
+from heygen.api.errors import AuthenticationError, HeyGenError, PermissionDeniedError
 
 from . import connection
 from .text import md

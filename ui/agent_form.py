@@ -23,14 +23,14 @@ from typing import Any
 
 import streamlit as st
 
-from heygen import agent_launch
-from heygen.agent_launch import AgentRequestError, Attachment
-from heygen.agents import FILES_MAX, PROMPT_MAX, AgentSpec, StyleItem
-from heygen.avatars import AvatarLook
-from heygen.errors import HeyGenError
-from heygen.jobs import JobStoreError
-from heygen.media import MediaError
-from heygen.voices import Voice
+from heygen.studio import agent_launch
+from heygen.studio.agent_launch import AgentRequestError, Attachment
+from heygen.api.agents import FILES_MAX, PROMPT_MAX, AgentSpec, StyleItem
+from heygen.api.avatars import AvatarLook
+from heygen.api.errors import HeyGenError
+from heygen.studio.jobs import JobStoreError
+from heygen.studio.media import MediaError
+from heygen.api.voices import Voice
 
 from . import catalogue, connection, launch_panel, pickers
 from .catalogue import Catalogue

@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from heygen import errors
-from heygen.batch import BatchRow, BatchRunner, BatchStore, BatchTemplate
-from heygen.scripting import estimated_seconds
+from heygen.api import errors
+from heygen.studio.batch import BatchRow, BatchRunner, BatchStore, BatchTemplate
+from heygen.studio.scripting import estimated_seconds
 
 from . import connection
 from .feedback import show_error
@@ -175,7 +175,7 @@ def check_table(template: BatchTemplate, rows: Iterable[tuple[int, dict, list[st
 
 
 def _script(template: BatchTemplate, cells: dict) -> str:
-    from heygen.batch import render
+    from heygen.studio.batch import render
 
     try:
         return render(template.script, cells).strip()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.batch import Batch
+from heygen.studio.batch import Batch
 
 from . import batch_common as common
 from . import connection

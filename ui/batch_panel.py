@@ -18,17 +18,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.batch import (
-    Batch,
-    BatchRow,
-    StepReport,
-    count_statuses,
-    render,
-    results_csv,
-    results_zip,
-    slug,
-)
-from heygen.scripting import estimated_seconds, format_duration
+from heygen.studio.batch import Batch, BatchRow, StepReport, count_statuses, render, results_csv, results_zip, slug
+from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
 from . import batch_setup, connection

@@ -18,21 +18,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from heygen.batch import (
-    AVATAR_COLUMN,
-    MAX_ROWS,
-    VOICE_COLUMN,
-    Batch,
-    BatchCheck,
-    BatchInputError,
-    BatchRow,
-    BatchTemplate,
-    check_rows,
-    read_csv,
-    render,
+from heygen.studio.batch import (
+    AVATAR_COLUMN, MAX_ROWS, VOICE_COLUMN, Batch, BatchCheck, BatchInputError, BatchRow, BatchTemplate, check_rows, read_csv, render,
 )
-from heygen.scripting import estimated_seconds, format_duration
-from heygen.videos import ASPECT_RATIOS, RESOLUTIONS
+from heygen.studio.scripting import estimated_seconds, format_duration
+from heygen.api.videos import ASPECT_RATIOS, RESOLUTIONS
 
 from . import batch_common as common
 from . import connection, pickers

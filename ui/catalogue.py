@@ -18,11 +18,11 @@ from typing import TypeVar
 
 import streamlit as st
 
-from heygen.avatars import AvatarLook
-from heygen.catalogue import Catalogue, LiveCatalogue
-from heygen.client import Client
-from heygen.jobs import default_data_dir
-from heygen.voices import Voice
+from heygen.api.avatars import AvatarLook
+from heygen.studio.catalogue import Catalogue, LiveCatalogue
+from heygen.api.client import Client
+from heygen.studio.jobs import default_data_dir
+from heygen.api.voices import Voice
 
 from .connection import Connection
 from .feedback import show_error

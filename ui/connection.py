@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from heygen import Client
-from heygen.client import DEFAULT_BASE_URL
-from heygen.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
+from heygen.api.client import DEFAULT_BASE_URL
+from heygen.studio.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
 
 log = logging.getLogger("heygen.studio")
 
@@ -132,8 +132,8 @@ def check_key(api_key: str):
 
 @st.cache_resource(show_spinner=False)
 def _job_store():
-    from heygen.datadir import private_dir
-    from heygen.jobs import JobStore
+    from heygen.studio.datadir import private_dir
+    from heygen.studio.jobs import JobStore
 
     return JobStore(private_dir(settings().data_dir))
 
@@ -144,7 +144,7 @@ def job_store():
     A history that cannot be opened stops the page with a plain explanation (nothing is cached,
     so the next run tries again once the file is fixed).
     """
-    from heygen.jobs import JobStoreError
+    from heygen.studio.jobs import JobStoreError
 
     from .feedback import show_error
 
@@ -158,7 +158,7 @@ def job_store():
 
 def poll_policy(kind: str = "avatar"):
     """How the status panels poll, from the settings (agent renders get a longer deadline)."""
-    from heygen.watch import PollPolicy
+    from heygen.studio.watch import PollPolicy
 
     s = settings()
     minutes = s.agent_deadline_minutes if kind == "agent" else s.deadline_minutes

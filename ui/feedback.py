@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from heygen.errors import HeyGenError
-from heygen.jobs import JobStoreError
+from heygen.api.errors import HeyGenError
+from heygen.studio.jobs import JobStoreError
 
 from .text import md
 

@@ -7,8 +7,8 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from heygen import agent_launch
-from heygen.jobs import Job
+from heygen.studio import agent_launch
+from heygen.studio.jobs import Job
 
 from . import connection, status_panel
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from heygen import reconcile
+from heygen.studio import reconcile
 
 from . import connection
 from .feedback import show_error

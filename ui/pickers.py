@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from heygen.avatars import AvatarLook
-from heygen.voices import Voice
+from heygen.api.avatars import AvatarLook
+from heygen.api.voices import Voice
 
 from .catalogue import ORIENTATIONS, TYPE_LABELS, Catalogue, filter_looks, filter_voices, languages, page_of
 from .text import html_text, md

@@ -13,8 +13,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen import agent_launch, errors, launch, reconcile, watch
-from heygen.jobs import Job
+from heygen.studio import agent_launch, launch, reconcile, watch
+from heygen.api import errors
+from heygen.studio.jobs import Job
 
 from . import connection
 from .feedback import show_error

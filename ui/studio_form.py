@@ -29,18 +29,17 @@ from typing import Any
 
 import streamlit as st
 
-from heygen import launch
-from heygen.avatars import AvatarLook
-from heygen.errors import HeyGenError
-from heygen.jobs import JobStoreError
-from heygen.media import AudioInfo, MediaError, PreparedImage, inspect_audio, max_side_for, prepare_image
-from heygen.scripting import (
-    MAX_SCRIPT_CHARS, char_count, default_title, estimated_seconds, format_duration, has_break_tags,
-    insert_pause, remove_breaks, word_count,
+from heygen.studio import launch
+from heygen.api.avatars import AvatarLook
+from heygen.api.errors import HeyGenError
+from heygen.studio.jobs import JobStoreError
+from heygen.studio.media import AudioInfo, MediaError, PreparedImage, inspect_audio, max_side_for, prepare_image
+from heygen.studio.scripting import (
+    MAX_SCRIPT_CHARS, char_count, default_title, estimated_seconds, format_duration, has_break_tags, insert_pause, remove_breaks, word_count,
 )
-from heygen.validation import validate_spec
-from heygen.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
-from heygen.voices import Voice
+from heygen.studio.validation import validate_spec
+from heygen.api.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
+from heygen.api.voices import Voice
 
 from . import connection, launch_panel, pickers
 from .catalogue import TYPE_LABELS, Catalogue

@@ -10,8 +10,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client
-from heygen.config import account_fingerprint
-from heygen.jobs import JobStore
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
 from tests.support import Sleeps
 

@@ -8,9 +8,9 @@ import hashlib
 import pytest
 
 import agent_corpus as corpus
-from heygen.agent_launch import agent_title, check_attachment, check_spec
-from heygen.agents import AgentSpec
-from heygen.media import MediaError
+from heygen.studio.agent_launch import agent_title, check_attachment, check_spec
+from heygen.api.agents import AgentSpec
+from heygen.studio.media import MediaError
 
 
 def plain(message: str) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from heygen import AgentSession, AgentSpec, Client, StyleItem, errors
-from heygen import agents as agents_module
-from heygen.agents import BODY_FIELDS
+from heygen import AgentSession, AgentSpec, Client, StyleItem
+from heygen.api import errors
+from heygen.api import agents as agents_module
+from heygen.api.agents import BODY_FIELDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
 import contract  # noqa: E402

@@ -9,11 +9,13 @@ import time
 import pytest
 
 import agent_corpus as corpus
-from heygen import AgentSpec, Client, errors, watch
-from heygen.agent_launch import (
+from heygen import AgentSpec, Client
+from heygen.api import errors
+from heygen.studio import watch
+from heygen.studio.agent_launch import (
     AgentRequestError, awaiting_video, check, check_attachment, create_job, session_of, submit,
 )
-from heygen.jobs import JobStore
+from heygen.studio.jobs import JobStore
 from session_server import SessionServer
 
 PROMPT = "A 45-second product intro for our new running shoe, upbeat, for Instagram"

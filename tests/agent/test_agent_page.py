@@ -13,8 +13,8 @@ import pytest
 
 import agent_corpus as corpus
 from heygen import Client
-from heygen.config import account_fingerprint
-from heygen.jobs import JobStore
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
 from tests.support import shown
 from ui import agent_form as form
 

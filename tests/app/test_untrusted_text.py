@@ -67,7 +67,7 @@ def test_html_text_escapes_markup_and_cannot_end_an_html_block() -> None:
 
 
 def _show_hostile_error() -> None:
-    from heygen.errors import InvalidRequestError
+    from heygen.api.errors import InvalidRequestError
     from ui.feedback import show_error
 
     hostile = "**bold** [click](javascript:alert(1)) <b>x</b> $x$"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from heygen import Client
-from heygen.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv
-from heygen.jobs import JobStore
+from heygen.studio.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv
+from heygen.studio.jobs import JobStore
 from tests.batch.helpers import ACCOUNT, API_KEY, FAST, RENDER_SECONDS
 
 

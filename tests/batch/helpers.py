@@ -6,8 +6,8 @@ import time
 from collections import Counter
 
 from heygen import Client
-from heygen.batch import BatchRunner, StepReport
-from heygen.watch import PollPolicy
+from heygen.studio.batch import BatchRunner, StepReport
+from heygen.studio.watch import PollPolicy
 
 API_KEY = "sk-batch-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 ACCOUNT = "sandbox:batchtest"

@@ -1,4 +1,4 @@
-"""Tests for heygen.batch.store (no HeyGen needed): persistence, migration, state rules, results CSV escaping."""
+"""Tests for heygen.studio.batch.store (no HeyGen needed): persistence, migration, state rules, results CSV escaping."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from heygen import jobs as jobs_module
-from heygen.batch import (
-    BatchInputError,
-    BatchStateError,
-    BatchStore,
-    BatchTemplate,
-    check_rows,
-    read_csv,
-    results_csv,
-    safe_cell,
+from heygen.studio import jobs as jobs_module
+from heygen.studio.batch import (
+    BatchInputError, BatchStateError, BatchStore, BatchTemplate, check_rows, read_csv, results_csv, safe_cell,
 )
-from heygen.jobs import SCHEMA_VERSION, JobStore
+from heygen.studio.jobs import SCHEMA_VERSION, JobStore
 
 ACCOUNT = "sandbox:batch01"
 CSV = "name,city\nAnn,Oslo\nBob,\nCid,Rome\n"

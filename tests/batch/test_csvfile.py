@@ -1,10 +1,10 @@
-"""Tests for heygen.batch.csvfile: reading uploaded or pasted CSVs, and refusing bad ones with plain messages."""
+"""Tests for heygen.studio.batch.csvfile: reading uploaded or pasted CSVs, and refusing bad ones with plain messages."""
 
 from __future__ import annotations
 
 import pytest
 
-from heygen.batch import MAX_ROWS, BatchInputError, read_csv
+from heygen.studio.batch import MAX_ROWS, BatchInputError, read_csv
 
 
 def test_plain_comma_file_keeps_everything_as_strings() -> None:

@@ -1,4 +1,4 @@
-"""Tests for heygen.batch.export against the sandbox: results CSV of a finished batch, zip of real MP4s."""
+"""Tests for heygen.studio.batch.export against the sandbox: results CSV of a finished batch, zip of real MP4s."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import zipfile
 
 import pytest
 
-from heygen.batch import BatchTemplate, check_rows, read_csv, results_csv, results_zip, safe_cell, slug, video_filename
+from heygen.studio.batch import (
+    BatchTemplate, check_rows, read_csv, results_csv, results_zip, safe_cell, slug, video_filename,
+)
 from tests.batch.helpers import drive
 
 

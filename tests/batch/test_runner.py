@@ -1,4 +1,4 @@
-"""Tests for heygen.batch.runner against the sandbox over real HTTP: sample, cap, 402, 429, pause, restart, retry."""
+"""Tests for heygen.studio.batch.runner against the sandbox over real HTTP: sample, cap, 402, 429, pause, restart, retry."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from heygen.batch import BatchRunner, BatchStateError, BatchStore, idempotency_key
-from heygen.jobs import JobStore
+from heygen.studio.batch import BatchRunner, BatchStateError, BatchStore, idempotency_key
+from heygen.studio.jobs import JobStore
 
 from tests.batch.helpers import FAST, drive, polls, posts, posts_per_key, videos_made
 
@@ -311,7 +311,7 @@ def test_a_lost_create_heygen_never_got_fails_the_row_after_two_looks(store, cli
 def test_max_requests_caps_one_step_and_a_concurrent_step_is_refused(store, runner, client, sandbox, make_batch) -> None:
     batch = make_batch(4, concurrency=4, state="running")
     assert runner.step(client, batch.id, max_requests=2).requests == 2
-    import heygen.batch.runner as runner_module
+    import heygen.studio.batch.runner as runner_module
 
     lock = runner_module._locks[batch.id]
     with lock:

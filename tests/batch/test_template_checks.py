@@ -1,20 +1,14 @@
-"""Tests for heygen.batch.template and heygen.batch.checks: placeholders, rendering, and every row check."""
+"""Tests for heygen.studio.batch.template and heygen.studio.batch.checks: placeholders, rendering, and every row check."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from heygen.batch import (
-    BatchTemplate,
-    available_columns,
-    check_rows,
-    placeholders,
-    read_csv,
-    render,
-    spoken_minutes,
+from heygen.studio.batch import (
+    BatchTemplate, available_columns, check_rows, placeholders, read_csv, render, spoken_minutes,
 )
-from heygen.voices import Voice
+from heygen.api.voices import Voice
 
 AVATARS = {"look_ready": True, "look_other": True, "look_training": False}
 VOICES = {"voice_a", "voice_b"}

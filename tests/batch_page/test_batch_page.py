@@ -11,7 +11,7 @@ import time
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from heygen.batch import idempotency_key
+from heygen.studio.batch import idempotency_key
 from tests.batch_page.page_helpers import (
     errors,
     has_button,

@@ -9,8 +9,8 @@ import re
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from heygen.config import SANDBOX_ACCOUNT
-from heygen.jobs import JobStore
+from heygen.studio.config import SANDBOX_ACCOUNT
+from heygen.studio.jobs import JobStore
 
 PROMPT = ("A 45-second product intro for our new running shoe, the Stride X, upbeat, for Instagram. "
           "Use the brochure for the facts and the photo for the hero shot.")

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from heygen import Client
-from heygen.config import SANDBOX_ACCOUNT, account_fingerprint
-from heygen.jobs import JobStore
+from heygen.studio.config import SANDBOX_ACCOUNT, account_fingerprint
+from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
 from heygen.sandbox.catalogue import get_catalogue
 

@@ -10,9 +10,9 @@ from tests.support import stays_unchanged
 from playwright.sync_api import expect
 
 from heygen import Client, VideoSpec
-from heygen.config import account_fingerprint
-from heygen.jobs import JobStore
-from heygen.launch import create_job, submit
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
+from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
 
 KEY = "sk-browser-videos-0123456789abcdef"

@@ -8,8 +8,9 @@ import socket
 import pytest
 import requests
 
-from heygen import Client, VideoSpec, errors
-from heygen.client import _network_reason
+from heygen import Client, VideoSpec
+from heygen.api import errors
+from heygen.api.client import _network_reason
 
 PLAIN_FORBIDDEN = ("Traceback", "Exception", "requests.", "urllib3", "HTTPConnectionPool", "Errno")
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from heygen import Client, NotFoundError, PayloadTooLargeError, VideoSpec
-from heygen.errors import InvalidRequestError
+from heygen.api.errors import InvalidRequestError
 
 
 

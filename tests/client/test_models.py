@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from heygen._model import from_api
-from heygen.avatars import AvatarLook
-from heygen.users import User
-from heygen.videos import Video, VideoSpec
-from heygen.voices import Voice
+from heygen.api._model import from_api
+from heygen.api.avatars import AvatarLook
+from heygen.api.users import User
+from heygen.api.videos import Video, VideoSpec
+from heygen.api.voices import Voice
 
 
 def test_unknown_fields_are_kept_aside_and_nulls_become_defaults():

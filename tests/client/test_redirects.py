@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from heygen import Client, errors
+from heygen import Client
+from heygen.api import errors
 
 from tests.client.conftest import API_KEY
 

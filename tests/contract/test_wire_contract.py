@@ -8,7 +8,8 @@ import time
 import pytest
 import requests
 
-from heygen import Client, VideoSpec, errors
+from heygen import Client, VideoSpec
+from heygen.api import errors
 from heygen.sandbox import Sandbox
 from tests.contract.contract import operation_for, validate_query, validate_request, validate_response
 

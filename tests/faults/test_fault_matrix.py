@@ -18,9 +18,12 @@ from typing import Any, Callable
 
 import pytest
 
-from heygen import AgentSpec, Client, VideoSpec, errors, watch
-from heygen import agent_launch, assets, launch
-from heygen.jobs import JobStore
+from heygen import AgentSpec, Client, VideoSpec
+from heygen.api import errors
+from heygen.studio import watch
+from heygen.studio import agent_launch, launch
+from heygen.api import assets
+from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
 
 API_KEY = "sk-matrix-9d8c7b6a5f4e3d2c1b0a9f8e"

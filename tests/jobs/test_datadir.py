@@ -1,4 +1,4 @@
-"""Tests for heygen.datadir and the job store's use of it: local data is readable by the user only."""
+"""Tests for heygen.studio.datadir and the job store's use of it: local data is readable by the user only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from heygen.datadir import private_dir, private_file
-from heygen.jobs import JobStore
+from heygen.studio.datadir import private_dir, private_file
+from heygen.studio.jobs import JobStore
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 

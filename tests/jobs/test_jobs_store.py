@@ -1,4 +1,4 @@
-"""Tests for heygen.jobs: the SQLite job store (persistence, crash safety, concurrency, isolation, filters)."""
+"""Tests for heygen.studio.jobs: the SQLite job store (persistence, crash safety, concurrency, isolation, filters)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from heygen.jobs import (
-    SCHEMA_VERSION,
-    TERMINAL,
-    Job,
-    JobNotFoundError,
-    JobStore,
-    JobStoreError,
-    StatusEvent,
-    default_data_dir,
+from heygen.studio.jobs import (
+    SCHEMA_VERSION, TERMINAL, Job, JobNotFoundError, JobStore, JobStoreError, StatusEvent, default_data_dir,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,7 +87,7 @@ def test_create_defaults(store: JobStore) -> None:
 
 KILLED_WRITER = """
     import sys
-    from heygen.jobs import JobStore
+    from heygen.studio.jobs import JobStore
     store = JobStore(sys.argv[1])
     i = 0
     while True:
@@ -192,7 +185,7 @@ def test_eight_threads_polling_one_job_lose_no_update(db_path: Path) -> None:
 
 PROCESS_WRITER = """
     import os, sys, time
-    from heygen.jobs import JobStore
+    from heygen.studio.jobs import JobStore
     path, account, go, shared_id = sys.argv[1:5]
     store = JobStore(path)
     while not os.path.exists(go):

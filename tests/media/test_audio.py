@@ -10,7 +10,7 @@ import pytest
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from heygen.media import MAX_AUDIO_SECONDS, MAX_UPLOAD_BYTES, AudioInfo, MediaError, inspect_audio
+from heygen.studio.media import MAX_AUDIO_SECONDS, MAX_UPLOAD_BYTES, AudioInfo, MediaError, inspect_audio
 from tests.media.media_corpus import assert_plain_sentence, box, encode, id3v2, m4a, mp3, photo, wav
 
 

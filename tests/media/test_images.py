@@ -10,7 +10,7 @@ import warnings
 import pytest
 from PIL import Image, ImageFile
 
-from heygen.media import MAX_UPLOAD_BYTES, MediaError, PreparedImage, max_side_for, prepare_image
+from heygen.studio.media import MAX_UPLOAD_BYTES, MediaError, PreparedImage, max_side_for, prepare_image
 from tests.media.media_corpus import assert_plain_sentence, draw_corner_marker, encode, huge_png, photo
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from heygen import Client
-from heygen import catalogue as hc
-from heygen.config import account_fingerprint
+from heygen.studio import catalogue as hc
+from heygen.studio.config import account_fingerprint
 from tests.support import Sleeps
 
 from conftest import API_KEY

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from heygen import Client
-from heygen import catalogue as hc
+from heygen.studio import catalogue as hc
 from tests.support import shown
 
 from conftest import API_KEY, wait_for_catalogue_fetches

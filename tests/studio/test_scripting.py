@@ -1,10 +1,10 @@
-"""heygen.scripting: counts, spoken-length estimates, pause tags, default titles, colours."""
+"""heygen.studio.scripting: counts, spoken-length estimates, pause tags, default titles, colours."""
 
 from __future__ import annotations
 
 import pytest
 
-from heygen import scripting as s
+from heygen.studio import scripting as s
 
 
 def test_char_count_counts_everything_including_tags():

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1.element_tree import AppTestError
 
 from heygen import Client
-from heygen.config import account_fingerprint
-from heygen.jobs import JobStore
-from heygen.media import MediaError, inspect_audio, prepare_image
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
+from heygen.studio.media import MediaError, inspect_audio, prepare_image
 from tests.support import shown
 
 import studio_corpus as corpus

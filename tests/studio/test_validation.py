@@ -1,13 +1,13 @@
-"""heygen.validation: the local checks made before a video is launched."""
+"""heygen.studio.validation: the local checks made before a video is launched."""
 
 from __future__ import annotations
 
 import pytest
 
-from heygen.avatars import AvatarLook, AvatarProblem
-from heygen.validation import FIELDS, validate_spec
-from heygen.videos import VideoSpec
-from heygen.voices import Voice
+from heygen.api.avatars import AvatarLook, AvatarProblem
+from heygen.studio.validation import FIELDS, validate_spec
+from heygen.api.videos import VideoSpec
+from heygen.api.voices import Voice
 
 STUDIO = AvatarLook(id="look_1", name="Anna", avatar_type="studio_avatar")
 PHOTO = AvatarLook(id="look_2", name="Ben", avatar_type="photo_avatar")

@@ -10,9 +10,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client, VideoSpec
-from heygen.config import account_fingerprint
-from heygen.jobs import JobStore
-from heygen.launch import create_job, submit
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
+from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
 from ui.text import md
 

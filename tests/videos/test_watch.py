@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from heygen import Client, VideoSpec, watch
-from heygen.jobs import JobStore
-from heygen.launch import create_job, submit
+from heygen import Client, VideoSpec
+from heygen.studio import watch
+from heygen.studio.jobs import JobStore
+from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
 
 KEY = "sk-watch-test-0123456789abcdef"

@@ -10,13 +10,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import errors, reconcile
+from heygen.api import errors
+from . import reconcile
 from .jobs import Job, JobStore
 from .scripting import find_breaks, word_count
-from .videos import Video
+from heygen.api.videos import Video
 
 if TYPE_CHECKING:
-    from .client import Client
+    from heygen.api.client import Client
 
 # Outcomes of one check. Only "running" keeps polling.
 RUNNING = "running"

@@ -7,7 +7,7 @@ A batch keeps its rows (cells and check problems), its template and settings, an
                                   running / paused / stopped_credit → finished (every row done)
                                   finished → running (retry failed rows)
 
-Each row points at its current job (heygen.jobs), so a row's progress is the job's; a row never
+Each row points at its current job (heygen.studio.jobs), so a row's progress is the job's; a row never
 gets a second job unless its render failed and the user asked for a retry. Everything survives
 reloads and restarts: open a new BatchStore on the same file and carry on.
 """

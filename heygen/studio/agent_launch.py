@@ -1,6 +1,6 @@
 """Launching a Video Agent render safely: check the request and its files, record the job, upload, submit once.
 
-The rules are those of ``heygen.launch`` for avatar videos: everything is checked before anything
+The rules are those of ``heygen.studio.launch`` for avatar videos: everything is checked before anything
 is stored or sent; the job (kind "agent", with its idempotency key) is in the store before any
 request goes out; each attachment's asset id is saved in the job as soon as its upload finishes,
 so a retry uploads only what is missing and re-sends the same key, which can never start (or
@@ -31,8 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors, reconcile, watch
-from .agents import FILES_MAX, ORIENTATIONS, PROMPT_MAX, AgentSpec
+from heygen.api import errors
+from . import reconcile, watch
+from heygen.api.agents import FILES_MAX, ORIENTATIONS, PROMPT_MAX, AgentSpec
 from .jobs import TERMINAL, Job, JobStore
 from .media import MediaError, inspect_audio, prepare_image
 from .media.errors import check_upload_size, safe_stem
@@ -40,7 +41,7 @@ from .media.sniff import identify
 from .scripting import default_title
 
 if TYPE_CHECKING:
-    from .client import Client
+    from heygen.api.client import Client
 
 Progress = Callable[[str, float], None]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from .avatars import AvatarLook
+from heygen.api.avatars import AvatarLook
 from .scripting import MAX_SCRIPT_CHARS, bad_break_tags, has_break_tags, is_colour
-from .videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
-from .voices import Voice
+from heygen.api.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
+from heygen.api.voices import Voice
 
 __all__ = ["FIELDS", "SPEED_RANGE", "PITCH_RANGE", "validate_spec"]
 

@@ -1,8 +1,8 @@
 """Running a batch one short step at a time, for a page that refreshes every few seconds.
 
 ``BatchRunner.step()`` never waits: it asks HeyGen about the renders that are due a status check
-(heygen.watch.check, one request each, spaced by the PollPolicy), then, while the batch is
-sampling or running, sends queued rows (heygen.launch.submit, one request each) until the
+(heygen.studio.watch.check, one request each, spaced by the PollPolicy), then, while the batch is
+sampling or running, sends queued rows (heygen.studio.launch.submit, one request each) until the
 concurrency limit of renders in flight is reached. Everything it learns is written to the
 stores before it returns, so any later step (after a reload or a restart) carries on.
 
@@ -17,7 +17,7 @@ Stops and waits:
 - network or server trouble on a status check, or a submit that surely never left: a short
   batch-wide wait, then the same request again.
 - a submit whose answer was lost (timeout, dropped connection, 5xx, 409): the row's job is
-  "checking" and is reconciled (heygen.reconcile), never resent; if nothing turns up, the row fails
+  "checking" and is reconciled (heygen.studio.reconcile), never resent; if nothing turns up, the row fails
   with that reason and "Retry failed rows" is the user's choice.
 - a 400/403/404 on a submit fails that row only.
 """
@@ -29,14 +29,15 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .. import errors, reconcile
+from heygen.api import errors
+from .. import reconcile
 from ..jobs import Job
 from ..launch import submit
 from ..watch import OVERDUE, REJECTED, PollPolicy, check
 from .store import ACTIVE_STATES, Batch, BatchRow, BatchStateError, BatchStore, count_statuses
 
 if TYPE_CHECKING:
-    from ..client import Client
+    from heygen.api.client import Client
 
 __all__ = ["BatchRunner", "StepReport", "idempotency_key"]
 

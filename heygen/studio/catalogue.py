@@ -33,18 +33,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._model import from_api
+from heygen.api._model import from_api
 from .datadir import private_dir
-from .avatars import GROUPS_PAGE_MAX, LOOKS_PAGE_MAX, AvatarGroup, AvatarLook
-from .errors import AuthenticationError, HeyGenError, InvalidRequestError, RateLimitError
-from .voices import VOICES_PAGE_MAX, Voice
+from heygen.api.avatars import GROUPS_PAGE_MAX, LOOKS_PAGE_MAX, AvatarGroup, AvatarLook
+from heygen.api.errors import AuthenticationError, HeyGenError, InvalidRequestError, RateLimitError
+from heygen.api.voices import VOICES_PAGE_MAX, Voice
 
 if TYPE_CHECKING:
-    from .client import Client
+    from heygen.api.client import Client
 
 __all__ = ["Catalogue", "LiveCatalogue", "Progress", "fetch", "fetch_sequential", "cache_path", "save", "read"]
 
-log = logging.getLogger("heygen.catalogue")
+log = logging.getLogger("heygen.studio.catalogue")
 
 LOOKS = "/v3/avatars/looks"
 GROUPS = "/v3/avatars"

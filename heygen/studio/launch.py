@@ -1,7 +1,7 @@
 """Launching a render safely: record the job first, upload its files, then submit once.
 
 The job (with its idempotency key) is in the store before any request goes out. A create whose
-answer was lost is never resent on its own: ``heygen.reconcile`` looks for it on the account first.
+answer was lost is never resent on its own: ``heygen.studio.reconcile`` looks for it on the account first.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors, reconcile
+from heygen.api import errors
+from . import reconcile
 from .jobs import Job, JobStore
-from .videos import VideoSpec
+from heygen.api.videos import VideoSpec
 
 if TYPE_CHECKING:
-    from .client import Client
+    from heygen.api.client import Client
 
 # Which VideoSpec field each kind of upload fills in.
 UPLOAD_FIELDS = {"image": "image_asset_id", "audio": "audio_asset_id", "background": "background_asset_id"}
@@ -69,7 +70,7 @@ def submit(
     Asset ids are saved in the job as soon as each upload finishes. A failure that surely sent
     nothing marks the job "submit_failed"; calling ``submit`` again is then the retry (uploads
     already done are skipped, the same idempotency key goes out). A failure that may have reached
-    HeyGen marks the job "checking" (``heygen.reconcile``), and ``submit`` refuses it until
+    HeyGen marks the job "checking" (``heygen.studio.reconcile``), and ``submit`` refuses it until
     reconciliation has looked and found nothing. The error is raised again in both cases.
     """
     report = progress or (lambda _message, _fraction: None)

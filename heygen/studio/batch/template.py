@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from ..videos import ASPECT_RATIOS, RESOLUTIONS, VideoSpec
+from heygen.api.videos import ASPECT_RATIOS, RESOLUTIONS, VideoSpec
 
 __all__ = [
     "AVATAR_COLUMN", "BatchTemplate", "VOICE_COLUMN", "available_columns", "placeholders", "render",

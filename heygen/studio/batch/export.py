@@ -24,11 +24,11 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from .. import errors
+from heygen.api import errors
 from .store import BatchRow, BatchStore
 
 if TYPE_CHECKING:
-    from ..client import Client
+    from heygen.api.client import Client
 
 __all__ = ["RESULT_COLUMNS", "ZipReport", "results_csv", "results_zip", "safe_cell", "slug", "video_filename"]
 

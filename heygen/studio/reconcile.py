@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import errors
+from heygen.api import errors
 from .jobs import Job, JobStore
 
 if TYPE_CHECKING:
-    from .client import Client
+    from heygen.api.client import Client
 
 CHECKING = "checking"  # HeyGen may have the create; the studio is looking for it
 UNCLEAR = "unclear"  # looked and found nothing; the user decides whether to send again

@@ -4,7 +4,7 @@ A job is written before its create request goes out and after every status chang
 reload or an app restart finds the same job again. Jobs belong to an account fingerprint (a
 short token computed by the caller, never the API key), so sandbox and real-account jobs never
 mix. Safe for many threads and several processes writing at once. The store only records; it
-never decides when or how often to poll. The same file also holds the tables of heygen.batch
+never decides when or how often to poll. The same file also holds the tables of heygen.studio.batch
 (created by this module's migrations, so there is one schema version for the whole file).
 """
 
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 TERMINAL = frozenset({"completed", "failed", "not_found", "rejected", "submit_failed", "unclear"})
-# A create whose answer was lost: "checking" while the studio looks for it on HeyGen (heygen.reconcile),
+# A create whose answer was lost: "checking" while the studio looks for it on HeyGen (heygen.studio.reconcile),
 # "unclear" once it looked enough and found nothing (the user decides whether to send again).
 UNSETTLED = frozenset({"checking", "unclear"})
 # HeyGen's own verdicts: once a job has one, no later answer changes its status (set_status aside).
@@ -195,7 +195,7 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
 
 
 def _migrate_to_2(conn: sqlite3.Connection) -> None:
-    """Batches (heygen.batch): one row per batch, one row per CSV row; a row points at its current job."""
+    """Batches (heygen.studio.batch): one row per batch, one row per CSV row; a row points at its current job."""
     conn.execute(
         """CREATE TABLE IF NOT EXISTS batches (
             seq INTEGER PRIMARY KEY,
