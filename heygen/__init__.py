@@ -18,7 +18,7 @@ _EXPORTS = {
     "Client": "api.client", "DEFAULT_BASE_URL": "api.client",
     "AvatarGroup": "api.avatars", "AvatarLook": "api.avatars",
     "Asset": "api.assets", "User": "api.users", "Voice": "api.voices",
-    "Video": "api.videos", "VideoCreated": "api.videos", "VideoSpec": "api.videos", "new_idempotency_key": "api.videos",
+    "Video": "api.videos", "VideoCreated": "api.videos", "VideoSpec": "api.videos", "VideoStatus": "api.videos", "new_idempotency_key": "api.videos",
     "AgentSpec": "api.agents", "AgentSession": "api.agents", "StyleItem": "api.agents", "VideoAgents": "api.agents",
     "HeyGenError": "api.errors", "AuthenticationError": "api.errors", "PermissionDeniedError": "api.errors",
     "NotFoundError": "api.errors", "InvalidRequestError": "api.errors", "InsufficientCreditError": "api.errors",

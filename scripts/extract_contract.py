@@ -8,9 +8,13 @@ the shared error envelope. Prose (descriptions,
 titles, examples, defaults) is dropped; every validation keyword is kept. Known divergences
 between the spec and the live API are applied from OVERRIDES and recorded in the output.
 
+The operations in JULY_OPERATIONS come from the newer July 2026 endpoint list
+(shared/heygen-api/v3-2026-07/endpoints.json), which wins where it differs from the OpenAPI
+file; each is recorded in the output's x-overrides like any other override.
+
 Usage (from anywhere):
-    python scripts/extract_contract.py [SPEC] [--out PATH]   write the schema file
-    python scripts/extract_contract.py [SPEC] --check        exit 1 if the file is out of date
+    python scripts/extract_contract.py [SPEC] [--july PATH] [--out PATH]   write the schema file
+    python scripts/extract_contract.py [SPEC] [--july PATH] --check        exit 1 if the file is out of date
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = REPO_ROOT.parent / "shared/heygen-api/openapi/heygen-external-api.2026-04-08.official.json"
+DEFAULT_JULY = REPO_ROOT.parent / "shared/heygen-api/v3-2026-07/endpoints.json"
+JULY_NAME = "v3-2026-07/endpoints.json"
 DEFAULT_OUT = REPO_ROOT / "tests/contract/heygen-v3-schemas.json"
 
 OPERATIONS: list[tuple[str, str]] = [
@@ -39,6 +45,11 @@ OPERATIONS: list[tuple[str, str]] = [
     ("DELETE", "/v3/videos/{video_id}"),
     ("GET", "/v3/video-agents/styles"),
     ("POST", "/v3/video-agents"),
+]
+
+# Operations taken from the July 2026 endpoint list (JULY_NAME), which supersedes the OpenAPI file.
+JULY_OPERATIONS: list[tuple[str, str]] = [
+    ("GET", "/v3/videos/statuses"),
 ]
 
 # Request bodies in these media types are not JSON and get no request schema.
@@ -86,6 +97,15 @@ _ENVELOPE_REASON = (
     "and every error body as {\"error\": {...}}."
 )
 
+_JULY_REASON = (
+    "The July 2026 endpoint list (" + JULY_NAME + ") supersedes the 2026-04-08 OpenAPI file "
+    "wherever they differ; this operation is taken from it."
+)
+_BULK_STATUS_REASON = (
+    "The endpoint's description lists its statuses: queued, processing, completed or failed, "
+    "plus not_found for unknown or unowned ids; the schema leaves the field a free string."
+)
+
 # Deliberate, reviewed divergences from the spec, applied to the extracted document.
 # "append" adds one value to the list at `target`; "set" replaces (or creates) the value at
 # `target`. Extraction fails when a target is missing or an override changes nothing, so an
@@ -98,8 +118,11 @@ OVERRIDES: list[dict] = [
     *(
         {"target": f"/$defs/{op_def_name(m, p, 'response')}/required", "set": ["data"],
          "reason": _ENVELOPE_REASON}
-        for m, p in OPERATIONS
+        for m, p in OPERATIONS + JULY_OPERATIONS
     ),
+    # The bulk statuses endpoint names its status values in prose only.
+    {"target": f"/$defs/{op_def_name('GET', '/v3/videos/statuses', 'response')}/properties/data/items/properties/status/enum",
+     "set": ["queued", "processing", "completed", "failed", "not_found"], "reason": _BULK_STATUS_REASON},
 ]
 
 
@@ -115,6 +138,8 @@ def _convert(node, where: str, refs: set[str]):
         raise ExtractionError(f"{where}: expected a schema object, got {type(node).__name__}")
     out = {}
     for key, value in node.items():
+        if key == "nullable":
+            continue  # OpenAPI 3.0's spelling of "or null", folded into `type` below
         if key in DROP_KEYWORDS or key.startswith("x-"):
             continue
         if key not in KEEP_KEYWORDS:
@@ -134,6 +159,10 @@ def _convert(node, where: str, refs: set[str]):
             out[key] = _convert(value, here, refs)
         else:
             out[key] = copy.deepcopy(value)
+    if node.get("nullable") is True:
+        if not isinstance(out.get("type"), str):
+            raise ExtractionError(f"{where}: 'nullable' needs a single 'type' to extend")
+        out["type"] = [out["type"], "null"]
     return out
 
 
@@ -198,10 +227,110 @@ def apply_overrides(doc: dict, overrides: list[dict]) -> None:
             raise ExtractionError(f"override {entry!r} has neither 'append' nor 'set'")
 
 
-def build_contract(spec_path: Path) -> dict:
-    """Return the contract document extracted from the OpenAPI file at `spec_path`."""
+def _openapi_operation(spec: dict, components: dict, method: str, path: str, refs: set[str]):
+    """(defs, operation entry, error body schemas) of one operation of the OpenAPI file."""
+    key = f"{method} {path}"
+    try:
+        op = spec["paths"][path][method.lower()]
+    except KeyError:
+        raise ExtractionError(f"{key}: not in the spec") from None
+    _check_discriminators(op, key, components)
+    defs: dict[str, dict] = {}
+
+    request_ref = None
+    body = op.get("requestBody")
+    if body is not None and (method, path) not in NON_JSON_REQUESTS:
+        schema = _convert(_json_schema(body["content"], f"{key} request"), f"{key} request", refs)
+        if set(schema) == {"$ref"}:
+            request_ref = schema["$ref"]
+        else:
+            name = op_def_name(method, path, "request")
+            defs[name] = schema
+            request_ref = DEFS_PREFIX + name
+    elif body is not None and NON_JSON_REQUESTS[(method, path)] not in body["content"]:
+        raise ExtractionError(f"{key}: request is no longer {NON_JSON_REQUESTS[(method, path)]}")
+
+    query_ref = None
+    query = [p for p in op.get("parameters", []) if p.get("in") == "query" or "$ref" in p]
+    if query:
+        props, required = {}, []
+        for param in query:
+            if "$ref" in param:
+                raise ExtractionError(f"{key}: parameter references are not supported")
+            props[param["name"]] = _convert(param.get("schema", {}), f"{key} query {param['name']}", refs)
+            if param.get("required"):
+                required.append(param["name"])
+        name = op_def_name(method, path, "query")
+        defs[name] = {"type": "object", "properties": props, **({"required": required} if required else {})}
+        query_ref = DEFS_PREFIX + name
+
+    responses = op["responses"]
+    if "200" not in responses:
+        raise ExtractionError(f"{key}: no 200 response")
+    name = op_def_name(method, path, "response")
+    defs[name] = _convert(_json_schema(responses["200"]["content"], f"{key} 200"), f"{key} 200", refs)
+
+    error_bodies = []
+    for status, response in sorted(responses.items()):
+        if status.startswith(("4", "5")) and "content" in response:
+            schema = _convert(_json_schema(response["content"], f"{key} {status}"), f"{key} {status}", refs)
+            error_bodies.append((status, schema))
+    return defs, {"query": query_ref, "request": request_ref, "response": DEFS_PREFIX + name}, error_bodies
+
+
+def _july_operation(endpoints: dict, method: str, path: str):
+    """(defs, operation entry) of one operation of the July 2026 endpoint list."""
+    key = f"{method} {path}"
+    found = [e for e in endpoints.get("endpoints", []) if e.get("method") == method and e.get("path") == path]
+    if len(found) != 1:
+        raise ExtractionError(f"{key}: not in {JULY_NAME} exactly once")
+    entry = found[0]
+    where = f"{JULY_NAME} {key}"
+    defs: dict[str, dict] = {}
+    refs: set[str] = set()
+
+    query_ref = None
+    query = [p for p in entry.get("params") or [] if p.get("in") == "query"]
+    if query:
+        props, required = {}, []
+        for param in query:
+            if not isinstance(param.get("type"), str):
+                raise ExtractionError(f"{where}: query parameter {param.get('name')!r} has no type")
+            props[param["name"]] = {"type": param["type"]}
+            if param.get("required"):
+                required.append(param["name"])
+        name = op_def_name(method, path, "query")
+        defs[name] = {"type": "object", "properties": props, **({"required": required} if required else {})}
+        query_ref = DEFS_PREFIX + name
+
+    request_ref = None
+    if entry.get("request_schema") is not None:
+        if entry.get("body_encoding") not in (None, "json"):
+            raise ExtractionError(f"{where}: request is not JSON ({entry['body_encoding']})")
+        name = op_def_name(method, path, "request")
+        defs[name] = _convert(entry["request_schema"], f"{where} request", refs)
+        request_ref = DEFS_PREFIX + name
+
+    if not isinstance(entry.get("response_schema"), dict):
+        raise ExtractionError(f"{where}: no response schema")
+    name = op_def_name(method, path, "response")
+    defs[name] = _convert(entry["response_schema"], f"{where} response", refs)
+    if refs:
+        raise ExtractionError(f"{where}: references ({', '.join(sorted(refs))}) are not supported")
+    return defs, {"query": query_ref, "request": request_ref, "response": DEFS_PREFIX + name}
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def build_contract(spec_path: Path, july_path: Path = DEFAULT_JULY) -> dict:
+    """Return the contract document extracted from the OpenAPI file at `spec_path`, with the
+    operations of JULY_OPERATIONS taken from the July 2026 endpoint list at `july_path`."""
     raw = Path(spec_path).read_bytes()
     spec = json.loads(raw)
+    july_raw = Path(july_path).read_bytes()
+    july = json.loads(july_raw)
     components = spec.get("components", {}).get("schemas", {})
     defs: dict[str, dict] = {}
     operations: dict[str, dict] = {}
@@ -210,57 +339,34 @@ def build_contract(spec_path: Path) -> dict:
 
     for method, path in OPERATIONS:
         key = f"{method} {path}"
-        try:
-            op = spec["paths"][path][method.lower()]
-        except KeyError:
-            raise ExtractionError(f"{key}: not in the spec") from None
-        _check_discriminators(op, key, components)
-
-        request_ref = None
-        body = op.get("requestBody")
-        if body is not None and (method, path) not in NON_JSON_REQUESTS:
-            schema = _convert(_json_schema(body["content"], f"{key} request"), f"{key} request", refs)
-            if set(schema) == {"$ref"}:
-                request_ref = schema["$ref"]
-            else:
-                name = op_def_name(method, path, "request")
-                defs[name] = schema
-                request_ref = DEFS_PREFIX + name
-        elif body is not None and NON_JSON_REQUESTS[(method, path)] not in body["content"]:
-            raise ExtractionError(f"{key}: request is no longer {NON_JSON_REQUESTS[(method, path)]}")
-
-        query_ref = None
-        query = [p for p in op.get("parameters", []) if p.get("in") == "query" or "$ref" in p]
-        if query:
-            props, required = {}, []
-            for param in query:
-                if "$ref" in param:
-                    raise ExtractionError(f"{key}: parameter references are not supported")
-                props[param["name"]] = _convert(param.get("schema", {}), f"{key} query {param['name']}", refs)
-                if param.get("required"):
-                    required.append(param["name"])
-            name = op_def_name(method, path, "query")
-            defs[name] = {"type": "object", "properties": props, **({"required": required} if required else {})}
-            query_ref = DEFS_PREFIX + name
-
-        responses = op["responses"]
-        if "200" not in responses:
-            raise ExtractionError(f"{key}: no 200 response")
-        name = op_def_name(method, path, "response")
-        defs[name] = _convert(_json_schema(responses["200"]["content"], f"{key} 200"), f"{key} 200", refs)
-
-        for status, response in sorted(responses.items()):
-            if status.startswith(("4", "5")) and "content" in response:
-                schema = _convert(_json_schema(response["content"], f"{key} {status}"), f"{key} {status}", refs)
-                if error_envelope is None:
-                    error_envelope = schema
-                elif schema != error_envelope:
-                    raise ExtractionError(f"{key} {status}: error body differs from the shared envelope")
-        operations[key] = {"query": query_ref, "request": request_ref, "response": DEFS_PREFIX + name}
+        op_defs, entry, error_bodies = _openapi_operation(spec, components, method, path, refs)
+        defs.update(op_defs)
+        for status, schema in error_bodies:
+            if error_envelope is None:
+                error_envelope = schema
+            elif schema != error_envelope:
+                raise ExtractionError(f"{key} {status}: error body differs from the shared envelope")
+        operations[key] = entry
 
     if error_envelope is None:
         raise ExtractionError("no error response schema found")
     defs[ERROR_ENVELOPE] = error_envelope
+
+    july_overrides = []
+    for method, path in JULY_OPERATIONS:
+        key = f"{method} {path}"
+        if key in operations:
+            raise ExtractionError(f"{key}: listed in both OPERATIONS and JULY_OPERATIONS")
+        op_defs, entry = _july_operation(july, method, path)
+        if method.lower() in spec.get("paths", {}).get(path, {}):
+            april_defs, april_entry, _ = _openapi_operation(spec, components, method, path, set())
+            if (april_defs, april_entry) == (op_defs, entry):
+                raise ExtractionError(f"{key}: the OpenAPI file now says the same as {JULY_NAME}; "
+                                      "move it to OPERATIONS")
+        defs.update(op_defs)
+        operations[key] = entry
+        july_overrides.append({"target": _pointer("x-operations", key), "change": f"set from {JULY_NAME}",
+                               "reason": _JULY_REASON})
 
     # Pull in every component reachable from what the operations use.
     pending = sorted(refs)
@@ -277,14 +383,17 @@ def build_contract(spec_path: Path) -> dict:
 
     doc = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": "Generated by scripts/extract_contract.py from HeyGen's official OpenAPI file; do not edit by hand.",
+        "$comment": "Generated by scripts/extract_contract.py from HeyGen's official OpenAPI file and its July 2026 "
+                    "endpoint list; do not edit by hand.",
         "$defs": defs,
         "x-error-envelope": DEFS_PREFIX + ERROR_ENVELOPE,
         "x-operations": operations,
         "x-source": {"file": Path(spec_path).name, "sha256": hashlib.sha256(raw).hexdigest()},
+        "x-source-july": {"file": JULY_NAME, "sha256": hashlib.sha256(july_raw).hexdigest(),
+                          "operations": [f"{m} {p}" for m, p in JULY_OPERATIONS]},
     }
     apply_overrides(doc, OVERRIDES)
-    doc["x-overrides"] = [
+    doc["x-overrides"] = july_overrides + [
         {"target": e["target"],
          "change": f"append {json.dumps(e['append'])}" if "append" in e else f"set {json.dumps(e['set'])}",
          "reason": e["reason"]}
@@ -301,11 +410,12 @@ def render(doc: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help="HeyGen's OpenAPI JSON file")
+    parser.add_argument("--july", type=Path, default=DEFAULT_JULY, help="the July 2026 endpoint list (endpoints.json)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the schema file")
     parser.add_argument("--check", action="store_true", help="only report whether --out is up to date")
     args = parser.parse_args(argv)
     try:
-        doc = build_contract(args.spec)
+        doc = build_contract(args.spec, args.july)
     except (OSError, ValueError, ExtractionError) as exc:
         print(f"extract_contract: {exc}", file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from .client import Client
 
 VIDEOS_PAGE_MAX = 100
+STATUSES_MAX = 100  # video ids per GET /v3/videos/statuses
 RUNNING_STATUSES = ("waiting", "pending", "processing")
 TERMINAL_STATUSES = ("completed", "failed")
 RESOLUTIONS = ("720p", "1080p", "4k")
@@ -42,6 +44,21 @@ class Video:
     failure_message: str | None = None
     video_page_url: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass
+class VideoStatus:
+    """One entry of ``GET /v3/videos/statuses``: ``queued``, ``processing``, ``completed``, ``failed``
+    or ``not_found``; any other status is kept as sent and counts as running."""
+
+    video_id: str = ""
+    status: str = "queued"
+    failure_code: str | None = None
+    failure_message: str | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -172,6 +189,31 @@ class Videos:
             video.id = video_id
         return video
 
+    def statuses(self, video_ids: Iterable[str]) -> dict[str, VideoStatus]:
+        """The status of each video, by id: one ``GET /v3/videos/statuses`` per ``STATUSES_MAX`` ids.
+
+        Ids HeyGen's answer leaves out are missing from the result.
+        """
+        wanted = list(dict.fromkeys(str(v).strip() for v in video_ids if v is not None and str(v).strip()))
+        found: dict[str, VideoStatus] = {}
+        for start in range(0, len(wanted), STATUSES_MAX):
+            chunk = wanted[start:start + STATUSES_MAX]
+            body = self._client.request(
+                "GET", "/v3/videos/statuses", params={"video_ids": ",".join(chunk)},
+                operation="GET /v3/videos/statuses",
+            )
+            items = body.get("data")
+            if not isinstance(items, list):
+                raise errors.UnexpectedResponseError(
+                    "HeyGen sent video statuses in a shape the studio could not read.",
+                    operation="GET /v3/videos/statuses",
+                )
+            for item in items:
+                status = _video_status(item)
+                if status is not None and status.video_id in chunk:
+                    found[status.video_id] = status
+        return found
+
     def list(self, *, title: str | None = None, folder_id: str | None = None, limit: int | None = None) -> list[Video]:
         """Videos on the account, newest first (all pages, or the first ``limit``)."""
         items = self._client.paginate(
@@ -187,6 +229,18 @@ class Videos:
         )
         data = body.get("data") or {}
         return bool(data.get("deleted", True)) if isinstance(data, dict) else True
+
+
+def _video_status(item: Any) -> VideoStatus | None:
+    """A VideoStatus from one statuses entry; None when it names no video or no status."""
+    if not isinstance(item, dict) or not isinstance(item.get("video_id"), str) or not isinstance(item.get("status"), str):
+        return None
+    failure = item.get("error") if isinstance(item.get("error"), dict) else {}
+    code, message = failure.get("code"), failure.get("message")
+    return VideoStatus(
+        video_id=item["video_id"], status=item["status"],
+        failure_code=None if code is None else str(code), failure_message=None if message is None else str(message),
+    )
 
 
 def _path_id(video_id: str) -> str:

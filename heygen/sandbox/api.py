@@ -330,6 +330,48 @@ def get_video(state, req, video_id):
     return 200, {"data": video_detail(state, video)}
 
 
+STATUSES_MAX = 100
+BULK_STATUS = {"waiting": "queued", "pending": "queued"}
+
+
+def _id_list(query: dict, name: str) -> list:
+    """The distinct, non-empty ids of a comma-separated query parameter, in order."""
+    ids = []
+    for raw in query.get(name) or []:
+        for part in raw.split(","):
+            part = part.strip()
+            if part and part not in ids:
+                ids.append(part)
+    return ids
+
+
+def _status_item(state: SandboxState, video_id: str) -> dict:
+    """One entry of GET /v3/videos/statuses: queued, processing, completed, failed or not_found."""
+    video = state.visible_video(video_id)
+    if video is None:
+        return {"video_id": video_id, "status": "not_found"}
+    detail = video_detail(state, video)
+    status = detail["status"]
+    if status is None:  # vanished since the lookup above
+        return {"video_id": video_id, "status": "not_found"}
+    item = {"video_id": video_id, "status": BULK_STATUS.get(status, status)}
+    if status == "failed":
+        item["error"] = {"code": detail["failure_code"], "message": detail["failure_message"]}
+    return item
+
+
+def video_statuses(state, req):
+    """GET /v3/videos/statuses (up to STATUSES_MAX video_ids; the sandbox makes no batches)."""
+    video_ids = _id_list(req.query, "video_ids")
+    batch_ids = _id_list(req.query, "batch_ids")
+    if not video_ids and not batch_ids:
+        raise invalid("video_ids", "Give video_ids (comma-separated video ids) or batch_ids.")
+    if len(video_ids) > STATUSES_MAX:
+        raise invalid("video_ids", f"video_ids takes at most {STATUSES_MAX} ids (got {len(video_ids)}).")
+    return 200, {"data": [_status_item(state, video_id) for video_id in video_ids],
+                 "has_more": False, "next_token": None}
+
+
 def delete_video(state, req, video_id):
     """DELETE /v3/videos/{video_id}."""
     if not state.delete_video(video_id):
@@ -390,6 +432,7 @@ ROUTES = (
     ("/v3/voices/speech", {"POST": text_to_speech}),
     ("/v3/assets", {"POST": upload_asset}),
     ("/v3/videos", {"GET": list_videos, "POST": create_video}),
+    ("/v3/videos/statuses", {"GET": video_statuses}),  # before the {video_id} route, which would match it
     (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),
     ("/v3/video-agents", {"GET": list_sessions, "POST": create_video_agent}),
     ("/v3/video-agents/styles", {"GET": list_styles}),

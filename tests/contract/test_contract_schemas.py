@@ -37,6 +37,7 @@ EXPECTED_OPERATIONS = {
     "DELETE /v3/videos/{video_id}",
     "GET /v3/video-agents/styles",
     "POST /v3/video-agents",
+    "GET /v3/videos/statuses",
 }
 
 
@@ -87,6 +88,7 @@ def require_official_spec(path: Path) -> None:
 
 def test_committed_schema_matches_the_official_spec(extractor):
     require_official_spec(extractor.DEFAULT_SPEC)
+    require_official_spec(extractor.DEFAULT_JULY)
     expected = extractor.render(extractor.build_contract(extractor.DEFAULT_SPEC))
     assert CONTRACT_FILE.read_text(encoding="utf-8") == expected, (
         "tests/contract/heygen-v3-schemas.json is out of date: run python scripts/extract_contract.py"
@@ -151,6 +153,26 @@ def test_waiting_status_is_an_explicit_recorded_override():
     override = next(o for o in doc["x-overrides"] if o["target"] == "/$defs/VideoStatus/enum")
     assert override["change"] == 'append "waiting"' and override["reason"]
     validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": "waiting"}})
+
+
+def test_bulk_statuses_come_from_the_july_list_as_a_recorded_override():
+    doc = load_contract()
+    assert doc["x-source-july"]["operations"] == ["GET /v3/videos/statuses"]
+    override = next(o for o in doc["x-overrides"] if o["target"] == "/x-operations/GET ~1v3~1videos~1statuses")
+    assert override["change"] == "set from v3-2026-07/endpoints.json" and override["reason"]
+    body = {"data": [{"video_id": "v1", "status": "queued"},
+                     {"video_id": "v2", "status": "failed", "error": {"code": "x", "message": "y"}},
+                     {"video_id": "v3", "status": "not_found", "error": None}],
+            "has_more": False, "next_token": None}
+    validate_response("GET", "/v3/videos/statuses", body)
+    validate_query("GET", "/v3/videos/statuses", {"video_ids": "v1,v2", "batch_ids": "b1"})
+    with pytest.raises(jsonschema.ValidationError) as caught:
+        validate_response("GET", "/v3/videos/statuses", {"data": [{"video_id": "v1", "status": "waiting"}]})
+    assert "$.data[0].status" in str(caught.value)
+    for broken in ({"data": [{"video_id": "v1"}]}, {"data": {"video_id": "v1", "status": "queued"}}, {"has_more": False}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_response("GET", "/v3/videos/statuses", broken)
+    assert operation_for("GET", "/v3/videos/statuses") == "GET /v3/videos/statuses"
 
 
 # --- HeyGen's example bodies ----------------------------------------------------------------
@@ -304,6 +326,32 @@ def test_request_validation_needs_an_operation_with_a_json_body():
 def test_extractor_rejects_unknown_keywords(extractor):
     with pytest.raises(extractor.ExtractionError, match="patternProperties"):
         extractor._convert({"type": "object", "patternProperties": {"^x": {}}}, "here", set())
+
+
+def test_extractor_folds_nullable_into_the_type(extractor):
+    assert extractor._convert({"type": "string", "nullable": True}, "here", set()) == {"type": ["string", "null"]}
+    assert extractor._convert({"type": "string", "nullable": False}, "here", set()) == {"type": "string"}
+    with pytest.raises(extractor.ExtractionError, match="nullable"):
+        extractor._convert({"nullable": True}, "here", set())
+
+
+def test_extractor_refuses_a_july_operation_the_openapi_file_has_caught_up_with(extractor, tmp_path):
+    july = tmp_path / "endpoints.json"
+    july.write_text(json.dumps({"endpoints": [{
+        "method": "GET", "path": "/v3/videos/statuses", "params": [{"name": "video_ids", "in": "query", "type": "string"}],
+        "request_schema": None, "response_schema": {"type": "object", "properties": {"data": {"type": "array"}}},
+    }]}), encoding="utf-8")
+    spec = {"paths": {"/v3/videos/statuses": {"get": {
+        "parameters": [{"name": "video_ids", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {"data": {"type": "array"}}}}}}},
+    }}}}
+    components: dict = {}
+    op_defs, entry = extractor._july_operation(json.loads(july.read_text()), "GET", "/v3/videos/statuses")
+    april_defs, april_entry, _ = extractor._openapi_operation(spec, components, "GET", "/v3/videos/statuses", set())
+    assert (op_defs, entry) == (april_defs, april_entry)  # the case build_contract refuses
+    with pytest.raises(extractor.ExtractionError, match="not in"):
+        extractor._july_operation({"endpoints": []}, "GET", "/v3/videos/statuses")
 
 
 def test_extractor_rejects_an_override_the_spec_already_has(extractor):

@@ -46,8 +46,15 @@ def traffic():
             if all(client.videos.get(i).is_terminal for i in ids):
                 break
             time.sleep(0.05)
+        client.videos.statuses(ids + ["v_unknown"])
         client.videos.list(limit=2)
         client.videos.list(title="Photo")
+        sb.configure(render_outcome="fail")
+        failing = client.videos.create(specs[0]).video_id
+        sb.set_video_outcome(failing, "fail", render_seconds=0)
+        sb.configure(render_outcome="complete", render_seconds=3600)
+        queued = client.videos.create(specs[0]).video_id
+        client.videos.statuses([failing, queued])
         client.videos.delete(ids[-1])
         for bad in ({"type": "avatar", "script": "x"}, {"type": "image", "script": "x", "voice_id": voice.voice_id}):
             with pytest.raises(errors.InvalidRequestError):
@@ -59,6 +66,9 @@ def traffic():
         # Operations the client does not call yet are exercised over plain HTTP.
         headers = {"X-Api-Key": KEY}
         requests.get(f"{sb.base_url}/v3/video-agents/styles", params={"limit": 5}, headers=headers, timeout=5)
+        requests.get(f"{sb.base_url}/v3/videos/statuses", params={"video_ids": ",".join(f"v_{n}" for n in range(101))},
+                     headers=headers, timeout=5)
+        requests.get(f"{sb.base_url}/v3/videos/statuses", params={"batch_ids": "b_unknown"}, headers=headers, timeout=5)
         requests.post(f"{sb.base_url}/v3/video-agents", json={"prompt": "A product intro", "orientation": "portrait"},
                       headers=headers, timeout=5)
         yield sb.requests_log()
@@ -73,7 +83,7 @@ def test_traffic_covers_every_operation(traffic):
     assert seen >= {
         "GET /v3/users/me", "GET /v3/avatars/looks", "GET /v3/avatars", "GET /v3/voices", "POST /v3/assets",
         "POST /v3/videos", "GET /v3/videos", "GET /v3/videos/{video_id}", "DELETE /v3/videos/{video_id}",
-        "GET /v3/video-agents/styles", "POST /v3/video-agents",
+        "GET /v3/video-agents/styles", "POST /v3/video-agents", "GET /v3/videos/statuses",
     }
 
 
@@ -83,7 +93,7 @@ def test_every_json_request_body_the_client_built_is_valid(traffic):
         if entry["method"] == "POST" and entry["path"] == "/v3/videos" and entry["status"] == 200:
             validate_request("POST", "/v3/videos", entry["request_json"])
             checked += 1
-    assert checked == 3
+    assert checked == 5  # the three specs, then two more for the bulk statuses
 
 
 def test_every_query_the_client_sent_is_valid(traffic):
@@ -93,14 +103,25 @@ def test_every_query_the_client_sent_is_valid(traffic):
 
 
 def test_every_sandbox_answer_is_valid(traffic):
-    statuses = set()
+    statuses, bulk, with_error = set(), set(), set()
     for entry in api_entries(traffic):
         body = entry["response_json"]
         assert body is not None, entry["path"]
         validate_response(entry["method"], entry["path"], body, status=entry["status"])
         if entry["status"] == 200 and entry["path"].startswith("/v3/videos/") and entry["method"] == "GET":
-            statuses.add(body["data"]["status"])
+            if entry["path"] == "/v3/videos/statuses":
+                bulk |= {item["status"] for item in body["data"]}
+                with_error |= {item["status"] for item in body["data"] if item.get("error")}
+            else:
+                statuses.add(body["data"]["status"])
     assert "completed" in statuses and statuses - {"completed"}, "running states were seen and validated too"
+    assert bulk == {"queued", "completed", "failed", "not_found"} and with_error == {"failed"}
+
+
+def test_bulk_status_queries_name_at_most_100_ids(traffic):
+    bulk = [e for e in api_entries(traffic) if e["path"] == "/v3/videos/statuses"]
+    sizes = {len(e["query"]["video_ids"].split(",")): e["status"] for e in bulk if "video_ids" in e["query"]}
+    assert sizes[101] == 400 and all(status == 200 for size, status in sizes.items() if size <= 100)
 
 
 def test_error_answers_use_the_v3_envelope(traffic):
