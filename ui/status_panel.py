@@ -221,18 +221,26 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
 
 
 def _completed(conn: connection.Connection, job: Job) -> None:
+    from . import kept_media
+
     st.success(f"**Ready** · {fmt_duration(job.duration)} long · rendered in {fmt_duration(job.elapsed)}", icon=":material/check_circle:")
-    if job.video_url:
-        spec = job.inputs.get("spec") or {}
-        shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
-        st.video(job.video_url, width={"9:16": 360, "16:9": 720}.get(shape, 480))
+    local = kept_media.files(job)
+    spec = job.inputs.get("spec") or {}
+    shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
+    width = {"9:16": 360, "16:9": 720}.get(shape, 480)
+    if "video" in local:
+        st.video(str(local["video"]), width=width)
+        st.caption(kept_media.LOCAL_CAPTION)
+    elif job.video_url:
+        st.video(job.video_url, width=width)
+        st.caption(kept_media.REMOTE_CAPTION)
     cols = st.columns(4)
     with cols[0]:
         st.download_button("Download MP4", data=_file_fetcher(conn, job.id, "video_url"),
                            file_name=f"{_slug(job.title)}.mp4", mime="video/mp4", key=f"dl_mp4_{job.id}",
                            type="primary", icon=":material/download:", on_click="ignore")
     with cols[1]:
-        if job.subtitle_url:
+        if job.subtitle_url or "subtitles" in local:
             st.download_button("Subtitles (SRT)", data=_file_fetcher(conn, job.id, "subtitle_url"),
                                file_name=f"{_slug(job.title)}.srt", mime="application/x-subrip",
                                key=f"dl_srt_{job.id}", on_click="ignore")
@@ -245,9 +253,9 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     refresh_error = st.session_state.pop(f"refresh_error_{job.id}", None)
     if refresh_error:
         show_error(refresh_error, title="The links could not be refreshed")
-    if job.thumbnail_url:
+    if "thumbnail" in local or job.thumbnail_url:
         with st.expander("Thumbnail"):
-            st.image(job.thumbnail_url, width=320)
+            st.image(str(local["thumbnail"]) if "thumbnail" in local else job.thumbnail_url, width=320)
 
 
 def _refresh_links(conn: connection.Connection, job_id: str) -> None:
@@ -262,9 +270,14 @@ def _refresh_links(conn: connection.Connection, job_id: str) -> None:
 
 
 def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
-    """A callable for a download button: streams the file through the studio, renewing an expired link."""
+    """A callable for a download button: reads the copy kept on this computer, else streams the file
+    through the studio, renewing an expired link."""
+    from . import kept_media
 
     def fetch() -> bytes:
+        local = kept_media.read(job_id, field)
+        if local is not None:
+            return local
         store = connection.job_store()
         job = store.get(job_id)
         return watch.fetch_file(conn.client, store, job, field)
@@ -301,6 +314,14 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
                 except errors.HeyGenError as exc:
                     show_error(exc, title="The video could not be deleted on HeyGen; it stays in the history")
                     return
+            from . import kept_media
+
+            try:
+                kept_media.remove(job.id)
+            except OSError as exc:
+                show_error({"message": f"The copy kept on this computer could not be deleted ({exc.strerror or exc}); "
+                                       "the video stays in the history."})
+                return
             connection.job_store().delete(job.id)
             st.session_state.pop(flag, None)
             if st.session_state.get("selected_job") == job.id:

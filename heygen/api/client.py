@@ -208,11 +208,12 @@ class Client:
         chunk_size: int = 256 * 1024,
         timeout: tuple[float, float] | None = None,
         max_hops: int = MAX_MEDIA_HOPS,
-    ) -> Iterator[bytes]:
+    ) -> MediaBody:
         """Stream a file HeyGen links to (video, subtitle, thumbnail, preview audio).
 
         Media links are presigned: the API key is never sent with them, not even to the API's own
         host. Redirects are followed here, at most ``max_hops`` of them, to http(s) addresses only.
+        The answer is an iterator of chunks that also tells the file's declared size and type.
         """
         operation = "download"
         for _hop in range(max_hops + 1):
@@ -255,7 +256,7 @@ class Client:
             finally:
                 response.close()
 
-        return chunks()
+        return MediaBody(chunks(), response)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -309,6 +310,39 @@ class Client:
             "tls": "A secure connection to HeyGen could not be set up.",
         }.get(reason, "The studio could not reach HeyGen.")
         return errors.NetworkError(message, reason=reason, operation=operation, detail=type(exc).__name__)
+
+
+class MediaBody(Iterator[bytes]):
+    """The body of one media file, read chunk by chunk.
+
+    ``length`` is the size in bytes the server declared (Content-Length), or None when it gave none
+    or sent the body compressed (the chunks are then longer than declared). ``content_type`` is the
+    declared media type without parameters, lower-cased, or None.
+    """
+
+    def __init__(self, chunks: Iterator[bytes], response: requests.Response) -> None:
+        self._chunks = chunks
+        self._response = response
+        self.length = _declared_length(response)
+        ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        self.content_type = ctype or None
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        """Stop reading and release the connection."""
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        self._response.close()
+
+
+def _declared_length(response: requests.Response) -> int | None:
+    if response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+        return None
+    raw = (response.headers.get("Content-Length") or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def _normalise_base_url(base_url: str) -> str:
