@@ -2,19 +2,22 @@
 
 One ``check()`` makes at most one status request, records what it learned in the job store, and
 says whether watching goes on (and after how long) or has stopped for good, and why.
+``check_many()`` does the same for many jobs at once: one ``GET /v3/videos/statuses`` for up to
+100 due renders, plus one ``GET /v3/videos/{id}`` for each that has just finished.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from heygen.api import errors
 from . import reconcile
 from .jobs import Job, JobStore
 from .scripting import find_breaks, word_count
-from heygen.api.videos import Video
+from heygen.api.videos import STATUSES_MAX, Video
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -168,10 +171,18 @@ class CheckResult:
     wait: float = 0.0
     error: errors.HeyGenError | None = None
     requested: bool = True  # False when the check made no HeyGen request
+    # HeyGen requests this result accounts for; None: one when requested, else none. check_many
+    # counts a bulk status request once, on the first job of its chunk.
+    requests: int | None = None
 
     @property
     def stopped(self) -> bool:
         return self.outcome in STOPPED
+
+    @property
+    def request_count(self) -> int:
+        """How many HeyGen requests to count for this result."""
+        return int(self.requested) if self.requests is None else self.requests
 
 
 # A launch still "submitting" after this long was cut off (the app closed or reloaded mid-launch).
@@ -226,26 +237,200 @@ def check(
         return CheckResult(OVERDUE, job, requested=False)
     try:
         video = client.videos.get(job.video_id)
-    except errors.NotFoundError as exc:
-        job = store.record_watch_error(job.id, status="not_found", error_detail=exc.to_dict())
-        return CheckResult(NOT_FOUND, job, error=exc)
-    except (errors.AuthenticationError, errors.PermissionDeniedError) as exc:
-        job = store.record_watch_error(job.id, status="rejected", error_detail=exc.to_dict())
-        return CheckResult(REJECTED, job, error=exc)
-    except errors.RateLimitError as exc:
-        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
-        wait = max(exc.retry_after or 0.0, policy.interval(job.polls))
-        return CheckResult(RUNNING, job, wait=wait, error=exc)
     except errors.HeyGenError as exc:
-        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
-        if consecutive_failures + 1 >= policy.max_network_failures:
-            return CheckResult(CONNECTION_LOST, job, error=exc)
-        return CheckResult(RUNNING, job, wait=policy.interval(job.polls), error=exc)
+        return watch_error(store, job, exc, policy, consecutive_failures=consecutive_failures)
     job = record_video(store, job.id, video)
     known = outcome_of(job)
     if known is not None:
         return CheckResult(known, job)
     return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now))
+
+
+def watch_error(
+    store: JobStore, job: Job, exc: errors.HeyGenError, policy: PollPolicy, *, consecutive_failures: int = 0
+) -> CheckResult:
+    """Record a failed status request about ``job`` and say what it means for watching it."""
+    if isinstance(exc, errors.NotFoundError):
+        job = store.record_watch_error(job.id, status="not_found", error_detail=exc.to_dict())
+        return CheckResult(NOT_FOUND, job, error=exc)
+    if isinstance(exc, (errors.AuthenticationError, errors.PermissionDeniedError)):
+        job = store.record_watch_error(job.id, status="rejected", error_detail=exc.to_dict())
+        return CheckResult(REJECTED, job, error=exc)
+    if isinstance(exc, errors.RateLimitError):
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        wait = max(exc.retry_after or 0.0, policy.interval(job.polls))
+        return CheckResult(RUNNING, job, wait=wait, error=exc)
+    job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+    if consecutive_failures + 1 >= policy.max_network_failures:
+        return CheckResult(CONNECTION_LOST, job, error=exc)
+    return CheckResult(RUNNING, job, wait=policy.interval(job.polls), error=exc)
+
+
+def next_check_at(job: Job, policy: PollPolicy) -> float:
+    """When ``job`` is due its next status check: ``wait_after_poll`` after its last one (or its sending)."""
+    last = job.last_polled_at or job.submitted_at or job.created_at
+    return last + policy.wait_after_poll(job, last)
+
+
+# Bulk statuses before processing, and the job statuses that already say "not started yet".
+_BULK_QUEUED = "queued"
+_QUEUED_STATUSES = ("waiting", "pending")
+_BULK_OPERATION = "GET /v3/videos/statuses"
+# Jobs whose own checks keep their timing (a reconciliation look, a launch cut off mid-request).
+_SELF_TIMED = frozenset({reconcile.CHECKING, "submitting"})
+
+
+def check_many(
+    client: Client,
+    store: JobStore,
+    jobs: Sequence[Job],
+    policy: PollPolicy | Callable[[Job], PollPolicy],
+    *,
+    now: float | None = None,
+    due: Callable[[Job], bool] | None = None,
+    deadline_from: Mapping[str, float | None] | None = None,
+    consecutive_failures: Mapping[str, int] | None = None,
+    max_requests: int | None = None,
+) -> list[CheckResult]:
+    """``check()`` for many jobs, asking about up to STATUSES_MAX renders per request; one result per job, in order.
+
+    Due renders with a video id go into ``GET /v3/videos/statuses`` requests; one that is still
+    queued or processing is recorded as one poll; one that has just completed or failed gets one
+    ``GET /v3/videos/{id}`` for its links or failure details; ``not_found`` ends it as a 404 would.
+    A failed bulk request is recorded for every job it asked about, as ``check()`` records it for
+    one. Jobs without a video id (a launch being reconciled, a Video Agent session not yet naming its
+    video), and renders the answer leaves out, go through ``check()`` one by one; so do all the
+    renders of a bulk request the server refuses with 400 or 404 (a server without the endpoint).
+
+    ``policy`` is one PollPolicy or a function giving each job's. ``due`` says which jobs are due
+    (default: ``next_check_at(job) <= now``); others come back RUNNING with their remaining wait
+    and ``requested`` False. ``deadline_from`` and ``consecutive_failures`` are ``check()``'s, by job
+    id. After a failed request (a 404 aside) no further request is made; neither is one beyond
+    ``max_requests``; the jobs left unasked come back RUNNING, ``requested`` False, still due.
+
+    Counting requests: ``CheckResult.requests`` (``request_count``) is the number of HeyGen requests
+    a result accounts for. A bulk request counts once, on the first job of its chunk (``requested``
+    True there and False on the others unless they needed a request of their own), so the sum over
+    the results is the number of requests made.
+    """
+    now = time.time() if now is None else now
+    policy_of = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
+    starts = deadline_from or {}
+    failures = consecutive_failures or {}
+    results: list[CheckResult | None] = [None] * len(jobs)
+    bulk: list[int] = []
+    one_by_one: list[int] = []
+    for i, job in enumerate(jobs):
+        known = outcome_of(job, now)
+        if known is not None:
+            results[i] = CheckResult(known, job, requested=False)
+            continue
+        rules = policy_of(job)
+        if job.status not in _SELF_TIMED:
+            when = next_check_at(job, rules)
+            if not (due(job) if due is not None else when <= now):
+                results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
+                continue
+        if job.video_id is None:
+            one_by_one.append(i)
+            continue
+        if now - (starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:
+            results[i] = CheckResult(OVERDUE, job, requested=False)
+            continue
+        bulk.append(i)
+
+    made = 0
+    halted = False
+    bulk_cost: dict[int, int] = {}  # the first job of each chunk carries its bulk request
+
+    def may_request() -> bool:
+        return not halted and (max_requests is None or made < max_requests)
+
+    def unasked(i: int) -> CheckResult:
+        return CheckResult(RUNNING, jobs[i], wait=0.0, requested=False)
+
+    def counted(result: CheckResult) -> CheckResult:
+        nonlocal made, halted
+        made += result.request_count
+        if result.request_count and result.error is not None and not isinstance(result.error, errors.NotFoundError):
+            halted = True
+        return result
+
+    for start in range(0, len(bulk), STATUSES_MAX):
+        chunk = bulk[start:start + STATUSES_MAX]
+        if not may_request():
+            for i in chunk:
+                results[i] = unasked(i)
+            continue
+        made += 1
+        bulk_cost[chunk[0]] = 1
+        try:
+            answers = client.videos.statuses([jobs[i].video_id for i in chunk])
+        except (errors.NotFoundError, errors.InvalidRequestError):
+            one_by_one.extend(chunk)  # the server cannot answer in bulk: ask about each
+            continue
+        except errors.HeyGenError as exc:
+            for i in chunk:
+                results[i] = replace(watch_error(store, jobs[i], exc, policy_of(jobs[i]),
+                                                 consecutive_failures=failures.get(jobs[i].id, 0)),
+                                     requested=False, requests=0)
+            halted = True
+            continue
+        for i in chunk:
+            job = jobs[i]
+            answer = answers.get(job.video_id)
+            if answer is None:
+                one_by_one.append(i)
+                continue
+            result = _bulk_answer(client, store, job, answer, policy_of(job), now, failures.get(job.id, 0),
+                                  may_request)
+            results[i] = unasked(i) if result is None else counted(result)
+
+    if one_by_one:
+        from . import agent_launch  # it builds on this module
+
+    for i in one_by_one:
+        job = jobs[i]
+        if not may_request():
+            results[i] = unasked(i)
+            continue
+        results[i] = counted(agent_launch.check(client, store, job, policy_of(job), now=now,
+                                                consecutive_failures=failures.get(job.id, 0),
+                                                deadline_from=starts.get(job.id)))
+
+    for i, extra in bulk_cost.items():
+        result = results[i] or unasked(i)
+        results[i] = replace(result, requested=True, requests=result.request_count + extra)
+    return results  # type: ignore[return-value]  # every slot is filled above
+
+
+def _bulk_answer(client, store, job, answer, policy, now, failures, may_request) -> CheckResult | None:
+    """What one bulk status means for ``job``; None when it needs a request that may not be made."""
+    if answer.status == "not_found":
+        exc = errors.NotFoundError(status=404, code="not_found", operation=_BULK_OPERATION,
+                                   detail=answer.failure_message)
+        return replace(watch_error(store, job, exc, policy), requested=False, requests=0)
+    if answer.is_terminal:
+        if not may_request():
+            return None
+        try:
+            video = client.videos.get(job.video_id)
+        except errors.HeyGenError as exc:
+            return watch_error(store, job, exc, policy, consecutive_failures=failures)
+        job = record_video(store, job.id, video)
+        known = outcome_of(job)
+        if known is not None:
+            return CheckResult(known, job)
+        return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now))
+    if answer.status == _BULK_QUEUED:
+        status = job.status if job.status in _QUEUED_STATUSES else "pending"
+    else:
+        status = answer.status
+    job = store.record_poll(job.id, status=status)
+    known = outcome_of(job)
+    if known is not None:
+        return CheckResult(known, job, requested=False)
+    return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now), requested=False)
 
 
 def record_video(store: JobStore, job_id: str, video: Video) -> Job:

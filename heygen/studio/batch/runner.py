@@ -1,7 +1,8 @@
 """Running a batch one short step at a time, for a page that refreshes every few seconds.
 
 ``BatchRunner.step()`` never waits: it asks HeyGen about the renders that are due a status check
-(heygen.studio.watch.check, one request each, spaced by the PollPolicy), then, while the batch is
+(heygen.studio.watch.check_many: one request for up to 100 of them, plus one for each that has just
+finished; each render spaced by the PollPolicy), then, while the batch is
 sampling or running, sends queued rows (heygen.studio.launch.submit, one request each) until the
 concurrency limit of renders in flight is reached. Everything it learns is written to the
 stores before it returns, so any later step (after a reload or a restart) carries on.
@@ -33,7 +34,7 @@ from heygen.api import errors
 from .. import reconcile
 from ..jobs import Job
 from ..launch import submit
-from ..watch import OVERDUE, REJECTED, PollPolicy, check
+from ..watch import OVERDUE, REJECTED, PollPolicy, check_many
 from .store import ACTIVE_STATES, Batch, BatchRow, BatchStateError, BatchStore, count_statuses
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ class StepReport:
     nothing will happen without the user (finished, paused with nothing in flight, ...).
     ``not_before`` is set while HeyGen asked the batch to hold off (429) or after network trouble.
     ``busy`` is True when another step on the same batch was running, so this one did nothing.
+    ``polled`` counts status requests (one bulk request for many renders counts once);
+    ``requests`` counts every HeyGen request of the step, status requests included.
     """
 
     batch_id: str
@@ -189,15 +192,23 @@ class _Step:
     # -- watching
 
     def _poll(self, rows: list[BatchRow]) -> None:
+        if not self._can_request():
+            return
         rendering = [r for r in rows if r.status == "rendering"]
-        due = sorted((self.r.due_at(r), r.row, r) for r in rendering)
-        for when, _, row in due:
-            if when > self.now or not self._can_request():
+        due: list[tuple[BatchRow, Job]] = []
+        for when, _, row in sorted((self.r.due_at(r), r.row, r) for r in rendering):
+            if when > self.now:
                 break
             job = self.jobs.get(row.job_id)
-            if job is None:
-                continue
-            result = check(self.client, self.jobs, job, self.r.policy, deadline_from=row.watch_from, now=self.now)
+            if job is not None:
+                due.append((row, job))
+        if not due:
+            return
+        budget = None if self.budget is None else self.budget - self.requests
+        results = check_many(self.client, self.jobs, [job for _, job in due], self.r.policy, now=self.now,
+                             due=lambda job: True, deadline_from={job.id: row.watch_from for row, job in due},
+                             max_requests=budget)
+        for (row, _), result in zip(due, results):
             if result.outcome == OVERDUE:
                 self.store.set_row(self.batch.id, row.row, gave_up=True)
                 self.landed += 1
@@ -206,8 +217,8 @@ class _Step:
                 self.landed += 1
             if not result.requested:
                 continue
-            self.requests += 1
-            self.polled += 1
+            self.requests += result.request_count
+            self.polled += result.request_count
             error = result.error
             if isinstance(error, errors.RateLimitError):
                 self._halt_until(self.now + (error.retry_after if error.retry_after is not None else self.r.rate_limit_wait))
