@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from ui import account, connection, shell
+from ui import account, connection, shell, worker
 from ui.feedback import show_error
 
 st.set_page_config(page_title="HeyGen Studio", page_icon="🎬", layout="wide")
@@ -28,6 +28,11 @@ except connection.ConnectionProblem as exc:
     conn = None
 if conn is not None:
     account.render(conn)
+    try:
+        worker.ensure(conn)
+    except Exception as exc:  # the studio still works page by page without its worker
+        connection.log.exception("The background worker could not start")
+        show_error(exc, title="The background worker could not start; open pages still make progress")
 try:
     page.run()
 except Exception as exc:  # the last safety net: never a traceback on the page

@@ -14,7 +14,14 @@ The plain libpq form of a PostgreSQL URL is tests.servers.libpq_url(url).
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# AppTests run the app inside the test process: there, pages drive progress themselves and no
+# background worker is started (tests/batch/test_worker.py tests the worker; browser tests run a
+# real server with it on).
+os.environ.setdefault("HEYGEN_STUDIO_WORKER", "off")
 
 from tests import servers
 

@@ -22,6 +22,7 @@ from heygen.studio.batch import Batch, BatchRow, StepReport, count_statuses, ren
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
+from . import worker
 from . import batch_setup, connection
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
@@ -164,7 +165,23 @@ def _live_run(conn: connection.Connection, batch_id: str) -> None:
 
 
 def _live(conn: connection.Connection, batch_id: str, draw: Callable[[Batch, list[BatchRow], dict], None]) -> None:
-    """One tick: a step when due, then the section; stops the refreshing once nothing more will happen."""
+    """One tick: a step when due, then the section; stops the refreshing once nothing more will happen.
+
+    With a background worker running, a tick only reads the store: the worker sends and watches.
+    """
+    if worker.running():
+        store = common.store()
+        batch = store.get(batch_id)
+        if batch is None:
+            _stop_live(batch_id)
+        rows = store.rows(batch_id)
+        if not _has_work(batch, rows):
+            _stop_live(batch_id)
+        try:
+            draw(batch, rows, _tick_state(batch_id))
+        except Exception as exc:  # noqa: BLE001 - a fragment rerun is outside the app's own safety net
+            show_error(exc)
+        return
     tick = _step(conn, batch_id)
     if _finished_ticking(tick):
         _stop_live(batch_id)

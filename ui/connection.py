@@ -158,9 +158,6 @@ def job_store():
 
 def poll_policy(kind: str = "avatar"):
     """How the status panels poll, from the settings (agent renders get a longer deadline)."""
-    from heygen.studio.watch import PollPolicy
+    from heygen.studio.config import poll_policy as policy_for
 
-    s = settings()
-    minutes = s.agent_deadline_minutes if kind == "agent" else s.deadline_minutes
-    first = s.poll_seconds * (3 if kind == "agent" else 1)
-    return PollPolicy(first=first, maximum=max(s.max_poll_seconds, first), deadline=minutes * 60)
+    return policy_for(settings(), kind)

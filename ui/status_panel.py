@@ -17,7 +17,7 @@ from heygen.studio import agent_launch, launch, reconcile, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
-from . import connection
+from . import connection, worker
 from .feedback import show_error
 from .text import md
 
@@ -33,7 +33,13 @@ def watch_state(job_id: str) -> dict:
 
 def stopped_outcome(job: Job) -> str | None:
     """Why watching this job has stopped in this session (or for good), or None."""
-    return watch.outcome_of(job) or watch_state(job.id)["stopped"]
+    known = watch.outcome_of(job) or watch_state(job.id)["stopped"]
+    if known is None and worker.running() and job.video_id is not None:
+        policy = connection.poll_policy(job.kind)
+        started = (job.inputs or {}).get("deadline_from") or job.submitted_at or job.created_at
+        if time.time() - started > policy.deadline:
+            return watch.OVERDUE  # the worker stopped asking too; "Keep waiting" restarts both
+    return known
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -81,6 +87,8 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
     """One status request for ``job`` if its next check is due (or ``force``), keeping the session's
     watching state; None when nothing was due."""
     state = watch_state(job.id)
+    if worker.running() and not force:
+        return None  # the background worker checks; a tick only reads what it saw
     policy = connection.poll_policy(job.kind)
     wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
     watchable = (job.video_id is not None or agent_launch.awaiting_video(job)
@@ -89,7 +97,7 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
     if not (due or force):
         return None
     result = agent_launch.check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
-                         deadline_from=state["deadline_from"])
+                                deadline_from=state["deadline_from"] or (job.inputs or {}).get("deadline_from"))
     transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
     state.update(wait=result.wait or None, failures=state["failures"] + 1 if transient else 0,
                  error=result.error.to_dict() if result.error is not None else None)
@@ -109,6 +117,8 @@ def _live(conn: connection.Connection, job_id: str) -> None:
         if result.stopped:
             st.rerun()
         job = result.job
+    elif stopped_outcome(job) is not None:
+        st.rerun()  # the background worker saw it stop: show the result
     _live_view(job, state, connection.poll_policy(job.kind))
 
 
@@ -123,7 +133,11 @@ def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
     note = watch.NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
     if job.kind == "agent":
         note += " Video Agent renders often take 10–30 minutes."
-    if next_in is not None:
+    if worker.running():
+        if job.last_polled_at is not None:
+            note += f" Checked {fmt_duration(max(0.0, time.time() - job.last_polled_at))} ago."
+        note += " The studio keeps checking even when this page is closed."
+    elif next_in is not None:
         note += f" Next check in {next_in:.0f} s."
     st.caption(note)
     if state["error"]:
@@ -145,6 +159,10 @@ def _resume(job_id: str, *, restart_deadline: bool = False) -> None:
     state.update(stopped=None, failures=0, error=None, wait=None, check_now=True)
     if restart_deadline:
         state["deadline_from"] = time.time()
+        store = connection.job_store()
+        job = store.get(job_id)
+        if job is not None:  # the background worker restarts its deadline too
+            store.update_inputs(job_id, {**(job.inputs or {}), "deadline_from": state["deadline_from"]})
 
 
 def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:

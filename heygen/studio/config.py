@@ -54,3 +54,12 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     except ValueError:
         return default
     return min(max(value, low), high)
+
+
+def poll_policy(settings: Settings, kind: str = "avatar"):
+    """How renders of ``kind`` are watched, from the settings (agent renders start slower and may take longer)."""
+    from .watch import PollPolicy
+
+    minutes = settings.agent_deadline_minutes if kind == "agent" else settings.deadline_minutes
+    first = settings.poll_seconds * (3 if kind == "agent" else 1)
+    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60)

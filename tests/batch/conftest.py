@@ -76,7 +76,8 @@ def make_batch(store, catalogue):
     """A stored batch of ``n`` rows (``bad`` row numbers get an empty cell and are skipped)."""
     ready, _, voices = catalogue
 
-    def make(n: int = 4, *, concurrency: int = 3, bad: tuple[int, ...] = (), state: str = "draft"):
+    def make(n: int = 4, *, concurrency: int = 3, bad: tuple[int, ...] = (), state: str = "draft",
+             account: str = ACCOUNT):
         lines = ["name,city,avatar_id"]
         for i in range(1, n + 1):
             city = "" if i in bad else f"City {i}"
@@ -85,7 +86,7 @@ def make_batch(store, catalogue):
         template = BatchTemplate(script="Hello {{name}} from {{city}}!", title="Hello {{name}}",
                                  avatar_id=ready[0], voice_id=voices[0], resolution="720p")
         checks = check_rows(df, template, known_avatars={i: True for i in ready}, known_voices=set(voices))
-        batch = store.create(ACCOUNT, df, template, checks=checks, concurrency=concurrency, name="Test batch")
+        batch = store.create(account, df, template, checks=checks, concurrency=concurrency, name="Test batch")
         if state in ("running", "approved"):
             _force_approved(store, batch.id)
             if state == "running":

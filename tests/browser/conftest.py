@@ -113,6 +113,7 @@ class StreamlitServers:
         env = {k: v for k, v in os.environ.items() if k not in SECRET_ENV}
         env["HEYGEN_STUDIO_DATA_DIR"] = str(workdir / "studio-data")
         env["PYTHONUNBUFFERED"] = "1"
+        env["HEYGEN_STUDIO_WORKER"] = "on"  # a real server runs its background worker, as users get it
         env.update({k: str(v) for k, v in (env_overrides or {}).items()})
         if not (Path(cwd) / app).is_file():
             pytest.fail(f"Streamlit app not found: {Path(cwd) / app}")

@@ -1,0 +1,303 @@
+"""The background worker: watches every unfinished render and advances every running batch, whether
+or not a browser is open.
+
+It runs on Huey. A chain of ``tick`` tasks (one every ``TICK_SECONDS``) schedules the work: one
+``watch`` task per account with renders to watch, and one ``advance`` task per running batch. Each
+runs under a lease (``Lease``), so two workers never watch the same account or step the same
+batch at once, and a worker that was killed gives its leases up when they expire.
+
+- Default (one laptop): Huey's SQLite storage in the data folder, and a consumer inside the app's
+  own process (``start_in_process``), exactly once per process.
+- Team mode: ``HEYGEN_STUDIO_QUEUE_URL=redis://…`` and ``python -m heygen.worker`` on as many
+  machines as wanted; the app servers then start no consumer of their own.
+
+The worker only acts for accounts it has a client for: the key in its own environment, and, inside
+the app's process, the clients of the browser sessions that connected (``accounts.register``).
+Keys are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from huey import RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+from heygen.api import errors
+
+from . import agent_launch
+from .batch.runner import BatchRunner
+from .batch.store import ACTIVE_STATES, BatchStore
+from .datadir import private_dir
+from .jobs import JobStore
+from .watch import PollPolicy
+
+if TYPE_CHECKING:
+    from heygen.api.client import Client
+
+log = logging.getLogger("heygen.studio.worker")
+
+QUEUE_URL_ENV = "HEYGEN_STUDIO_QUEUE_URL"
+QUEUE_FILENAME = "queue.sqlite3"
+TICK_SECONDS = 2.0
+LEASE_SECONDS = 60.0
+# Statuses of a single render the worker watches (batch rows are watched by their batch's step).
+WATCHED = ("submitting", "checking", "waiting", "pending", "processing")
+# Batch states in which a step may have something to do without the user.
+ADVANCING = (*ACTIVE_STATES, "paused", "stopped_credit")
+
+
+class Accounts:
+    """Clients the worker may use, by account fingerprint (process memory only, never stored)."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Client] = {}
+        self._lock = threading.Lock()
+
+    def register(self, account: str, client: Client) -> None:
+        """Let the worker act for ``account`` with ``client`` (one that never retries or waits)."""
+        with self._lock:
+            self._clients[account] = client
+
+    def get(self, account: str) -> Client | None:
+        with self._lock:
+            return self._clients.get(account)
+
+    def known(self) -> list[str]:
+        with self._lock:
+            return sorted(self._clients)
+
+
+accounts = Accounts()
+
+
+class Lease:
+    """A named lock in the queue's key/value storage that expires after ``seconds``.
+
+    Huey's own locks never expire on SQLite, so a killed worker would hold them for ever; this one
+    records its owner and expiry, and an expired lease is taken over.
+    """
+
+    def __init__(self, huey, name: str, owner: str, seconds: float = LEASE_SECONDS) -> None:
+        self._huey, self._key, self._owner, self._seconds = huey, f"lease:{name}", owner, seconds
+
+    def acquire(self, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        value = {"owner": self._owner, "until": now + self._seconds}
+        if self._huey.put_if_empty(self._key, value):
+            return True
+        held = self._huey.get(self._key, peek=True)
+        if isinstance(held, dict) and float(held.get("until", 0)) < now:
+            self._huey.delete(self._key)  # the holder is gone: take the lease over
+            return self._huey.put_if_empty(self._key, value)
+        return False
+
+    def release(self) -> None:
+        held = self._huey.get(self._key, peek=True)
+        if isinstance(held, dict) and held.get("owner") == self._owner:
+            self._huey.delete(self._key)
+
+
+def make_huey(data_dir: Path | str, queue_url: str | None = None):
+    """Huey on Redis when ``queue_url`` is a redis:// URL, else on SQLite in the data folder."""
+    if queue_url:
+        if not queue_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"{QUEUE_URL_ENV} must be a redis:// URL")
+        return RedisHuey("heygen-studio", url=queue_url)
+    folder = private_dir(Path(data_dir))
+    return SqliteHuey("heygen-studio", filename=str(folder / QUEUE_FILENAME))
+
+
+@dataclass
+class TickReport:
+    """What one tick scheduled (or, run inline, did)."""
+
+    watched_accounts: list[str] = field(default_factory=list)
+    advanced_batches: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+class Worker:
+    """The studio's background work on one Huey instance: ticks, per-account watching, per-batch steps."""
+
+    def __init__(
+        self,
+        huey,
+        store: JobStore,
+        batches: BatchStore,
+        *,
+        policy_for: Callable[[str], PollPolicy] = lambda kind: PollPolicy(),
+        accounts: Accounts = accounts,
+        tick_seconds: float = TICK_SECONDS,
+        on_completed: Callable[[Client, str], None] | None = None,
+    ) -> None:
+        self.huey = huey
+        self.store = store
+        self.batches = batches
+        self.policy_for = policy_for
+        self.accounts = accounts
+        self.tick_seconds = tick_seconds
+        self.on_completed = on_completed
+        self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.runner = BatchRunner(batches, policy=policy_for("avatar"))
+        self._waits: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
+        self._consumer: Consumer | None = None
+
+        @huey.task(name="studio.tick")
+        def tick_task(token: str) -> None:
+            if huey.get("tick:token", peek=True) != token:
+                return  # a newer chain was started; this one ends here
+            try:
+                self.schedule()
+            except Exception:  # a bad tick must never end the chain
+                log.exception("Worker tick failed")
+            finally:
+                tick_task.schedule(args=(token,), delay=self.tick_seconds)
+
+        @huey.task(name="studio.watch")
+        def watch_task(account: str) -> None:
+            self.watch_account(account)
+
+        @huey.task(name="studio.advance")
+        def advance_task(batch_id: str) -> None:
+            self.advance_batch(batch_id)
+
+        self._tick_task, self._watch_task, self._advance_task = tick_task, watch_task, advance_task
+
+    # -- scheduling ----------------------------------------------------------------------------
+
+    def start_chain(self) -> None:
+        """Start (or take over) the one chain of ticks; older chains stop at their next link."""
+        token = uuid.uuid4().hex
+        self.huey.put("tick:token", token)
+        self._tick_task(token)
+
+    def schedule(self) -> TickReport:
+        """Queue a watch for every account with renders to watch and a step for every running batch."""
+        report = TickReport()
+        for account in self.accounts.known():
+            if self._watchable(account):
+                self._watch_task(account)
+                report.watched_accounts.append(account)
+            for batch in self._live_batches(account):
+                self._advance_task(batch.id)
+                report.advanced_batches.append(batch.id)
+        return report
+
+    def _live_batches(self, account: str) -> list:
+        """Batches that may have work without the user: sending, or with renders still in flight."""
+        return [b for b in self.batches.list(account) if b.state in ADVANCING]
+
+    def run_once(self, now: float | None = None) -> TickReport:
+        """Do one tick's work inline (no queue): every account's watch and every batch's step."""
+        report = TickReport()
+        for account in self.accounts.known():
+            report.requests += self.watch_account(account, now=now)
+            report.watched_accounts.append(account)
+            for batch in self._live_batches(account):
+                report.requests += self.advance_batch(batch.id, now=now)
+                report.advanced_batches.append(batch.id)
+        return report
+
+    # -- the work ------------------------------------------------------------------------------
+
+    def _watchable(self, account: str) -> bool:
+        return any(j.batch_id is None for j in self.store.list(account, statuses=WATCHED, limit=50))
+
+    def watch_account(self, account: str, now: float | None = None) -> int:
+        """Check every render of ``account`` (not batch rows) whose next check is due; HeyGen requests made."""
+        client = self.accounts.get(account)
+        if client is None:
+            return 0
+        lease = Lease(self.huey, f"watch:{account}", self.owner)
+        if not lease.acquire(now):
+            return 0
+        made = 0
+        try:
+            for job in self.store.list(account, statuses=WATCHED, limit=1000):
+                if job.batch_id is not None:
+                    continue
+                now_ = time.time() if now is None else now
+                policy = self.policy_for(job.kind)
+                wait = self._waits.get(job.id)
+                if wait is None:
+                    wait = policy.wait_after_poll(job, now_) if job.last_polled_at else 0.0
+                if job.last_polled_at is not None and now_ < job.last_polled_at + wait:
+                    continue
+                if job.status == "submitting" and now_ - job.updated_at <= reconcile_grace():
+                    continue  # a launch is being sent right now by a page
+                result = agent_launch.check(client, self.store, job, policy,
+                                            consecutive_failures=self._failures.get(job.id, 0),
+                                            deadline_from=(job.inputs or {}).get("deadline_from"), now=now_)
+                made += int(result.requested)
+                transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
+                self._failures[job.id] = self._failures.get(job.id, 0) + 1 if transient else 0
+                self._waits[job.id] = result.wait or policy.first
+                if result.stopped:
+                    self._waits.pop(job.id, None)
+                    self._failures.pop(job.id, None)
+                    if result.job.status == "completed" and self.on_completed is not None:
+                        self.on_completed(client, result.job.id)
+                if isinstance(result.error, errors.RateLimitError):
+                    break  # the account asked for a pause: the rest waits for the next tick
+        finally:
+            lease.release()
+        return made
+
+    def advance_batch(self, batch_id: str, now: float | None = None) -> int:
+        """One step of a batch (send queued rows within its concurrency, watch its renders); requests made."""
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return 0
+        client = self.accounts.get(batch.account)
+        if client is None:
+            return 0
+        lease = Lease(self.huey, f"batch:{batch_id}", self.owner)
+        if not lease.acquire(now):
+            return 0
+        try:
+            report = self.runner.step(client, batch_id, now=now)
+            return report.requests
+        finally:
+            lease.release()
+
+    # -- running --------------------------------------------------------------------------------
+
+    def start_consumer(self, *, workers: int = 2) -> Consumer:
+        """Run a Huey consumer in this process's threads (no signal handlers: any thread may call this)."""
+
+        class InProcessConsumer(Consumer):
+            def _set_signal_handlers(self) -> None:  # only the main thread may set them
+                pass
+
+        consumer = InProcessConsumer(self.huey, workers=workers, worker_type="thread", periodic=False,
+                                     scheduler_interval=1, initial_delay=0.1, backoff=1.15, max_delay=0.5)
+        consumer.start()
+        self._consumer = consumer
+        self.start_chain()
+        return consumer
+
+    def stop_consumer(self) -> None:
+        """Stop the in-process consumer (waits briefly for tasks in flight)."""
+        if self._consumer is not None:
+            self._consumer.stop(graceful=True)
+            self._consumer = None
+
+
+def reconcile_grace() -> float:
+    """How long a launch may stay "submitting" before the worker treats it as cut off."""
+    from .watch import SUBMIT_GRACE_SECONDS
+
+    return SUBMIT_GRACE_SECONDS
+
+
+__all__ = ["Accounts", "Lease", "TICK_SECONDS", "TickReport", "Worker", "accounts", "make_huey"]

@@ -1,0 +1,112 @@
+"""The background worker on real Huey (SQLite storage) against the sandbox over real HTTP: renders and
+batches finish with no page open, a restarted worker resumes, two workers never step one batch."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+
+from heygen import VideoSpec
+from heygen.studio import launch
+from heygen.studio.worker import Accounts, Lease, Worker, make_huey
+from tests.support import wait_for
+
+from tests.batch.helpers import ACCOUNT
+from tests.batch.helpers import FAST, posts_per_key
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture
+def accounts(client):
+    reg = Accounts()
+    reg.register(ACCOUNT, client)
+    return reg
+
+
+@pytest.fixture
+def started(tmp_path, store, accounts):
+    """Factory: a worker with its own in-process consumer on the SQLite queue in tmp_path; all stopped after."""
+    running: list[Worker] = []
+
+    def start(queue_dir=None) -> Worker:
+        huey = make_huey(queue_dir or tmp_path / "queue")
+        worker = Worker(huey, store.jobs, store, policy_for=lambda kind: FAST, accounts=accounts, tick_seconds=0.3)
+        worker.start_consumer(workers=2)
+        running.append(worker)
+        return worker
+
+    yield start
+    for worker in running:
+        worker.stop_consumer()
+
+
+def _single(store, client, catalogue, title="Solo render"):
+    ready, _, voices = catalogue
+    spec = VideoSpec(avatar_id=ready[0], voice_id=voices[0], script="Hello from the worker.", title=title)
+    return launch.submit(client, store.jobs, launch.create_job(store.jobs, account=ACCOUNT, spec=spec))
+
+
+def test_a_render_and_a_batch_finish_with_no_page_open(started, store, client, sandbox, make_batch, catalogue):
+    job = _single(store, client, catalogue)
+    batch = make_batch(4, concurrency=2, state="running")
+    started()
+    wait_for(lambda: store.jobs.get(job.id).status == "completed", timeout=60,
+             message="the worker never saw the single render complete")
+    wait_for(lambda: store.require(batch.id).state == "finished", timeout=90,
+             message="the worker never finished the batch")
+    rows = store.rows(batch.id)
+    assert [r.status for r in rows] == ["completed"] * 4
+    keys = posts_per_key(sandbox)
+    assert set(keys.values()) == {1}, f"something was sent twice: {keys}"
+    assert store.jobs.get(job.id).video_url
+
+
+def test_a_worker_stopped_mid_batch_is_resumed_by_the_next_one(started, store, client, sandbox, make_batch, tmp_path):
+    batch = make_batch(5, concurrency=2, state="running")
+    first = started()
+    wait_for(lambda: any(r.status != "queued" for r in store.rows(batch.id)), timeout=30,
+             message="the first worker never sent a row")
+    first.stop_consumer()
+    sent_before = len([e for e in sandbox.requests_log() if e["method"] == "POST"])
+    assert sent_before < 5
+    started()  # a fresh worker on the same queue file and the same store
+    wait_for(lambda: store.require(batch.id).state == "finished", timeout=90,
+             message="the restarted worker never finished the batch")
+    keys = posts_per_key(sandbox)
+    assert len(keys) == 5 and set(keys.values()) == {1}, keys
+
+
+def test_two_workers_on_one_queue_never_send_a_row_twice(started, store, client, sandbox, make_batch, tmp_path):
+    batch = make_batch(6, concurrency=3, state="running")
+    started(tmp_path / "queue")
+    started(tmp_path / "queue")
+    wait_for(lambda: store.require(batch.id).state == "finished", timeout=90,
+             message="two workers never finished the batch")
+    keys = posts_per_key(sandbox)
+    assert len(keys) == 6 and set(keys.values()) == {1}, keys
+    made = Counter(e["idempotency_key"] for e in sandbox.requests_log() if e["method"] == "POST" and e["status"] == 200)
+    assert sum(made.values()) == 6
+
+
+def test_a_lease_is_exclusive_until_it_expires(tmp_path):
+    huey = make_huey(tmp_path)
+    now = time.time()
+    a = Lease(huey, "batch:x", "worker-a", seconds=30)
+    b = Lease(huey, "batch:x", "worker-b", seconds=30)
+    assert a.acquire(now) and not b.acquire(now + 10)
+    b.release()  # not its lease: nothing happens
+    assert not b.acquire(now + 20)
+    assert b.acquire(now + 31)  # a's holder is gone (killed): the lease is taken over
+    a.release()  # a no longer owns it
+    assert not Lease(huey, "batch:x", "worker-c").acquire(now + 32)
+
+
+def test_the_worker_only_acts_for_accounts_it_has_a_client_for(tmp_path, store, client, sandbox, make_batch):
+    batch = make_batch(2, concurrency=2, state="running")
+    worker = Worker(make_huey(tmp_path), store.jobs, store, policy_for=lambda kind: FAST, accounts=Accounts())
+    report = worker.run_once()
+    assert report.requests == 0 and [e for e in sandbox.requests_log() if e["method"] == "POST"] == []
+    assert store.require(batch.id).state == "running"
