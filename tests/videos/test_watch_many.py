@@ -81,7 +81,7 @@ def test_one_bulk_request_then_one_get_per_finished_render(client, store, spec, 
     sandbox.set_video_outcome(broken.video_id, "fail", failure_code="no_face_detected",
                               failure_message="No face found.", render_seconds=0)
     sandbox.set_video_outcome(gone.video_id, "vanish", render_seconds=0)
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
 
     now = time.time() + LATER / 2
     results = watch.check_many(client, store, [queued, processing, done, broken, gone], POLICY, now=now)
@@ -105,7 +105,7 @@ def test_one_bulk_request_then_one_get_per_finished_render(client, store, spec, 
 
 def test_only_due_renders_are_asked_about(client, store, spec, sandbox):
     fresh, old = launch(client, store, spec, 2)
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     now = fresh.submitted_at + 1.0  # the first check is due POLICY.first (5 s) after sending
     results = watch.check_many(client, store, [fresh, old], POLICY, now=now, due=lambda job: job.id == old.id)
     assert calls(sandbox) == bulk_calls(sandbox) and len(calls(sandbox)) == 1
@@ -113,7 +113,7 @@ def test_only_due_renders_are_asked_about(client, store, spec, sandbox):
     assert not results[0].requested and results[0].job.polls == 0 and results[0].wait > 0
     assert results[1].requested and results[1].job.polls == 1
 
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     results = watch.check_many(client, store, [fresh], POLICY, now=now)  # the default rule: not due yet
     assert calls(sandbox) == [] and not results[0].requested
     assert results[0].wait == pytest.approx(watch.next_check_at(fresh, POLICY) - now)
@@ -132,7 +132,7 @@ def test_150_renders_take_two_bulk_requests(client, store, sandbox):
 def test_stopped_and_overdue_jobs_are_not_asked_about(client, store, spec, sandbox):
     job, late = launch(client, store, spec, 2)
     finished = store.record_poll(job.id, status="completed")
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     results = watch.check_many(client, store, [finished, late], POLICY, now=time.time() + LATER / 2,
                                deadline_from={late.id: time.time() - POLICY.deadline})
     assert [r.outcome for r in results] == [watch.COMPLETED, watch.OVERDUE]
@@ -177,7 +177,7 @@ def test_after_a_failed_request_no_further_request_is_made(client, store, sandbo
 
 def test_a_server_without_the_bulk_endpoint_is_asked_about_each_render(client, store, spec, sandbox):
     jobs = launch(client, store, spec, 3)
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=404, code="not_found", times=None)
     results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
     assert [r.outcome for r in results] == [watch.RUNNING] * 3 and all(r.job.polls == 1 for r in results)
@@ -189,7 +189,7 @@ def test_max_requests_leaves_the_rest_due(client, store, spec, sandbox):
     first, second = launch(client, store, spec, 2)
     for job in (first, second):
         sandbox.set_video_outcome(job.video_id, "complete", render_seconds=0)
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     results = watch.check_many(client, store, [first, second], POLICY, now=time.time() + LATER / 2, max_requests=2)
     assert [r.outcome for r in results] == [watch.COMPLETED, watch.RUNNING]
     assert results[1].job.status == "waiting" and results[1].job.polls == 0 and results[1].wait == 0
@@ -200,7 +200,7 @@ def test_jobs_without_a_video_id_go_through_check(client, store, spec, sandbox):
     render, = launch(client, store, spec)
     lost = create_job(store, account="sandbox", spec=spec)
     lost = reconcile.mark_checking(store, reconcile.mark_sending(store, lost), None)
-    sandbox.state.clear_log()
+    sandbox.clear_requests_log()
     results = watch.check_many(client, store, [lost, render], POLICY, now=time.time() + LATER / 2)
     assert [e["path"] for e in calls(sandbox)] == ["/v3/videos/statuses", "/v3/videos"]  # the bulk one, then a look
     assert results[0].outcome == watch.RUNNING and results[0].requested and results[0].job.status == "checking"
