@@ -133,9 +133,10 @@ def check_key(api_key: str):
 @st.cache_resource(show_spinner=False)
 def _job_store():
     from heygen.studio.datadir import private_dir
+    from heygen.studio.db import configured_url
     from heygen.studio.jobs import JobStore
 
-    return JobStore(private_dir(settings().data_dir))
+    return JobStore(configured_url() or private_dir(settings().data_dir))
 
 
 def job_store():

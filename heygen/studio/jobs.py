@@ -1,27 +1,28 @@
-"""The local job store: a SQLite database recording every render the studio launches.
+"""The job store: the database (heygen.studio.db) recording every render the studio launches.
 
 A job is written before its create request goes out and after every status change, so a page
 reload or an app restart finds the same job again. Jobs belong to an account fingerprint (a
 short token computed by the caller, never the API key), so sandbox and real-account jobs never
 mix. Safe for many threads and several processes writing at once. The store only records; it
-never decides when or how often to poll. The same file also holds the tables of heygen.studio.batch
-(created by this module's migrations, so there is one schema version for the whole file).
+never decides when or how often to poll, except that a background worker can claim due jobs
+(claim_due / release). The same database also holds the tables of heygen.studio.batch; the
+schema of both is heygen.studio.db's migrations, so there is one schema version for the whole file.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from .datadir import private_dir, private_file
+from sqlalchemy.engine import Connection
+
+from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
 
 __all__ = [
     "DB_FILENAME", "ERROR_DETAIL_KEYS", "FINAL", "Job", "JobNotFoundError", "JobStore", "JobStoreError",
@@ -44,35 +45,19 @@ VIDEO_FIELDS = (
 # The only keys kept from an error_detail dict; anything else is dropped before storing.
 ERROR_DETAIL_KEYS = ("kind", "message", "hint", "code", "heygen_message", "status", "param", "retry_after", "reason", "host")
 
-SCHEMA_VERSION = 2
-DB_FILENAME = "jobs.sqlite3"
-DATA_DIR_ENV = "HEYGEN_STUDIO_DATA_DIR"
+# The newest schema revision (heygen.studio.db's migrations).
+SCHEMA_VERSION = HEAD
 
 _ACCOUNT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
 _ACCOUNT_MAX = 64
 _STATUS_MAX = 64
 _DETAIL_MAX = 1000
-_BUSY_TIMEOUT_MS = 5000
-_LOCK_RETRIES = 8
-_MAX_IDLE_CONNECTIONS = 8
 _URL_FIELDS = frozenset(VIDEO_FIELDS) - {"duration", "completed_at"}
 # Our own verdicts from watching: a job keeps its error_detail while it has one of these.
 _ERROR_STATUSES = frozenset({"not_found", "rejected", "submit_failed", "checking", "unclear"})
 
-_T = TypeVar("_T")
-
-
-class JobStoreError(Exception):
-    """The job database cannot be used (damaged, unreadable, too new, or stayed locked)."""
-
-
 class JobNotFoundError(JobStoreError, LookupError):
     """No job with the given id."""
-
-
-def default_data_dir() -> Path:
-    """The folder holding the studio's local data: $HEYGEN_STUDIO_DATA_DIR or ./.studio-data."""
-    return Path(os.environ.get(DATA_DIR_ENV, "./.studio-data"))
 
 
 def validate_account(account: object) -> str:
@@ -112,6 +97,12 @@ class Job:
     last_polled_at: float | None = None
     batch_id: str | None = None
     batch_row: int | None = None
+    next_check_at: float | None = None
+    checked_at: float | None = None
+    claimed_by: str | None = None
+    claimed_until: float | None = None
+    archived_at: float | None = None
+    media_dir: str | None = None
 
     @property
     def terminal(self) -> bool:
@@ -142,120 +133,10 @@ _COLUMNS = (
     "id", "account", "kind", "title", "inputs", "idempotency_key", "status", "created_at", "updated_at",
     "video_id", "submitted_at", "completed_at", "video_url", "thumbnail_url", "gif_url", "captioned_video_url",
     "subtitle_url", "video_page_url", "duration", "failure_code", "failure_message", "error_detail", "polls",
-    "last_polled_at", "batch_id", "batch_row",
+    "last_polled_at", "batch_id", "batch_row", "next_check_at", "checked_at", "claimed_by", "claimed_until",
+    "archived_at", "media_dir",
 )
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM jobs"
-
-
-def _migrate_to_1(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """CREATE TABLE IF NOT EXISTS jobs (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            account TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            title TEXT NOT NULL,
-            inputs TEXT NOT NULL,
-            idempotency_key TEXT NOT NULL,
-            status TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            video_id TEXT,
-            submitted_at REAL,
-            completed_at REAL,
-            video_url TEXT,
-            thumbnail_url TEXT,
-            gif_url TEXT,
-            captioned_video_url TEXT,
-            subtitle_url TEXT,
-            video_page_url TEXT,
-            duration REAL,
-            failure_code TEXT,
-            failure_message TEXT,
-            error_detail TEXT,
-            polls INTEGER NOT NULL DEFAULT 0,
-            last_polled_at REAL,
-            batch_id TEXT,
-            batch_row INTEGER
-        )"""
-    )
-    conn.execute("CREATE INDEX IF NOT EXISTS jobs_account_created ON jobs (account, created_at, seq)")
-    conn.execute("CREATE INDEX IF NOT EXISTS jobs_account_video ON jobs (account, video_id)")
-    conn.execute("CREATE INDEX IF NOT EXISTS jobs_batch ON jobs (batch_id)")
-    conn.execute(
-        """CREATE TABLE IF NOT EXISTS job_events (
-            seq INTEGER PRIMARY KEY,
-            job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
-            status TEXT NOT NULL,
-            at REAL NOT NULL,
-            detail TEXT
-        )"""
-    )
-    conn.execute("CREATE INDEX IF NOT EXISTS job_events_job ON job_events (job_id, seq)")
-
-
-def _migrate_to_2(conn: sqlite3.Connection) -> None:
-    """Batches (heygen.studio.batch): one row per batch, one row per CSV row; a row points at its current job."""
-    conn.execute(
-        """CREATE TABLE IF NOT EXISTS batches (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            account TEXT NOT NULL,
-            name TEXT NOT NULL,
-            state TEXT NOT NULL,
-            template TEXT NOT NULL,
-            columns TEXT NOT NULL,
-            concurrency INTEGER NOT NULL,
-            sample_row INTEGER,
-            approved_at REAL,
-            not_before REAL,
-            stop_reason TEXT,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL
-        )"""
-    )
-    conn.execute("CREATE INDEX IF NOT EXISTS batches_account_created ON batches (account, created_at, seq)")
-    conn.execute(
-        """CREATE TABLE IF NOT EXISTS batch_rows (
-            batch_id TEXT NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
-            row INTEGER NOT NULL,
-            data TEXT NOT NULL,
-            problems TEXT NOT NULL,
-            job_id TEXT,
-            attempt INTEGER NOT NULL DEFAULT 0,
-            resend INTEGER NOT NULL DEFAULT 0,
-            gave_up INTEGER NOT NULL DEFAULT 0,
-            watch_from REAL,
-            PRIMARY KEY (batch_id, row)
-        )"""
-    )
-
-
-# _MIGRATIONS[n] brings a database from user_version n to n + 1; append new steps for new columns.
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_to_1, _migrate_to_2)
-assert len(_MIGRATIONS) == SCHEMA_VERSION
-
-
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to SCHEMA_VERSION inside the caller's write transaction; return the version found."""
-    found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found > SCHEMA_VERSION:
-        raise JobStoreError(
-            f"The job database was written by a newer version of the studio (schema {found}, this one knows {SCHEMA_VERSION})."
-        )
-    for version in range(found, SCHEMA_VERSION):
-        _MIGRATIONS[version](conn)
-        conn.execute(f"PRAGMA user_version = {version + 1}")
-    return found
-
-
-def _is_lock_error(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
-
-
-def _casefold(value: object) -> str | None:
-    return value.casefold() if isinstance(value, str) else None
 
 
 def _opt_float(value: object) -> float | None:
@@ -319,6 +200,12 @@ def _row_to_job(row: tuple) -> Job:
         last_polled_at=_opt_float(data["last_polled_at"]),
         batch_id=_opt_str(data["batch_id"]),
         batch_row=batch_row if isinstance(batch_row, int) else None,
+        next_check_at=_opt_float(data["next_check_at"]),
+        checked_at=_opt_float(data["checked_at"]),
+        claimed_by=_opt_str(data["claimed_by"]),
+        claimed_until=_opt_float(data["claimed_until"]),
+        archived_at=_opt_float(data["archived_at"]),
+        media_dir=_opt_str(data["media_dir"]),
     )
 
 
@@ -384,31 +271,21 @@ def _next_status(current: str, reported: str) -> str:
 
 
 class JobStore:
-    """The job database at `path` (default: <default_data_dir()>/jobs.sqlite3)."""
+    """The job database at `path`: a SQLite file or folder, a database URL, or a shared Database.
 
-    def __init__(self, path: str | os.PathLike | None = None) -> None:
-        db_path = Path(path) if path is not None else default_data_dir() / DB_FILENAME
-        if db_path.is_dir():
-            db_path = db_path / DB_FILENAME
-        self.path = db_path
-        try:
-            private_dir(db_path.parent)
-        except OSError as exc:
-            raise JobStoreError(f"Cannot create the folder for the job database {db_path}: {exc.strerror or exc}.") from None
-        try:
-            private_file(db_path)  # SQLite gives the side files it creates later the same permissions
-            for suffix in ("-wal", "-shm", "-journal"):
-                private_file(f"{db_path}{suffix}", create=False)
-        except OSError as exc:
-            raise JobStoreError(f"Cannot make the job database {db_path} private: {exc.strerror or exc}.") from None
-        self._lock = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []
-        self._pid = os.getpid()
-        self._run(self._set_wal, write=False)
-        self._run(self._check_schema, write=True)
+    None means heygen.studio.db's default: $HEYGEN_STUDIO_DATABASE_URL, else
+    <default_data_dir()>/jobs.sqlite3. ``path`` is the SQLite file (None on PostgreSQL);
+    ``db`` is the Database, which heygen.studio.batch shares.
+    """
+
+    def __init__(self, path: str | os.PathLike | Database | None = None) -> None:
+        self.db = path if isinstance(path, Database) else Database(path)
+        self.path: Path | None = self.db.path
+        # A database with tables of another shape fails here rather than later.
+        self.db.run(self._check_tables, write=False)
 
     def __repr__(self) -> str:
-        return f"JobStore({str(self.path)!r})"
+        return f"JobStore({self.db.label!r})"
 
     def __enter__(self) -> JobStore:
         return self
@@ -418,173 +295,80 @@ class JobStore:
 
     def close(self) -> None:
         """Close the idle connections; the store reopens connections if it is used again."""
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+        self.db.close()
 
-    # -- connections and transactions
-
-    def _connect(self) -> sqlite3.Connection:
-        # check_same_thread=False: a connection moves between threads through the idle pool,
-        # but only one thread uses it at a time.
-        conn = sqlite3.connect(
-            str(self.path), timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-        )
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.create_function("casefold", 1, _casefold, deterministic=True)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _acquire(self) -> sqlite3.Connection:
-        with self._lock:
-            if self._pid != os.getpid():
-                # After a fork the parent's connections must not be used (nor closed) here.
-                self._idle = []
-                self._pid = os.getpid()
-            conn = self._idle.pop() if self._idle else None
-        return conn if conn is not None else self._connect()
-
-    def _release(self, conn: sqlite3.Connection, reusable: bool) -> None:
-        if reusable and not conn.in_transaction:
-            with self._lock:
-                if self._pid == os.getpid() and len(self._idle) < _MAX_IDLE_CONNECTIONS:
-                    self._idle.append(conn)
-                    return
-        try:
-            conn.close()
-        except sqlite3.Error:
-            pass
-
-    def _run(self, fn: Callable[[sqlite3.Connection], _T], *, write: bool) -> _T:
-        """Run `fn` on a connection (inside BEGIN IMMEDIATE when `write`), retrying while the database is locked."""
-        attempt = 0
-        while True:
-            attempt += 1
-            conn: sqlite3.Connection | None = None
-            broken = False
-            try:
-                conn = self._acquire()
-                if not write:
-                    return fn(conn)
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    result = fn(conn)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        try:
-                            conn.execute("ROLLBACK")
-                        except sqlite3.Error:
-                            broken = True
-                    raise
-                return result
-            except (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError):
-                raise
-            except sqlite3.OperationalError as exc:
-                if _is_lock_error(exc):
-                    if attempt < _LOCK_RETRIES:
-                        time.sleep(min(0.05 * attempt, 0.5))
-                        continue
-                    raise JobStoreError(
-                        f"The job database {self.path} stayed locked by another program; try again."
-                    ) from None
-                broken = True
-                raise JobStoreError(f"The job database {self.path} cannot be used: {exc}.") from None
-            except sqlite3.DatabaseError as exc:
-                broken = True
-                raise JobStoreError(
-                    f"The job database {self.path} is damaged or is not a job database ({exc})."
-                ) from None
-            finally:
-                if conn is not None:
-                    self._release(conn, reusable=not broken)
+    # -- inside a transaction
 
     @staticmethod
-    def _set_wal(conn: sqlite3.Connection) -> None:
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+    def _check_tables(conn: Connection) -> None:
+        query(conn, _SELECT + " LIMIT 0").fetchall()
+        query(conn, "SELECT job_id, status, at, detail FROM job_events LIMIT 0").fetchall()
 
-    def _check_schema(self, conn: sqlite3.Connection) -> None:
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-        if found > SCHEMA_VERSION:
-            raise JobStoreError(
-                f"The job database {self.path} was written by a newer version of the studio"
-                f" (schema {found}; this version knows up to {SCHEMA_VERSION})."
-            )
-        migrate(conn)
-        # A database with tables of another shape fails here rather than later.
-        conn.execute(_SELECT + " LIMIT 0").fetchall()
-        conn.execute("SELECT job_id, status, at, detail FROM job_events LIMIT 0").fetchall()
-
-    def _fetch(self, conn: sqlite3.Connection, job_id: str) -> Job:
-        row = conn.execute(_SELECT + " WHERE id = ?", (job_id,)).fetchone()
+    def _fetch(self, conn: Connection, job_id: str, *, lock: bool = False) -> Job:
+        row = query(conn, _SELECT + " WHERE id = :id" + (self.db.for_update if lock else ""), {"id": job_id}).fetchone()
         if row is None:
             raise JobNotFoundError(f"No job with id {job_id!r}.")
         try:
-            return _row_to_job(row)
+            return _row_to_job(tuple(row))
         except (TypeError, ValueError):
-            raise JobStoreError(f"The job {job_id!r} in {self.path} is damaged and cannot be read.") from None
+            raise JobStoreError(f"The job {job_id!r} in {self.db.label} is damaged and cannot be read.") from None
 
     @staticmethod
-    def _add_event(conn: sqlite3.Connection, job_id: str, status: str, at: float, detail: object = None) -> None:
-        conn.execute(
-            "INSERT INTO job_events (job_id, status, at, detail) VALUES (?, ?, ?, ?)",
-            (job_id, status, at, _short_detail(detail)),
+    def _add_event(conn: Connection, job_id: str, status: str, at: float, detail: object = None) -> None:
+        query(
+            conn,
+            "INSERT INTO job_events (job_id, status, at, detail) VALUES (:job_id, :status, :at, :detail)",
+            {"job_id": job_id, "status": status, "at": at, "detail": _short_detail(detail)},
         )
 
-    def _update(self, job_id: str, change: Callable[[sqlite3.Connection, Job, float], dict[str, Any]]) -> Job:
+    def _update(self, job_id: str, change: Callable[[Connection, Job, float], dict[str, Any]]) -> Job:
         """Read-modify-write one job: `change(conn, job, now)` returns the columns to set."""
         if not isinstance(job_id, str):
             raise TypeError("job_id must be a string")
 
-        def tx(conn: sqlite3.Connection) -> Job:
-            job = self._fetch(conn, job_id)
+        def tx(conn: Connection) -> Job:
+            job = self._fetch(conn, job_id, lock=True)
             now = time.time()
             values = change(conn, job, now)
             values["updated_at"] = now
-            assignments = ", ".join(f"{name} = ?" for name in values)
-            conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))
+            assignments = ", ".join(f"{name} = :{name}" for name in values)
+            query(conn, f"UPDATE jobs SET {assignments} WHERE id = :job_id_", {**values, "job_id_": job_id})
             return self._fetch(conn, job_id)
 
-        return self._run(tx, write=True)
+        return self.db.run(tx, write=True)
 
-    def _select_jobs(self, sql: str, params: Iterable[object]) -> list[Job]:
-        rows = self._run(lambda conn: conn.execute(sql, tuple(params)).fetchall(), write=False)
+    def _select_jobs(self, sql: str, params: Mapping[str, object]) -> list[Job]:
+        rows = self.db.run(lambda conn: query(conn, sql, params).fetchall(), write=False)
         jobs = []
         for row in rows:
             try:
-                jobs.append(_row_to_job(row))
+                jobs.append(_row_to_job(tuple(row)))
             except (TypeError, ValueError):
                 continue  # a row too damaged to show is left out rather than breaking the list
         return jobs
 
-    @staticmethod
     def _filters(
-        account: str, statuses: Iterable[str] | None, search: str | None, batch_id: str | None
-    ) -> tuple[str, list[object]]:
+        self, account: str, statuses: Iterable[str] | None, search: str | None, batch_id: str | None
+    ) -> tuple[str, dict[str, object]]:
         validate_account(account)
-        clauses = ["account = ?"]
-        params: list[object] = [account]
+        clauses = ["account = :account"]
+        params: dict[str, object] = {"account": account}
         if statuses is not None:
             wanted = [statuses] if isinstance(statuses, str) else list(statuses)
             if not wanted:
-                clauses.append("0")
+                clauses.append("1 = 0")
             else:
-                clauses.append(f"status IN ({', '.join('?' * len(wanted))})")
-                params.extend(wanted)
+                names = [f"status_{i}" for i in range(len(wanted))]
+                clauses.append(f"status IN ({', '.join(':' + n for n in names)})")
+                params.update(zip(names, wanted))
         if search is not None and not isinstance(search, str):
             raise TypeError("search must be a string")
         if search:
-            clauses.append("instr(casefold(title), ?) > 0")
-            params.append(search.casefold())
+            clauses.append(self.db.contains_folded("title", "search"))
+            params["search"] = self.db.fold(search)
         if batch_id is not None:
-            clauses.append("batch_id = ?")
-            params.append(batch_id)
+            clauses.append("batch_id = :batch_id")
+            params["batch_id"] = batch_id
         return " WHERE " + " AND ".join(clauses), params
 
     # -- public API
@@ -615,22 +399,25 @@ class JobStore:
             raise TypeError("batch_row must be an int")
         job_id = uuid.uuid4().hex
 
-        def tx(conn: sqlite3.Connection) -> Job:
+        def tx(conn: Connection) -> Job:
             now = time.time()
-            conn.execute(
+            query(
+                conn,
                 "INSERT INTO jobs (id, account, kind, title, inputs, idempotency_key, status, created_at,"
-                " updated_at, batch_id, batch_row) VALUES (?, ?, ?, ?, ?, ?, 'submitting', ?, ?, ?, ?)",
-                (job_id, account, kind, title, inputs_json, idempotency_key, now, now, batch_id, batch_row),
+                " updated_at, batch_id, batch_row) VALUES (:id, :account, :kind, :title, :inputs, :key, 'submitting',"
+                " :now, :now, :batch_id, :batch_row)",
+                {"id": job_id, "account": account, "kind": kind, "title": title, "inputs": inputs_json,
+                 "key": idempotency_key, "now": now, "batch_id": batch_id, "batch_row": batch_row},
             )
             self._add_event(conn, job_id, "submitting", now)
             return self._fetch(conn, job_id)
 
-        return self._run(tx, write=True)
+        return self.db.run(tx, write=True)
 
     def get(self, job_id: str) -> Job | None:
         """The job with this local id, or None."""
         try:
-            return self._run(lambda conn: self._fetch(conn, job_id), write=False)
+            return self.db.run(lambda conn: self._fetch(conn, job_id), write=False)
         except JobNotFoundError:
             return None
 
@@ -638,8 +425,8 @@ class JobStore:
         """The newest job of `account` with this HeyGen video id, or None."""
         validate_account(account)
         jobs = self._select_jobs(
-            _SELECT + " WHERE account = ? AND video_id = ? ORDER BY created_at DESC, seq DESC LIMIT 1",
-            (account, video_id),
+            _SELECT + " WHERE account = :account AND video_id = :video_id ORDER BY created_at DESC, seq DESC LIMIT 1",
+            {"account": account, "video_id": video_id},
         )
         return jobs[0] if jobs else None
 
@@ -659,8 +446,10 @@ class JobStore:
             raise ValueError("limit must be a non-negative int or None")
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise ValueError("offset must be a non-negative int")
-        params += [-1 if limit is None else limit, offset]
-        return self._select_jobs(_SELECT + where + " ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?", params)
+        params.update(limit_=self.db.limit_value(limit), offset_=offset)
+        return self._select_jobs(
+            _SELECT + where + " ORDER BY created_at DESC, seq DESC LIMIT :limit_ OFFSET :offset_", params
+        )
 
     def count(
         self,
@@ -672,7 +461,7 @@ class JobStore:
     ) -> int:
         """How many jobs `list` would return without limit/offset."""
         where, params = self._filters(account, statuses, search, batch_id)
-        return self._run(lambda conn: conn.execute("SELECT count(*) FROM jobs" + where, params).fetchone()[0], write=False)
+        return self.db.run(lambda conn: query(conn, "SELECT count(*) FROM jobs" + where, params).scalar_one(), write=False)
 
     def mark_submitted(self, job_id: str, video_id: str, status: str) -> Job:
         """The create request succeeded: store HeyGen's video id and first status."""
@@ -680,7 +469,7 @@ class JobStore:
             raise ValueError("video_id must be a non-empty string")
         _check_status(status)
 
-        def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
             if status != job.status:
                 self._add_event(conn, job.id, status, now)
             return {"video_id": video_id, "submitted_at": now, "status": status, "error_detail": None}
@@ -702,7 +491,7 @@ class JobStore:
     def _mark_unsent(self, job_id: str, status: str, error_detail: dict) -> Job:
         detail_json = _encode_error_detail(error_detail)
 
-        def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
             if job.video_id is not None:
                 return {}  # HeyGen's video is known: nothing about the launch can change that
             if job.status != status:
@@ -714,15 +503,19 @@ class JobStore:
     def session_owners(self, account: str) -> dict[str, str]:
         """Video Agent session id -> id of the job that owns it, for the account's agent jobs."""
         validate_account(account)
-        rows = self._run(
-            lambda conn: conn.execute(
-                "SELECT json_extract(inputs, '$.session.session_id'), id FROM jobs"
-                " WHERE account = ? AND kind = 'agent' AND json_extract(inputs, '$.session.session_id') IS NOT NULL",
-                (account,),
+        rows = self.db.run(
+            lambda conn: query(
+                conn, "SELECT inputs, id FROM jobs WHERE account = :account AND kind = 'agent'", {"account": account}
             ).fetchall(),
             write=False,
         )
-        return {str(session_id): str(job_id) for session_id, job_id in rows}
+        owners = {}
+        for inputs, job_id in rows:
+            session = (_decode_json_dict(inputs) or {}).get("session")
+            session_id = session.get("session_id") if isinstance(session, dict) else None
+            if session_id is not None:
+                owners[str(session_id)] = str(job_id)
+        return owners
 
     def record_poll(self, job_id: str, *, status: str, **fields: Any) -> Job:
         """One status request answered: count it, store the given VideoDetail fields, follow the status.
@@ -744,7 +537,7 @@ class JobStore:
             else:
                 values[name] = _check_number(name, value)
 
-        def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
             new_status = _next_status(job.status, status)
             result = dict(values)
             result.update(status=new_status, polls=job.polls + 1, last_polled_at=now)
@@ -773,7 +566,7 @@ class JobStore:
                 raise ValueError("record_watch_error takes a terminal status or None")
         detail_json = _encode_error_detail(error_detail)
 
-        def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
             result: dict[str, Any] = {"error_detail": detail_json, "polls": job.polls + 1, "last_polled_at": now}
             if status is not None:
                 new_status = _next_status(job.status, status)
@@ -788,7 +581,7 @@ class JobStore:
         """Set any status (no transition rules); records an event when it changes."""
         _check_status(status)
 
-        def change(conn: sqlite3.Connection, job: Job, now: float) -> dict[str, Any]:
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
             if status != job.status:
                 self._add_event(conn, job.id, status, now, detail)
             return {"status": status}
@@ -802,9 +595,9 @@ class JobStore:
 
     def events(self, job_id: str) -> list[StatusEvent]:
         """The job's status changes, oldest first."""
-        rows = self._run(
-            lambda conn: conn.execute(
-                "SELECT status, at, detail FROM job_events WHERE job_id = ? ORDER BY seq", (job_id,)
+        rows = self.db.run(
+            lambda conn: query(
+                conn, "SELECT status, at, detail FROM job_events WHERE job_id = :id ORDER BY seq", {"id": job_id}
             ).fetchall(),
             write=False,
         )
@@ -813,18 +606,113 @@ class JobStore:
     def delete(self, job_id: str) -> bool:
         """Remove the job and its events; False if there was no such job."""
 
-        def tx(conn: sqlite3.Connection) -> bool:
-            conn.execute("DELETE FROM job_events WHERE job_id = ?", (job_id,))
-            return conn.execute("DELETE FROM jobs WHERE id = ?", (job_id,)).rowcount > 0
+        def tx(conn: Connection) -> bool:
+            query(conn, "DELETE FROM job_events WHERE job_id = :id", {"id": job_id})
+            return query(conn, "DELETE FROM jobs WHERE id = :id", {"id": job_id}).rowcount > 0
 
-        return self._run(tx, write=True)
+        return self.db.run(tx, write=True)
 
     def running(self, account: str) -> list[Job]:
         """Jobs of `account` that HeyGen accepted and that are not terminal (to resume watching), newest first."""
         validate_account(account)
-        marks = ", ".join("?" * len(TERMINAL))
+        where, params = _not_terminal()
+        params["account"] = account
         return self._select_jobs(
-            _SELECT + f" WHERE account = ? AND video_id IS NOT NULL AND status NOT IN ({marks})"
-            " ORDER BY created_at DESC, seq DESC",
-            (account, *sorted(TERMINAL)),
+            _SELECT + f" WHERE account = :account AND video_id IS NOT NULL AND {where} ORDER BY created_at DESC, seq DESC",
+            params,
         )
+
+    # -- the background worker's claims
+
+    def claim_due(self, worker_id: str, now: float, limit: int, lease_seconds: float) -> list[Job]:
+        """Claim up to `limit` jobs that are due for a look, for `lease_seconds`; return them, most overdue first.
+
+        A job is due when it is not terminal, its next_check_at is None or not after `now`, and no
+        other claim holds it (claimed_until None or not after `now`). Each returned job carries
+        claimed_by = `worker_id` and claimed_until = `now` + `lease_seconds`. Workers claiming at
+        the same time (threads, processes, hosts) never get the same job; a job whose worker died
+        becomes claimable again once its lease runs out.
+        """
+        worker_id = _check_worker(worker_id)
+        now = _check_number("now", now)
+        lease = _check_number("lease_seconds", lease_seconds)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError("limit must be a non-negative int")
+        if lease is None or lease <= 0:
+            raise ValueError("lease_seconds must be a positive number")
+        if limit == 0:
+            return []
+        where, params = _not_terminal()
+        params.update(now=now, limit=limit, worker=worker_id, until=now + lease)
+
+        def tx(conn: Connection) -> list[Job]:
+            ids = [
+                row[0]
+                for row in query(
+                    conn,
+                    f"SELECT id FROM jobs WHERE {where} AND (next_check_at IS NULL OR next_check_at <= :now)"
+                    " AND (claimed_until IS NULL OR claimed_until <= :now)"
+                    " ORDER BY COALESCE(next_check_at, 0), seq LIMIT :limit" + self.db.for_update_skip_locked,
+                    params,
+                )
+            ]
+            claimed = []
+            for job_id in ids:
+                query(conn, "UPDATE jobs SET claimed_by = :worker, claimed_until = :until WHERE id = :id",
+                      {**params, "id": job_id})
+                claimed.append(self._fetch(conn, job_id))
+            return claimed
+
+        return self.db.run(tx, write=True)
+
+    def release(self, job_id: str, worker_id: str, next_check_at: float | None) -> bool:
+        """Give back `worker_id`'s claim on the job after a look: due again at `next_check_at` (None: at once).
+
+        Also records the look's time as checked_at. False (and nothing changes) when the worker no
+        longer holds the job, e.g. because its lease ran out and another worker claimed it.
+        """
+        worker_id = _check_worker(worker_id)
+        next_check_at = _check_number("next_check_at", next_check_at)
+        return self.db.run(
+            lambda conn: query(
+                conn,
+                "UPDATE jobs SET claimed_by = NULL, claimed_until = NULL, next_check_at = :next, checked_at = :now"
+                " WHERE id = :id AND claimed_by = :worker",
+                {"next": next_check_at, "now": time.time(), "id": job_id, "worker": worker_id},
+            ).rowcount == 1,
+            write=True,
+        )
+
+    # -- app settings
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """The stored value of the app setting `key` (e.g. media retention), or `default`."""
+        _check_text("key", key)
+        value = self.db.run(
+            lambda conn: query(conn, "SELECT value FROM settings WHERE key = :key", {"key": key}).scalar(), write=False
+        )
+        return default if value is None else str(value)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Store the app setting `key` (None removes it)."""
+        _check_text("key", key)
+        _check_text("value", value, optional=True)
+
+        def tx(conn: Connection) -> None:
+            query(conn, "DELETE FROM settings WHERE key = :key", {"key": key})
+            if value is not None:
+                query(conn, "INSERT INTO settings (key, value) VALUES (:key, :value)", {"key": key, "value": value})
+
+        self.db.run(tx, write=True)
+
+
+def _not_terminal() -> tuple[str, dict[str, object]]:
+    """A condition "status is not terminal" and its parameters."""
+    names = [f"terminal_{i}" for i in range(len(TERMINAL))]
+    return f"status NOT IN ({', '.join(':' + n for n in names)})", dict(zip(names, sorted(TERMINAL)))
+
+
+def _check_worker(worker_id: object) -> str:
+    if not isinstance(worker_id, str) or not worker_id or len(worker_id) > 200:
+        raise ValueError("worker_id must be a non-empty string of at most 200 characters")
+    return worker_id

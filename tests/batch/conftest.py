@@ -9,6 +9,7 @@ import pytest
 
 from heygen import Client
 from heygen.studio.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv
+from heygen.studio.db import query
 from heygen.studio.jobs import JobStore
 from tests.batch.helpers import ACCOUNT, API_KEY, FAST, RENDER_SECONDS
 
@@ -98,5 +99,5 @@ def make_batch(store, catalogue):
 
 def _force_approved(store: BatchStore, batch_id: str) -> None:
     """Skip the sample (for tests of running): set the approval directly, as a reloaded approved batch has it."""
-    store._run(lambda c: c.execute("UPDATE batches SET state = 'approved', approved_at = ? WHERE id = ?",
-                                   (time.time(), batch_id)), write=True)
+    store.db.run(lambda c: query(c, "UPDATE batches SET state = 'approved', approved_at = :at WHERE id = :id",
+                                 {"at": time.time(), "id": batch_id}), write=True)

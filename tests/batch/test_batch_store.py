@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from heygen.studio import jobs as jobs_module
 from heygen.studio.batch import (
     BatchInputError, BatchStateError, BatchStore, BatchTemplate, check_rows, read_csv, results_csv, safe_cell,
 )
 from heygen.studio.jobs import SCHEMA_VERSION, JobStore
 
 ACCOUNT = "sandbox:batch01"
+RELEASE_1 = Path(__file__).resolve().parents[1] / "fixtures" / "release-1" / "jobs.sqlite3"
 CSV = "name,city\nAnn,Oslo\nBob,\nCid,Rome\n"
 
 
@@ -105,15 +106,21 @@ def test_delete_forgets_the_batch(store: BatchStore) -> None:
 
 def test_version_1_database_is_migrated_keeping_its_jobs(db: Path) -> None:
     db.parent.mkdir(parents=True)
+    # The job tables exactly as the first release's schema 1 made them (its schema 2 only added the batch tables).
+    copy = shutil.copy(RELEASE_1, db.parent / "release-1.sqlite3")  # a WAL file gets side files when opened
+    with sqlite3.connect(copy) as release:
+        ddl = [sql for (sql,) in release.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name IN ('jobs', 'job_events') AND sql IS NOT NULL ORDER BY rowid")]
     with sqlite3.connect(db) as raw:
-        jobs_module._migrate_to_1(raw)
+        for sql in ddl:
+            raw.execute(sql)
         raw.execute("PRAGMA user_version = 1")
         raw.execute(
             "INSERT INTO jobs (id, account, kind, title, inputs, idempotency_key, status, created_at, updated_at)"
             " VALUES ('j1', ?, 'avatar', 'Old', '{}', 'k1', 'completed', 1, 1)", (ACCOUNT,))
     store = BatchStore(db)
     with sqlite3.connect(db) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(SCHEMA_VERSION,)]
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"jobs", "job_events", "batches", "batch_rows"} <= tables
     assert store.jobs.get("j1").title == "Old"
@@ -148,3 +155,29 @@ def test_results_csv_renames_result_columns_that_clash_with_inputs(store: BatchS
     header = next(csv.reader(io.StringIO(results_csv(store, batch.id).decode("utf-8-sig"))))
     assert header == ["heygen_row", "name", "city", "status", "row", "video_id", "heygen_status", "video_url",
                       "failure_reason"]
+
+
+def test_retry_failed_requeues_each_kind_of_failure(store: BatchStore) -> None:
+    batch = _create(store, text="name,city\nAnn,Oslo\nBob,Rome\nCid,Rome\nDee,Oslo\n")
+    jobs = store.jobs
+    made = {}
+    for row in (1, 2, 3, 4):
+        job = jobs.create(account=ACCOUNT, kind="avatar", title=f"row {row}", inputs={}, batch_id=batch.id, batch_row=row)
+        assert store.attach_job(batch.id, row, job.id, attempt=0)
+        made[row] = job.id
+    jobs.mark_submit_failed(made[1], {"message": "refused"})  # never reached HeyGen
+    for row in (2, 3, 4):
+        jobs.mark_submitted(made[row], f"vid_{row}", "processing")
+    jobs.record_poll(made[2], status="failed", failure_code="render_error")  # HeyGen failed it
+    jobs.record_watch_error(made[3], status="rejected", error_detail={"message": "Key rejected"})
+    jobs.record_poll(made[4], status="completed")
+    store.set_state(batch.id, "finished")
+    assert [r.status for r in store.rows(batch.id)] == ["failed", "failed", "failed", "completed"]
+
+    assert store.retry_failed(batch.id) == 3
+    rows = store.rows(batch.id)
+    assert store.require(batch.id).state == "running"
+    assert (rows[0].status, rows[0].job_id, rows[0].resend) == ("queued", made[1], True)  # same job, same key
+    assert (rows[1].status, rows[1].job_id, rows[1].attempt) == ("queued", None, 1)  # a new job next time
+    assert (rows[2].status, rows[2].job_status) == ("rendering", "pending") and rows[2].watch_from is not None
+    assert rows[3].status == "completed" and store.retry_failed(batch.id) == 0

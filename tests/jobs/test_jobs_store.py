@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from heygen.studio.db import newest_revision
 from heygen.studio.jobs import (
     SCHEMA_VERSION, TERMINAL, Job, JobNotFoundError, JobStore, JobStoreError, StatusEvent, default_data_dir,
 )
@@ -472,7 +473,16 @@ def test_garbage_file_raises_job_store_error_naming_it(tmp_path: Path) -> None:
 def test_newer_schema_raises_job_store_error(db_path: Path) -> None:
     JobStore(db_path).close()
     with sqlite3.connect(db_path) as raw:
-        raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(JobStoreError) as info:
+        JobStore(db_path)
+    assert str(db_path) in str(info.value) and "newer" in str(info.value)
+
+
+def test_newer_pre_alembic_schema_raises_job_store_error(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("PRAGMA user_version = 3")
     with pytest.raises(JobStoreError) as info:
         JobStore(db_path)
     assert str(db_path) in str(info.value) and "newer" in str(info.value)
@@ -480,8 +490,14 @@ def test_newer_schema_raises_job_store_error(db_path: Path) -> None:
 
 def test_schema_version_and_wal(store: JobStore, db_path: Path) -> None:
     with sqlite3.connect(db_path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 1
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert SCHEMA_VERSION == newest_revision()
+        # The first release (user_version 1-2) refuses this file as written by a newer studio.
+        assert raw.execute("PRAGMA user_version").fetchone()[0] > 2
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("PRAGMA foreign_keys").fetchone()[0] == 0  # per connection: the store turns it on
+    assert store.db.run(lambda c: c.exec_driver_sql("PRAGMA foreign_keys").scalar(), write=False) == 1
+    assert store.db.run(lambda c: c.exec_driver_sql("PRAGMA busy_timeout").scalar(), write=False) > 0
     again = JobStore(db_path)  # opening a current database migrates nothing and keeps the data
     assert again.count(SANDBOX) == 0
     again.close()

@@ -1,4 +1,4 @@
-"""The batch store: batches, their CSV rows and their state, in the same SQLite file as the jobs.
+"""The batch store: batches, their CSV rows and their state, in the same database as the jobs.
 
 A batch keeps its rows (cells and check problems), its template and settings, and a state:
 
@@ -9,13 +9,13 @@ A batch keeps its rows (cells and check problems), its template and settings, an
 
 Each row points at its current job (heygen.studio.jobs), so a row's progress is the job's; a row never
 gets a second job unless its render failed and the user asked for a retry. Everything survives
-reloads and restarts: open a new BatchStore on the same file and carry on.
+reloads and restarts: open a new BatchStore on the same database and carry on. A background worker
+claims queued rows (claim_rows / release_row) so that two workers never send the same row.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from collections.abc import Iterable
@@ -24,6 +24,9 @@ from typing import Any
 
 import pandas as pd
 
+from sqlalchemy.engine import Connection
+
+from ..db import query
 from ..jobs import ERROR_DETAIL_KEYS, JobStore, TERMINAL, validate_account
 from ..watch import failure_hint
 from .checks import BatchCheck, check_rows
@@ -167,6 +170,14 @@ _ROW_SELECT = (
     " FROM batch_rows r LEFT JOIN jobs j ON j.id = r.job_id"
 )
 
+# BatchRow.status == "queued" in SQL, over batch_rows r LEFT JOIN jobs j: a ready row with no job
+# yet, or whose job never reached HeyGen and is to be sent (again).
+_QUEUED = (
+    "r.problems = '[]' AND (r.job_id IS NULL OR j.status IS NULL OR (j.video_id IS NULL"
+    " AND j.status NOT IN ('completed', 'checking')"
+    " AND (j.status NOT IN ('submit_failed', 'unclear') OR r.resend <> 0)))"
+)
+
 
 def _loads(text: Any, default: Any) -> Any:
     if text is None:
@@ -239,20 +250,21 @@ class BatchStore:
     """Batches of one studio data file; ``jobs`` is the JobStore on the same file (``store.jobs``)."""
 
     def __init__(self, jobs: JobStore | str | Any) -> None:
-        # Opening the JobStore runs the file's migrations, which create the batch tables.
+        # Opening the JobStore runs the database's migrations, which create the batch tables.
         self.jobs = jobs if isinstance(jobs, JobStore) else JobStore(jobs)
+        self.db = self.jobs.db  # same database, same connection pool and lock handling
 
     def __repr__(self) -> str:
-        return f"BatchStore({str(self.jobs.path)!r})"
+        return f"BatchStore({self.db.label!r})"
 
     def _run(self, fn: Any, *, write: bool) -> Any:
-        return self.jobs._run(fn, write=write)  # same file, same connection pool and lock handling
+        return self.db.run(fn, write=write)
 
     # -- reading
 
     def get(self, batch_id: str) -> Batch | None:
         """The batch, or None."""
-        row = self._run(lambda c: c.execute(_BATCH_SELECT + " WHERE b.id = ?", (batch_id,)).fetchone(), write=False)
+        row = self._run(lambda c: query(c, _BATCH_SELECT + " WHERE b.id = :id", {"id": batch_id}).fetchone(), write=False)
         return _to_batch(row) if row else None
 
     def require(self, batch_id: str) -> Batch:
@@ -266,16 +278,16 @@ class BatchStore:
         """The account's batches, newest first."""
         validate_account(account)
         rows = self._run(
-            lambda c: c.execute(_BATCH_SELECT + " WHERE b.account = ? ORDER BY b.created_at DESC, b.seq DESC",
-                                (account,)).fetchall(),
+            lambda c: query(c, _BATCH_SELECT + " WHERE b.account = :account ORDER BY b.created_at DESC, b.seq DESC",
+                            {"account": account}).fetchall(),
             write=False,
         )
         return [_to_batch(r) for r in rows]
 
     def rows(self, batch_id: str, *, statuses: Iterable[str] | None = None) -> list[BatchRow]:
         """The batch's rows in file order, each with its current job's progress (optionally only some statuses)."""
-        found = self._run(lambda c: c.execute(_ROW_SELECT + " WHERE r.batch_id = ? ORDER BY r.row",
-                                              (batch_id,)).fetchall(), write=False)
+        found = self._run(lambda c: query(c, _ROW_SELECT + " WHERE r.batch_id = :id ORDER BY r.row",
+                                          {"id": batch_id}).fetchall(), write=False)
         rows = [_to_row(r) for r in found]
         if statuses is not None:
             wanted = {statuses} if isinstance(statuses, str) else set(statuses)
@@ -284,8 +296,8 @@ class BatchStore:
 
     def row(self, batch_id: str, row: int) -> BatchRow | None:
         """One row, or None."""
-        found = self._run(lambda c: c.execute(_ROW_SELECT + " WHERE r.batch_id = ? AND r.row = ?",
-                                              (batch_id, row)).fetchone(), write=False)
+        found = self._run(lambda c: query(c, _ROW_SELECT + " WHERE r.batch_id = :id AND r.row = :row",
+                                          {"id": batch_id, "row": row}).fetchone(), write=False)
         return _to_row(found) if found else None
 
     def counts(self, batch_id: str) -> dict[str, int]:
@@ -327,20 +339,23 @@ class BatchStore:
         batch_id = uuid.uuid4().hex
         template_json = json.dumps(template.to_dict(), ensure_ascii=False)
 
-        def tx(conn: sqlite3.Connection) -> None:
+        def tx(conn: Connection) -> None:
             now = time.time()
-            conn.execute(
+            query(
+                conn,
                 "INSERT INTO batches (id, account, name, state, template, columns, concurrency, created_at, updated_at)"
-                " VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?)",
-                (batch_id, account, str(name or ""), template_json, json.dumps(columns, ensure_ascii=False),
-                 concurrency, now, now),
+                " VALUES (:id, :account, :name, 'draft', :template, :columns, :concurrency, :now, :now)",
+                {"id": batch_id, "account": account, "name": str(name or ""), "template": template_json,
+                 "columns": json.dumps(columns, ensure_ascii=False), "concurrency": concurrency, "now": now},
             )
-            conn.executemany(
-                "INSERT INTO batch_rows (batch_id, row, data, problems) VALUES (?, ?, ?, ?)",
+            query(
+                conn,
+                "INSERT INTO batch_rows (batch_id, row, data, problems) VALUES (:batch_id, :row, :data, :problems)",
                 [
-                    (batch_id, check.row,
-                     json.dumps({c: "" if record[c] is None else str(record[c]) for c in columns}, ensure_ascii=False),
-                     json.dumps(list(check.problems), ensure_ascii=False))
+                    {"batch_id": batch_id, "row": check.row,
+                     "data": json.dumps({c: "" if record[c] is None else str(record[c]) for c in columns},
+                                        ensure_ascii=False),
+                     "problems": json.dumps(list(check.problems), ensure_ascii=False)}
                     for check, record in zip(checks.rows, records)
                 ],
             )
@@ -351,9 +366,9 @@ class BatchStore:
     def delete(self, batch_id: str) -> bool:
         """Forget the batch and its rows (their jobs stay in the job list); False if there was none."""
 
-        def tx(conn: sqlite3.Connection) -> bool:
-            conn.execute("DELETE FROM batch_rows WHERE batch_id = ?", (batch_id,))
-            return conn.execute("DELETE FROM batches WHERE id = ?", (batch_id,)).rowcount > 0
+        def tx(conn: Connection) -> bool:
+            query(conn, "DELETE FROM batch_rows WHERE batch_id = :id", {"id": batch_id})
+            return query(conn, "DELETE FROM batches WHERE id = :id", {"id": batch_id}).rowcount > 0
 
         return self._run(tx, write=True)
 
@@ -365,7 +380,7 @@ class BatchStore:
         A failed earlier attempt of that row is reset so it renders again.
         """
 
-        def tx(conn: sqlite3.Connection) -> None:
+        def tx(conn: Connection) -> None:
             batch = self._fetch(conn, batch_id)
             if batch.state not in ("draft", "sampling"):
                 raise BatchStateError("A sample can only be made before the batch is approved.")
@@ -386,7 +401,7 @@ class BatchStore:
     def approve_sample(self, batch_id: str) -> Batch:
         """Record that the user watched and approved the sample ("sampling" → "approved")."""
 
-        def tx(conn: sqlite3.Connection) -> None:
+        def tx(conn: Connection) -> None:
             batch = self._fetch(conn, batch_id)
             if batch.state != "sampling" or batch.sample_row is None:
                 raise BatchStateError("There is no sample to approve; render a sample first.")
@@ -429,7 +444,7 @@ class BatchStore:
             self.jobs.set_status(row.job_id, "pending", "watching again (batch retry)")
         rewatched = {r.row for r in rewatch}
 
-        def tx(conn: sqlite3.Connection) -> int:
+        def tx(conn: Connection) -> int:
             batch = self._fetch(conn, batch_id)
             if batch.state not in _RETRYABLE_FROM:
                 raise BatchStateError("Failed rows can be retried once the batch has started.")
@@ -438,7 +453,8 @@ class BatchStore:
             for row in failed:
                 self._reset_failed(conn, batch_id, row, now)
             for number in rewatched:
-                conn.execute("UPDATE batch_rows SET watch_from = ? WHERE batch_id = ? AND row = ?", (now, batch_id, number))
+                query(conn, "UPDATE batch_rows SET watch_from = :now WHERE batch_id = :id AND row = :row",
+                      {"now": now, "id": batch_id, "row": number})
             count = len(failed) + len(rewatched)
             if count and batch.state == "finished":
                 self._set(conn, batch_id, state="running")
@@ -468,7 +484,7 @@ class BatchStore:
         if unknown:
             raise TypeError(f"set_state got unknown field(s): {', '.join(sorted(unknown))}")
 
-        def tx(conn: sqlite3.Connection) -> None:
+        def tx(conn: Connection) -> None:
             batch = self._fetch(conn, batch_id)
             if allowed is not None and batch.state not in allowed:
                 raise BatchStateError(refusal or f"The batch is {batch.state}; it cannot become {state} now.")
@@ -484,10 +500,11 @@ class BatchStore:
     def attach_job(self, batch_id: str, row: int, job_id: str, *, attempt: int) -> bool:
         """Make ``job_id`` the row's job if the row has none for this attempt; False if another step won."""
         return self._run(
-            lambda c: c.execute(
-                "UPDATE batch_rows SET job_id = ?, resend = 0, gave_up = 0, watch_from = NULL"
-                " WHERE batch_id = ? AND row = ? AND job_id IS NULL AND attempt = ?",
-                (job_id, batch_id, row, attempt),
+            lambda c: query(
+                c,
+                "UPDATE batch_rows SET job_id = :job_id, resend = 0, gave_up = 0, watch_from = NULL"
+                " WHERE batch_id = :id AND row = :row AND job_id IS NULL AND attempt = :attempt",
+                {"job_id": job_id, "id": batch_id, "row": row, "attempt": attempt},
             ).rowcount == 1,
             write=True,
         )
@@ -495,8 +512,9 @@ class BatchStore:
     def detach_job(self, batch_id: str, row: int, job_id: str) -> bool:
         """Forget a row's job that no longer exists (the next job keeps the same attempt and key)."""
         return self._run(
-            lambda c: c.execute("UPDATE batch_rows SET job_id = NULL, resend = 0 WHERE batch_id = ? AND row = ? AND job_id = ?",
-                                (batch_id, row, job_id)).rowcount == 1,
+            lambda c: query(c, "UPDATE batch_rows SET job_id = NULL, resend = 0"
+                            " WHERE batch_id = :id AND row = :row AND job_id = :job_id",
+                            {"id": batch_id, "row": row, "job_id": job_id}).rowcount == 1,
             write=True,
         )
 
@@ -505,48 +523,103 @@ class BatchStore:
         values = {k: int(v) for k, v in (("resend", resend), ("gave_up", gave_up)) if v is not None}
         if not values:
             return
-        sets = ", ".join(f"{k} = ?" for k in values)
-        self._run(lambda c: c.execute(f"UPDATE batch_rows SET {sets} WHERE batch_id = ? AND row = ?",
-                                      (*values.values(), batch_id, row)), write=True)
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        self._run(lambda c: query(c, f"UPDATE batch_rows SET {sets} WHERE batch_id = :id_ AND row = :row_",
+                                  {**values, "id_": batch_id, "row_": row}), write=True)
+
+    # -- the background worker's claims
+
+    def claim_rows(self, batch_id: str, worker_id: str, limit: int, lease_seconds: float) -> list[BatchRow]:
+        """Claim up to `limit` queued rows of the batch for `lease_seconds`; return them in file order.
+
+        A row can be claimed when its status is "queued" and no other claim holds it (its lease ran
+        out or it has none). Workers claiming at the same time never get the same row; the claim
+        ends with release_row, or by itself when the lease runs out.
+        """
+        if not isinstance(worker_id, str) or not worker_id or len(worker_id) > 200:
+            raise ValueError("worker_id must be a non-empty string of at most 200 characters")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError("limit must be a non-negative int")
+        if isinstance(lease_seconds, bool) or not isinstance(lease_seconds, (int, float)) or lease_seconds <= 0:
+            raise ValueError("lease_seconds must be a positive number")
+        if limit == 0:
+            return []
+
+        def tx(conn: Connection) -> list[BatchRow]:
+            now = time.time()
+            params = {"id": batch_id, "now": now, "limit": limit, "worker": worker_id, "until": now + lease_seconds}
+            numbers = [
+                number for (number,) in query(
+                    conn,
+                    "SELECT r.row FROM batch_rows r LEFT JOIN jobs j ON j.id = r.job_id"
+                    " WHERE r.batch_id = :id AND " + _QUEUED
+                    + " AND (r.claimed_until IS NULL OR r.claimed_until <= :now)"
+                    " ORDER BY r.row LIMIT :limit" + ("" if self.db.is_sqlite else " FOR UPDATE OF r SKIP LOCKED"),
+                    params,
+                )
+            ]
+            claimed = []
+            for number in numbers:
+                row = self._fetch_row(conn, batch_id, number)
+                if row.status != "queued":
+                    continue
+                query(conn, "UPDATE batch_rows SET claimed_by = :worker, claimed_until = :until"
+                            " WHERE batch_id = :id AND row = :row", {**params, "row": number})
+                claimed.append(row)
+            return claimed
+
+        return self._run(tx, write=True)
+
+    def release_row(self, batch_id: str, row: int, worker_id: str) -> bool:
+        """Give back `worker_id`'s claim on a row; False (and nothing changes) when the worker no longer holds it."""
+        return self._run(
+            lambda c: query(c, "UPDATE batch_rows SET claimed_by = NULL, claimed_until = NULL"
+                               " WHERE batch_id = :id AND row = :row AND claimed_by = :worker",
+                            {"id": batch_id, "row": row, "worker": worker_id}).rowcount == 1,
+            write=True,
+        )
 
     # -- helpers (inside a transaction)
 
-    def _fetch(self, conn: sqlite3.Connection, batch_id: str) -> Batch:
-        row = conn.execute(_BATCH_SELECT + " WHERE b.id = ?", (batch_id,)).fetchone()
+    def _fetch(self, conn: Connection, batch_id: str) -> Batch:
+        # Only write transactions fetch through here: on PostgreSQL the batch stays locked until commit.
+        if not self.db.is_sqlite:
+            query(conn, "SELECT id FROM batches WHERE id = :id" + self.db.for_update, {"id": batch_id}).fetchall()
+        row = query(conn, _BATCH_SELECT + " WHERE b.id = :id", {"id": batch_id}).fetchone()
         if row is None:
             raise BatchNotFoundError(f"No batch with id {batch_id!r}.")
         return _to_batch(row)
 
-    def _fetch_row(self, conn: sqlite3.Connection, batch_id: str, row: int) -> BatchRow:
-        found = conn.execute(_ROW_SELECT + " WHERE r.batch_id = ? AND r.row = ?", (batch_id, row)).fetchone()
+    def _fetch_row(self, conn: Connection, batch_id: str, row: int) -> BatchRow:
+        found = query(conn, _ROW_SELECT + " WHERE r.batch_id = :id AND r.row = :row", {"id": batch_id, "row": row}).fetchone()
         if found is None:
             raise BatchStateError(f"The batch has no row {row}.")
         return _to_row(found)
 
-    def _fetch_rows(self, conn: sqlite3.Connection, batch_id: str) -> list[BatchRow]:
-        return [_to_row(r) for r in conn.execute(_ROW_SELECT + " WHERE r.batch_id = ? ORDER BY r.row", (batch_id,))]
+    def _fetch_rows(self, conn: Connection, batch_id: str) -> list[BatchRow]:
+        return [_to_row(r) for r in query(conn, _ROW_SELECT + " WHERE r.batch_id = :id ORDER BY r.row", {"id": batch_id})]
 
     @staticmethod
-    def _set(conn: sqlite3.Connection, batch_id: str, **values: Any) -> None:
+    def _set(conn: Connection, batch_id: str, **values: Any) -> None:
         if "stop_reason" in values:
             values["stop_reason"] = _clean_reason(values["stop_reason"])
         values["updated_at"] = time.time()
-        sets = ", ".join(f"{k} = ?" for k in values)
-        conn.execute(f"UPDATE batches SET {sets} WHERE id = ?", (*values.values(), batch_id))
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        query(conn, f"UPDATE batches SET {sets} WHERE id = :id_", {**values, "id_": batch_id})
 
     @staticmethod
-    def _reset_failed(conn: sqlite3.Connection, batch_id: str, row: BatchRow, now: float) -> None:
-        key = (batch_id, row.row)
-        where = " WHERE batch_id = ? AND row = ?"
+    def _reset_failed(conn: Connection, batch_id: str, row: BatchRow, now: float) -> None:
+        key = {"id": batch_id, "row": row.row, "now": now}
+        where = " WHERE batch_id = :id AND row = :row"
         if row.gave_up:
-            conn.execute("UPDATE batch_rows SET gave_up = 0, watch_from = ?" + where, (now, *key))
+            query(conn, "UPDATE batch_rows SET gave_up = 0, watch_from = :now" + where, key)
         elif row.video_id is None:
             # never reached HeyGen for sure: send the same job (same idempotency key) again
-            conn.execute("UPDATE batch_rows SET resend = 1" + where, key)
+            query(conn, "UPDATE batch_rows SET resend = 1" + where, key)
         else:
             # HeyGen failed (or lost) the render: a new job with a new idempotency key
-            conn.execute("UPDATE batch_rows SET job_id = NULL, attempt = attempt + 1, resend = 0, gave_up = 0,"
-                         " watch_from = NULL" + where, key)
+            query(conn, "UPDATE batch_rows SET job_id = NULL, attempt = attempt + 1, resend = 0, gave_up = 0,"
+                        " watch_from = NULL" + where, key)
 
 
 def count_statuses(rows: Iterable[BatchRow]) -> dict[str, int]:
