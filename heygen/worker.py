@@ -16,6 +16,7 @@ import sys
 from huey.consumer import Consumer
 
 from heygen.api.client import Client
+from heygen.studio import archive, preferences
 from heygen.studio import worker as background
 from heygen.studio.batch.store import BatchStore
 from heygen.studio.config import Settings, account_fingerprint, poll_policy
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         store,
         BatchStore(store),
         policy_for=lambda kind: poll_policy(settings, kind),
+        media_root=archive.default_media_root(),
+        retention=lambda: preferences.get_retention(settings.data_dir),
     )
     consumer = Consumer(worker.huey, workers=max(1, args.threads), worker_type="thread", periodic=False,
                         scheduler_interval=1, initial_delay=0.1, backoff=1.15, max_delay=0.5)

@@ -13,6 +13,7 @@ import os
 
 import streamlit as st
 
+from heygen.studio import archive, preferences
 from heygen.studio import worker as background
 
 from . import connection
@@ -49,6 +50,8 @@ def _in_process() -> background.Worker:
         store,
         batch_common.store(),
         policy_for=connection.poll_policy,
+        media_root=archive.default_media_root(),
+        retention=lambda: preferences.get_retention(settings.data_dir),
     )
     worker.start_consumer()
     atexit.register(worker.stop_consumer)

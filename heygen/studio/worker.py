@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import agent_launch
+from . import agent_launch, archive
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir
@@ -49,6 +49,9 @@ QUEUE_URL_ENV = "HEYGEN_STUDIO_QUEUE_URL"
 QUEUE_FILENAME = "queue.sqlite3"
 TICK_SECONDS = 2.0
 LEASE_SECONDS = 60.0
+ARCHIVE_LEASE_SECONDS = 15 * 60.0  # a large video may take a while to download
+ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account and tick
+ARCHIVE_RETRY_SECONDS = 120.0  # after a failed download, wait this long before trying that job again
 # Statuses of a single render the worker watches (batch rows are watched by their batch's step).
 WATCHED = ("submitting", "checking", "waiting", "pending", "processing")
 # Batch states in which a step may have something to do without the user.
@@ -122,6 +125,7 @@ class TickReport:
 
     watched_accounts: list[str] = field(default_factory=list)
     advanced_batches: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
     requests: int = 0
 
 
@@ -137,7 +141,8 @@ class Worker:
         policy_for: Callable[[str], PollPolicy] = lambda kind: PollPolicy(),
         accounts: Accounts = accounts,
         tick_seconds: float = TICK_SECONDS,
-        on_completed: Callable[[Client, str], None] | None = None,
+        media_root: Path | str | None = None,
+        retention: Callable[[], object] | None = None,
     ) -> None:
         self.huey = huey
         self.store = store
@@ -145,7 +150,9 @@ class Worker:
         self.policy_for = policy_for
         self.accounts = accounts
         self.tick_seconds = tick_seconds
-        self.on_completed = on_completed
+        self.media_root = Path(media_root) if media_root is not None else None
+        self.retention = retention
+        self._archive_failed: dict[str, float] = {}
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
         self._waits: dict[str, float] = {}
@@ -171,7 +178,12 @@ class Worker:
         def advance_task(batch_id: str) -> None:
             self.advance_batch(batch_id)
 
+        @huey.task(name="studio.archive")
+        def archive_task(job_id: str) -> None:
+            self.keep_media(job_id)
+
         self._tick_task, self._watch_task, self._advance_task = tick_task, watch_task, advance_task
+        self._archive_task = archive_task
 
     # -- scheduling ----------------------------------------------------------------------------
 
@@ -191,6 +203,9 @@ class Worker:
             for batch in self._live_batches(account):
                 self._advance_task(batch.id)
                 report.advanced_batches.append(batch.id)
+            for job_id in self._to_keep(account):
+                self._archive_task(job_id)
+                report.archived.append(job_id)
         return report
 
     def _live_batches(self, account: str) -> list:
@@ -206,6 +221,9 @@ class Worker:
             for batch in self._live_batches(account):
                 report.requests += self.advance_batch(batch.id, now=now)
                 report.advanced_batches.append(batch.id)
+            for job_id in self._to_keep(account):
+                if self.keep_media(job_id, now=now):
+                    report.archived.append(job_id)
         return report
 
     # -- the work ------------------------------------------------------------------------------
@@ -245,8 +263,6 @@ class Worker:
                 if result.stopped:
                     self._waits.pop(job.id, None)
                     self._failures.pop(job.id, None)
-                    if result.job.status == "completed" and self.on_completed is not None:
-                        self.on_completed(client, result.job.id)
                 if isinstance(result.error, errors.RateLimitError):
                     break  # the account asked for a pause: the rest waits for the next tick
         finally:
@@ -267,6 +283,44 @@ class Worker:
         try:
             report = self.runner.step(client, batch_id, now=now)
             return report.requests
+        finally:
+            lease.release()
+
+    def _to_keep(self, account: str, now: float | None = None) -> list[str]:
+        """Recently completed renders of ``account`` whose files are not all on disk yet."""
+        if self.media_root is None or self.accounts.get(account) is None:
+            return []
+        now = time.time() if now is None else now
+        wanted = []
+        for job in self.store.list(account, statuses=("completed",), limit=ARCHIVE_SCAN):
+            if now - self._archive_failed.get(job.id, 0.0) < ARCHIVE_RETRY_SECONDS:
+                continue
+            kept = archive.local_files(job, self.media_root)
+            if archive.VIDEO not in kept or (job.subtitle_url and archive.SUBTITLES not in kept):
+                wanted.append(job.id)
+        return wanted
+
+    def keep_media(self, job_id: str, now: float | None = None) -> bool:
+        """Download a completed render's files to the media folder (once, under a lease); True when kept."""
+        job = self.store.get(job_id)
+        if job is None or self.media_root is None or job.status != "completed":
+            return False
+        client = self.accounts.get(job.account)
+        if client is None:
+            return False
+        lease = Lease(self.huey, f"archive:{job_id}", self.owner, seconds=ARCHIVE_LEASE_SECONDS)
+        if not lease.acquire(now):
+            return False
+        try:
+            policy = self.retention() if self.retention is not None else None
+            result = archive.keep(client, job, self.media_root, store=self.store, policy=policy, now=now)
+            if result.skipped:  # the retention setting keeps nothing of this one: do not ask every tick
+                self._archive_failed[job_id] = time.time() if now is None else now
+            return not result.skipped
+        except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
+            self._archive_failed[job_id] = time.time() if now is None else now
+            log.warning("Could not keep the files of job %s: %s", job_id, exc)
+            return False
         finally:
             lease.release()
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from heygen import VideoSpec
-from heygen.studio import launch
+from heygen.studio import archive, launch
 from heygen.studio.worker import Accounts, Lease, Worker, make_huey
 from tests.support import wait_for
 
@@ -33,7 +33,8 @@ def started(tmp_path, store, accounts):
 
     def start(queue_dir=None) -> Worker:
         huey = make_huey(queue_dir or tmp_path / "queue")
-        worker = Worker(huey, store.jobs, store, policy_for=lambda kind: FAST, accounts=accounts, tick_seconds=0.3)
+        worker = Worker(huey, store.jobs, store, policy_for=lambda kind: FAST, accounts=accounts, tick_seconds=0.3,
+                        media_root=tmp_path / "media", retention=lambda: "everything")
         worker.start_consumer(workers=2)
         running.append(worker)
         return worker
@@ -49,7 +50,8 @@ def _single(store, client, catalogue, title="Solo render"):
     return launch.submit(client, store.jobs, launch.create_job(store.jobs, account=ACCOUNT, spec=spec))
 
 
-def test_a_render_and_a_batch_finish_with_no_page_open(started, store, client, sandbox, make_batch, catalogue):
+def test_a_render_and_a_batch_finish_with_no_page_open(started, store, client, sandbox, make_batch, catalogue,
+                                                      tmp_path):
     job = _single(store, client, catalogue)
     batch = make_batch(4, concurrency=2, state="running")
     started()
@@ -62,6 +64,13 @@ def test_a_render_and_a_batch_finish_with_no_page_open(started, store, client, s
     keys = posts_per_key(sandbox)
     assert set(keys.values()) == {1}, f"something was sent twice: {keys}"
     assert store.jobs.get(job.id).video_url
+    # Finished videos are kept on disk by the worker too (batch rows and the single render alike).
+    for done in [store.jobs.get(job.id), *(store.jobs.get(r.job_id) for r in rows)]:
+        wait_for(lambda: archive.VIDEO in archive.local_files(done, tmp_path / "media"), timeout=60,
+                 message=f"the worker never kept the video of {done.title}")
+        assert archive.local_files(done, tmp_path / "media")[archive.VIDEO].read_bytes()[4:8] == b"ftyp"
+    media = [e for e in sandbox.requests_log(media=True) if e.get("media")]
+    assert media and not any(e["key_sent"] for e in media)
 
 
 def test_a_worker_stopped_mid_batch_is_resumed_by_the_next_one(started, store, client, sandbox, make_batch, tmp_path):
