@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import agent_launch, archive
+from . import archive, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir
@@ -155,7 +155,6 @@ class Worker:
         self._archive_failed: dict[str, float] = {}
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
-        self._waits: dict[str, float] = {}
         self._failures: dict[str, int] = {}
         self._consumer: Consumer | None = None
 
@@ -232,42 +231,33 @@ class Worker:
         return any(j.batch_id is None for j in self.store.list(account, statuses=WATCHED, limit=50))
 
     def watch_account(self, account: str, now: float | None = None) -> int:
-        """Check every render of ``account`` (not batch rows) whose next check is due; HeyGen requests made."""
+        """Check the renders of ``account`` (not batch rows) that are due, in bulk; HeyGen requests made."""
         client = self.accounts.get(account)
         if client is None:
             return 0
         lease = Lease(self.huey, f"watch:{account}", self.owner)
         if not lease.acquire(now):
             return 0
-        made = 0
         try:
-            for job in self.store.list(account, statuses=WATCHED, limit=1000):
-                if job.batch_id is not None:
-                    continue
-                now_ = time.time() if now is None else now
-                policy = self.policy_for(job.kind)
-                wait = self._waits.get(job.id)
-                if wait is None:
-                    wait = policy.wait_after_poll(job, now_) if job.last_polled_at else 0.0
-                if job.last_polled_at is not None and now_ < job.last_polled_at + wait:
-                    continue
-                if job.status == "submitting" and now_ - job.updated_at <= reconcile_grace():
-                    continue  # a launch is being sent right now by a page
-                result = agent_launch.check(client, self.store, job, policy,
-                                            consecutive_failures=self._failures.get(job.id, 0),
-                                            deadline_from=(job.inputs or {}).get("deadline_from"), now=now_)
-                made += int(result.requested)
-                transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
-                self._failures[job.id] = self._failures.get(job.id, 0) + 1 if transient else 0
-                self._waits[job.id] = result.wait or policy.first
+            now_ = time.time() if now is None else now
+            jobs = [j for j in self.store.list(account, statuses=WATCHED, limit=1000) if j.batch_id is None
+                    and not (j.status == "submitting" and now_ - j.updated_at <= reconcile_grace())]
+            if not jobs:
+                return 0
+            results = watch.check_many(
+                client, self.store, jobs, lambda job: self.policy_for(job.kind), now=now_,
+                deadline_from={j.id: (j.inputs or {}).get("deadline_from") for j in jobs},
+                consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs},
+            )
+            for job, result in zip(jobs, results):
+                if result.requested:
+                    transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
+                    self._failures[job.id] = self._failures.get(job.id, 0) + 1 if transient else 0
                 if result.stopped:
-                    self._waits.pop(job.id, None)
                     self._failures.pop(job.id, None)
-                if isinstance(result.error, errors.RateLimitError):
-                    break  # the account asked for a pause: the rest waits for the next tick
+            return sum(r.request_count for r in results)
         finally:
             lease.release()
-        return made
 
     def advance_batch(self, batch_id: str, now: float | None = None) -> int:
         """One step of a batch (send queued rows within its concurrency, watch its renders); requests made."""

@@ -119,3 +119,16 @@ def test_the_worker_only_acts_for_accounts_it_has_a_client_for(tmp_path, store, 
     report = worker.run_once()
     assert report.requests == 0 and [e for e in sandbox.requests_log() if e["method"] == "POST"] == []
     assert store.require(batch.id).state == "running"
+
+
+def test_thirty_renders_in_flight_cost_one_status_request_per_tick(tmp_path, store, client, sandbox, catalogue,
+                                                                    accounts):
+    sandbox.configure(render_seconds=600)  # all thirty stay in flight
+    jobs = [_single(store, client, catalogue, title=f"Render {i}") for i in range(30)]
+    worker = Worker(make_huey(tmp_path), store.jobs, store, policy_for=lambda kind: FAST, accounts=accounts)
+    sandbox.state.clear_log()
+    report = worker.run_once(now=time.time() + 1)
+    gets = [e for e in sandbox.requests_log() if e["method"] == "GET"]
+    assert [e["path"] for e in gets] == ["/v3/videos/statuses"], [e["path"] for e in gets]
+    assert report.requests == 1
+    assert all(store.jobs.get(j.id).polls == 1 for j in jobs)
