@@ -21,6 +21,7 @@ from heygen.studio import worker as background
 from heygen.studio.batch.store import BatchStore
 from heygen.studio.config import Settings, account_fingerprint, poll_policy
 from heygen.studio.datadir import private_dir
+from heygen.studio.db import configured_url
 from heygen.studio.jobs import JobStore
 
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     base_url = settings.base_url or "https://api.heygen.com"
     client = Client(settings.api_key, base_url, max_retries=0)
     background.accounts.register(account_fingerprint(settings.api_key, client.base_url), client)
-    store = JobStore(private_dir(settings.data_dir))
+    store = JobStore(configured_url() or private_dir(settings.data_dir))
     worker = background.Worker(
         background.make_huey(settings.data_dir, os.environ.get(background.QUEUE_URL_ENV)),
         store,
