@@ -7,15 +7,17 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from heygen.studio import agent_launch
+from heygen.studio import agent_launch, states
+from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
 from . import connection, status_panel
 
 FILTERS = {
-    "Running": ("submitting", "checking", "waiting", "pending", "processing"),
-    "Ready": ("completed",),
-    "Failed": ("failed", "submit_failed", "unclear", "not_found", "rejected"),
+    "Running": states.RUNNING,
+    "Ready": (JobStatus.COMPLETED,),
+    "Failed": (JobStatus.FAILED, JobStatus.SUBMIT_FAILED, JobStatus.UNCLEAR, JobStatus.NOT_FOUND,
+               JobStatus.REJECTED),
 }
 PAGE_SIZE = 200
 # Shown in the thumbnail column until HeyGen has made a thumbnail (a small grey film frame).

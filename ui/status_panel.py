@@ -13,7 +13,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio import agent_launch, launch, reconcile, watch
+from heygen.studio import agent_launch, kinds, reconcile, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
@@ -96,7 +96,7 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
     due = watchable and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
     if not (due or force):
         return None
-    result = agent_launch.check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
+    result = kinds.of(job).check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
                                 deadline_from=state["deadline_from"] or (job.inputs or {}).get("deadline_from"))
     transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
     state.update(wait=result.wait or None, failures=state["failures"] + 1 if transient else 0,
@@ -229,9 +229,8 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
     job = store.get(job_id)
     if job is None:
         return
-    sender = agent_launch.submit if job.kind == "agent" else launch.submit
     try:
-        sender(conn.client, store, job)
+        kinds.of(job).send(conn.client, store, job)
     except (errors.HeyGenError, ValueError) as exc:
         detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
         st.session_state[f"resend_error_{job_id}"] = detail

@@ -58,8 +58,10 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
 
 def poll_policy(settings: Settings, kind: str = "avatar"):
     """How renders of ``kind`` are watched, from the settings (agent renders start slower and may take longer)."""
+    from . import kinds
     from .watch import PollPolicy
 
-    minutes = settings.agent_deadline_minutes if kind == "agent" else settings.deadline_minutes
-    first = settings.poll_seconds * (3 if kind == "agent" else 1)
+    described = kinds.of(kind)
+    minutes = getattr(settings, described.deadline_setting)
+    first = settings.poll_seconds * described.first_factor
     return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60)

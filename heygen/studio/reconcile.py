@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from heygen.api import errors
 from .jobs import Job, JobStore
+from .states import JobStatus
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
 
-CHECKING = "checking"  # HeyGen may have the create; the studio is looking for it
-UNCLEAR = "unclear"  # looked and found nothing; the user decides whether to send again
+CHECKING = JobStatus.CHECKING  # HeyGen may have the create; the studio is looking for it
+UNCLEAR = JobStatus.UNCLEAR  # looked and found nothing; the user decides whether to send again
 
 CLOCK_MARGIN = 120.0  # seconds of clock difference tolerated between this machine and HeyGen
 LOOK_EVERY = 15.0

@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import archive, watch
+from . import archive, states, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir
@@ -53,7 +53,7 @@ ARCHIVE_LEASE_SECONDS = 15 * 60.0  # a large video may take a while to download
 ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account and tick
 ARCHIVE_RETRY_SECONDS = 120.0  # after a failed download, wait this long before trying that job again
 # Statuses of a single render the worker watches (batch rows are watched by their batch's step).
-WATCHED = ("submitting", "checking", "waiting", "pending", "processing")
+WATCHED = states.WATCHED
 # Batch states in which a step may have something to do without the user.
 ADVANCING = (*ACTIVE_STATES, "paused", "stopped_credit")
 

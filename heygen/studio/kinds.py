@@ -1,0 +1,66 @@
+"""Every kind of job the studio launches, described once: how it is sent, how it is watched (one by
+one and in bulk), how long it may take, and what its failures mean.
+
+The worker, the status panel and "Send again" look a job's kind up here instead of branching on
+it. A new kind (scenes, translations) is one more entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import agent_launch, launch, watch
+from .states import JobStatus
+
+if TYPE_CHECKING:
+    from heygen.api.client import Client
+
+    from .jobs import Job, JobStore
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """How one kind of job is sent and watched.
+
+    ``send(client, store, job)`` sends the job's create once (files already uploaded are reused);
+    ``check(client, store, job, policy, ...)`` watches one job; ``bulk`` says whether its renders can
+    be asked about in ``GET /v3/videos/statuses`` once they have a video id. ``first_factor`` and
+    ``deadline_setting`` shape its poll policy from the settings; ``terminal`` are the statuses in
+    which watching ends; ``failure_hints`` map HeyGen's failure codes to advice.
+    """
+
+    name: str
+    label: str
+    send: Callable[..., Job]
+    check: Callable[..., watch.CheckResult]
+    bulk: bool = True
+    first_factor: float = 1.0
+    deadline_setting: str = "deadline_minutes"
+    terminal: frozenset[str] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND,
+                                          JobStatus.REJECTED, JobStatus.SUBMIT_FAILED, JobStatus.UNCLEAR})
+    failure_hints: dict[str, str] = field(default_factory=lambda: dict(watch.FAILURE_HINTS))
+
+
+def _send_video(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job:
+    return launch.submit(client, store, job, **kwargs)
+
+
+def _send_agent(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job:
+    return agent_launch.submit(client, store, job, **kwargs)
+
+
+KINDS: dict[str, JobKind] = {
+    "avatar": JobKind("avatar", "Avatar video", _send_video, watch.check),
+    "image": JobKind("image", "Photo video", _send_video, watch.check),
+    # A Video Agent session names its video only after a while: it is followed through the session.
+    "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
+                     deadline_setting="agent_deadline_minutes"),
+}
+
+
+def of(job_or_kind: Job | str) -> JobKind:
+    """The description of a job's kind (a job, or a kind's name); unknown kinds are watched as avatar videos."""
+    name = job_or_kind if isinstance(job_or_kind, str) else job_or_kind.kind
+    return KINDS.get(name, KINDS["avatar"])
