@@ -277,15 +277,21 @@ def test_a_refused_connection_resends_the_same_job_after_a_short_wait(store, cli
     assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 1 and len(videos_made(sandbox)) == 2
 
 
-def test_a_lost_answer_is_reconciled_and_never_resent(store, client, sandbox, make_batch) -> None:
+@pytest.mark.parametrize("honour_key", [True, False], ids=["key honoured", "key ignored"])
+@pytest.mark.parametrize("fault", [{"kind": "drop"}, {"kind": "html", "status": 502}], ids=["drop", "502 page"])
+def test_a_lost_answer_is_reconciled_and_never_resent(store, client, sandbox, make_batch, honour_key, fault) -> None:
+    sandbox.configure(honour_idempotency_key=honour_key)
     runner = BatchRunner(store, policy=FAST, trouble_wait=1.0)
     batch = make_batch(2, concurrency=2, state="running")
-    sandbox.add_fault(method="POST", path="/v3/videos", kind="drop", after=True, times=1)
+    sandbox.add_fault(method="POST", path="/v3/videos", after=True, times=1, **fault)
     report = runner.step(client, batch.id, now=time.time())
     assert "HeyGen may have received this" in report.problems[0]
     row = store.row(batch.id, 1)
     assert row.status == "rendering" and store.jobs.get(row.job_id).status == "checking"
-    drive(runner, client, batch.id)
+    try:
+        drive(runner, client, batch.id)
+    finally:
+        sandbox.configure(honour_idempotency_key=True)
     assert posts_per_key(sandbox)[idempotency_key(batch.id, 1, 0)] == 1
     assert len(client.videos.list()) == 2
     assert [store.row(batch.id, n).status for n in (1, 2)] == ["completed", "completed"]
