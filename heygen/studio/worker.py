@@ -36,7 +36,7 @@ from heygen.api import errors
 from . import archive, states, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
-from .datadir import private_dir
+from .datadir import private_dir, private_file
 from .jobs import JobStore
 from .watch import PollPolicy
 
@@ -116,7 +116,8 @@ def make_huey(data_dir: Path | str, queue_url: str | None = None):
             raise ValueError(f"{QUEUE_URL_ENV} must be a redis:// URL")
         return RedisHuey("heygen-studio", url=queue_url)
     folder = private_dir(Path(data_dir))
-    return SqliteHuey("heygen-studio", filename=str(folder / QUEUE_FILENAME))
+    queue = private_file(folder / QUEUE_FILENAME)  # SQLite keeps the mode of the file (and gives it to -wal/-shm)
+    return SqliteHuey("heygen-studio", filename=str(queue))
 
 
 @dataclass

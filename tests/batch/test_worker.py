@@ -132,3 +132,11 @@ def test_thirty_renders_in_flight_cost_one_status_request_per_tick(tmp_path, sto
     assert [e["path"] for e in gets] == ["/v3/videos/statuses"], [e["path"] for e in gets]
     assert report.requests == 1
     assert all(store.jobs.get(j.id).polls == 1 for j in jobs)
+
+
+def test_the_queue_file_is_private(tmp_path, store, accounts):
+    worker = Worker(make_huey(tmp_path / "data"), store.jobs, store, accounts=accounts)
+    worker.huey.put("probe", 1)
+    for path in (tmp_path / "data").iterdir():
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
