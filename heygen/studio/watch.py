@@ -235,10 +235,15 @@ def check(
     started = deadline_from or job.submitted_at or job.created_at
     if now - started > policy.deadline:
         return CheckResult(OVERDUE, job, requested=False)
+    return _detail(client, store, job, policy, now, consecutive_failures)
+
+
+def _detail(client: Client, store: JobStore, job: Job, policy: PollPolicy, now: float, failures: int) -> CheckResult:
+    """One ``GET /v3/videos/{id}`` for ``job``, recorded, and what it means for watching."""
     try:
         video = client.videos.get(job.video_id)
     except errors.HeyGenError as exc:
-        return watch_error(store, job, exc, policy, consecutive_failures=consecutive_failures)
+        return watch_error(store, job, exc, policy, consecutive_failures=failures)
     job = record_video(store, job.id, video)
     known = outcome_of(job)
     if known is not None:
@@ -413,15 +418,7 @@ def _bulk_answer(client, store, job, answer, policy, now, failures, may_request)
     if answer.is_terminal:
         if not may_request():
             return None
-        try:
-            video = client.videos.get(job.video_id)
-        except errors.HeyGenError as exc:
-            return watch_error(store, job, exc, policy, consecutive_failures=failures)
-        job = record_video(store, job.id, video)
-        known = outcome_of(job)
-        if known is not None:
-            return CheckResult(known, job)
-        return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now))
+        return _detail(client, store, job, policy, now, failures)
     if answer.status == _BULK_QUEUED:
         status = job.status if job.status in _QUEUED_STATUSES else "pending"
     else:
