@@ -46,6 +46,9 @@ ALEMBIC_USER_VERSION = 3
 
 _BUSY_TIMEOUT_MS = 5000
 _LOCK_RETRIES = 8
+_IDLE_CONNECTIONS = 8
+# PostgreSQL connections beyond the idle ones, per process, before a caller waits for one.
+_PG_EXTRA_CONNECTIONS = 24
 # Any constant: the key of the PostgreSQL advisory lock held while migrating.
 _MIGRATION_LOCK_KEY = 7_345_120_901
 
@@ -200,11 +203,15 @@ class Database:
 
     def _engine(self) -> Engine:
         if not self.is_sqlite:
-            return sa.create_engine(self.url, pool_pre_ping=True, connect_args={"application_name": "heygen-studio"})
+            return sa.create_engine(
+                self.url, pool_size=_IDLE_CONNECTIONS, max_overflow=_PG_EXTRA_CONNECTIONS, pool_pre_ping=True,
+                connect_args={"application_name": "heygen-studio"},
+            )
         # check_same_thread=False: a connection moves between threads through the pool,
-        # but only one thread uses it at a time.
+        # but only one thread uses it at a time. SQLite connections are cheap: no limit on how many.
         engine = sa.create_engine(
-            self.url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            self.url, pool_size=_IDLE_CONNECTIONS, max_overflow=-1,
+            connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
 
         @event.listens_for(engine, "connect")
@@ -247,6 +254,8 @@ class Database:
                         return fn(conn)
             except sa.exc.IntegrityError:
                 raise
+            except sa.exc.TimeoutError:
+                raise JobStoreError(f"The job database {self.label} has no free connection right now; try again.") from None
             except (sa.exc.DBAPIError, sqlite3.Error) as exc:
                 orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
                 if self.is_sqlite and isinstance(exc, (sa.exc.ProgrammingError, sa.exc.InterfaceError)):

@@ -274,13 +274,14 @@ class JobStore:
     """The job database at `path`: a SQLite file or folder, a database URL, or a shared Database.
 
     None means heygen.studio.db's default: $HEYGEN_STUDIO_DATABASE_URL, else
-    <default_data_dir()>/jobs.sqlite3. ``path`` is the SQLite file (None on PostgreSQL);
-    ``db`` is the Database, which heygen.studio.batch shares.
+    <default_data_dir()>/jobs.sqlite3. ``path`` is the SQLite file, or on PostgreSQL the database
+    URL: what opens the same database again. ``db`` is the Database, which heygen.studio.batch shares.
     """
 
     def __init__(self, path: str | os.PathLike | Database | None = None) -> None:
         self.db = path if isinstance(path, Database) else Database(path)
-        self.path: Path | None = self.db.path
+        db_path = self.db.path
+        self.path: Path | str = db_path if db_path is not None else self.db.url.render_as_string(hide_password=False)
         # A database with tables of another shape fails here rather than later.
         self.db.run(self._check_tables, write=False)
 

@@ -46,7 +46,7 @@ def test_unsupported_urls_are_refused_plainly(tmp_path: Path) -> None:
 def test_postgresql_from_the_setting_and_newer_revisions_refused(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEYGEN_STUDIO_DATABASE_URL", postgres_url)
     with JobStore() as store:
-        assert store.path is None and store.db.dialect == "postgresql"
+        assert store.path == postgres_url and store.db.dialect == "postgresql"
         job = store.create(account=ACCOUNT, kind="avatar", title="Été", inputs={})
         assert store.db.run(lambda c: query(c, "SELECT version_num FROM alembic_version").scalar(), write=False) == HEAD
     with JobStore(postgres_url.replace("postgresql+psycopg://", "postgresql://")) as plain:  # the libpq form works too
@@ -90,3 +90,28 @@ def test_first_opens_at_once_migrate_once(kind: str, tmp_path: Path, request: py
     assert stores[0].db.run(lambda c: query(c, "SELECT count(*) FROM alembic_version").scalar(), write=False) == 1
     for store in stores:
         store.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.team)])
+def test_revisions_go_down_to_the_first_release_and_up_again_keeping_jobs(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    target = str(tmp_path / "jobs.sqlite3") if kind == "sqlite" else request.getfixturevalue("postgres_url")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+
+    def downgrade(conn) -> None:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+
+    with JobStore(target) as store:
+        job = store.create(account=ACCOUNT, kind="avatar", title="kept", inputs={"a": 1})
+        store.db.run(downgrade, write=True)
+        assert store.db.run(lambda c: query(c, "SELECT version_num FROM alembic_version").scalar(), write=False) == "0001"
+        with pytest.raises(JobStoreError):
+            store.db.run(lambda c: query(c, "SELECT claimed_by FROM jobs").fetchall(), write=False)
+    with JobStore(target) as store:  # opening upgrades again
+        assert store.get(job.id).inputs == {"a": 1} and store.claim_due("w", job.created_at, 5, 60)[0].id == job.id
