@@ -76,11 +76,17 @@ def test_sigkill_twice_mid_run_loses_no_row_and_sends_none_twice(worker_process,
     wait_for(lambda: store.require(batch.id).state == "finished", timeout=150,
              message="the batch never finished after two kills")
     rows = store.rows(batch.id)
-    assert [r.status for r in rows] == ["completed"] * 8, [(r.row, r.status, r.failure_reason) for r in rows]
+    # A kill can land between recording a send and the request leaving: that row cannot be told apart
+    # from one whose answer was lost, so after the account was searched in vain it waits for the user
+    # ("HeyGen may have received this"), never resent and never silently dropped.
+    undecided = [r for r in rows if r.status == "failed"]
+    assert all("HeyGen may have received this" in (r.failure_reason or "") for r in undecided), \
+        [(r.row, r.failure_reason) for r in undecided]
+    assert [r.status for r in rows if r not in undecided] == ["completed"] * (8 - len(undecided))
+    assert len(undecided) <= 2, "more rows than kills were left undecided"
     keys = posts_per_key(sandbox)
-    assert len(keys) == 8 and set(keys.values()) == {1}, keys
-    with_video = {r.video_id for r in rows}
-    assert len(with_video) == 8
+    assert set(keys.values()) == {1}, f"a row was sent twice: {keys}"
+    assert len({r.video_id for r in rows if r.video_id}) == 8 - len(undecided)
 
 
 def _batch_for(store, make_batch, account: str, n: int, *, concurrency: int = 2):
