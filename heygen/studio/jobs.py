@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from .states import FINAL, TERMINAL, UNSETTLED
 from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
 
 __all__ = [
@@ -30,12 +31,7 @@ __all__ = [
     "validate_account",
 ]
 
-TERMINAL = frozenset({"completed", "failed", "not_found", "rejected", "submit_failed", "unclear"})
-# A create whose answer was lost: "checking" while the studio looks for it on HeyGen (heygen.studio.reconcile),
-# "unclear" once it looked enough and found nothing (the user decides whether to send again).
-UNSETTLED = frozenset({"checking", "unclear"})
-# HeyGen's own verdicts: once a job has one, no later answer changes its status (set_status aside).
-FINAL = frozenset({"completed", "failed"})
+# TERMINAL, FINAL and UNSETTLED are the status sets of heygen.studio.states (re-exported for the store).
 KINDS = frozenset({"avatar", "image", "agent"})
 # The VideoDetail fields record_poll accepts.
 VIDEO_FIELDS = (
