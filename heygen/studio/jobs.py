@@ -585,6 +585,27 @@ class JobStore:
 
         return self._update(job_id, change)
 
+    def start_sending(self, job_id: str, allowed: Callable[[Job], bool]) -> Job | None:
+        """Atomically take the right to send the job's create: when ``allowed(job)`` holds for the job as it
+        is in the store, record the send time (the first one is kept) and status "submitting", and return
+        the job; else return None and change nothing. Two callers racing for one job: one wins."""
+        won: list[bool] = []
+
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
+            if not allowed(job):
+                return {}
+            won.append(True)
+            inputs = dict(job.inputs or {})
+            inputs.setdefault("sent_at", now)
+            if inputs.get("sent_at") is None:
+                inputs["sent_at"] = now
+            if job.status != "submitting":
+                self._add_event(conn, job.id, "submitting", now, "sent again")
+            return {"inputs": _encode_inputs(inputs), "status": "submitting"}
+
+        job = self._update(job_id, change)
+        return job if won else None
+
     def update_inputs(self, job_id: str, inputs: dict) -> Job:
         """Replace the job's inputs."""
         inputs_json = _encode_inputs(inputs)

@@ -178,11 +178,16 @@ def require_sendable(job: Job) -> None:
 def send_once(store: JobStore, job: Job, create: Callable[[], _T]) -> _T:
     """Run ``create`` (the job's one create request) and file its failure as not sent or unclear.
 
-    The send time is recorded first. A failure that may have reached HeyGen (``errors.unclear``)
+    The right to send is taken atomically in the store (two steps racing for one job: one sends) and
+    the send time is recorded first. A failure that may have reached HeyGen (``errors.unclear``)
     makes the job "checking"; any other makes it "submit_failed". The error is raised again.
     """
-    require_sendable(job)
-    job = mark_sending(store, job)
+    claimed = store.start_sending(job.id, may_send)
+    if claimed is None:  # HeyGen may have it, or another step is sending it right now
+        require_sendable(store.get(job.id) or job)
+        raise errors.ConflictError(f"{MAY_HAVE}: this video is being sent right now.",
+                                   hint="Watch it on the Videos page.")
+    job = claimed
     try:
         return create()
     except errors.HeyGenError as exc:

@@ -47,8 +47,8 @@ log = logging.getLogger("heygen.studio.worker")
 
 QUEUE_URL_ENV = "HEYGEN_STUDIO_QUEUE_URL"
 QUEUE_FILENAME = "queue.sqlite3"
-TICK_SECONDS = 2.0
-LEASE_SECONDS = 60.0
+TICK_SECONDS = 1.0
+LEASE_SECONDS = 20.0  # a killed worker's batch waits at most this long; sends stay safe past it (start_sending)
 ARCHIVE_LEASE_SECONDS = 15 * 60.0  # a large video may take a while to download
 ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account and tick
 ARCHIVE_RETRY_SECONDS = 120.0  # after a failed download, wait this long before trying that job again
@@ -176,7 +176,12 @@ class Worker:
 
         @huey.task(name="studio.advance")
         def advance_task(batch_id: str) -> None:
-            self.advance_batch(batch_id)
+            next_at = self.advance_batch(batch_id, report_next=True)
+            if next_at is not None:
+                # Work is due before the next tick would come round to it: step again right then.
+                delay = next_at - time.time()
+                if 0 < delay < self.tick_seconds * 2:
+                    advance_task.schedule(args=(batch_id,), delay=delay)
 
         @huey.task(name="studio.archive")
         def archive_task(job_id: str) -> None:
@@ -260,20 +265,20 @@ class Worker:
         finally:
             lease.release()
 
-    def advance_batch(self, batch_id: str, now: float | None = None) -> int:
-        """One step of a batch (send queued rows within its concurrency, watch its renders); requests made."""
+    def advance_batch(self, batch_id: str, now: float | None = None, *, report_next: bool = False):
+        """One step of a batch (send queued rows within its concurrency, watch its renders).
+
+        Returns the HeyGen requests made, or with ``report_next`` when the batch next has work (a
+        time.time() value, or None).
+        """
         batch = self.batches.get(batch_id)
-        if batch is None:
-            return 0
-        client = self.accounts.get(batch.account)
-        if client is None:
-            return 0
+        client = self.accounts.get(batch.account) if batch is not None else None
         lease = Lease(self.huey, f"batch:{batch_id}", self.owner)
-        if not lease.acquire(now):
-            return 0
+        if client is None or not lease.acquire(now):
+            return None if report_next else 0
         try:
             report = self.runner.step(client, batch_id, now=now)
-            return report.requests
+            return report.next_step_at if report_next else report.requests
         finally:
             lease.release()
 

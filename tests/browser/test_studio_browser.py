@@ -95,7 +95,7 @@ def test_a_new_user_makes_a_video_from_the_gallery(page, streamlit_server, scree
     screenshot(page, "composed")
 
     page.get_by_role("button", name="Generate video").click()
-    page.wait_for_url("**/videos")
+    page.wait_for_url("**/videos**")
     (job,) = JobStore(data_dir).list(SANDBOX_ACCOUNT)
     assert job.video_id and job.status != "submit_failed"
     assert job.inputs["spec"]["avatar_id"] == look.id and job.inputs["spec"]["voice_id"] == voice.voice_id
@@ -146,7 +146,7 @@ def test_a_video_from_my_photo_and_recording_launched_with_a_double_click(
     assert [e for e in own_sandbox.requests_log() if e["method"] == "POST"] == []  # nothing sent yet
 
     page.get_by_role("button", name="Generate video").dblclick()
-    page.wait_for_url("**/videos")
+    page.wait_for_url("**/videos**")
     expect(page.get_by_role("heading", name="Videos")).to_be_visible()
     (job,) = JobStore(data_dir).list(account_fingerprint(API_KEY, own_sandbox.base_url))
     posts = [e for e in own_sandbox.requests_log() if e["method"] == "POST" and e["path"] == "/v3/videos"]

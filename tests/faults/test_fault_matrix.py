@@ -287,3 +287,30 @@ def test_a_video_owned_by_another_job_is_never_adopted(sandbox, client, store, c
     assert again.video_id and again.video_id != first.video_id
     keys = [e["idempotency_key"] for e in sandbox.requests_log() if e["method"] == "POST"]
     assert keys[-2:] == [second.idempotency_key, second.idempotency_key]
+
+
+def test_two_senders_racing_for_one_job_send_it_once(sandbox, store, catalogue):
+    import threading
+
+    look, voice = catalogue
+    job = launch.create_job(store, account=ACCOUNT, spec=VideoSpec(avatar_id=look, voice_id=voice, script="Race."))
+    sandbox.configure(latency_ms=300)
+    outcomes: list[object] = []
+    gate = threading.Barrier(2)
+
+    def send() -> None:
+        with Client(API_KEY, sandbox.base_url) as own:
+            gate.wait()
+            try:
+                outcomes.append(launch.submit(own, store, store.get(job.id)))
+            except errors.HeyGenError as exc:
+                outcomes.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len([e for e in sandbox.requests_log() if e["method"] == "POST"]) == 1
+    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "Job"]
+    assert store.get(job.id).video_id
