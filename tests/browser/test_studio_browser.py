@@ -49,6 +49,7 @@ def test_a_new_user_makes_a_video_from_the_gallery(page, streamlit_server, scree
     catalogue = get_catalogue()
     public = [look for look in catalogue.looks if look.ownership == "public"]
     expect(page.get_by_text(f"Page 1 of {-(-len(public) // 24)} · {len(public):,} avatars")).to_be_visible()
+    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
 
     # Filter the gallery: search, then gender.
     _commit(page, page.get_by_placeholder("Search avatars by name"), "office")
@@ -57,7 +58,7 @@ def test_a_new_user_makes_a_video_from_the_gallery(page, streamlit_server, scree
     _choose(page, "studio_av_gender", "Female")
     chosen = [look for look in office if look.gender == "female"]
     expect(page.get_by_text(f"{len(chosen):,} avatars")).to_be_visible()
-    assert page.locator("[class*=st-key-studio_av_pick_]").count() == min(24, len(chosen))
+    expect(page.locator("[class*=st-key-studio_av_pick_]")).to_have_count(min(24, len(chosen)))
     screenshot(page, "gallery-filtered")
 
     # Pick an avatar: it is highlighted, its clip shows, its voice is preselected.
