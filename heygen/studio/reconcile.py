@@ -65,13 +65,6 @@ def sent_at(job: Job) -> float:
     return float(value) if isinstance(value, (int, float)) else float(job.created_at)
 
 
-def mark_sending(store: JobStore, job: Job, now: float | None = None) -> Job:
-    """Record that the create is about to go out (the first time only), before sending it."""
-    if (job.inputs or {}).get("sent_at") is not None:
-        return job
-    return store.update_inputs(job.id, {**(job.inputs or {}), "sent_at": time.time() if now is None else now})
-
-
 def mark_checking(store: JobStore, job: Job, error: errors.HeyGenError | None) -> Job:
     """The create's answer was lost: the job waits for reconciliation, nothing is resent."""
     detail = error.to_dict() if error is not None else {"kind": "LaunchInterrupted"}

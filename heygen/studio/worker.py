@@ -247,7 +247,7 @@ class Worker:
         try:
             now_ = time.time() if now is None else now
             jobs = [j for j in self.store.list(account, statuses=WATCHED, limit=1000) if j.batch_id is None
-                    and not (j.status == "submitting" and now_ - j.updated_at <= reconcile_grace())]
+                    and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
             if not jobs:
                 return 0
             results = watch.check_many(
@@ -341,13 +341,6 @@ class Worker:
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
-
-
-def reconcile_grace() -> float:
-    """How long a launch may stay "submitting" before the worker treats it as cut off."""
-    from .watch import SUBMIT_GRACE_SECONDS
-
-    return SUBMIT_GRACE_SECONDS
 
 
 __all__ = ["Accounts", "Lease", "TICK_SECONDS", "TickReport", "Worker", "accounts", "make_huey"]

@@ -199,7 +199,7 @@ def test_max_requests_leaves_the_rest_due(client, store, spec, sandbox):
 def test_jobs_without_a_video_id_go_through_check(client, store, spec, sandbox):
     render, = launch(client, store, spec)
     lost = create_job(store, account="sandbox", spec=spec)
-    lost = reconcile.mark_checking(store, reconcile.mark_sending(store, lost), None)
+    lost = reconcile.mark_checking(store, store.start_sending(lost.id, reconcile.may_send), None)
     sandbox.clear_requests_log()
     results = watch.check_many(client, store, [lost, render], POLICY, now=time.time() + LATER / 2)
     assert [e["path"] for e in calls(sandbox)] == ["/v3/videos/statuses", "/v3/videos"]  # the bulk one, then a look
