@@ -4,7 +4,6 @@ import streamlit as st
 
 from ui import catalogue, connection, pickers, shell
 from ui import studio_form as form
-from ui.text import md
 
 shell.require(__file__)
 conn = connection.require()
@@ -20,8 +19,6 @@ tools.button("Refresh lists", key="studio_refresh", on_click=catalogue.refresh, 
 cat = catalogue.load(conn, partial=True, first_screen=pickers.PAGE_SIZE)
 if cat is None:
     st.stop()
-for note in cat.notes:
-    st.warning(md(note), icon=":material/warning:")
 catalogue.follow(conn, cat)
 
 form.start(conn, cat)

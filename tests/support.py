@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 
@@ -57,3 +58,9 @@ def settle(probe, *, quiet: float, timeout: float, message: str, interval: float
         if now != last:
             last, since = now, time.monotonic()
     return last
+
+
+def wait_for_catalogue_fetches(deadline_seconds: float = 60) -> None:
+    """Wait until no background catalogue fetch runs in this process (a generous deadline, then fail)."""
+    wait_for(lambda: not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate()),
+             timeout=deadline_seconds, message="a background catalogue fetch did not end", interval=0.02)

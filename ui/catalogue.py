@@ -25,6 +25,7 @@ from heygen.studio.jobs import default_data_dir
 from heygen.api.voices import Voice
 
 from .connection import Connection
+from .text import md
 from .feedback import show_error
 
 __all__ = [
@@ -152,19 +153,25 @@ def _follow(conn: Connection, shown: Catalogue, serial: int) -> None:
 
 def follow(conn: Connection, shown: Catalogue) -> None:
     """While ``shown`` is partial (or the lists are being refreshed), a note that counts what has
-    arrived and reruns the page once the fetch has ended; nothing once the lists are complete.
+    arrived and reruns the page once the fetch has ended; an empty slot once the lists are complete.
 
     The note only reads the fetch's state in memory; it never asks HeyGen. It reruns the whole
     page only at the end: every run of the page (any click or edit) already draws the looks and
-    voices that have arrived by then.
+    voices that have arrived by then. The slot (and the notes about the lists above it) is always
+    drawn, so the elements below keep their places when the note goes: the browser then updates
+    the gallery in place instead of briefly showing an old copy beside the new one.
     """
-    live = _live_for(conn)
-    progress = live.progress
-    if progress is None or progress.error is not None or (shown.complete and progress.done):
-        return  # complete (the timer is not armed again), or stopped on an error shown by ``load``
-    if progress.done:
-        st.rerun()  # it ended since ``shown`` was taken: draw the complete lists
-    st.fragment(_follow, run_every=TICK_SECONDS)(conn, shown, progress.serial)
+    with st.container(key="catalogue_notes"):
+        for note in shown.notes:
+            st.warning(md(note), icon=":material/warning:")
+    with st.container(key="catalogue_follow"):
+        live = _live_for(conn)
+        progress = live.progress
+        if progress is None or progress.error is not None or (shown.complete and progress.done):
+            return  # complete (the timer is not armed again), or stopped on an error shown by ``load``
+        if progress.done:
+            st.rerun()  # it ended since ``shown`` was taken: draw the complete lists
+        st.fragment(_follow, run_every=TICK_SECONDS)(conn, shown, progress.serial)
 
 
 # -- filtering (plain functions) ---------------------------------------------------------------

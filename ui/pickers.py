@@ -252,8 +252,9 @@ def avatar_gallery(
     st.session_state[f"{p}_av_page"] = page
     chosen = chosen_avatar_id(p)
     loading = not catalogue.looks_complete
-    if loading and _filtered(p):
-        st.caption("Still loading: the search and filters look at the avatars listed so far.")
+    with st.container(key=f"{p}_av_loading_note"):  # always drawn, so the grid keeps its place
+        if loading and _filtered(p):
+            st.caption("Still loading: the search and filters look at the avatars listed so far.")
 
     with st.container(height=height, border=False, key=f"{p}_av_grid_box"):
         if not items:

@@ -231,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
             "request_json": None, "response_json": None, "fault": None,
             "key_sent": req.header("X-Api-Key") is not None,
         }
-        fault = self.state.take_fault(method, req.path, is_api)
+        fault = self.state.take_fault(method, req.path, is_api, entry["query"])
         if fault is not None and not fault.after:
             entry["fault"] = fault.kind
             self.state.sleep(fault.delay_ms / 1000.0)

@@ -125,15 +125,17 @@ class Sandbox:
         return self.state.get_config()
 
     def add_fault(self, method=None, path=None, kind="status", status=None, retry_after=None,
-                  code=None, message=None, delay_ms=0, times=1, after=False, location=None) -> dict:
-        """Inject a fault for requests matching method and path prefix; `times=None` = forever.
+                  code=None, message=None, delay_ms=0, times=1, after=False, location=None, query=None) -> dict:
+        """Inject a fault for requests matching method and path prefix (and, with `query`, carrying
+        those parameters; "*" for any value); `times=None` = forever.
 
         `kind` is status, html, drop, slow or redirect (to `location`). With `after=True` the
         request is carried out first (a create makes its video) and only its answer is replaced.
         """
         return self.state.add_fault(method=method, path=path, kind=kind, status=status,
                                     retry_after=retry_after, code=code, message=message,
-                                    delay_ms=delay_ms, times=times, after=after, location=location)
+                                    delay_ms=delay_ms, times=times, after=after, location=location,
+                                    query=query)
 
     def faults(self) -> list:
         """The active faults."""

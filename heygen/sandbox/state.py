@@ -86,11 +86,16 @@ class Fault:
     fired: int = 0
     after: bool = False  # True: the request is carried out first, then its answer is replaced by the fault
     location: str | None = None  # where a "redirect" fault points
+    query: dict | None = None  # parameters the request must carry ("*": any value, e.g. a page token)
 
-    def matches(self, method: str, path: str, is_api: bool) -> bool:
+    def matches(self, method: str, path: str, is_api: bool, query: dict | None = None) -> bool:
         """Whether this fault applies to a request (wildcards match /v3 API calls only)."""
         if self.method not in (None, "*") and self.method.upper() != method.upper():
             return False
+        for name, wanted in (self.query or {}).items():
+            value = (query or {}).get(name)
+            if value in (None, "") or (wanted != "*" and str(value) != str(wanted)):
+                return False
         if self.path in (None, "", "*"):
             return is_api
         return path.startswith(self.path)
@@ -101,14 +106,14 @@ class Fault:
             "id": self.id, "kind": self.kind, "method": self.method, "path": self.path,
             "status": self.status, "retry_after": self.retry_after, "code": self.code,
             "message": self.message, "delay_ms": self.delay_ms, "times": self.times,
-            "fired": self.fired, "after": self.after, "location": self.location,
+            "fired": self.fired, "after": self.after, "location": self.location, "query": self.query,
         }
 
 
 def make_fault(fault_id: int, spec: dict) -> Fault:
     """A Fault from a dict of options; ValueError on a bad option."""
     known = {"kind", "method", "path", "status", "retry_after", "code", "message", "delay_ms", "times", "after",
-             "location"}
+             "location", "query"}
     unknown = set(spec) - known
     if unknown:
         raise ValueError(f"unknown fault option(s): {', '.join(sorted(unknown))}")
@@ -136,11 +141,16 @@ def make_fault(fault_id: int, spec: dict) -> Fault:
     location = spec.get("location")
     if kind == "redirect" and (not isinstance(location, str) or not location.startswith(("http://", "https://", "/"))):
         raise ValueError("a redirect fault needs a location: an http(s) URL or a path")
+    query = spec.get("query")
+    if query is not None and (not isinstance(query, dict)
+                              or not all(isinstance(k, str) and isinstance(v, str) for k, v in query.items())):
+        raise ValueError("query must be an object of parameter names to values (\"*\": any value)")
     method = spec.get("method")
     return Fault(
         id=fault_id, kind=kind, method=method.upper() if isinstance(method, str) else None,
         path=spec.get("path"), status=status, retry_after=retry_after, code=spec.get("code"),
         message=spec.get("message"), delay_ms=delay, times=times, after=after, location=location,
+        query=query,
     )
 
 
@@ -251,11 +261,11 @@ class SandboxState:
         with self.lock:
             return [f.as_dict() for f in self.faults]
 
-    def take_fault(self, method: str, path: str, is_api: bool) -> Fault | None:
+    def take_fault(self, method: str, path: str, is_api: bool, query: dict | None = None) -> Fault | None:
         """The first fault matching a request, counted as fired (removed when used up)."""
         with self.lock:
             for fault in self.faults:
-                if fault.matches(method, path, is_api):
+                if fault.matches(method, path, is_api, query):
                     fault.fired += 1
                     if fault.times is not None and fault.fired >= fault.times:
                         self.faults.remove(fault)

@@ -3,8 +3,6 @@ job store and cleared Streamlit caches for every test, and helpers to drive the 
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from heygen import Client
 from heygen.sandbox import Sandbox
+from tests.support import wait_for_catalogue_fetches
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-studio-test-7c1d2e3f4a5b6c7d8e9f0a1b"  # also in test_studio_apptest.py
@@ -48,19 +47,6 @@ def api(sandbox):
     """A client of our own, to read the sandbox's catalogue the way the page does."""
     with Client(API_KEY, sandbox.base_url) as client:
         yield client
-
-
-def catalogue_fetches_ended() -> bool:
-    return not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate())
-
-
-def wait_for_catalogue_fetches(deadline_seconds: float = 60) -> None:
-    """Wait until no background catalogue fetch runs (a generous deadline, then fail)."""
-    deadline = time.monotonic() + deadline_seconds
-    while not catalogue_fetches_ended():
-        if time.monotonic() > deadline:
-            pytest.fail("a background catalogue fetch did not end")
-        time.sleep(0.02)
 
 
 @pytest.fixture

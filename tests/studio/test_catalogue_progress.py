@@ -12,9 +12,9 @@ import pytest
 
 from heygen import Client
 from heygen.studio import catalogue as hc
-from tests.support import shown
+from tests.support import shown, wait_for_catalogue_fetches
 
-from conftest import API_KEY, wait_for_catalogue_fetches
+from conftest import API_KEY
 
 DEADLINE_SECONDS = 60
 HOLD_MS = 4000  # how long the second pages are held back, so the page is seen while they are
@@ -44,14 +44,16 @@ def public_ids(catalogue) -> list[str]:
 
 def hold_second_pages(sandbox, looks_then=None) -> None:
     """The first page of every list comes at once; the next looks pages and the second page of
-    the public voices are held back (the looks pages are answered by ``looks_then`` instead when given)."""
-    sandbox.add_fault("GET", "/v3/avatars/looks", kind="slow", times=6)  # private, plain, 4 avatar types
+    the public voices are held back (the looks pages are answered by ``looks_then`` instead when
+    given). Later pages are told apart by their page token, so the order in which the parallel
+    lists reach the server does not matter."""
+    later = {"token": "*"}
     if looks_then is None:
-        sandbox.add_fault("GET", "/v3/avatars/looks", kind="slow", delay_ms=HOLD_MS, times=3)
+        sandbox.add_fault("GET", "/v3/avatars/looks", kind="slow", delay_ms=HOLD_MS, times=3, query=later)
     else:
-        sandbox.add_fault("GET", "/v3/avatars/looks", **looks_then)
-    sandbox.add_fault("GET", "/v3/voices", kind="slow", times=2)  # private and the first public page
-    sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1)
+        sandbox.add_fault("GET", "/v3/avatars/looks", query=later, **looks_then)
+    sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1,
+                      query={"type": "public", "token": "*"})
 
 
 def text(at) -> str:
