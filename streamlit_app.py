@@ -4,21 +4,13 @@ import logging
 
 import streamlit as st
 
-from ui import account, connection, shell, worker
+from ui import account, connection, nav, shell, worker
 from ui.feedback import show_error
 
 st.set_page_config(page_title="HeyGen Studio", page_icon="🎬", layout="wide")
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-PAGES = [
-    st.Page("pages/studio.py", title="Studio", icon=":material/movie_edit:", default=True),
-    st.Page("pages/agent.py", title="Prompt to video", icon=":material/auto_awesome:"),
-    st.Page("pages/videos.py", title="Videos", icon=":material/video_library:"),
-    st.Page("pages/batch.py", title="Batch", icon=":material/contacts:"),
-    st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
-]
-
-page = st.navigation(PAGES)
+page = st.navigation(nav.pages())
 shell.mark()
 shell.follow_deep_link()
 try:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import connection, history, shell, status_panel
+from ui import connection, history, nav, shell, status_panel
 
 shell.require(__file__)
 
@@ -10,15 +10,14 @@ st.title("Videos")
 conn = connection.require()
 
 # The open job lives in the URL too, so a reload comes back to the same panel.
-selected = st.session_state.get("selected_job") or st.query_params.get("job")
+selected = nav.selected_job()
 if selected:
-    st.session_state["selected_job"] = selected
-    if st.query_params.get("job") != selected:
-        st.query_params["job"] = selected
+    nav.select_job(selected)
+    if st.query_params.get(nav.JOB_PARAM) != selected:
+        st.query_params[nav.JOB_PARAM] = selected
     with st.container(border=True):
         if st.button("All videos", key="back_to_history", type="tertiary", icon=":material/arrow_back:"):
-            st.session_state.pop("selected_job", None)
-            st.query_params.pop("job", None)
+            nav.forget_selected_job()
             st.rerun()
         status_panel.panel(conn, selected)
 

@@ -32,13 +32,12 @@ from heygen.studio.jobs import JobStoreError
 from heygen.studio.media import MediaError
 from heygen.api.voices import Voice
 
-from . import catalogue, connection, launch_panel, pickers
+from . import catalogue, connection, launch_panel, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
 
 P = "agent"  # key prefix of the shared pickers on this page
-PAGE = "pages/agent.py"
 
 PROMPT, TITLE = "agent_prompt", "agent_title"
 ORIENTATION = "agent_orientation"
@@ -58,7 +57,7 @@ NOTICE = "agent_notice"
 SHOW_LOOK = "agent_show_look"  # after a prefill: turn the gallery to the chosen look
 STYLES_FAILED = "agent_styles_failed"
 GENERATE = launch_panel.keys(P)["generate"]
-PREFILL = "agent_prefill"  # a job id whose inputs fill the form (Edit & retry)
+PREFILL = nav.prefill_key(nav.AGENT)  # set by Edit & retry: a job id whose inputs fill the form
 
 AUTO = "auto"
 ORIENTATION_LABELS = {AUTO: ":material/auto_awesome: Auto", "landscape": ":material/crop_landscape: 16:9",
@@ -166,8 +165,9 @@ def start(conn: connection.Connection) -> None:
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(CHECKED, {})
     st.session_state.setdefault(REUSE, [])
-    if st.session_state.get(PREFILL):
-        apply_prefill(conn, st.session_state.pop(PREFILL))
+    job_id = nav.take_prefill(nav.AGENT)
+    if job_id:
+        apply_prefill(conn, job_id)
 
 
 def apply_prefill(conn: connection.Connection, job_id: str) -> None:

@@ -23,7 +23,7 @@ from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
 from . import worker
-from . import batch_setup, connection
+from . import batch_setup, connection, nav
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
 from .text import html_text, md
@@ -403,7 +403,7 @@ def _run_messages(batch: Batch, counts: dict[str, int], tick: dict) -> None:
     if batch.state == "paused":
         if batch.stop_reason:
             show_error(batch.stop_reason, title="Sending stopped")
-            st.page_link("pages/settings.py", label="Open Settings to fix the key", icon=":material/key:")
+            nav.link(nav.SETTINGS, label="Open Settings to fix the key", icon=":material/key:")
         else:
             extra = (f" The {counts['rendering']:,} render{'s' if counts['rendering'] != 1 else ''} already at HeyGen "
                      "are still being collected." if counts["rendering"] else "")

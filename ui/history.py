@@ -11,7 +11,7 @@ from heygen.studio import agent_launch, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
-from . import connection, status_panel
+from . import connection, nav, status_panel
 
 FILTERS = {
     "Running": states.RUNNING,
@@ -44,7 +44,7 @@ def render(conn: connection.Connection) -> None:
             st.info("No videos match these filters.")
         else:
             st.info("No videos yet. Make your first one in the Studio.", icon=":material/movie:")
-            st.page_link("pages/studio.py", label="Open the Studio", icon=":material/movie:")
+            nav.link(nav.STUDIO, label="Open the Studio", icon=":material/movie:")
         return
     table = pd.DataFrame(
         {
@@ -71,12 +71,12 @@ def render(conn: connection.Connection) -> None:
     rows = event.selection.rows if event is not None else []
     if rows:
         picked = jobs[rows[0]].id
-        if st.session_state.get("selected_job") != picked:
-            st.session_state["selected_job"] = picked
+        if nav.selected_job() != picked:
+            nav.select_job(picked)
             st.rerun()
     shown = f"{len(jobs)} of {total}" if total > len(jobs) else f"{total}"
     st.caption(f"{shown} video{'s' if total != 1 else ''}. Click a row to open it.")
-    running = [j for j in jobs if _watchable(j) and j.id != st.session_state.get("selected_job")]
+    running = [j for j in jobs if _watchable(j) and j.id != nav.selected_job()]
     if running:
         watcher = st.fragment(_watch_running, run_every=status_panel.TICK_SECONDS)
         watcher(conn, [j.id for j in running])

@@ -16,7 +16,7 @@ import streamlit as st
 
 from heygen.studio import reconcile
 
-from . import connection
+from . import connection, nav
 from .feedback import show_error
 from .text import html_text, md
 
@@ -123,8 +123,7 @@ def open_launched(prefix: str, job_id: str) -> None:
         state.pop(k[name], None)
     state[k["launching"]] = False
     state[k["show_errors"]] = False
-    state["selected_job"] = job_id
-    st.switch_page("pages/videos.py")
+    nav.open_job(job_id)
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from heygen.studio import agent_launch, kinds, reconcile, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
-from . import connection, worker
+from . import connection, nav, worker
 from .feedback import show_error
 from .text import md
 
@@ -189,7 +189,7 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
     elif outcome == watch.REJECTED:
         show_error(job.error_detail or state["error"] or {"message": "HeyGen did not accept the API key."},
                    title="Watching stopped")
-        st.page_link("pages/settings.py", label="Open Settings to fix the key", icon=":material/key:")
+        nav.link(nav.SETTINGS, label="Open Settings to fix the key", icon=":material/key:")
     elif outcome == watch.OVERDUE:
         st.warning(f"**This render is taking longer than usual** ({fmt_duration(job.elapsed)} so far). HeyGen may "
                    "still finish it; the studio has stopped checking for now.", icon=":material/hourglass_top:")
@@ -304,11 +304,7 @@ def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
 
 def _edit_and_retry(job: Job) -> None:
     if st.button("Edit & retry", key=f"edit_retry_{job.id}", type="primary", icon=":material/edit:"):
-        if job.kind == "agent":
-            st.session_state["agent_prefill"] = job.id
-            st.switch_page("pages/agent.py")
-        st.session_state["studio_prefill"] = job.id
-        st.switch_page("pages/studio.py")
+        nav.edit_job(job.id, job.kind)
 
 
 def _remove_controls(conn: connection.Connection, job: Job) -> None:
@@ -341,9 +337,8 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
                 return
             connection.job_store().delete(job.id)
             st.session_state.pop(flag, None)
-            if st.session_state.get("selected_job") == job.id:
-                st.session_state.pop("selected_job", None)
-                st.query_params.pop("job", None)
+            if nav.selected_job() == job.id:
+                nav.forget_selected_job()
             st.rerun()
         if right.button("Cancel", key=f"remove_no_{job.id}"):
             st.session_state.pop(flag, None)

@@ -41,7 +41,7 @@ from heygen.studio.validation import validate_spec
 from heygen.api.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
 from heygen.api.voices import Voice
 
-from . import connection, launch_panel, pickers
+from . import connection, launch_panel, nav, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
 from .text import html_text, md
@@ -69,7 +69,7 @@ SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 SCRIPT_LIMIT = "studio_script_limit"
 NOTICE = "studio_notice"
 GENERATE = launch_panel.keys(P)["generate"]
-PREFILL = "studio_prefill"  # set by the Videos page: a job id whose inputs fill the form
+PREFILL = nav.prefill_key(nav.STUDIO)  # set by Edit & retry: a job id whose inputs fill the form
 
 ROLE_FIELD = {"image": "speaker", "audio": "audio", "background": "background"}
 BG_MODES = {"none": "None", "colour": "Colour", "image": "Image"}
@@ -139,8 +139,9 @@ def start(conn: connection.Connection, catalogue: Catalogue) -> None:
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(REUSE, {})
     st.session_state.setdefault(PREPARED, {})
-    if st.session_state.get(PREFILL):
-        apply_prefill(conn, catalogue, st.session_state.pop(PREFILL))
+    job_id = nav.take_prefill(nav.STUDIO)
+    if job_id:
+        apply_prefill(conn, catalogue, job_id)
 
 
 def _widget_keys() -> list[str]:
