@@ -1,16 +1,14 @@
 #!/usr/bin/env python3
-"""Extract the JSON Schemas HeyGen Studio relies on from HeyGen's official OpenAPI file.
+"""Extract the JSON Schemas HeyGen Studio relies on from HeyGen's current v3 endpoint list.
 
 Writes tests/contract/heygen-v3-schemas.json: a compact, deterministic JSON Schema (draft
-2020-12) document holding, for each operation in OPERATIONS, its JSON request body schema (if
-any), its 200 response schema and its query parameters (as one object schema, if any), plus
-the shared error envelope. Prose (descriptions,
-titles, examples, defaults) is dropped; every validation keyword is kept. Known divergences
-between the spec and the live API are applied from OVERRIDES and recorded in the output.
-
-The operations in JULY_OPERATIONS come from the newer July 2026 endpoint list
-(shared/heygen-api/v3-2026-07/endpoints.json), which wins where it differs from the OpenAPI
-file; each is recorded in the output's x-overrides like any other override.
+2020-12) document holding, for each operation in JULY_OPERATIONS, its JSON request body schema
+(if any), its 200 response schema and its query parameters (as one object schema, if any), all
+taken from the July 2026 endpoint list (shared/heygen-api/v3-2026-07/endpoints.json). HeyGen's
+2026-04-08 OpenAPI file supplies only the shared error envelope (read from the error answers of
+ERROR_SOURCES). Prose (descriptions, titles, examples, defaults) is dropped; every validation
+keyword is kept. Known divergences between the list and the live API are applied from OVERRIDES
+and recorded in the output.
 
 Usage (from anywhere):
     python scripts/extract_contract.py [SPEC] [--july PATH] [--out PATH]   write the schema file
@@ -33,7 +31,15 @@ DEFAULT_JULY = REPO_ROOT.parent / "shared/heygen-api/v3-2026-07/endpoints.json"
 JULY_NAME = "v3-2026-07/endpoints.json"
 DEFAULT_OUT = REPO_ROOT / "tests/contract/heygen-v3-schemas.json"
 
-OPERATIONS: list[tuple[str, str]] = [
+# Operations of the April OpenAPI file whose error answers give the shared error envelope.
+ERROR_SOURCES: list[tuple[str, str]] = [
+    ("GET", "/v3/users/me"),
+    ("POST", "/v3/videos"),
+    ("GET", "/v3/videos/{video_id}"),
+]
+
+# Every operation the studio uses, taken from the July 2026 endpoint list (JULY_NAME).
+JULY_OPERATIONS: list[tuple[str, str]] = [
     ("GET", "/v3/users/me"),
     ("GET", "/v3/avatars/looks"),
     ("GET", "/v3/avatars"),
@@ -45,15 +51,16 @@ OPERATIONS: list[tuple[str, str]] = [
     ("DELETE", "/v3/videos/{video_id}"),
     ("GET", "/v3/video-agents/styles"),
     ("POST", "/v3/video-agents"),
-]
-
-# Operations taken from the July 2026 endpoint list (JULY_NAME), which supersedes the OpenAPI file.
-JULY_OPERATIONS: list[tuple[str, str]] = [
+    ("GET", "/v3/video-agents"),
+    ("GET", "/v3/video-agents/{session_id}"),
     ("GET", "/v3/videos/statuses"),
 ]
 
 # Request bodies in these media types are not JSON and get no request schema.
-NON_JSON_REQUESTS = {("POST", "/v3/assets"): "multipart/form-data"}
+NON_JSON_REQUESTS = {("POST", "/v3/assets"): "multipart"}
+
+# The endpoint list's names for query parameter types, as JSON Schema types.
+_QUERY_TYPES = {"int": "integer", "bool": "boolean", "float": "number"}
 
 ERROR_ENVELOPE = "ErrorEnvelope"
 
@@ -89,7 +96,7 @@ def op_def_name(method: str, path: str, kind: str) -> str:
 
 _WAITING_REASON = (
     "HeyGen's v3 API notes and the live API report status 'waiting' (queued), "
-    "which the 2026-04-08 spec's VideoStatus enum lacks."
+    "which the endpoint list's video status enums lack."
 )
 _ENVELOPE_REASON = (
     "The spec leaves the envelope key optional, which would let any object pass; "
@@ -97,10 +104,6 @@ _ENVELOPE_REASON = (
     "and every error body as {\"error\": {...}}."
 )
 
-_JULY_REASON = (
-    "The July 2026 endpoint list (" + JULY_NAME + ") supersedes the 2026-04-08 OpenAPI file "
-    "wherever they differ; this operation is taken from it."
-)
 _BULK_STATUS_REASON = (
     "The endpoint's description lists its statuses: queued, processing, completed or failed, "
     "plus not_found for unknown or unowned ids; the schema leaves the field a free string."
@@ -112,13 +115,16 @@ _BULK_STATUS_REASON = (
 # override the spec has caught up with is noticed and removed.
 OVERRIDES: list[dict] = [
     # Video status "waiting" (a queued render) is returned before "pending".
-    {"target": "/$defs/VideoStatus/enum", "append": "waiting", "reason": _WAITING_REASON},
+    {"target": f"/$defs/{op_def_name('GET', '/v3/videos/{video_id}', 'response')}/properties/data/properties/status/enum",
+     "append": "waiting", "reason": _WAITING_REASON},
+    {"target": f"/$defs/{op_def_name('GET', '/v3/videos', 'response')}/properties/data/items/properties/status/enum",
+     "append": "waiting", "reason": _WAITING_REASON},
     # Error bodies must carry "error"; success bodies must carry "data".
     {"target": f"/$defs/{ERROR_ENVELOPE}/required", "set": ["error"], "reason": _ENVELOPE_REASON},
     *(
         {"target": f"/$defs/{op_def_name(m, p, 'response')}/required", "set": ["data"],
          "reason": _ENVELOPE_REASON}
-        for m, p in OPERATIONS + JULY_OPERATIONS
+        for m, p in JULY_OPERATIONS
     ),
     # The bulk statuses endpoint names its status values in prose only.
     {"target": f"/$defs/{op_def_name('GET', '/v3/videos/statuses', 'response')}/properties/data/items/properties/status/enum",
@@ -160,9 +166,12 @@ def _convert(node, where: str, refs: set[str]):
         else:
             out[key] = copy.deepcopy(value)
     if node.get("nullable") is True:
-        if not isinstance(out.get("type"), str):
-            raise ExtractionError(f"{where}: 'nullable' needs a single 'type' to extend")
-        out["type"] = [out["type"], "null"]
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        elif "type" not in out and ("oneOf" in out or "anyOf" in out):
+            out = {"anyOf": [out, {"type": "null"}]}  # a nullable union: one of its branches, or null
+        else:
+            raise ExtractionError(f"{where}: 'nullable' needs a single 'type' or a union to extend")
     return out
 
 
@@ -278,6 +287,51 @@ def _openapi_operation(spec: dict, components: dict, method: str, path: str, ref
     return defs, {"query": query_ref, "request": request_ref, "response": DEFS_PREFIX + name}, error_bodies
 
 
+_MUST_BE = re.compile(r"Must be '([^']+)'")
+
+
+def _pin_discriminators(node, where: str):
+    """Return ``node`` with every discriminated union's branches pinned by ``const``.
+
+    The endpoint list keeps each union's discriminator mapping but not the constant on its
+    branches. A branch's value is read from its property's "Must be 'X'" note, else from the
+    one mapping key the branch requires as a property (``url``, ``asset_id``), else it is the
+    one value left; anything still ambiguous stops the extraction.
+    """
+    if isinstance(node, list):
+        return [_pin_discriminators(sub, f"{where}/{i}") for i, sub in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _pin_discriminators(v, f"{where}/{k}") for k, v in node.items()}
+    disc = out.get("discriminator")
+    if disc is None or "oneOf" not in out:
+        return out
+    prop, values = disc["propertyName"], list(disc.get("mapping", {}))
+    branches = out["oneOf"]
+    pinned: list[str | None] = []
+    for branch in branches:
+        spec = branch.get("properties", {}).get(prop, {})
+        found = spec.get("const") or (spec.get("enum") or [None])[0] if len(spec.get("enum", [])) <= 1 else None
+        if found is None:
+            found = next(iter(_MUST_BE.findall(spec.get("description", ""))), None)
+        if found is None:
+            named = [v for v in values if v in branch.get("required", [])]
+            found = named[0] if len(named) == 1 else None
+        pinned.append(found)
+    left = [v for v in values if v not in pinned]
+    if pinned.count(None) == 1 and len(left) == 1:
+        pinned[pinned.index(None)] = left[0]
+    if None in pinned or len(set(pinned)) != len(pinned) or (values and set(pinned) != set(values)):
+        raise ExtractionError(f"{where}: cannot tell the branches of the {prop!r} union apart ({pinned})")
+    for branch, value in zip(branches, pinned):
+        props = branch.setdefault("properties", {})
+        props[prop] = {**props.get(prop, {}), "const": value}
+        props[prop].pop("type", None)
+        if prop not in branch.setdefault("required", []):
+            branch["required"].append(prop)
+    return out
+
+
 def _july_operation(endpoints: dict, method: str, path: str):
     """(defs, operation entry) of one operation of the July 2026 endpoint list."""
     key = f"{method} {path}"
@@ -296,7 +350,7 @@ def _july_operation(endpoints: dict, method: str, path: str):
         for param in query:
             if not isinstance(param.get("type"), str):
                 raise ExtractionError(f"{where}: query parameter {param.get('name')!r} has no type")
-            props[param["name"]] = {"type": param["type"]}
+            props[param["name"]] = {"type": _QUERY_TYPES.get(param["type"], param["type"])}
             if param.get("required"):
                 required.append(param["name"])
         name = op_def_name(method, path, "query")
@@ -304,20 +358,36 @@ def _july_operation(endpoints: dict, method: str, path: str):
         query_ref = DEFS_PREFIX + name
 
     request_ref = None
-    if entry.get("request_schema") is not None:
+    if (method, path) in NON_JSON_REQUESTS:
+        if entry.get("body_encoding") != NON_JSON_REQUESTS[(method, path)]:
+            raise ExtractionError(f"{where}: request is no longer {NON_JSON_REQUESTS[(method, path)]}")
+    elif entry.get("request_schema") is not None:
         if entry.get("body_encoding") not in (None, "json"):
             raise ExtractionError(f"{where}: request is not JSON ({entry['body_encoding']})")
         name = op_def_name(method, path, "request")
-        defs[name] = _convert(entry["request_schema"], f"{where} request", refs)
+        defs[name] = _convert(_pin_discriminators(entry["request_schema"], where), f"{where} request", refs)
         request_ref = DEFS_PREFIX + name
 
     if not isinstance(entry.get("response_schema"), dict):
         raise ExtractionError(f"{where}: no response schema")
     name = op_def_name(method, path, "response")
-    defs[name] = _convert(entry["response_schema"], f"{where} response", refs)
+    defs[name] = _convert(_pin_discriminators(entry["response_schema"], where), f"{where} response", refs)
     if refs:
         raise ExtractionError(f"{where}: references ({', '.join(sorted(refs))}) are not supported")
     return defs, {"query": query_ref, "request": request_ref, "response": DEFS_PREFIX + name}
+
+
+def _collect_refs(node, refs: set[str]) -> None:
+    """Add the component names ``node`` (a converted schema) refers to."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(DEFS_PREFIX):
+            refs.add(ref[len(DEFS_PREFIX):])
+        for sub in node.values():
+            _collect_refs(sub, refs)
+    elif isinstance(node, list):
+        for sub in node:
+            _collect_refs(sub, refs)
 
 
 def _pointer(*parts: str) -> str:
@@ -325,8 +395,8 @@ def _pointer(*parts: str) -> str:
 
 
 def build_contract(spec_path: Path, july_path: Path = DEFAULT_JULY) -> dict:
-    """Return the contract document extracted from the OpenAPI file at `spec_path`, with the
-    operations of JULY_OPERATIONS taken from the July 2026 endpoint list at `july_path`."""
+    """Return the contract document: the operations of JULY_OPERATIONS from the July 2026
+    endpoint list at `july_path`, and the error envelope from the OpenAPI file at `spec_path`."""
     raw = Path(spec_path).read_bytes()
     spec = json.loads(raw)
     july_raw = Path(july_path).read_bytes()
@@ -337,36 +407,27 @@ def build_contract(spec_path: Path, july_path: Path = DEFAULT_JULY) -> dict:
     refs: set[str] = set()
     error_envelope = None
 
-    for method, path in OPERATIONS:
+    for method, path in ERROR_SOURCES:
         key = f"{method} {path}"
-        op_defs, entry, error_bodies = _openapi_operation(spec, components, method, path, refs)
-        defs.update(op_defs)
+        _, _, error_bodies = _openapi_operation(spec, components, method, path, set())
         for status, schema in error_bodies:
+            _collect_refs(schema, refs)
             if error_envelope is None:
                 error_envelope = schema
             elif schema != error_envelope:
                 raise ExtractionError(f"{key} {status}: error body differs from the shared envelope")
-        operations[key] = entry
 
     if error_envelope is None:
         raise ExtractionError("no error response schema found")
     defs[ERROR_ENVELOPE] = error_envelope
 
-    july_overrides = []
     for method, path in JULY_OPERATIONS:
         key = f"{method} {path}"
         if key in operations:
-            raise ExtractionError(f"{key}: listed in both OPERATIONS and JULY_OPERATIONS")
+            raise ExtractionError(f"{key}: listed twice in JULY_OPERATIONS")
         op_defs, entry = _july_operation(july, method, path)
-        if method.lower() in spec.get("paths", {}).get(path, {}):
-            april_defs, april_entry, _ = _openapi_operation(spec, components, method, path, set())
-            if (april_defs, april_entry) == (op_defs, entry):
-                raise ExtractionError(f"{key}: the OpenAPI file now says the same as {JULY_NAME}; "
-                                      "move it to OPERATIONS")
         defs.update(op_defs)
         operations[key] = entry
-        july_overrides.append({"target": _pointer("x-operations", key), "change": f"set from {JULY_NAME}",
-                               "reason": _JULY_REASON})
 
     # Pull in every component reachable from what the operations use.
     pending = sorted(refs)
@@ -383,8 +444,8 @@ def build_contract(spec_path: Path, july_path: Path = DEFAULT_JULY) -> dict:
 
     doc = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": "Generated by scripts/extract_contract.py from HeyGen's official OpenAPI file and its July 2026 "
-                    "endpoint list; do not edit by hand.",
+        "$comment": "Generated by scripts/extract_contract.py from HeyGen's July 2026 v3 endpoint list (the "
+                    "error envelope from its 2026-04-08 OpenAPI file); do not edit by hand.",
         "$defs": defs,
         "x-error-envelope": DEFS_PREFIX + ERROR_ENVELOPE,
         "x-operations": operations,
@@ -393,7 +454,7 @@ def build_contract(spec_path: Path, july_path: Path = DEFAULT_JULY) -> dict:
                           "operations": [f"{m} {p}" for m, p in JULY_OPERATIONS]},
     }
     apply_overrides(doc, OVERRIDES)
-    doc["x-overrides"] = july_overrides + [
+    doc["x-overrides"] = [
         {"target": e["target"],
          "change": f"append {json.dumps(e['append'])}" if "append" in e else f"set {json.dumps(e['set'])}",
          "reason": e["reason"]}

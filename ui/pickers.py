@@ -30,8 +30,8 @@ GALLERY_HEIGHT = 700
 OWNER_LABELS = {"library": "HeyGen library", "mine": "My avatars"}
 ANY = "any"  # the "no filter" choice of every filter
 GENDER_LABELS = {ANY: "Any gender", "female": "Female", "male": "Male"}
-BADGE_CLASS = {"studio_avatar": "hg-studio", "video_avatar": "hg-video", "photo_avatar": "hg-photo"}
-SHORT_TYPE = {"studio_avatar": "Studio", "video_avatar": "Video", "photo_avatar": "Photo"}
+BADGE_CLASS = {"studio_avatar": "hg-studio", "digital_twin": "hg-video", "photo_avatar": "hg-photo"}
+SHORT_TYPE = {"studio_avatar": "Studio", "digital_twin": "Digital twin", "photo_avatar": "Photo"}
 
 _CSS = """
 <style>

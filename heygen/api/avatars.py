@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 LOOKS_PAGE_MAX = 50
 GROUPS_PAGE_MAX = 50
-AVATAR_TYPES = ("studio_avatar", "video_avatar", "photo_avatar")
+AVATAR_TYPES = ("studio_avatar", "digital_twin", "photo_avatar")
 OWNERSHIPS = ("public", "private")
 
 

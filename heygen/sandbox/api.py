@@ -107,7 +107,7 @@ def users_me(state, req):
 def list_looks(state, req):
     """GET /v3/avatars/looks."""
     query = req.query
-    avatar_type = validate.query_enum(query, "avatar_type", ("studio_avatar", "video_avatar", "photo_avatar"))
+    avatar_type = validate.query_enum(query, "avatar_type", ("studio_avatar", "digital_twin", "photo_avatar"))
     ownership = validate.query_enum(query, "ownership", ("public", "private"))
     group_id = validate.query_value(query, "group_id")
     looks = [

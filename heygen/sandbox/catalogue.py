@@ -61,7 +61,7 @@ LOOK_TAGS = (
 )
 ENGINES = {
     "studio_avatar": ["avatar_4_quality", "avatar_4_turbo", "avatar_3"],
-    "video_avatar": ["avatar_4_quality", "avatar_3"],
+    "digital_twin": ["avatar_4_quality", "avatar_3"],
     "photo_avatar": ["avatar_4_quality", "avatar_4_turbo"],
 }
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "square": (1080, 1080)}
@@ -385,7 +385,7 @@ class Catalogue:
         for look_name, look_id, status, error in look_specs:
             if avatar_type == "photo_avatar":
                 orientation = rng.choice(("portrait", "square", "square"))
-            elif avatar_type == "video_avatar":
+            elif avatar_type == "digital_twin":
                 orientation = rng.choice(("landscape", "landscape", "portrait"))
             else:
                 orientation = rng.choice(("landscape", "landscape", "landscape", "portrait", "square"))
@@ -411,15 +411,15 @@ class Catalogue:
     def _build_private_avatars(self, rng: random.Random) -> None:
         private_voices = [v for v in self.voices if v.type == "private"]
         specs = (
-            ("Jordan Rivera", "male", "video_avatar", private_voices[0],
+            ("Jordan Rivera", "male", "digital_twin", private_voices[0],
              ("Keynote Stage", "Home Office", "Webcam Desk", "Team Update"), {3: "processing"}),
-            ("Priya Shah", "female", "video_avatar", private_voices[1],
+            ("Priya Shah", "female", "digital_twin", private_voices[1],
              ("Sales Demo", "Studio Front", "Garden Patio"), {2: "processing"}),
             ("Sam Lee", "female", "photo_avatar", private_voices[2],
              ("Headshot", "Profile Photo", "Illustrated"), {2: "failed"}),
             ("Lucia Moreno", "female", "photo_avatar", private_voices[3],
              ("Portrait Studio", "Outdoor Portrait"), {1: "pending_consent"}),
-            ("Marcus Webb", "male", "video_avatar", private_voices[4],
+            ("Marcus Webb", "male", "digital_twin", private_voices[4],
              ("Boardroom", "Standing Desk", "Coffee Break"), {1: "processing"}),
         )
         for name, gender, avatar_type, voice, looks, statuses in specs:
@@ -444,7 +444,7 @@ class Catalogue:
             if roll < 0.6:
                 avatar_type, pool, count = "studio_avatar", STUDIO_LOOKS, rng.randint(4, 7)
             elif roll < 0.8:
-                avatar_type, pool, count = "video_avatar", VIDEO_LOOKS, rng.randint(3, 5)
+                avatar_type, pool, count = "digital_twin", VIDEO_LOOKS, rng.randint(3, 5)
             else:
                 avatar_type, pool, count = "photo_avatar", PHOTO_LOOKS, rng.randint(2, 4)
             stamp += rng.randint(1, 3)

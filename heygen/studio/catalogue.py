@@ -50,7 +50,7 @@ LOOKS = "/v3/avatars/looks"
 GROUPS = "/v3/avatars"
 VOICES = "/v3/voices"
 # Every avatar type either API version names; a server that rejects one simply has none of it.
-LOOK_TYPES = ("studio_avatar", "video_avatar", "digital_twin", "photo_avatar")
+LOOK_TYPES = ("studio_avatar", "digital_twin", "photo_avatar")
 WORKERS = 10  # requests in flight at once (the client's connection pool holds 10)
 RATE_LIMIT_WAITS = 3  # extra waits per list after the client's own retries gave up on a 429
 RATE_LIMIT_WAIT_MAX = 30.0

@@ -33,7 +33,7 @@ def test_all_looks_follow_next_token_with_pages_of_at_most_50(client, sandbox, a
     looks = client.avatars.looks()
     assert len(looks) >= 1000
     assert len({look.id for look in looks}) == len(looks)
-    assert {look.avatar_type for look in looks} >= {"studio_avatar", "video_avatar", "photo_avatar"}
+    assert {look.avatar_type for look in looks} >= {"studio_avatar", "digital_twin", "photo_avatar"}
     calls = api_calls("GET", "/v3/avatars/looks")
     assert len(calls) >= 20
     assert all(int(_q(c, "limit")) <= 50 for c in calls)

@@ -36,7 +36,7 @@ def test_all_looks_reachable_by_following_tokens(api):
     assert pages == -(-len(looks) // 50)
     ids = [look["id"] for look in looks]
     assert len(set(ids)) == len(ids)
-    assert {look["avatar_type"] for look in looks} == {"studio_avatar", "video_avatar", "photo_avatar"}
+    assert {look["avatar_type"] for look in looks} == {"studio_avatar", "digital_twin", "photo_avatar"}
     assert {look["gender"] for look in looks} == {"male", "female"}
     assert {look["preferred_orientation"] for look in looks} == {"portrait", "landscape", "square"}
     required = {"id", "name", "avatar_type", "group_id", "preview_image_url", "preview_video_url",
@@ -70,7 +70,7 @@ def test_garbage_and_foreign_tokens_are_rejected(api, v3_error):
 
 
 def test_look_filters(api, v3_error):
-    for avatar_type in ("studio_avatar", "video_avatar", "photo_avatar"):
+    for avatar_type in ("studio_avatar", "digital_twin", "photo_avatar"):
         looks = api.get("/v3/avatars/looks", params={"avatar_type": avatar_type, "limit": 50}).json()["data"]
         assert looks and all(look["avatar_type"] == avatar_type for look in looks)
     v3_error(api.get("/v3/avatars/looks", params={"avatar_type": "cartoon"}), 400, "invalid_parameter", "avatar_type")

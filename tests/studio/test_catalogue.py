@@ -87,7 +87,7 @@ def test_parallel_fetch_equals_the_sequential_listing_in_order(client, sandbox, 
     # It really was fetched in parts, one list per avatar type (whether the last groups are also
     # asked for one by one depends on timing; the result is the same either way).
     queries = [e["query"] for e in looks_requests(sandbox)]
-    assert {q.get("avatar_type") for q in queries} >= {"studio_avatar", "video_avatar", "photo_avatar"}
+    assert {q.get("avatar_type") for q in queries} >= {"studio_avatar", "digital_twin", "photo_avatar"}
 
 
 def test_a_429_mid_paging_waits_and_still_gives_the_full_catalogue(client, sandbox, reference, sleeps):
