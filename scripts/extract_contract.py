@@ -54,6 +54,10 @@ JULY_OPERATIONS: list[tuple[str, str]] = [
     ("GET", "/v3/video-agents"),
     ("GET", "/v3/video-agents/{session_id}"),
     ("GET", "/v3/videos/statuses"),
+    ("POST", "/v3/video-agents/{session_id}"),
+    ("POST", "/v3/video-agents/{session_id}/stop"),
+    ("GET", "/v3/video-agents/{session_id}/videos"),
+    ("GET", "/v3/brand-kits"),
 ]
 
 # Request bodies in these media types are not JSON and get no request schema.

@@ -17,6 +17,7 @@ from . import errors
 from .agents import VideoAgents
 from .assets import Assets
 from .avatars import Avatars
+from .brand_kits import BrandKits
 from .users import Users
 from .videos import Videos
 from .voices import Voices
@@ -68,6 +69,7 @@ class Client:
         self.assets = Assets(self)
         self.videos = Videos(self)
         self.video_agents = VideoAgents(self)
+        self.brand_kits = BrandKits(self)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Client:

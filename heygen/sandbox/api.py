@@ -9,7 +9,7 @@ import re
 import time
 import uuid
 
-from . import media, upload, validate
+from . import agent_chat, media, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 
@@ -171,11 +171,14 @@ def list_sessions(state, req):
     """GET /v3/video-agents (newest first)."""
     with state.lock:
         pairs = list(state.sessions.items())
+        chats = list(agent_chat.chats(state).values())
     items = []
     for session_id, video_id in reversed(pairs):
         video = state.videos.get(video_id)
         item = _session_item(state, session_id, video)
         items.append({"session_id": session_id, "created_at": item["created_at"] or 0, "title": item["title"]})
+    items += [{"session_id": c.session_id, "created_at": int(c.created_at), "title": c.title} for c in chats]
+    items.sort(key=lambda item: -item["created_at"])  # stable: one-shot sessions keep their newest-first order
     return 200, page(state, "sessions", items, req.query, 10, 100, lambda item: item)
 
 
@@ -183,9 +186,12 @@ def get_session(state, req, session_id):
     """GET /v3/video-agents/{session_id}."""
     with state.lock:
         video_id = state.sessions.get(session_id)
+        chat = agent_chat.chats(state).get(session_id)
+    if chat is not None:
+        return 200, {"data": agent_chat.session_item(state, chat)}
     if video_id is None:
         raise ApiError(404, "not_found", "Session not found.")
-    return 200, {"data": _session_item(state, session_id, state.videos.get(video_id))}
+    return 200, {"data": {**_session_item(state, session_id, state.videos.get(video_id)), "messages": []}}
 
 
 # ---------------------------------------------------------------- assets
@@ -304,6 +310,15 @@ def create_video_agent(state, req):
         if orientation is None and style is not None and style.aspect_ratio == "9:16":
             orientation = "portrait"
         prompt = fields["prompt"].strip()
+        if fields.get("mode") == "chat":  # no video yet: the agent asks first (see agent_chat)
+            chat = agent_chat.open_chat(
+                state, title=prompt[:60], prompt=prompt, aspect_ratio="9:16" if orientation == "portrait" else "16:9",
+                look_id=fields["avatar_id"],
+                image_key=None if fields["avatar_id"] else f"agent:{style.style_id if style else 'default'}",
+                brand_kit_id=fields.get("brand_kit_id"))
+            return 200, {"data": {"session_id": chat.session_id, "status": "thinking", "video_id": None,
+                                  "created_at": int(chat.created_at)}}
+        agent_chat.check_brand_kit(fields.get("brand_kit_id"))
         video = state.add_video(
             id=_new_video_id(),
             title=prompt[:60],
@@ -436,7 +451,10 @@ ROUTES = (
     (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),
     ("/v3/video-agents", {"GET": list_sessions, "POST": create_video_agent}),
     ("/v3/video-agents/styles", {"GET": list_styles}),
-    (f"/v3/video-agents/{ID}", {"GET": get_session}),
+    (f"/v3/video-agents/{ID}", {"GET": get_session, "POST": agent_chat.post_message}),
+    (f"/v3/video-agents/{ID}/stop", {"POST": agent_chat.stop}),
+    (f"/v3/video-agents/{ID}/videos", {"GET": agent_chat.session_videos}),
+    ("/v3/brand-kits", {"GET": agent_chat.list_brand_kits}),
 )
 SELF_DELAYED = {create_video, create_video_agent}  # latency applied inside the idempotency slot
 COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)

@@ -210,6 +210,7 @@ class SandboxState:
         self.assets: OrderedDict[str, Asset] = OrderedDict()
         self.asset_bytes = 0
         self.sessions: dict[str, str] = {}
+        self.chats: dict = {}  # chat-mode Video Agent sessions (see agent_chat)
         self.speech: OrderedDict[str, tuple] = OrderedDict()
         self.idempotency: OrderedDict[tuple, dict] = OrderedDict()
         self.in_progress: set = set()

@@ -276,7 +276,7 @@ def _voice_settings(settings) -> None:
 # ---------------------------------------------------------------- POST /v3/video-agents
 
 AGENT_FIELDS = {"prompt", "avatar_id", "voice_id", "style_id", "orientation", "files",
-                "callback_url", "callback_id", "incognito_mode"}
+                "callback_url", "callback_id", "incognito_mode", "mode", "brand_kit_id"}
 
 
 def create_video_agent(body, lookup) -> dict:
@@ -316,7 +316,10 @@ def create_video_agent(body, lookup) -> dict:
     _optional_string(body, "callback_id")
     if "incognito_mode" in body and not isinstance(body["incognito_mode"], bool):
         raise invalid("incognito_mode", "incognito_mode must be a boolean.")
-    return {"prompt": prompt, "avatar_id": avatar_id, "orientation": orientation, "style_id": style_id}
+    mode = _optional_enum(body, "mode", ("generate", "chat")) or "generate"
+    brand_kit_id = _optional_string(body, "brand_kit_id")
+    return {"prompt": prompt, "avatar_id": avatar_id, "orientation": orientation, "style_id": style_id,
+            "mode": mode, "brand_kit_id": brand_kit_id}
 
 
 # ---------------------------------------------------------------- POST /v3/voices/speech

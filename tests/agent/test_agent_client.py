@@ -51,7 +51,7 @@ def test_a_minimal_spec_sends_only_the_prompt():
 def test_a_full_spec_sends_only_known_fields_in_the_official_shape():
     spec = AgentSpec(prompt="Intro", avatar_id="look", voice_id="voice", style_id="style", orientation="portrait",
                      file_asset_ids=["a1", "a2"], callback_url="https://example.com/hook", callback_id="c-1",
-                     incognito_mode=True)
+                     incognito_mode=True, mode="chat", brand_kit_id="bk_1")
     body = spec.to_body()
     assert set(body) == set(BODY_FIELDS)
     assert body["files"] == [{"type": "asset_id", "asset_id": "a1"}, {"type": "asset_id", "asset_id": "a2"}]

@@ -40,6 +40,10 @@ EXPECTED_OPERATIONS = {
     "GET /v3/videos/statuses",
     "GET /v3/video-agents",
     "GET /v3/video-agents/{session_id}",
+    "POST /v3/video-agents/{session_id}",
+    "POST /v3/video-agents/{session_id}/stop",
+    "GET /v3/video-agents/{session_id}/videos",
+    "GET /v3/brand-kits",
 }
 
 

@@ -71,7 +71,39 @@ def traffic():
         requests.get(f"{sb.base_url}/v3/videos/statuses", params={"batch_ids": "b_unknown"}, headers=headers, timeout=5)
         requests.post(f"{sb.base_url}/v3/video-agents", json={"prompt": "A product intro", "orientation": "portrait"},
                       headers=headers, timeout=5)
+        _chat_traffic(client, sb)
         yield sb.requests_log()
+
+
+def _chat_traffic(client, sb):
+    """A Video Agent chat: brand kits, a chat create, its question, an answer, a draft, a change, a stop."""
+    from heygen.api.agents import AgentSpec
+
+    sb.configure(render_seconds=0.2, agent_render_seconds=1.0, max_concurrent_renders=None)
+    kits = client.brand_kits.list()
+    session = client.video_agents.create(AgentSpec(prompt="A webinar invite", mode="chat",
+                                                   brand_kit_id=kits[0].brand_kit_id, orientation="landscape"))
+
+    def until(*statuses):
+        for _ in range(200):
+            state = client.video_agents.session(session.session_id)
+            if state.status in statuses:
+                return state
+            time.sleep(0.03)
+        raise AssertionError(f"the session never reached {statuses}")
+
+    until("waiting_for_input")
+    client.video_agents.send_message(session.session_id, "For customers; the webinar is on 3 March.")
+    until("generating")
+    until("completed")
+    client.video_agents.send_message(session.session_id, "A shorter intro, please.")
+    until("generating")
+    client.video_agents.videos(session.session_id)
+    client.video_agents.stop(session.session_id)
+    until("completed")
+    client.video_agents.videos(session.session_id)
+    with pytest.raises(errors.InvalidRequestError):
+        client.video_agents.send_message(session.session_id, "One more change.")
 
 
 def api_entries(traffic):
@@ -85,6 +117,24 @@ def test_traffic_covers_every_operation(traffic):
         "POST /v3/videos", "GET /v3/videos", "GET /v3/videos/{video_id}", "DELETE /v3/videos/{video_id}",
         "GET /v3/video-agents/styles", "POST /v3/video-agents", "GET /v3/videos/statuses",
     }
+
+
+def test_the_video_agent_chat_operations_are_covered_and_their_bodies_are_valid(traffic):
+    entries = api_entries(traffic)
+    seen = {operation_for(e["method"], e["path"]) for e in entries}
+    assert seen >= {"POST /v3/video-agents/{session_id}", "POST /v3/video-agents/{session_id}/stop",
+                    "GET /v3/video-agents/{session_id}/videos", "GET /v3/brand-kits",
+                    "GET /v3/video-agents/{session_id}"}
+    checked = 0
+    for entry in entries:
+        operation = operation_for(entry["method"], entry["path"])
+        if entry["method"] == "POST" and operation.startswith("POST /v3/video-agents") and entry["request_json"]:
+            validate_request("POST", operation.split(" ", 1)[1], entry["request_json"])
+            checked += 1
+    assert checked >= 4  # the chat create, two messages and the refused third one
+    statuses = {e["response_json"]["data"]["status"] for e in entries
+                if operation_for(e["method"], e["path"]) == "GET /v3/video-agents/{session_id}" and e["status"] == 200}
+    assert {"thinking", "waiting_for_input", "generating", "completed"} <= statuses
 
 
 def test_every_json_request_body_the_client_built_is_valid(traffic):
