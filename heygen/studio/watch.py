@@ -318,6 +318,8 @@ def check_many(
     True there and False on the others unless they needed a request of their own), so the sum over
     the results is the number of requests made.
     """
+    from . import kinds  # it builds on this module
+
     now = time.time() if now is None else now
     policy_of = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
     starts = deadline_from or {}
@@ -336,7 +338,7 @@ def check_many(
             if not (due(job) if due is not None else when <= now):
                 results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
                 continue
-        if job.video_id is None:
+        if job.video_id is None or not kinds.of(job).bulk:
             one_by_one.append(i)
             continue
         if now - (starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:
