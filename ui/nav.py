@@ -19,16 +19,17 @@ class PageInfo:
 
 
 STUDIO = PageInfo("pages/studio.py", "Studio", ":material/movie_edit:", form="studio")
+SCENES = PageInfo("pages/scenes.py", "Scenes", ":material/view_carousel:", form="scenes")
 AGENT = PageInfo("pages/agent.py", "Prompt to video", ":material/auto_awesome:", form="agent")
 VIDEOS = PageInfo("pages/videos.py", "Videos", ":material/video_library:")
 BATCH = PageInfo("pages/batch.py", "Batch", ":material/contacts:")
 SETTINGS = PageInfo("pages/settings.py", "Settings", ":material/settings:")
 
-ALL = [STUDIO, AGENT, VIDEOS, BATCH, SETTINGS]  # in the order the navigation shows them
+ALL = [STUDIO, SCENES, AGENT, VIDEOS, BATCH, SETTINGS]  # in the order the navigation shows them
 DEFAULT = STUDIO
 
 # Which page edits a job of each kind (Edit & retry); kinds not named here open in the Studio.
-EDITOR_FOR_KIND: dict[str, PageInfo] = {"agent": AGENT}
+EDITOR_FOR_KIND: dict[str, PageInfo] = {"agent": AGENT, "scenes": SCENES}
 
 _SELECTED_JOB = "selected_job"
 JOB_PARAM = "job"  # the Videos page's query parameter: the job its status panel shows

@@ -1,4 +1,4 @@
-"""Videos: create an avatar or photo video, watch it, list and delete."""
+"""Videos: create an avatar, photo or multi-scene video, watch it, list and delete."""
 
 from __future__ import annotations
 
@@ -106,6 +106,11 @@ class VideoSpec:
     def type(self) -> str:
         return "avatar" if self.avatar_id else "image"
 
+    @property
+    def job_kind(self) -> str:
+        """The studio's name for a job made from this spec."""
+        return self.type
+
     def to_dict(self) -> dict[str, Any]:
         """Only the fields that are set, for storing with a job."""
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -147,6 +152,84 @@ class VideoSpec:
         return body
 
 
+STUDIO_ASPECT_RATIOS = ("16:9", "9:16", "4:5", "5:4", "1:1", "auto")
+STUDIO_SCENES_MAX = 50
+CAPTION_STYLES = ("default",)
+
+
+@dataclass
+class StudioSpec:
+    """A multi-scene video (``type: studio``): 1 to 50 scenes given in their wire form.
+
+    ``scenes`` are the JSON objects HeyGen expects (``avatar_video``, ``image`` or ``video``).
+    A file still to upload is filled in by ``fill(target, asset_id)``, where ``target`` is a path
+    such as ``"2/source"`` (scene index, then keys): a path ending in ``asset_id`` takes the id as
+    a string, any other path an ``{"type": "asset_id", "asset_id": ...}`` reference.
+    ``captions`` is None (no captions asked for), ``"sidecar"`` (an SRT file) or ``"burned"``.
+    """
+
+    scenes: list[dict[str, Any]] = field(default_factory=list)
+    title: str | None = None
+    resolution: str | None = None
+    aspect_ratio: str | None = None
+    captions: str | None = None
+    callback_url: str | None = None
+    callback_id: str | None = None
+
+    type = "studio"
+    job_kind = "scenes"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields that are set, marked ``type: studio``, for storing with a job."""
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        data["type"] = self.type
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StudioSpec:
+        spec = from_api(cls, {k: v for k, v in (data or {}).items() if k != "scenes"})
+        scenes = (data or {}).get("scenes")
+        spec.scenes = [dict(s) for s in scenes if isinstance(s, dict)] if isinstance(scenes, list) else []
+        return spec
+
+    def _slot(self, target: str) -> tuple[dict[str, Any], str]:
+        index, *keys = target.split("/")
+        node = self.scenes[int(index)]
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        return node, keys[-1]
+
+    def filled(self, target: str) -> bool:
+        """True when the file at ``target`` already has an asset id."""
+        node, key = self._slot(target)
+        value = node.get(key)
+        return bool(value.get("asset_id") if isinstance(value, dict) else value)
+
+    def fill(self, target: str, asset_id: str) -> None:
+        """Put an uploaded file's asset id at ``target``."""
+        node, key = self._slot(target)
+        node[key] = asset_id if key.endswith("asset_id") else {"type": "asset_id", "asset_id": asset_id}
+
+    def to_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "scenes": [dict(s) for s in self.scenes]}
+        for name in ("title", "resolution", "aspect_ratio", "callback_url", "callback_id"):
+            value = getattr(self, name)
+            if value is not None and value != "":
+                body[name] = value
+        if self.captions == "sidecar":
+            body["caption"] = {"file_format": "srt"}
+        elif self.captions == "burned":
+            body["caption"] = {"file_format": "srt", "style": "default"}
+        return body
+
+
+def spec_from_dict(data: dict[str, Any]) -> VideoSpec | StudioSpec:
+    """The spec stored with a job: a multi-scene ``StudioSpec`` or a one-speaker ``VideoSpec``."""
+    if isinstance(data, dict) and data.get("type") == "studio":
+        return StudioSpec.from_dict(data)
+    return VideoSpec.from_dict(data or {})
+
+
 def new_idempotency_key() -> str:
     """A fresh key for one video submission; store it with the job before sending."""
     return uuid.uuid4().hex
@@ -158,11 +241,11 @@ class Videos:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def create(self, spec: VideoSpec | dict[str, Any], *, idempotency_key: str | None = None) -> VideoCreated:
+    def create(self, spec: VideoSpec | StudioSpec | dict[str, Any], *, idempotency_key: str | None = None) -> VideoCreated:
         """Submit a render, once. It carries an ``Idempotency-Key``, but HeyGen does not document that
         header for creates: a failure that may have reached HeyGen (``errors.unclear``) is reconciled by
         the caller, never resent blindly."""
-        body = spec.to_body() if isinstance(spec, VideoSpec) else dict(spec)
+        body = spec.to_body() if isinstance(spec, (VideoSpec, StudioSpec)) else dict(spec)
         key = idempotency_key or new_idempotency_key()
         answer = self._client.request(
             "POST",

@@ -9,7 +9,7 @@ import re
 import time
 import uuid
 
-from . import agent_chat, media, upload, validate
+from . import agent_chat, media, studio, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 
@@ -273,7 +273,10 @@ def _idempotent(state, req, scope, create):
 def create_video(state, req):
     """POST /v3/videos."""
     def create():
-        fields = validate.create_video(req.json(), Lookup(state))
+        body = req.json()
+        if isinstance(body, dict) and body.get("type") == "studio":
+            return _create_studio_video(state, body)
+        fields = validate.create_video(body, Lookup(state))
         script = fields["script"]
         if script is not None:
             duration = media.script_duration(script)
@@ -299,6 +302,17 @@ def create_video(state, req):
         first = "waiting" if state.get_config()["waiting_phase"] else "pending"
         return 200, {"data": {"video_id": video.id, "status": first}}
     return _idempotent(state, req, "videos", create)
+
+
+def _create_studio_video(state, body):
+    """POST /v3/videos with type studio: every scene checked; the video lasts as long as its scenes."""
+    fields = studio.create_studio_video(body, Lookup(state))
+    video = state.add_video(
+        id=_new_video_id(), title=fields["title"], aspect_ratio=fields["aspect_ratio"], script=fields["script"],
+        duration=round(sum(fields["scene_seconds"]), 2), look_id=None, image_key=None,
+    )
+    first = "waiting" if state.get_config()["waiting_phase"] else "pending"
+    return 200, {"data": {"video_id": video.id, "status": first}}
 
 
 def create_video_agent(state, req):

@@ -276,11 +276,12 @@ SUPPORTED_UPLOADS = {
     "image/jpeg": ".jpg",
     "video/mp4": ".mp4",
     "video/webm": ".webm",
+    "video/quicktime": ".mov",
     "audio/mpeg": ".mp3",
     "audio/wav": ".wav",
     "application/pdf": ".pdf",
 }
-ALIASES = {"image/jpg": "image/jpeg", "audio/x-wav": "audio/wav", "audio/wave": "audio/wav",
+ALIASES = {"video/mov": "video/quicktime", "image/jpg": "image/jpeg", "audio/x-wav": "audio/wav", "audio/wave": "audio/wav",
            "audio/mp3": "audio/mpeg", "audio/vnd.wave": "audio/wav"}
 
 
@@ -291,7 +292,7 @@ def sniff_mime(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data[4:8] == b"ftyp":
-        return "video/mp4"
+        return "video/quicktime" if data[8:12] == b"qt  " else "video/mp4"
     if data.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm"
     if data.startswith(b"RIFF") and data[8:12] == b"WAVE":

@@ -8,10 +8,10 @@ it. A new kind (scenes, translations) is one more entry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import agent_chat, agent_launch, launch, watch
+from . import agent_launch, launch, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -54,6 +54,8 @@ def _send_agent(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job
 KINDS: dict[str, JobKind] = {
     "avatar": JobKind("avatar", "Avatar video", _send_video, watch.check),
     "image": JobKind("image", "Photo video", _send_video, watch.check),
+    # A multi-scene video (POST /v3/videos, type studio) is sent and watched like any other video.
+    "scenes": JobKind("scenes", "Multi-scene video", _send_video, watch.check),
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
                      deadline_setting="agent_deadline_minutes"),
@@ -63,10 +65,4 @@ KINDS: dict[str, JobKind] = {
 def of(job_or_kind: Job | str) -> JobKind:
     """The description of a job's kind (a job, or a kind's name); unknown kinds are watched as avatar videos."""
     name = job_or_kind if isinstance(job_or_kind, str) else job_or_kind.kind
-    if not isinstance(job_or_kind, str) and agent_chat.follows_session(job_or_kind):
-        return _CHAT_SESSION
     return KINDS.get(name, KINDS["avatar"])
-
-
-# A Video Agent chat session that works or waits for the user: followed through the session, never in bulk.
-_CHAT_SESSION = replace(KINDS["agent"], bulk=False)

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 from heygen.api import errors
 from . import reconcile
 from .jobs import Job, JobStore
-from heygen.api.videos import VideoSpec
+from heygen.api.videos import StudioSpec, VideoSpec, spec_from_dict
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
 
 # Which VideoSpec field each kind of upload fills in.
 UPLOAD_FIELDS = {"image": "image_asset_id", "audio": "audio_asset_id", "background": "background_asset_id"}
+# The kinds of file a multi-scene video's uploads may be (they name their place with ``target``).
+SCENE_ROLES = ("image", "audio", "clip")
 
 Progress = Callable[[str, float], None]
 
@@ -28,21 +30,36 @@ Progress = Callable[[str, float], None]
 class Upload:
     """A prepared file waiting to be uploaded as an asset."""
 
-    role: str  # "image", "audio" or "background"
+    role: str  # "image", "audio" or "background"; for a scene also "clip"
     data: bytes
     filename: str
     mime_type: str
+    target: str | None = None  # a multi-scene video's place for it (StudioSpec.fill), e.g. "2/source"
 
     def __post_init__(self) -> None:
-        if self.role not in UPLOAD_FIELDS:
+        allowed = SCENE_ROLES if self.target is not None else UPLOAD_FIELDS
+        if self.role not in allowed:
             raise ValueError(f"unknown upload role {self.role!r}")
+
+
+def _filled(spec: VideoSpec | StudioSpec, upload: Upload) -> bool:
+    if upload.target is not None:
+        return spec.filled(upload.target)
+    return bool(getattr(spec, UPLOAD_FIELDS[upload.role]))
+
+
+def _fill(spec: VideoSpec | StudioSpec, upload: Upload, asset_id: str) -> None:
+    if upload.target is not None:
+        spec.fill(upload.target, asset_id)
+    else:
+        setattr(spec, UPLOAD_FIELDS[upload.role], asset_id)
 
 
 def create_job(
     store: JobStore,
     *,
     account: str,
-    spec: VideoSpec,
+    spec: VideoSpec | StudioSpec,
     extra: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
 ) -> Job:
@@ -50,7 +67,7 @@ def create_job(
     inputs = {"spec": spec.to_dict(), **(extra or {})}
     return store.create(
         account=account,
-        kind=spec.type,
+        kind=spec.job_kind,
         title=spec.title or "Untitled video",
         inputs=inputs,
         idempotency_key=idempotency_key,
@@ -75,17 +92,16 @@ def submit(
     """
     report = progress or (lambda _message, _fraction: None)
     reconcile.require_sendable(job)
-    spec = VideoSpec.from_dict(job.inputs.get("spec", {}))
+    spec = spec_from_dict(job.inputs.get("spec", {}))
     inputs = dict(job.inputs)
     steps = len(uploads) + 1
     try:
         for index, upload in enumerate(uploads):
-            field = UPLOAD_FIELDS[upload.role]
-            if getattr(spec, field):
+            if _filled(spec, upload):
                 continue
             report(f"Uploading {upload.filename}…", index / steps)
             asset = client.assets.upload(upload.data, filename=upload.filename, mime_type=upload.mime_type)
-            setattr(spec, field, asset.asset_id)
+            _fill(spec, upload, asset.asset_id)
             inputs = {**inputs, "spec": spec.to_dict()}
             job = store.update_inputs(job.id, inputs)
     except errors.HeyGenError as exc:

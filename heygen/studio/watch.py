@@ -149,6 +149,8 @@ class PollPolicy:
         inputs = job.inputs or {}
         spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
         audio = inputs.get("audio_seconds")
+        if job.kind == "scenes":  # a multi-scene video: the storyboard's estimated total length
+            audio = inputs.get("estimated_seconds")
         script = spec.get("script")
         if isinstance(audio, (int, float)) and not isinstance(audio, bool) and audio > 0:
             spoken = float(audio)
@@ -318,8 +320,6 @@ def check_many(
     True there and False on the others unless they needed a request of their own), so the sum over
     the results is the number of requests made.
     """
-    from . import kinds  # it builds on this module
-
     now = time.time() if now is None else now
     policy_of = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
     starts = deadline_from or {}
@@ -338,7 +338,7 @@ def check_many(
             if not (due(job) if due is not None else when <= now):
                 results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
                 continue
-        if job.video_id is None or not kinds.of(job).bulk:
+        if job.video_id is None:
             one_by_one.append(i)
             continue
         if now - (starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:

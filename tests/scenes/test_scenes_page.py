@@ -1,0 +1,132 @@
+"""The Scenes page in AppTest: building a storyboard, per-scene checks, drafts, and a launch that
+goes through the safe launch path to the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heygen.studio.jobs import JobStore
+from heygen.studio.scenes import Storyboard
+from tests.support import shown
+
+REPO = Path(__file__).resolve().parents[2]
+CLIP = (REPO / "heygen" / "sandbox" / "media" / "landscape.mp4").read_bytes()
+
+
+def _texts(at) -> str:
+    return shown("\n".join(m.value for m in at.markdown) + "\n" + "\n".join(e.value for e in at.error))
+
+
+def _scene_ids(at) -> list[str]:
+    return [s.id for s in Storyboard.from_dict(at.session_state["scenes_board"]).scenes]
+
+
+def _add(at, kind: str):
+    at.button(key=f"scenes_add_{kind}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return _scene_ids(at)[-1]
+
+
+def test_empty_storyboard_is_refused_with_a_reason(scenes_page):
+    at = scenes_page()
+    at.button(key="scenes_generate").click().run()
+    assert "Add at least one scene." in _texts(at)
+
+
+def test_each_problem_is_shown_on_its_scene(scenes_page):
+    at = scenes_page()
+    avatar = _add(at, "avatar")
+    still = _add(at, "image")
+    at.segmented_control(key=f"scn_{still}_speech").set_value("silent").run()
+    at.number_input(key=f"scn_{still}_duration").set_value(0.0).run()
+    at.button(key="scenes_generate").click().run()
+    text = _texts(at)
+    assert "Scene 1 (avatar speaking): Choose an avatar." in text
+    assert "Scene 1 (avatar speaking): Write a script, or upload an audio file instead." in text
+    assert "Scene 2 (still image): Set how many seconds the image shows, or narrate it." in text
+    assert "Scene 2 (still image): Upload the image to show." in text
+    assert at.session_state["scenes_launching"] is False
+    assert avatar in _scene_ids(at)
+
+
+def test_move_duplicate_delete_and_total_length(scenes_page):
+    at = scenes_page()
+    first = _add(at, "image")
+    at.segmented_control(key=f"scn_{first}_speech").set_value("silent").run()
+    at.number_input(key=f"scn_{first}_duration").set_value(12.0).run()
+    second = _add(at, "clip")
+    at.button(key=f"scn_{second}_up").click().run()
+    assert _scene_ids(at) == [second, first]
+    at.button(key=f"scn_{first}_dup").click().run()
+    ids = _scene_ids(at)
+    assert len(ids) == 3 and ids[:2] == [second, first]
+    board = Storyboard.from_dict(at.session_state["scenes_board"])
+    assert board.scenes[2].duration == 12.0 and board.scenes[2].kind == "image"
+    assert "Total: about 24 s" in _texts(at)
+    at.button(key=f"scn_{second}_del").click().run()
+    assert _scene_ids(at) == [first, ids[2]]
+
+
+def test_a_wrong_clip_is_refused_on_its_scene(scenes_page):
+    at = scenes_page()
+    clip = _add(at, "clip")
+    at.get("file_uploader")[0].upload("notes.mp4", b"just some text, not a video", "video/mp4")
+    at.run()
+    at.button(key="scenes_generate").click().run()
+    assert "Scene 1 (video clip): notes.mp4: This file is" in _texts(at)
+    assert clip in _scene_ids(at)
+
+
+def test_drafts_survive_a_new_session_and_can_be_duplicated(scenes_page):
+    at = scenes_page()
+    at.text_input(key="scenes_title").set_value("Same intro").run()
+    _add(at, "clip")
+    first_draft = at.session_state["scenes_draft_id"]
+    again = scenes_page()  # a new browser session: the latest draft opens
+    assert again.session_state["scenes_draft_id"] == first_draft
+    assert again.text_input(key="scenes_title").value == "Same intro"
+    again.button(key="scenes_duplicate").click().run()
+    copy = again.session_state["scenes_draft_id"]
+    assert copy != first_draft
+    assert again.text_input(key="scenes_title").value == "Same intro (copy)"
+    assert len(Storyboard.from_dict(again.session_state["scenes_board"]).scenes) == 1
+    labels = again.selectbox(key="scenes_pick_draft").options
+    assert len(labels) == 2 and any(l.startswith("Same intro (copy) · 1 scene") for l in labels)
+    assert any(l.startswith("Same intro · 1 scene") for l in labels)
+
+
+def test_a_storyboard_launches_once_through_the_safe_path(scenes_page, sandbox, scenes_env):
+    at = scenes_page()
+    still = _add(at, "image")
+    at.get("file_uploader")[0].upload("slide.png", _png(), "image/png")
+    at.run()
+    at.segmented_control(key=f"scn_{still}_speech").set_value("silent").run()
+    at.number_input(key=f"scn_{still}_duration").set_value(6.0).run()
+    clip = _add(at, "clip")
+    uploaders = at.get("file_uploader")
+    uploaders[-1].upload("demo.mp4", CLIP, "video/mp4")
+    at.run()
+    at.slider(key=f"scn_{clip}_volume").set_value(40).run()
+    at.text_input(key="scenes_title").set_value("Two scenes").run()
+    at.button(key="scenes_generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    creates = [r for r in sandbox.requests_log() if r["method"] == "POST" and r["path"] == "/v3/videos"]
+    assert len(creates) == 1
+    uploads = [r for r in sandbox.requests_log() if r["path"] == "/v3/assets"]
+    assert len(uploads) == 2
+    store = JobStore(scenes_env)
+    job = store.get(at.session_state["selected_job"])
+    assert job.kind == "scenes" and job.title == "Two scenes" and job.video_id
+    scenes = job.inputs["spec"]["scenes"]
+    assert scenes[0]["duration"] == 6.0 and scenes[0]["source"]["type"] == "asset_id"
+    assert scenes[1]["playback"] == {"volume": 0.4, "mute": False}
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
