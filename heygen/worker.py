@@ -46,8 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         media_root=archive.default_media_root(),
         retention=lambda: preferences.get_retention(settings.data_dir),
     )
-    consumer = Consumer(worker.huey, workers=max(1, args.threads), worker_type="thread", periodic=False,
-                        scheduler_interval=1, initial_delay=0.1, backoff=1.15, max_delay=0.5)
+    class StudioConsumer(Consumer):
+        def _handle_signal(self, signum, frame):  # a stop signal also ends the batch steps' loops
+            worker.stop_steps()
+            super()._handle_signal(signum, frame)
+
+    consumer = StudioConsumer(worker.huey, workers=max(1, args.threads), worker_type="thread", periodic=False,
+                        scheduler_interval=background.SCHEDULER_SECONDS, initial_delay=0.1, backoff=1.15, max_delay=0.5)
     worker.start_chain()
     consumer.run()  # until SIGINT/SIGTERM
     return 0

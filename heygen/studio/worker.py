@@ -48,6 +48,9 @@ log = logging.getLogger("heygen.studio.worker")
 QUEUE_URL_ENV = "HEYGEN_STUDIO_QUEUE_URL"
 QUEUE_FILENAME = "queue.sqlite3"
 TICK_SECONDS = 1.0
+SCHEDULER_SECONDS = 1  # how often the consumer moves scheduled tasks to the queue (Huey's finest)
+MIN_STEP_GAP = 0.02  # the least time between two steps of one batch
+STEP_LOOP_SECONDS = 10.0  # the longest one advance task keeps stepping its batch
 LEASE_SECONDS = 20.0  # a killed worker's batch waits at most this long; sends stay safe past it (start_sending)
 ARCHIVE_LEASE_SECONDS = 15 * 60.0  # a large video may take a while to download
 ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account and tick
@@ -158,6 +161,7 @@ class Worker:
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
         self._failures: dict[str, int] = {}
         self._consumer: Consumer | None = None
+        self._stopping = threading.Event()  # set when this worker's consumer stops: steps in a loop end
 
         @huey.task(name="studio.tick")
         def tick_task(token: str) -> None:
@@ -176,12 +180,25 @@ class Worker:
 
         @huey.task(name="studio.advance")
         def advance_task(batch_id: str) -> None:
-            next_at = self.advance_batch(batch_id, report_next=True)
-            if next_at is not None:
-                # Work is due before the next tick would come round to it: step again right then.
-                delay = next_at - time.time()
-                if 0 < delay < self.tick_seconds * 2:
+            # Work due before the next tick would come round to it is stepped right then: waits
+            # shorter than the queue's scheduling granularity are slept here, longer ones scheduled.
+            # A task steps one batch for at most STEP_LOOP_SECONDS, then hands over to a new task so
+            # other work queued meanwhile gets its turn.
+            until = time.monotonic() + STEP_LOOP_SECONDS
+            while not self._stopping.is_set():
+                next_at = self.advance_batch(batch_id, report_next=True)
+                if next_at is None:
+                    return
+                delay = max(next_at - time.time(), MIN_STEP_GAP)
+                if delay >= self.tick_seconds * 2:
+                    return  # the ticks come round to it first
+                if delay > SCHEDULER_SECONDS:
                     advance_task.schedule(args=(batch_id,), delay=delay)
+                    return
+                if time.monotonic() + delay > until:
+                    advance_task(batch_id)
+                    return
+                self._stopping.wait(delay)
 
         @huey.task(name="studio.archive")
         def archive_task(job_id: str) -> None:
@@ -330,14 +347,20 @@ class Worker:
                 pass
 
         consumer = InProcessConsumer(self.huey, workers=workers, worker_type="thread", periodic=False,
-                                     scheduler_interval=1, initial_delay=0.1, backoff=1.15, max_delay=0.5)
+                                     scheduler_interval=SCHEDULER_SECONDS, initial_delay=0.1, backoff=1.15, max_delay=0.5)
+        self._stopping.clear()
         consumer.start()
         self._consumer = consumer
         self.start_chain()
         return consumer
 
+    def stop_steps(self) -> None:
+        """End the batch steps running in a loop at their next wait (before the consumer stops)."""
+        self._stopping.set()
+
     def stop_consumer(self) -> None:
         """Stop the in-process consumer (waits briefly for tasks in flight)."""
+        self.stop_steps()
         if self._consumer is not None:
             self._consumer.stop(graceful=True)
             self._consumer = None
