@@ -9,7 +9,7 @@ import re
 import time
 import uuid
 
-from . import agent_chat, media, studio, upload, validate
+from . import agent_chat, direct, media, studio, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 
@@ -460,6 +460,9 @@ ROUTES = (
     ("/v3/voices", {"GET": list_voices}),
     ("/v3/voices/speech", {"POST": text_to_speech}),
     ("/v3/assets", {"POST": upload_asset}),
+    ("/v3/assets/direct-uploads", {"POST": direct.create}),  # before the {asset_id} route
+    (f"/v3/assets/{ID}/complete", {"POST": direct.complete}),
+    (f"/v3/assets/{ID}", {"GET": direct.get}),
     ("/v3/videos", {"GET": list_videos, "POST": create_video}),
     ("/v3/videos/statuses", {"GET": video_statuses}),  # before the {video_id} route, which would match it
     (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import api, control, files, media
+from . import api, control, direct, files, media
 from .errors import ApiError, default_code, error_body, invalid
 from .state import SandboxState
 
@@ -87,6 +87,11 @@ class Request:
         else:
             self._body = b""
         return self._body
+
+    def mark_consumed(self) -> None:
+        """Note that a handler has read the body itself (a streamed upload)."""
+        if self._body is None:
+            self._body = b""
 
     def json(self):
         """The body parsed as JSON (400 when it is not JSON)."""
@@ -314,6 +319,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send_json(status, body, req=req)
 
     def _media(self, req, entry):
+        if req.method == "PUT" and req.path.startswith(direct.UPLOAD_PATH):
+            self._receive_upload(req, entry)
+            return
         if req.method not in ("GET", "HEAD"):
             answer = files.MediaAnswer.error(405, "MethodNotAllowed", "Only GET and HEAD are allowed.")
             entry["status"] = 405
@@ -340,6 +348,22 @@ class Handler(BaseHTTPRequestHandler):
         entry["media"] = True
         self.state.record(entry, media=True)
         self._send(status, data, answer.content_type if status != 416 else "text/plain", headers, req)
+
+
+    def _receive_upload(self, req, entry):
+        """The presigned PUT of a direct upload; errors are S3-style XML, success an empty 200."""
+        try:
+            status, code, message, received = direct.receive(self.state, req)
+        except OSError:
+            status, code, message, received = 400, "IncompleteBody", "The connection ended during the upload.", 0
+            self.close_connection = True
+        entry.update(status=status, media=True, upload=True, bytes_received=received)
+        self.state.record(entry, media=True)
+        if code is None:
+            self._send(200, b"", "text/plain", {"ETag": '"' + entry["path"].rsplit("/", 1)[-1] + '"'}, req)
+            return
+        answer = files.MediaAnswer.error(status, code, message)
+        self._send(answer.status, answer.data, answer.content_type, None, req)
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):

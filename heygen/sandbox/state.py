@@ -6,6 +6,7 @@ import copy
 import hashlib
 import hmac
 import math
+import re
 import secrets
 import threading
 import time
@@ -21,6 +22,7 @@ FAULT_KINDS = ("status", "html", "drop", "slow", "redirect")
 LOG_SIZE = 10_000
 MEDIA_LOG_SIZE = 2_000
 ASSET_MEMORY_BYTES = 512 * 1024 * 1024
+PENDING_UPLOADS = 100
 IDEMPOTENCY_KEYS = 10_000
 
 DEFAULT_CONFIG = {
@@ -36,6 +38,8 @@ DEFAULT_CONFIG = {
     "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
     "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
     "max_concurrent_renders": 3,  # renders the account may run at once (creates beyond: 429); 0 or None: no limit
+    "asset_ready_seconds": 1.0,  # how long a completed direct upload stays "processing" (no url yet)
+    "max_direct_upload_bytes": None,  # None: HeyGen's per-kind maximum; a number overrides it for every kind
 }
 
 
@@ -53,6 +57,9 @@ def check_config(changes: dict) -> dict:
                 raise ValueError(f"{key} must be a non-empty string")
         elif key == "agent_render_seconds" and value is None:
             pass
+        elif key == "max_direct_upload_bytes":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValueError("max_direct_upload_bytes must be a positive whole number or null (per-kind limits)")
         elif key == "max_concurrent_renders":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError("max_concurrent_renders must be a whole number, 0 or null (no limit)")
@@ -98,6 +105,9 @@ class Fault:
                 return False
         if self.path in (None, "", "*"):
             return is_api
+        if "*" in self.path:  # "*" stands for one path segment, e.g. "/v3/assets/*/complete"
+            pattern = "[^/]+".join(re.escape(part) for part in self.path.split("*"))
+            return re.match(pattern, path) is not None
         return path.startswith(self.path)
 
     def as_dict(self) -> dict:
@@ -164,6 +174,7 @@ class Asset:
     filename: str
     extension: str
     created_at: float
+    ready_at: float = 0.0  # before this time the asset is still "processing" (direct uploads)
 
 
 @dataclass
@@ -209,6 +220,7 @@ class SandboxState:
         self.videos: dict[str, Video] = {}
         self.assets: OrderedDict[str, Asset] = OrderedDict()
         self.asset_bytes = 0
+        self.uploads: OrderedDict[str, object] = OrderedDict()  # direct uploads by asset id
         self.sessions: dict[str, str] = {}
         self.chats: dict = {}  # chat-mode Video Agent sessions (see agent_chat)
         self.speech: OrderedDict[str, tuple] = OrderedDict()
@@ -359,6 +371,25 @@ class SandboxState:
                 _, old = self.assets.popitem(last=False)
                 self.asset_bytes -= len(old.data)
 
+    def add_upload(self, upload) -> None:
+        """Keep an announced direct upload, forgetting the oldest past PENDING_UPLOADS."""
+        with self.lock:
+            self.uploads[upload.asset_id] = upload
+            while len(self.uploads) > PENDING_UPLOADS:
+                self.uploads.popitem(last=False)
+
+    def get_upload(self, asset_id):
+        """An announced direct upload by asset id, or None."""
+        with self.lock:
+            return self.uploads.get(asset_id) if isinstance(asset_id, str) else None
+
+    def store_upload(self, asset_id: str, data: bytes) -> None:
+        """Keep the bytes PUT for a direct upload (replacing an earlier PUT of the same upload)."""
+        with self.lock:
+            upload = self.uploads.get(asset_id)
+            if upload is not None:
+                upload.data = data
+
     def get_asset(self, asset_id) -> Asset | None:
         """An uploaded asset by id."""
         if not isinstance(asset_id, str):
@@ -481,9 +512,9 @@ class SandboxState:
         message = f"{path}|{expires}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:40]
 
-    def sign(self, path: str) -> str:
-        """A presigned absolute URL for a media path."""
-        expires = int(time.time() + self.config["url_ttl_seconds"])
+    def sign(self, path: str, ttl: float | None = None) -> str:
+        """A presigned absolute URL for a media path (valid ``ttl`` seconds, default url_ttl_seconds)."""
+        expires = int(time.time() + (self.config["url_ttl_seconds"] if ttl is None else ttl))
         return f"{self.base_url}{path}?expires={expires}&signature={self._signature(path, expires)}"
 
     def check_signature(self, path: str, query: dict) -> str | None:

@@ -36,7 +36,8 @@ from . import reconcile, watch
 from heygen.api.agents import FILES_MAX, ORIENTATIONS, PROMPT_MAX, AgentSpec
 from .jobs import TERMINAL, Job, JobStore
 from .media import MediaError, inspect_audio, prepare_image
-from .media.errors import check_upload_size, safe_stem
+from .launch import byte_progress, upload_file
+from .media.errors import MAX_VIDEO_BYTES, check_upload_size, safe_stem
 from .media.sniff import identify
 from .scripting import default_title
 
@@ -170,14 +171,17 @@ def check_attachment(data: bytes, name: str) -> Attachment:
 
     The file's content decides its kind (never its name). Images go through ``prepare_image``;
     PDFs must start with ``%PDF-``; clips must be MP4 or WebM; audio must be MP3 or WAV (checked
-    by ``inspect_audio``). Nothing may be empty or over 32 MB.
+    by ``inspect_audio``). Nothing may be empty; images and PDFs may not be over 32 MB, clips not over
+    HeyGen's video maximum, audio not over its audio maximum.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("data must be bytes")
     data = bytes(data)
-    check_upload_size(data)
+    check_upload_size(data, MAX_VIDEO_BYTES)  # the largest kind; clips and audio over 32 MB go as direct uploads
     digest = hashlib.sha256(data).hexdigest()
     sniffed = identify(data)
+    if sniffed.kind not in ("audio", "video", "media"):
+        check_upload_size(data)
     if sniffed.kind == "image":
         return _image(data, name, digest)
     if sniffed.format == "PDF":
@@ -318,8 +322,10 @@ def submit(
         for done, index in enumerate(todo):
             record = files[index]
             attachment = by_digest[record["digest"]]
-            report(f"Uploading {record.get('name')} ({done + 1} of {len(todo)})…", done / steps)
-            asset = client.assets.upload(attachment.data, filename=attachment.filename, mime_type=attachment.mime_type)
+            label = f"Uploading {record.get('name')} ({done + 1} of {len(todo)})…"
+            report(label, done / steps)
+            asset = upload_file(client, attachment.data, attachment.filename, attachment.mime_type,
+                                byte_progress(report, label, done / steps, 1 / steps))
             record["asset_id"] = asset.asset_id
             inputs = {**inputs, "files": files}
             job = store.update_inputs(job.id, inputs)

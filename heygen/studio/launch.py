@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from heygen.api import errors
+from heygen.api.assets import MAX_ASSET_BYTES, megabytes
 from . import reconcile
 from .jobs import Job, JobStore
 from heygen.api.videos import StudioSpec, VideoSpec, spec_from_dict
@@ -31,7 +32,7 @@ class Upload:
     """A prepared file waiting to be uploaded as an asset."""
 
     role: str  # "image", "audio" or "background"; for a scene also "clip"
-    data: bytes
+    data: bytes | IO[bytes]  # bytes are sent in place (never copied); a file object is read from its start
     filename: str
     mime_type: str
     target: str | None = None  # a multi-scene video's place for it (StudioSpec.fill), e.g. "2/source"
@@ -53,6 +54,30 @@ def _fill(spec: VideoSpec | StudioSpec, upload: Upload, asset_id: str) -> None:
         spec.fill(upload.target, asset_id)
     else:
         setattr(spec, UPLOAD_FIELDS[upload.role], asset_id)
+
+
+def byte_progress(report: Progress, label: str, start: float, span: float) -> Callable[[int, int], None]:
+    """A ``client.assets.upload_file`` progress callback for a file over 32 MB: ``report`` moves from
+    ``start`` over ``span`` with the megabytes sent after ``label``, then says HeyGen is processing it.
+    A smaller file goes in one request and reports nothing more than ``label`` already said."""
+
+    def bytes_sent(sent: int, total: int) -> None:
+        if total <= MAX_ASSET_BYTES:
+            return
+        if sent >= total:
+            report(f"{label} sent; HeyGen is processing it…", start + span * 0.97)
+        else:
+            report(f"{label} {megabytes(sent)} of {megabytes(total)}", start + span * 0.95 * sent / total)
+
+    return bytes_sent
+
+
+def upload_file(client: Client, data: bytes | IO[bytes], filename: str, mime_type: str,
+                progress: Callable[[int, int], None]) -> Any:
+    """Upload one file through ``client.assets.upload_file`` (a file object from its start)."""
+    if not isinstance(data, (bytes, bytearray, memoryview)) and hasattr(data, "seek"):
+        data.seek(0)
+    return client.assets.upload_file(data, filename=filename, mime_type=mime_type, progress=progress)
 
 
 def create_job(
@@ -99,8 +124,10 @@ def submit(
         for index, upload in enumerate(uploads):
             if _filled(spec, upload):
                 continue
-            report(f"Uploading {upload.filename}…", index / steps)
-            asset = client.assets.upload(upload.data, filename=upload.filename, mime_type=upload.mime_type)
+            label = f"Uploading {upload.filename}…"
+            report(label, index / steps)
+            asset = upload_file(client, upload.data, upload.filename, upload.mime_type,
+                                byte_progress(report, label, index / steps, 1 / steps))
             _fill(spec, upload, asset.asset_id)
             inputs = {**inputs, "spec": spec.to_dict()}
             job = store.update_inputs(job.id, inputs)

@@ -11,6 +11,7 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
 from heygen.studio.media import MAX_AUDIO_SECONDS, MAX_UPLOAD_BYTES, AudioInfo, MediaError, inspect_audio
+from heygen.studio.media.errors import MAX_AUDIO_BYTES
 from tests.media.media_corpus import assert_plain_sentence, box, encode, id3v2, m4a, mp3, photo, wav
 
 
@@ -162,12 +163,19 @@ def test_an_eleven_minute_m4a_is_too_long():
     assert refused(data, "long.m4a").code == "audio_too_long"
 
 
-def test_a_file_over_32_mb_is_refused_before_parsing():
-    data = b"RIFF\x00\x00\x00\x00WAVE" + bytes(40 * 1024 * 1024)
-    assert len(data) > MAX_UPLOAD_BYTES
+def test_a_file_over_heygens_audio_maximum_is_refused_before_parsing():
+    data = b"RIFF\x00\x00\x00\x00WAVE" + bytes(MAX_AUDIO_BYTES + 1)
     error = refused(data, "huge.wav")
     assert error.code == "too_large_file"
-    assert "32 MB" in str(error)
+    assert str(error) == "This file is 200.0 MB; HeyGen accepts audio files of at most 200 MB."
+
+
+def test_a_recording_over_32_mb_is_accepted_up_to_the_audio_maximum():
+    data = wav(200, rate=48000, width=2, channels=2)  # 200 s of 48 kHz 16-bit stereo: 36.6 MB
+    assert len(data) > MAX_UPLOAD_BYTES
+    info = inspect_audio(data, "long take.wav")
+    assert (info.format, info.mime_type, info.size_bytes) == ("wav", "audio/wav", len(data))
+    assert info.duration_seconds == pytest.approx(200.0)
 
 
 def test_a_wav_with_no_sound_in_it_is_empty():

@@ -2,7 +2,8 @@
 
 `inspect_audio` recognises MP3, WAV and M4A from the bytes themselves, measures the duration, and
 refuses with a plain `MediaError` anything HeyGen cannot use: other formats, files that are not
-audio, unreadable files or ones with no length, files over 32 MB and recordings over 10 minutes.
+audio, unreadable files or ones with no length, files over HeyGen's audio maximum (``MAX_AUDIO_BYTES``;
+files over 32 MB are sent as direct uploads) and recordings over 10 minutes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from mutagen import MutagenError
 from mutagen.mp3 import MPEGInfo
 
-from .errors import MediaError, check_upload_size, safe_stem
+from .errors import MAX_AUDIO_BYTES, MediaError, check_upload_size, safe_stem
 from .sniff import find_mp3_start, identify
 
 __all__ = ["AudioInfo", "inspect_audio", "MAX_AUDIO_SECONDS"]
@@ -261,7 +262,7 @@ def inspect_audio(data: bytes, filename: str = "audio") -> AudioInfo:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("data must be bytes")
     data = bytes(data)
-    check_upload_size(data)
+    check_upload_size(data, MAX_AUDIO_BYTES, "audio files")
 
     sniffed = identify(data)
     if sniffed.format == "MP3?":

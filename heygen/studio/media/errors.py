@@ -1,12 +1,16 @@
-"""The refusal raised when an uploaded file cannot be used, and the upload size limit."""
+"""The refusal raised when an uploaded file cannot be used, and the upload size limits."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MediaError", "MAX_UPLOAD_BYTES", "check_upload_size", "safe_stem"]
+from heygen.api.assets import MAX_BYTES_BY_KIND
 
-MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+__all__ = ["MediaError", "MAX_UPLOAD_BYTES", "MAX_AUDIO_BYTES", "MAX_VIDEO_BYTES", "check_upload_size", "safe_stem"]
+
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024  # photos and other files sent in one request
+MAX_AUDIO_BYTES = MAX_BYTES_BY_KIND["audio"]  # larger than 32 MB: sent as a direct upload
+MAX_VIDEO_BYTES = MAX_BYTES_BY_KIND["video"]
 
 
 class MediaError(ValueError):
@@ -31,15 +35,15 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def check_upload_size(data: bytes) -> None:
-    """Refuse empty files and files over `MAX_UPLOAD_BYTES`, before anything parses them."""
+def check_upload_size(data: bytes, limit: int = MAX_UPLOAD_BYTES, what: str = "files") -> None:
+    """Refuse empty files and files over ``limit`` bytes (``what`` names the kind), before anything parses them."""
     if len(data) == 0:
         raise MediaError("empty", "This file is empty (0 bytes); please choose the file again.")
-    if len(data) > MAX_UPLOAD_BYTES:
+    if len(data) > limit:
         raise MediaError(
             "too_large_file",
-            f"This file is {_megabytes(len(data))}; HeyGen accepts files of at most "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB.",
+            f"This file is {_megabytes(len(data))}; HeyGen accepts {what} of at most "
+            f"{limit // 1024 // 1024} MB.",
         )
 
 
