@@ -501,7 +501,8 @@ def audio_section(draft: Draft) -> None:
     """Upload a voice recording instead of a script; show a player and its length."""
     st.file_uploader(
         "Voice recording", key=uploader_key("audio"),
-        help="MP3, WAV or M4A, at most 32 MB and 10 minutes. It is uploaded to HeyGen when you press Generate.",
+        help="MP3, WAV or M4A, at most 200 MB and 10 minutes. It is uploaded to HeyGen when you press Generate "
+             "(files over 32 MB go straight to HeyGen's storage, with a progress bar).",
     )
     error = draft.media_errors.get("audio")
     reuse = st.session_state.get(REUSE, {}).get("audio")

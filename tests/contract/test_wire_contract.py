@@ -72,7 +72,42 @@ def traffic():
         requests.post(f"{sb.base_url}/v3/video-agents", json={"prompt": "A product intro", "orientation": "portrait"},
                       headers=headers, timeout=5)
         _chat_traffic(client, sb)
+        _direct_upload_traffic(sb)
         yield sb.requests_log()
+
+
+DIRECT_SIZE = 33 * 1024 * 1024
+
+
+def _direct_upload_traffic(sb):
+    """A file over 32 MB uploaded directly (create, keyless PUT, complete, asset processing then ready),
+    complete repeated, and a create HeyGen refuses."""
+    sb.configure(asset_ready_seconds=0.3)
+    data = b"RIFF" + (DIRECT_SIZE - 8).to_bytes(4, "little") + b"WAVEfmt " + bytes(DIRECT_SIZE - 16)
+    with Client(KEY, sb.base_url) as waiting:  # real sleeps: the asset is seen processing, then ready
+        asset = waiting.assets.upload_file(data, filename="long take.wav", mime_type="audio/wav")
+        waiting.assets.complete(asset.asset_id)
+    requests.post(f"{sb.base_url}/v3/assets/direct-uploads", headers={"X-Api-Key": KEY}, timeout=5,
+                  json={"filename": "x.wav", "content_type": "audio/wav"})
+
+
+def test_direct_upload_operations_are_covered_and_valid(traffic):
+    entries = api_entries(traffic)
+    ops = [operation_for(e["method"], e["path"]) for e in entries if e["path"].startswith("/v3/assets/")]
+    assert set(ops) == {"POST /v3/assets/direct-uploads", "POST /v3/assets/{asset_id}/complete",
+                        "GET /v3/assets/{asset_id}"}
+    creates = [e for e in entries if e["path"] == "/v3/assets/direct-uploads"]
+    assert [e["status"] for e in creates] == [200, 400]
+    validate_request("POST", "/v3/assets/direct-uploads", creates[0]["request_json"])
+    assert creates[0]["request_json"]["size_bytes"] == DIRECT_SIZE
+    completes = [e for e in entries if e["path"].endswith("/complete")]
+    assert len(completes) == 2 and completes[0]["response_json"] == completes[1]["response_json"]
+    for entry in completes:
+        validate_request("POST", "/v3/assets/{asset_id}/complete", entry["request_json"])
+    urls = [e["response_json"]["data"]["url"] for e in entries
+            if e["method"] == "GET" and e["path"].startswith("/v3/assets/")]
+    assert urls[0] is None and urls[-1]
+    assert not [e for e in traffic if e["method"] == "PUT"]  # the PUT goes to storage, not the API (tests/client)
 
 
 def _chat_traffic(client, sb):
