@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import connection, history, nav, shell, status_panel
+from ui import connection, history, import_panel, nav, shell, status_panel
 
 shell.require(__file__)
 
@@ -21,4 +21,5 @@ if selected:
             st.rerun()
         status_panel.panel(conn, selected)
 
+import_panel.section(conn)
 history.render(conn)

@@ -61,6 +61,9 @@ JULY_OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/v3/assets/direct-uploads"),
     ("POST", "/v3/assets/{asset_id}/complete"),
     ("GET", "/v3/assets/{asset_id}"),
+    ("POST", "/v3/lipsyncs"),
+    ("GET", "/v3/lipsyncs"),
+    ("GET", "/v3/lipsyncs/{lipsync_id}"),
 ]
 
 # Request bodies in these media types are not JSON and get no request schema.

@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from heygen.studio import agent_launch, states
+from heygen.studio import agent_launch, kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
@@ -50,6 +50,7 @@ def render(conn: connection.Connection) -> None:
         {
             "Thumbnail": [j.thumbnail_url or NO_THUMBNAIL for j in jobs],
             "Title": [j.title for j in jobs],
+            "Origin": [kinds.of(j).label for j in jobs],
             "Status": [status_panel.status_words(j.status) for j in jobs],
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],
             "Duration": [status_panel.fmt_duration(j.duration) if j.duration else "" for j in jobs],

@@ -72,6 +72,8 @@ def panel(conn: connection.Connection, job_id: str) -> None:
         caption.append(f"HeyGen video id {md(job.video_id)}")
     if job.kind == "agent":
         caption.append("Video Agent render")
+    elif job.kind in ("imported", "lipsync"):
+        caption.append(md(kinds.of(job).label))
     st.caption(" · ".join(caption))
     outcome = stopped_outcome(job)
     if outcome is None:
@@ -240,7 +242,8 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
 def _completed(conn: connection.Connection, job: Job) -> None:
     from . import kept_media
 
-    st.success(f"**Ready** · {fmt_duration(job.duration)} long · rendered in {fmt_duration(job.elapsed)}", icon=":material/check_circle:")
+    how = "imported from HeyGen" if job.kind == "imported" else f"rendered in {fmt_duration(job.elapsed)}"
+    st.success(f"**Ready** · {fmt_duration(job.duration)} long · {how}", icon=":material/check_circle:")
     local = kept_media.files(job)
     spec = job.inputs.get("spec") or {}
     shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
@@ -273,6 +276,9 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     if "thumbnail" in local or job.thumbnail_url:
         with st.expander("Thumbnail"):
             st.image(str(local["thumbnail"]) if "thumbnail" in local else job.thumbnail_url, width=320)
+    from . import replace_audio
+
+    replace_audio.section(conn, job)
 
 
 def _refresh_links(conn: connection.Connection, job_id: str) -> None:
@@ -303,6 +309,8 @@ def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
 
 
 def _edit_and_retry(job: Job) -> None:
+    if not kinds.of(job).editable:
+        return
     if st.button("Edit & retry", key=f"edit_retry_{job.id}", type="primary", icon=":material/edit:"):
         nav.edit_job(job.id, job.kind)
 
@@ -316,7 +324,7 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
     with st.container(border=True):
         st.markdown(f"**Remove “{md(job.title)}” from the history?**")
         also = st.checkbox("Also delete the video on HeyGen", key=f"remove_remote_{job.id}",
-                           disabled=not job.video_id)
+                           disabled=not job.video_id or job.kind == "lipsync")
         left, right = st.columns(2)
         if left.button("Remove", key=f"remove_yes_{job.id}", type="primary"):
             if also and job.video_id:

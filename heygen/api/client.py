@@ -17,6 +17,7 @@ from . import errors
 from .agents import VideoAgents
 from .assets import Assets
 from .avatars import Avatars
+from .lipsyncs import Lipsyncs
 from .brand_kits import BrandKits
 from .users import Users
 from .videos import Videos
@@ -35,7 +36,7 @@ _REDACTED = "[redacted]"
 class Client:
     """Talks to HeyGen (or any HeyGen-compatible server at ``base_url``) with one API key.
 
-    Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``, ``video_agents``.
+    Resources: ``users``, ``avatars``, ``voices``, ``assets``, ``videos``, ``video_agents``, ``lipsyncs``.
     Reads (GET, DELETE) are retried a few times on 429/502/503/504 and connection errors, honouring
     ``Retry-After`` within a capped total wait. Creates are retried only when they surely never
     reached the server (see ``request``): a lost answer is for the caller to reconcile. Every request
@@ -69,6 +70,7 @@ class Client:
         self.assets = Assets(self)
         self.videos = Videos(self)
         self.video_agents = VideoAgents(self)
+        self.lipsyncs = Lipsyncs(self)
         self.brand_kits = BrandKits(self)
 
     @classmethod

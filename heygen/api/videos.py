@@ -66,6 +66,14 @@ class VideoStatus:
 
 
 @dataclass
+class VideoPage:
+    """One page of ``GET /v3/videos``: its videos and the token of the next page (None: the last)."""
+
+    videos: list[Video] = field(default_factory=list)
+    next_token: str | None = None
+
+
+@dataclass
 class VideoCreated:
     video_id: str = ""
     status: str = "waiting"
@@ -304,6 +312,20 @@ class Videos:
             operation="GET /v3/videos",
         )
         return [from_api(Video, item) for item in items]
+
+    def page(self, *, token: str | None = None, limit: int = 20) -> VideoPage:
+        """One page of the account's videos, newest first, including ones made outside the studio."""
+        limit = max(1, min(int(limit), VIDEOS_PAGE_MAX))
+        body = self._client.request("GET", "/v3/videos", params={"limit": limit, "token": token or None},
+                                    operation="GET /v3/videos")
+        items = body.get("data")
+        if not isinstance(items, list):
+            raise errors.UnexpectedResponseError("HeyGen sent the list of videos in a shape the studio could not read.",
+                                                 operation="GET /v3/videos")
+        videos = [from_api(Video, item) for item in items if isinstance(item, dict)]
+        token = body.get("next_token")
+        more = body.get("has_more", True) and isinstance(token, str) and token and items
+        return VideoPage([v for v in videos if v.id], token if more else None)
 
     def delete(self, video_id: str) -> bool:
         """Delete a video on HeyGen; True when HeyGen confirms."""

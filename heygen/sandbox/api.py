@@ -8,6 +8,7 @@ import hmac
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from . import agent_chat, direct, media, studio, upload, validate
 from .errors import ApiError, invalid
@@ -37,6 +38,23 @@ class Lookup:
 
     def asset(self, asset_id):
         return self.state.get_asset(asset_id)
+
+    def source(self, ref):
+        """The sandbox's own video or lip-sync that a {type: url} reference points at, or None."""
+        if not isinstance(ref, dict) or ref.get("type") != "url" or not isinstance(ref.get("url"), str):
+            return None
+        match = re.fullmatch(r"/media/(videos|lipsyncs)/([^/]+)\.mp4", urlsplit(ref["url"]).path)
+        if match is None:
+            return None
+        if match.group(1) == "videos":
+            return self.state.visible_video(match.group(2))
+        return self.state.visible_lipsync(match.group(2))
+
+    def source_duration(self, ref):
+        """The length of a source video the sandbox serves itself, or None."""
+        found = self.source(ref)
+        return found.duration if found is not None else None
+
 
 
 # ---------------------------------------------------------------- pagination tokens
@@ -430,6 +448,65 @@ def list_videos(state, req):
     }
 
 
+# ---------------------------------------------------------------- lip-syncs
+
+
+def lipsync_detail(state: SandboxState, lipsync) -> dict:
+    """The lipsync resource JSON as it is now."""
+    status = state.lipsync_phase(lipsync)
+    completed = status == "completed"
+    return {
+        "id": lipsync.id,
+        "title": lipsync.title,
+        "status": status,
+        "created_at": int(lipsync.created_at),
+        "duration": lipsync.duration if completed else None,
+        "video_url": state.sign(f"/media/lipsyncs/{lipsync.id}.mp4") if completed else None,
+        "caption_url": None,
+        "failure_message": lipsync.failure_message if status == "failed" else None,
+        "callback_id": None,
+    }
+
+
+def create_lipsync(state, req):
+    """POST /v3/lipsyncs."""
+    def create():
+        lookup = Lookup(state)
+        body = req.json()
+        fields = validate.create_lipsync(body, lookup)
+        source = lookup.source(body.get("video"))
+        lipsync = state.add_lipsync(
+            id="ls_" + uuid.uuid4().hex[:24],
+            title=fields["title"],
+            aspect_ratio=getattr(source, "aspect_ratio", "16:9"),
+            duration=fields["source_duration"] or 8.0,
+        )
+        return 200, {"data": {"lipsync_id": lipsync.id}}
+    return _idempotent(state, req, "lipsyncs", create)
+
+
+def get_lipsync(state, req, lipsync_id):
+    """GET /v3/lipsyncs/{lipsync_id}."""
+    lipsync = state.visible_lipsync(lipsync_id)
+    if lipsync is None:
+        raise ApiError(404, "not_found", "Lipsync not found.")
+    return 200, {"data": lipsync_detail(state, lipsync)}
+
+
+def list_lipsyncs(state, req):
+    """GET /v3/lipsyncs (newest first; the cursor is a creation sequence number)."""
+    limit = validate.query_limit(req.query, 10, 100)
+    before = read_token(state, "lipsyncs", req.query)
+    items = [x for x in state.list_lipsyncs() if before is None or x.seq < before]
+    chunk = items[:limit]
+    has_more = len(items) > limit
+    return 200, {
+        "data": [lipsync_detail(state, x) for x in chunk],
+        "has_more": has_more,
+        "next_token": make_token(state, "lipsyncs", chunk[-1].seq) if has_more else None,
+    }
+
+
 # ---------------------------------------------------------------- text to speech
 
 
@@ -472,8 +549,10 @@ ROUTES = (
     (f"/v3/video-agents/{ID}/stop", {"POST": agent_chat.stop}),
     (f"/v3/video-agents/{ID}/videos", {"GET": agent_chat.session_videos}),
     ("/v3/brand-kits", {"GET": agent_chat.list_brand_kits}),
+    ("/v3/lipsyncs", {"GET": list_lipsyncs, "POST": create_lipsync}),
+    (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync}),
 )
-SELF_DELAYED = {create_video, create_video_agent}  # latency applied inside the idempotency slot
+SELF_DELAYED = {create_video, create_video_agent, create_lipsync}  # latency applied inside the idempotency slot
 COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)
 
 

@@ -78,4 +78,20 @@ def handle(state, method: str, path: str, query: dict, read_json):
                               "failure_code": video.failure_code,
                               "failure_message": video.failure_message,
                               "render_seconds": video.render_seconds}}
+    match = re.fullmatch(r"/_sandbox/lipsyncs/([^/]+)", path)
+    if match and method == "POST":
+        body = read_json()
+        if not isinstance(body, dict):
+            return _bad("Send a JSON object with outcome, failure_message, render_seconds.")
+        unknown = set(body) - {"outcome", "failure_message", "render_seconds"}
+        if unknown:
+            return _bad(f"unknown option(s): {', '.join(sorted(unknown))}")
+        try:
+            lipsync = state.set_lipsync_fate(match.group(1), **body)
+        except KeyError:
+            return 404, error_body("not_found", "Lipsync not found.")
+        except (TypeError, ValueError) as exc:
+            return _bad(str(exc))
+        return 200, {"data": {"id": lipsync.id, "outcome": lipsync.outcome,
+                              "failure_message": lipsync.failure_message, "render_seconds": lipsync.render_seconds}}
     return 404, error_body("not_found", f"No control endpoint {method} {path}.")

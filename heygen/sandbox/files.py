@@ -94,6 +94,12 @@ def signed(state, path: str, query: dict):
         with state.lock:
             audio = state.speech.get(match.group(1))
         return MediaAnswer(200, audio, "audio/wav", PRIVATE_CACHE) if audio else not_found()
+    match = re.fullmatch(r"/media/lipsyncs/([^/]+)\.mp4", path)
+    if match:
+        lipsync = state.visible_lipsync(match.group(1))
+        if lipsync is None or state.lipsync_phase(lipsync) != "completed":
+            return not_found()
+        return MediaAnswer(200, media.clip(media.clip_for(lipsync.aspect_ratio)), "video/mp4", PRIVATE_CACHE)
     match = re.fullmatch(r"/media/videos/([^/]+)\.(mp4|png|srt)", path)
     video = state.visible_video(match.group(1)) if match else None
     if video is None or state.phase(video) != "completed":
@@ -136,7 +142,7 @@ def answer(state, path: str, query: dict) -> MediaAnswer:
         return public(state, path)
     if path.startswith("/media/assets/"):
         return asset(state, path)
-    if path.startswith(("/media/videos/", "/media/speech/")):
+    if path.startswith(("/media/videos/", "/media/speech/", "/media/lipsyncs/")):
         return signed(state, path, query)
     if path.startswith("/videos/"):
         return video_page(state, path)

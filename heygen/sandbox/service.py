@@ -150,6 +150,10 @@ class Sandbox:
         """Change one video's fate: complete, fail, never or vanish."""
         self.state.set_video_fate(video_id, outcome, failure_code, failure_message, render_seconds)
 
+    def set_lipsync_outcome(self, lipsync_id: str, outcome: str, failure_message=None, render_seconds=None) -> None:
+        """Change one lip-sync's fate: complete, fail, never or vanish."""
+        self.state.set_lipsync_fate(lipsync_id, outcome, failure_message, render_seconds)
+
     def reset(self) -> None:
         """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
         self.state.reset()

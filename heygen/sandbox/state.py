@@ -38,9 +38,22 @@ DEFAULT_CONFIG = {
     "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
     "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
     "max_concurrent_renders": 3,  # renders the account may run at once (creates beyond: 429); 0 or None: no limit
+    "elsewhere_videos": 0,  # finished videos on the account that no API create made (as if made in the web app)
     "asset_ready_seconds": 1.0,  # how long a completed direct upload stays "processing" (no url yet)
     "max_direct_upload_bytes": None,  # None: HeyGen's per-kind maximum; a number overrides it for every kind
 }
+
+# The videos "made elsewhere" (ELSEWHERE_PREFIX + number): titles, lengths and shapes, fixed.
+ELSEWHERE_PREFIX = "v_elsewhere_"
+ELSEWHERE_TITLES = (
+    ("Web app: quarterly update for the sales team", 42.0, "16:9"),
+    ("Web app: onboarding welcome (portrait)", 18.5, "9:16"),
+    ("Web app: product tour, part 1", 65.0, "16:9"),
+    ("Web app: holiday greeting", 12.0, "9:16"),
+    ("Web app: conference invitation", 30.0, "16:9"),
+    ("Web app: customer story", 54.0, "16:9"),
+)
+ELSEWHERE_EPOCH = 1_780_000_000  # creation time of the first one (they are a day apart)
 
 
 def check_config(changes: dict) -> dict:
@@ -60,6 +73,9 @@ def check_config(changes: dict) -> dict:
         elif key == "max_direct_upload_bytes":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError("max_direct_upload_bytes must be a positive whole number or null (per-kind limits)")
+        elif key == "elsewhere_videos":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
+                raise ValueError("elsewhere_videos must be a whole number from 0 to 50")
         elif key == "max_concurrent_renders":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError("max_concurrent_renders must be a whole number, 0 or null (no limit)")
@@ -199,6 +215,23 @@ class Video:
     audio_url_is_api: bool = False
 
 
+@dataclass
+class Lipsync:
+    """A lip-sync job (POST /v3/lipsyncs) and the facts fixed when it was created."""
+
+    id: str
+    seq: int
+    created_at: float
+    render_seconds: float
+    outcome: str
+    failure_message: str
+    title: str | None
+    aspect_ratio: str
+    duration: float
+    deleted: bool = False
+
+
+
 class SandboxState:
     """Everything that changes while the sandbox runs, behind one lock."""
 
@@ -218,6 +251,7 @@ class SandboxState:
 
     def _reset_locked(self) -> None:
         self.videos: dict[str, Video] = {}
+        self.lipsyncs: dict[str, Lipsync] = {}
         self.assets: OrderedDict[str, Asset] = OrderedDict()
         self.asset_bytes = 0
         self.uploads: OrderedDict[str, object] = OrderedDict()  # direct uploads by asset id
@@ -231,6 +265,23 @@ class SandboxState:
         self.media_log: deque = deque(maxlen=MEDIA_LOG_SIZE)
         self.seq = 0
         self.fault_seq = 0
+        self._seed_elsewhere_locked()
+
+    def _seed_elsewhere_locked(self) -> None:
+        """Add the finished videos "made elsewhere" that the config asks for and that are missing."""
+        for number in range(1, int(self.config.get("elsewhere_videos") or 0) + 1):
+            video_id = f"{ELSEWHERE_PREFIX}{number:02d}"
+            if video_id in self.videos:
+                continue
+            title, duration, aspect_ratio = ELSEWHERE_TITLES[(number - 1) % len(ELSEWHERE_TITLES)]
+            if number > len(ELSEWHERE_TITLES):
+                title = f"{title} ({number})"
+            self.seq += 1
+            self.videos[video_id] = Video(
+                id=video_id, seq=self.seq, created_at=float(ELSEWHERE_EPOCH + 86400 * (number - 1)),
+                render_seconds=60.0, outcome="complete", failure_code="", failure_message="", title=title,
+                aspect_ratio=aspect_ratio, script=None, duration=duration, look_id=None,
+                image_key=f"elsewhere:{number}", kind="elsewhere")
 
     def reset(self) -> None:
         """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
@@ -242,6 +293,7 @@ class SandboxState:
         clean = check_config(changes)
         with self.lock:
             self.config.update(clean)
+            self._seed_elsewhere_locked()
             return dict(self.config)
 
     def get_config(self) -> dict:
@@ -505,6 +557,59 @@ class SandboxState:
         with self.lock:
             videos = sorted(self.videos.values(), key=lambda v: -v.seq)
         return [v for v in videos if not v.deleted and self.phase(v) is not None]
+
+    # ----------------------------------------------------------- lip-syncs
+
+    def add_lipsync(self, **fields) -> Lipsync:
+        """Create a lip-sync job; it takes as long as a render and shares the render config's fate."""
+        with self.lock:
+            self.seq += 1
+            config = self.config
+            lipsync = Lipsync(
+                id=fields.pop("id"), seq=self.seq, created_at=time.time(),
+                render_seconds=float(config["render_seconds"]), outcome=config["render_outcome"],
+                failure_message=config["failure_message"], **fields,
+            )
+            self.lipsyncs[lipsync.id] = lipsync
+            return lipsync
+
+    def lipsync_phase(self, lipsync: Lipsync, now: float | None = None) -> str | None:
+        """pending, running, completed or failed; None when it has vanished."""
+        now = time.time() if now is None else now
+        elapsed = now - lipsync.created_at
+        if elapsed < lipsync.render_seconds:
+            return "pending" if elapsed < 0.25 * lipsync.render_seconds else "running"
+        return {"never": "running", "vanish": None, "fail": "failed"}.get(lipsync.outcome, "completed")
+
+    def visible_lipsync(self, lipsync_id: str) -> Lipsync | None:
+        """A lip-sync that can be seen now (not deleted, not vanished)."""
+        with self.lock:
+            lipsync = self.lipsyncs.get(lipsync_id) if isinstance(lipsync_id, str) else None
+        if lipsync is None or lipsync.deleted or self.lipsync_phase(lipsync) is None:
+            return None
+        return lipsync
+
+    def list_lipsyncs(self) -> list:
+        """Visible lip-syncs, newest first."""
+        with self.lock:
+            items = sorted(self.lipsyncs.values(), key=lambda x: -x.seq)
+        return [x for x in items if not x.deleted and self.lipsync_phase(x) is not None]
+
+    def set_lipsync_fate(self, lipsync_id: str, outcome=None, failure_message=None, render_seconds=None) -> Lipsync:
+        """Change one lip-sync's outcome (and optionally its failure message or timing)."""
+        if outcome is not None and outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        with self.lock:
+            lipsync = self.lipsyncs.get(lipsync_id)
+            if lipsync is None or lipsync.deleted:
+                raise KeyError(lipsync_id)
+            if outcome is not None:
+                lipsync.outcome = outcome
+            if failure_message is not None:
+                lipsync.failure_message = str(failure_message)
+            if render_seconds is not None:
+                lipsync.render_seconds = float(render_seconds)
+            return copy.copy(lipsync)
 
     # ----------------------------------------------------------- signed URLs
 

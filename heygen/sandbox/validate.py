@@ -354,3 +354,63 @@ def text_to_speech(body, lookup) -> dict:
     _optional_string(body, "language")
     _optional_string(body, "locale")
     return {"text": text, "voice": voice, "speed": float(speed)}
+
+
+# ---------------------------------------------------------------- POST /v3/lipsyncs
+
+LIPSYNC_FIELDS = {"video", "audio", "title", "mode", "start_time", "end_time", "callback_url", "callback_id",
+                  "folder_id", "fps_mode", "keep_the_same_format", "disable_music_track", "enable_caption",
+                  "enable_dynamic_duration", "enable_speech_enhancement", "enable_watermark"}
+LIPSYNC_MODES = ("speed", "precision")
+FPS_MODES = ("vfr", "cfr", "passthrough")
+LIPSYNC_REF_KEYS = {"url": {"url"}, "asset_id": {"asset_id"}}
+
+
+def _lipsync_ref(ref, param: str, lookup, kinds: tuple) -> dict:
+    """A {type: url|asset_id, ...} reference (no base64 here) with no extra keys."""
+    if not isinstance(ref, dict):
+        raise invalid(param, f"{param} must be an object with type 'url' or 'asset_id'.")
+    if ref.get("type") not in LIPSYNC_REF_KEYS:
+        raise invalid(f"{param}.type", f"{param}.type must be one of: url, asset_id.")
+    return asset_ref(ref, param, lookup, kinds=kinds)
+
+
+def create_lipsync(body, lookup) -> dict:
+    """Check a CreateLipsyncRequest body (unknown fields are rejected); returns the fields the sandbox needs.
+
+    ``lookup.source_duration(ref)`` gives the length of a source video the sandbox itself serves
+    (None for other URLs), against which ``end_time`` is checked.
+    """
+    body = require_object(body)
+    for key in body:
+        if key not in LIPSYNC_FIELDS:
+            raise invalid(key, f"Unknown field '{key}'.")
+    for name in ("video", "audio"):
+        if body.get(name) is None:
+            raise invalid(name, f"{name} is required.")
+    video = _lipsync_ref(body["video"], "video", lookup, ("video/",))
+    _lipsync_ref(body["audio"], "audio", lookup, ("audio/",))
+    for name in ("title", "callback_url", "callback_id", "folder_id"):
+        _optional_string(body, name)
+    mode = body.get("mode", "speed")
+    if mode not in LIPSYNC_MODES:
+        raise invalid("mode", "mode must be one of: speed, precision.")
+    if body.get("fps_mode") is not None and body["fps_mode"] not in FPS_MODES:
+        raise invalid("fps_mode", "fps_mode must be one of: vfr, cfr, passthrough.")
+    for name in ("keep_the_same_format", "disable_music_track", "enable_caption", "enable_dynamic_duration",
+                 "enable_speech_enhancement", "enable_watermark"):
+        if body.get(name) is not None and not isinstance(body[name], bool):
+            raise invalid(name, f"{name} must be a boolean.")
+    start, end = body.get("start_time"), body.get("end_time")
+    for name, value in (("start_time", start), ("end_time", end)):
+        if value is not None and (not _is_number(value) or value < 0):
+            raise invalid(name, f"{name} must be a number of seconds, 0 or more.")
+    if start is not None and end is not None and end <= start:
+        raise invalid("end_time", f"end_time ({end:g}) must be after start_time ({start:g}).")
+    duration = lookup.source_duration(video)
+    if duration is not None:
+        for name, value in (("start_time", start), ("end_time", end)):
+            if value is not None and value > duration + 0.05:
+                raise invalid(name, f"{name} ({value:g} s) is past the end of the video ({duration:g} s).")
+    return {"title": body.get("title"), "mode": mode, "start_time": start, "end_time": end,
+            "source_duration": duration}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import agent_launch, launch, watch
+from . import agent_launch, imports, launch, lipsync, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ class JobKind:
     ``check(client, store, job, policy, ...)`` watches one job; ``bulk`` says whether its renders can
     be asked about in ``GET /v3/videos/statuses`` once they have a video id. ``first_factor`` and
     ``deadline_setting`` shape its poll policy from the settings; ``terminal`` are the statuses in
-    which watching ends; ``failure_hints`` map HeyGen's failure codes to advice.
+    which watching ends; ``failure_hints`` map HeyGen's failure codes to advice; ``refresh`` renews
+    a finished job's links; ``editable`` says whether "Edit & retry" can reopen it in a form.
     """
 
     name: str
@@ -41,6 +42,8 @@ class JobKind:
     terminal: frozenset[str] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND,
                                           JobStatus.REJECTED, JobStatus.SUBMIT_FAILED, JobStatus.UNCLEAR})
     failure_hints: dict[str, str] = field(default_factory=lambda: dict(watch.FAILURE_HINTS))
+    refresh: Callable[..., Job] | None = None  # renews a finished job's links; None: GET /v3/videos/{id}
+    editable: bool = True  # whether "Edit & retry" can reopen it in a form
 
 
 def _send_video(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job:
@@ -59,6 +62,13 @@ KINDS: dict[str, JobKind] = {
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
                      deadline_setting="agent_deadline_minutes"),
+    # A video made elsewhere and brought into the history: already on HeyGen, never sent.
+    "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False),
+    # The audio of a finished video replaced (POST /v3/lipsyncs), watched at GET /v3/lipsyncs/{id}.
+    "lipsync": JobKind("lipsync", "Audio replaced", lipsync.submit, lipsync.check, bulk=False,
+                       refresh=lipsync.refresh_links, editable=False,
+                       failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
+                                      "audio is clear speech, then replace the audio of the original again."}),
 }
 
 

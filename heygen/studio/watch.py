@@ -306,8 +306,9 @@ def check_many(
     ``GET /v3/videos/{id}`` for its links or failure details; ``not_found`` ends it as a 404 would.
     A failed bulk request is recorded for every job it asked about, as ``check()`` records it for
     one. Jobs without a video id (a launch being reconciled, a Video Agent session not yet naming its
-    video), and renders the answer leaves out, go through ``check()`` one by one; so do all the
-    renders of a bulk request the server refuses with 400 or 404 (a server without the endpoint).
+    video), jobs of kinds not watched in bulk (lip-syncs) and renders the answer leaves out go one by
+    one through their kind's check (``heygen.studio.kinds``); so do all the renders of a bulk
+    request the server refuses with 400 or 404 (a server without the endpoint).
 
     ``policy`` is one PollPolicy or a function giving each job's. ``due`` says which jobs are due
     (default: ``next_check_at(job) <= now``); others come back RUNNING with their remaining wait
@@ -320,6 +321,8 @@ def check_many(
     True there and False on the others unless they needed a request of their own), so the sum over
     the results is the number of requests made.
     """
+    from . import kinds  # it builds on this module
+
     now = time.time() if now is None else now
     policy_of = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
     starts = deadline_from or {}
@@ -338,7 +341,7 @@ def check_many(
             if not (due(job) if due is not None else when <= now):
                 results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
                 continue
-        if job.video_id is None:
+        if job.video_id is None or not kinds.of(job).bulk:
             one_by_one.append(i)
             continue
         if now - (starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:
@@ -393,15 +396,12 @@ def check_many(
                                   may_request)
             results[i] = unasked(i) if result is None else counted(result)
 
-    if one_by_one:
-        from . import agent_launch  # it builds on this module
-
     for i in one_by_one:
         job = jobs[i]
         if not may_request():
             results[i] = unasked(i)
             continue
-        results[i] = counted(agent_launch.check(client, store, job, policy_of(job), now=now,
+        results[i] = counted(kinds.of(job).check(client, store, job, policy_of(job), now=now,
                                                 consecutive_failures=failures.get(job.id, 0),
                                                 deadline_from=starts.get(job.id)))
 
@@ -451,7 +451,12 @@ def record_video(store: JobStore, job_id: str, video: Video) -> Job:
 
 
 def refresh_links(client: Client, store: JobStore, job: Job) -> Job:
-    """Fetch the video again for fresh (re-signed) links and save them."""
+    """Fetch the video again for fresh (re-signed) links and save them (as the job's kind says)."""
+    from . import kinds  # it builds on this module
+
+    renew = kinds.of(job).refresh
+    if renew is not None:
+        return renew(client, store, job)
     return record_video(store, job.id, client.videos.get(job.video_id))
 
 

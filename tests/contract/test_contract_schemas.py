@@ -47,6 +47,9 @@ EXPECTED_OPERATIONS = {
     "POST /v3/assets/direct-uploads",
     "POST /v3/assets/{asset_id}/complete",
     "GET /v3/assets/{asset_id}",
+    "POST /v3/lipsyncs",
+    "GET /v3/lipsyncs",
+    "GET /v3/lipsyncs/{lipsync_id}",
 }
 
 

@@ -71,6 +71,7 @@ def traffic():
         requests.get(f"{sb.base_url}/v3/videos/statuses", params={"batch_ids": "b_unknown"}, headers=headers, timeout=5)
         requests.post(f"{sb.base_url}/v3/video-agents", json={"prompt": "A product intro", "orientation": "portrait"},
                       headers=headers, timeout=5)
+        _lipsync_traffic(client, sb)
         _chat_traffic(client, sb)
         _direct_upload_traffic(sb)
         yield sb.requests_log()
@@ -212,3 +213,60 @@ def test_bulk_status_queries_name_at_most_100_ids(traffic):
 def test_error_answers_use_the_v3_envelope(traffic):
     errors_seen = {e["status"] for e in api_entries(traffic) if e["status"] >= 400}
     assert {400, 401, 404} <= errors_seen
+
+
+def _wav(seconds: float) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * int(8000 * seconds))
+    return buffer.getvalue()
+
+
+def _lipsync_traffic(client, sb):
+    """Videos made elsewhere listed page by page; a lip-sync created, watched to the end and listed; a bad range."""
+    from heygen.api.lipsyncs import LipsyncSpec
+
+    sb.configure(render_seconds=0.3, elsewhere_videos=3, max_concurrent_renders=None)
+    first = client.videos.page(limit=2)
+    client.videos.page(token=first.next_token, limit=2)
+    source = client.videos.get("v_elsewhere_01")
+    audio = client.assets.upload(_wav(1.5), filename="line.wav", mime_type="audio/wav")
+    spec = LipsyncSpec(video_url=source.video_url, audio_asset_id=audio.asset_id, title="Replace audio of a demo",
+                       mode="precision", start_time=0.5, end_time=2.0)
+    lipsync_id = client.lipsyncs.create(spec)
+    for _ in range(100):
+        if client.lipsyncs.get(lipsync_id).is_terminal:
+            break
+        time.sleep(0.03)
+    client.lipsyncs.list(limit=5)
+    client.lipsyncs.create(LipsyncSpec(video_url=source.video_url, audio_url="https://example.com/new.mp3"))
+    with pytest.raises(errors.InvalidRequestError):
+        client.lipsyncs.create(LipsyncSpec(video_url=source.video_url, audio_asset_id=audio.asset_id,
+                                           start_time=3.0, end_time=1.0))
+    with pytest.raises(errors.NotFoundError):
+        client.lipsyncs.get("ls_unknown")
+    sb.configure(elsewhere_videos=0, render_seconds=3600)
+
+
+def test_import_and_lipsync_operations_are_covered_and_valid(traffic):
+    entries = api_entries(traffic)
+    assert {operation_for(e["method"], e["path"]) for e in entries} >= {
+        "POST /v3/lipsyncs", "GET /v3/lipsyncs", "GET /v3/lipsyncs/{lipsync_id}"}
+    creates = [e for e in entries if e["method"] == "POST" and e["path"] == "/v3/lipsyncs"]
+    for entry in creates:
+        validate_request("POST", "/v3/lipsyncs", entry["request_json"])
+    assert [e["status"] for e in creates] == [200, 200, 400]
+    watched = [e["response_json"]["data"]["status"] for e in entries
+               if e["method"] == "GET" and e["path"].startswith("/v3/lipsyncs/") and e["status"] == 200]
+    assert watched[-1] == "completed" and {"pending", "running"} & set(watched)
+    pages = [e for e in entries if e["method"] == "GET" and e["path"] == "/v3/videos" and e["query"].get("token")]
+    assert pages and all(e["status"] == 200 for e in pages)
+    elsewhere = {item["id"] for e in entries if e["method"] == "GET" and e["path"] == "/v3/videos"
+                 for item in e["response_json"].get("data") or []}
+    assert {"v_elsewhere_03", "v_elsewhere_02"} <= elsewhere
