@@ -40,4 +40,6 @@ with left:
 with right, st.container(key="agent_side"):
     st.subheader("Format")
     form.orientation_section(draft)
+    st.subheader("Mode")
+    form.mode_section(conn, draft)
     form.launch_section(conn, draft)

@@ -41,6 +41,8 @@ P = "agent"  # key prefix of the shared pickers on this page
 
 PROMPT, TITLE = "agent_prompt", "agent_title"
 ORIENTATION = "agent_orientation"
+MODE, BRAND_KIT = "agent_mode", "agent_brand_kit"
+BRAND_KITS = "agent_brand_kits"  # {"account", "kits": [BrandKit]} or {"account", "error"} once loaded on demand
 STYLE_ID, STYLE_TAG = "agent_style_id", "agent_style_tag"
 AVATAR_MODE, VOICE_MODE = "agent_avatar_mode", "agent_voice_mode"
 EXAMPLES_KEY = "agent_examples"
@@ -65,6 +67,10 @@ ORIENTATION_LABELS = {AUTO: ":material/auto_awesome: Auto", "landscape": ":mater
 ORIENTATION_WORDS = {AUTO: "HeyGen decides", "landscape": "Landscape (16:9)",
                      "portrait": "Portrait (9:16)"}
 HEYGEN_CHOOSES = ":material/auto_awesome: HeyGen chooses"
+ONE_SHOT, CHAT = "generate", "chat"
+MODE_CHOICES = {ONE_SHOT: ":material/bolt: One shot", CHAT: ":material/forum: Chat"}
+MODE_WORDS = {ONE_SHOT: "One shot: the agent makes the video on its own",
+              CHAT: "Chat: the agent may ask questions, and you can ask for changes"}
 MODE_LABELS = {"avatar": {AUTO: HEYGEN_CHOOSES, "pick": ":material/person: I'll choose"},
                "voice": {AUTO: HEYGEN_CHOOSES, "pick": ":material/record_voice_over: I'll choose"}}
 KIND_ICONS = {"image": ":material/image:", "pdf": ":material/picture_as_pdf:", "video": ":material/movie:",
@@ -87,7 +93,7 @@ EXAMPLES = {
 }
 
 DEFAULTS: dict[str, Any] = {
-    PROMPT: "", TITLE: "", ORIENTATION: AUTO, STYLE_TAG: ALL_TAGS, AVATAR_MODE: AUTO, VOICE_MODE: AUTO,
+    PROMPT: "", TITLE: "", ORIENTATION: AUTO, MODE: ONE_SHOT, STYLE_TAG: ALL_TAGS, AVATAR_MODE: AUTO, VOICE_MODE: AUTO,
     UPLOAD_GEN: 0, LAUNCHING: False, SHOW_ERRORS: False,
 }
 
@@ -152,7 +158,7 @@ def uploader_key() -> str:
 
 
 def _widget_keys() -> list[str]:
-    return [PROMPT, TITLE, ORIENTATION, STYLE_TAG, AVATAR_MODE, VOICE_MODE, *pickers.widget_keys(P)]
+    return [PROMPT, TITLE, ORIENTATION, MODE, BRAND_KIT, STYLE_TAG, AVATAR_MODE, VOICE_MODE, *pickers.widget_keys(P)]
 
 
 # -- start of every run ---------------------------------------------------------------------------
@@ -192,6 +198,8 @@ def apply_prefill(conn: connection.Connection, job_id: str) -> None:
     state[TITLE] = job.title if inputs.get("title_set") else ""
     state[ORIENTATION] = spec.orientation if spec.orientation in ORIENTATION_LABELS else AUTO
     state[STYLE_ID] = spec.style_id
+    state[MODE] = CHAT if spec.mode == CHAT else ONE_SHOT
+    state[BRAND_KIT] = spec.brand_kit_id
     if spec.avatar_id:
         state[AVATAR_MODE] = "pick"
         state[f"{P}_avatar_id"] = spec.avatar_id
@@ -253,6 +261,65 @@ def load_styles(conn: connection.Connection) -> tuple[StyleItem, ...] | None:
         return None
 
 
+# -- brand kits (loaded when the user asks) -----------------------------------------------------------
+
+
+def _loaded_kits() -> list[Any] | None:
+    loaded = st.session_state.get(BRAND_KITS) or {}
+    return loaded.get("kits")
+
+
+def _load_brand_kits(conn: connection.Connection) -> None:
+    """Button callback: ask HeyGen for the workspace's brand kits (a user action, never a rerun)."""
+    try:
+        kits = conn.client.brand_kits.list()
+    except HeyGenError as exc:
+        st.session_state[BRAND_KITS] = {"account": conn.account, "error": exc.to_dict()}
+    else:
+        st.session_state[BRAND_KITS] = {"account": conn.account, "kits": kits}
+
+
+def mode_section(conn: connection.Connection, draft: Draft) -> None:
+    """One shot or chat, and an optional brand kit (its list is loaded on demand)."""
+    st.segmented_control("Mode", list(MODE_CHOICES), key=MODE, required=True, format_func=MODE_CHOICES.get,
+                         width="stretch", help="One shot: the agent makes the video on its own. Chat: it may ask "
+                                               "you questions first, and you can ask for changes to the video.")
+    st.caption(MODE_WORDS[CHAT if draft.spec.mode == CHAT else ONE_SHOT] + ".")
+    loaded = st.session_state.get(BRAND_KITS)
+    if loaded and loaded.get("account") != conn.account:
+        loaded = None
+    chosen = st.session_state.get(BRAND_KIT)
+    if loaded is None:
+        if chosen:
+            st.caption(f"Brand kit: {md(draft.extras.get('brand_kit_name') or chosen)}")
+        st.button("Choose a brand kit…", key="agent_load_kits", icon=":material/palette:", on_click=_load_brand_kits,
+                  args=(conn,), help="Loads your workspace's brand kits (colors, fonts and logo) from HeyGen.")
+        return
+    if "error" in loaded:
+        show_error(loaded["error"], title="The brand kits could not be loaded")
+        st.button("Try again", key="agent_reload_kits", on_click=_load_brand_kits, args=(conn,))
+        return
+    kits = loaded["kits"]
+    if not kits:
+        st.info("Your workspace has no brand kits yet. Create one on HeyGen (colors, fonts and logo) to use it here.",
+                icon=":material/palette:")
+        if chosen:
+            st.session_state[BRAND_KIT] = None
+        return
+    names = {k.brand_kit_id: k.name for k in kits}
+    options = [None, *names]
+    if chosen and chosen not in names:
+        st.session_state[BRAND_KIT] = None
+    st.selectbox("Brand kit", options, key=BRAND_KIT, format_func=lambda k: "No brand kit" if k is None else names[k],
+                 help="Applies your brand's colors, fonts and logo to the video.")
+    kit = next((k for k in kits if k.brand_kit_id == st.session_state.get(BRAND_KIT)), None)
+    if kit is not None and kit.colors:
+        swatches = "".join(f"<span style='display:inline-block;width:1rem;height:1rem;border-radius:3px;"
+                           f"margin-right:4px;background:{html_text(c)}'></span>" for c in kit.colors[:8]
+                           if isinstance(c, str) and c.startswith("#") and len(c) <= 9 and c[1:].isalnum())
+        st.markdown(swatches, unsafe_allow_html=True)
+
+
 # -- files ------------------------------------------------------------------------------------------
 
 
@@ -300,6 +367,14 @@ def collect(styles: tuple[StyleItem, ...] | None, cat: Catalogue | None) -> Draf
     spec = AgentSpec(prompt=state.get(PROMPT) or "", orientation=None if orientation == AUTO else orientation)
     draft = Draft(spec=spec, title=(state.get(TITLE) or "").strip(), extras={})
     own: dict[str, str] = {}
+    if state.get(MODE) == CHAT:
+        spec.mode = CHAT
+    kit_id = state.get(BRAND_KIT)
+    if kit_id:
+        spec.brand_kit_id = kit_id
+        kit = next((k for k in _loaded_kits() or () if k.brand_kit_id == kit_id), None)
+        if kit is not None:
+            draft.extras["brand_kit_name"] = kit.name
 
     style_id = state.get(STYLE_ID)
     if style_id:
@@ -589,6 +664,9 @@ def summary_lines(draft: Draft) -> list[tuple[str, str]]:
     else:
         lines.append(("Style", "chosen style" if draft.spec.style_id else "HeyGen decides"))
     lines.append(("Orientation", ORIENTATION_WORDS.get(draft.spec.orientation or AUTO, "")))
+    lines.append(("Mode", "Chat" if draft.spec.mode == CHAT else "One shot"))
+    if draft.spec.brand_kit_id:
+        lines.append(("Brand kit", draft.extras.get("brand_kit_name") or "chosen kit"))
     state = st.session_state
     if state.get(AVATAR_MODE) == "pick":
         lines.append(("Avatar", draft.look.name if draft.look else "— pick one"))

@@ -75,6 +75,11 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     elif job.kind in ("imported", "lipsync"):
         caption.append(md(kinds.of(job).label))
     st.caption(" · ".join(caption))
+    from . import agent_session  # a Video Agent chat session has its own view
+
+    if agent_session.panel(conn, job):
+        _remove_controls(conn, job)
+        return
     outcome = stopped_outcome(job)
     if outcome is None:
         policy = connection.poll_policy(job.kind)

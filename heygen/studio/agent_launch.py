@@ -365,7 +365,13 @@ def check(
     deadline_from: float | None = None,
     now: float | None = None,
 ) -> watch.CheckResult:
-    """``watch.check`` for any job, which also follows an agent session until HeyGen names its video."""
+    """``watch.check`` for any job, which also follows an agent session until HeyGen names its video (and a
+    chat session for as long as it works or waits for the user, see ``agent_chat``)."""
+    from . import agent_chat  # it builds on this module's session records
+
+    if agent_chat.follows_session(job):
+        return agent_chat.check(client, store, job, policy, consecutive_failures=consecutive_failures,
+                                deadline_from=deadline_from, now=now)
     if not awaiting_video(job):
         return watch.check(client, store, job, policy, consecutive_failures=consecutive_failures,
                            deadline_from=deadline_from, now=now)

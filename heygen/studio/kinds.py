@@ -8,10 +8,10 @@ it. A new kind (scenes, translations) is one more entry.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import agent_launch, imports, launch, lipsync, watch
+from . import agent_chat, agent_launch, imports, launch, lipsync, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -75,4 +75,10 @@ KINDS: dict[str, JobKind] = {
 def of(job_or_kind: Job | str) -> JobKind:
     """The description of a job's kind (a job, or a kind's name); unknown kinds are watched as avatar videos."""
     name = job_or_kind if isinstance(job_or_kind, str) else job_or_kind.kind
+    if not isinstance(job_or_kind, str) and agent_chat.follows_session(job_or_kind):
+        return _CHAT_SESSION
     return KINDS.get(name, KINDS["avatar"])
+
+
+# A Video Agent chat session that works or waits for the user: followed through the session, never in bulk.
+_CHAT_SESSION = replace(KINDS["agent"], bulk=False)

@@ -242,6 +242,8 @@ def test_a_session_without_a_video_id_is_followed_until_heygen_names_it(api_key,
         assert outcomes == [watch.RUNNING] * (after + 1) + [watch.COMPLETED]
         assert server.session_checks == after + 1
         assert ("GET", "/v3/videos/v_1") in server.log
+        assert ("GET", "/v3/video-agents/sess_1") in server.log
+        assert not [path for _, path in server.log if "/sessions" in path], "the old sessions path is never called"
         # Nothing is sent twice.
         assert server.log.count(("POST", "/v3/video-agents")) == 1
         assert submit(client, store, store.get(job.id)).video_id == "v_1"

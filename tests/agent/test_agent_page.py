@@ -98,7 +98,7 @@ def test_the_page_shows_every_section_and_fetches_the_styles_once(app, sandbox, 
     at = app()
     assert [t.value for t in at.title] == ["Prompt to video"]
     assert [s.value for s in at.subheader] == [
-        "1 · Describe your video", "2 · Add your material", "3 · Visual style", "4 · Presenter", "Format"]
+        "1 · Describe your video", "2 · Add your material", "3 · Visual style", "4 · Presenter", "Format", "Mode"]
     styles = api.video_agents.styles()
     assert style_buttons(at) == ["none", *[s.style_id for s in styles]]
     assert at.button(key="agent_style_pick_none").label == "✓ Selected"

@@ -1,0 +1,353 @@
+"""A Video Agent chat session (``mode: chat``) as a job: what the session said is kept in the job,
+messages and stops are sent once, and every video the session made can be kept on this computer.
+
+A chat job is an agent job whose spec has ``mode: "chat"``. While its session works (or waits for
+the user) the job is not terminal, and ``check`` (the agent kind's check) follows the session: one
+``GET /v3/video-agents/{id}``, plus ``GET …/videos`` when a video appeared or is still rendering.
+What it learns is written to ``job.inputs["session"]`` so pages show it without asking HeyGen:
+
+    session: {session_id, status, progress, title, video_id, created_at, checked_at,
+              messages: [{role, content, type, created_at}] (oldest first),
+              videos: [{id, title, status, created_at, duration, video_url, thumbnail_url,
+                        subtitle_url, failure_message}] (newest first)}
+    chat:    {outbox: [{id, text, sent_at, state, run_id?, error?}], stopped_at?}
+
+The job's own video (``video_id`` and its links) is the session's first finished video; later ones
+(revisions) live in ``session.videos``. The job is "completed" whenever the session rests with a
+finished video, and waits again once the user sends a message.
+
+Never paying twice: a message may start a render, so it is recorded ("sending") before it goes
+out and never re-sent on its own. When its answer is lost the entry becomes "unclear"; the next
+checks look for it among the session's messages: found, it is "sent"; still absent on a look at
+least ``LOOK_AFTER_SECONDS`` after sending, it is "missing" and only the user may send it again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from heygen.api import errors
+from heygen.api.agents import MESSAGE_MAX
+from . import archive, watch
+from .jobs import TERMINAL, Job, JobStore
+
+if TYPE_CHECKING:
+    from heygen.api.client import Client
+
+CHAT = "chat"
+WORKING = ("thinking", "reviewing", "generating")
+ANSWERABLE = ("waiting_for_input", "completed")
+STATUS_WORDS = {
+    "thinking": "Thinking",
+    "waiting_for_input": "Waiting for your answer",
+    "reviewing": "Reviewing",
+    "generating": "Generating the video",
+    "completed": "Completed",
+    "failed": "Failed",
+}
+LOOK_AFTER_SECONDS = 30.0  # a lost message is called missing only by a look at least this long after sending
+CLOCK_MARGIN_SECONDS = 120.0  # HeyGen's clock and ours may differ by this much
+SESSION_FOLDER = "session"  # kept session videos: <media root>/<job id>/session/<video key>/
+
+
+class ChatError(ValueError):
+    """A message or stop that cannot be sent as things are; ``str()`` is one plain sentence."""
+
+
+def is_chat(job: Job | None) -> bool:
+    """Whether ``job`` is a Video Agent job in chat mode."""
+    spec = ((job.inputs or {}).get("spec") if job is not None else None) or {}
+    return job is not None and job.kind == "agent" and spec.get("mode") == CHAT
+
+
+def session_record(job: Job) -> dict[str, Any]:
+    """What the job knows about its session (empty before HeyGen answered the create)."""
+    session = (job.inputs or {}).get("session")
+    return dict(session) if isinstance(session, dict) else {}
+
+
+def outbox(job: Job) -> list[dict[str, Any]]:
+    """The user's messages as sent from the studio, oldest first."""
+    chat = (job.inputs or {}).get("chat")
+    return [dict(m) for m in (chat.get("outbox") or [])] if isinstance(chat, dict) else []
+
+
+def follows_session(job: Job) -> bool:
+    """True for a chat job whose session is known and not resting: the kind's check follows the session."""
+    return is_chat(job) and bool(session_record(job).get("session_id")) and job.status not in TERMINAL
+
+
+def status_words(status: str | None) -> str:
+    """The session status in words."""
+    return STATUS_WORDS.get(status or "", (status or "unknown").replace("_", " ").capitalize())
+
+
+def awaiting_answer(job: Job) -> bool:
+    """A message sent from the studio whose arrival is not settled yet."""
+    return any(m.get("state") in ("sending", "unclear") for m in outbox(job))
+
+
+def can_message(job: Job) -> str | None:
+    """Why a message cannot be sent now (one sentence), or None when it can."""
+    session = session_record(job)
+    if not is_chat(job) or not session.get("session_id"):
+        return "This video was not made in a chat session."
+    if (job.inputs.get("chat") or {}).get("stopped_at"):
+        return "You stopped this session; start a new one to go on."
+    if awaiting_answer(job):
+        return "HeyGen may have your last message already; the studio is checking the conversation first."
+    status = session.get("status")
+    if status not in ANSWERABLE:
+        return f"The agent is busy ({status_words(status).lower()}); wait until it has finished, or stop it."
+    return None
+
+
+# -- watching ------------------------------------------------------------------------------------------
+
+
+def _message_record(message: Any) -> dict[str, Any]:
+    return {"role": message.role, "content": message.content, "type": message.type, "created_at": message.created_at}
+
+
+def _video_record(video: Any) -> dict[str, Any]:
+    return {"id": video.id, "title": video.title, "status": video.status, "created_at": video.created_at,
+            "duration": video.duration, "video_url": video.video_url, "thumbnail_url": video.thumbnail_url,
+            "subtitle_url": video.subtitle_url, "failure_message": video.failure_message}
+
+
+def _settle_outbox(entries: list[dict[str, Any]], messages: list[dict[str, Any]], now: float) -> list[dict[str, Any]]:
+    """Mark unclear messages found in the session "sent", and those still absent long enough "missing"."""
+    said = [(m.get("content") or "").strip() for m in messages if m.get("role") == "user"]
+    times = [m.get("created_at") for m in messages if m.get("role") == "user"]
+    for entry in entries:
+        if entry.get("state") not in ("sending", "unclear"):
+            continue
+        arrived = any(text == entry["text"].strip() and (at is None or at >= entry["sent_at"] - CLOCK_MARGIN_SECONDS)
+                      for text, at in zip(said, times))
+        if arrived:
+            entry["state"] = "sent"
+        elif entry.get("state") == "unclear" and now - entry["sent_at"] >= LOOK_AFTER_SECONDS:
+            entry["state"] = "missing"
+    return entries
+
+
+def _needs_videos(state: Any, known: list[dict[str, Any]]) -> bool:
+    by_id = {v.get("id"): v for v in known}
+    if state.video_id and by_id.get(state.video_id, {}).get("status") not in ("completed", "failed"):
+        return True
+    return state.status in ("completed", "failed") and any(v.get("status") not in ("completed", "failed")
+                                                            for v in known)
+
+
+def record_session(store: JobStore, job: Job, state: Any, videos: list[Any] | None, now: float) -> Job:
+    """Write what HeyGen said about the session (and its videos, when asked) into the job."""
+    inputs = dict(job.inputs or {})
+    session = dict(inputs.get("session") or {})
+    messages = [_message_record(m) for m in state.messages]
+    session.update(status=state.status, progress=state.progress, title=state.title, video_id=state.video_id,
+                   messages=messages, checked_at=now)
+    if videos is not None:
+        session["videos"] = [_video_record(v) for v in videos]
+    inputs["session"] = session
+    chat = dict(inputs.get("chat") or {})
+    chat["outbox"] = _settle_outbox(outbox(job), messages, now)
+    inputs["chat"] = chat
+    return store.update_inputs(job.id, inputs)
+
+
+def check(
+    client: Client,
+    store: JobStore,
+    job: Job,
+    policy: watch.PollPolicy,
+    *,
+    consecutive_failures: int = 0,
+    deadline_from: float | None = None,
+    now: float | None = None,
+) -> watch.CheckResult:
+    """One look at a chat job's session: record it, then settle the job's status from it."""
+    now = time.time() if now is None else now
+    if job.status in TERMINAL:
+        return watch.CheckResult(watch.outcome_of(job, now) or watch.COMPLETED, job, requested=False)
+    recorded = session_record(job)
+    waiting_for_user = recorded.get("status") == "waiting_for_input" and not awaiting_answer(job)
+    if not waiting_for_user and now - (deadline_from or job.created_at) > policy.deadline:
+        return watch.CheckResult(watch.OVERDUE, job, requested=False)
+    session_id = recorded["session_id"]
+    requests = 1
+    try:
+        state = client.video_agents.session(session_id)
+        videos = None
+        if _needs_videos(state, recorded.get("videos") or []):
+            requests += 1
+            videos = client.video_agents.videos(session_id)
+    except errors.NotFoundError as exc:
+        if job.video_id:
+            job = store.set_status(job.id, "completed", detail="HeyGen no longer knows this Video Agent session.")
+            return watch.CheckResult(watch.COMPLETED, job, error=exc)
+        detail = {**exc.to_dict(), "message": "HeyGen no longer knows this Video Agent session.",
+                  "hint": "Use Edit & retry to start it again."}
+        return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail), error=exc)
+    except (errors.AuthenticationError, errors.PermissionDeniedError) as exc:
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        return watch.CheckResult(watch.REJECTED, job, error=exc, requests=requests)
+    except errors.RateLimitError as exc:
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        return watch.CheckResult(watch.RUNNING, job, wait=max(exc.retry_after or 0.0, policy.interval(job.polls)),
+                                 error=exc, requests=requests)
+    except errors.HeyGenError as exc:
+        job = store.record_watch_error(job.id, status=None, error_detail=exc.to_dict())
+        if consecutive_failures + 1 >= policy.max_network_failures:
+            return watch.CheckResult(watch.CONNECTION_LOST, job, error=exc, requests=requests)
+        return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls), error=exc, requests=requests)
+    job = record_session(store, job, state, videos, now)
+    return _settle(store, job, state, policy, requests)
+
+
+def _answered(job: Job) -> bool:
+    """Whether the agent has spoken since the user's last message sent from the studio (a session that still
+    says "completed" right after a message has not started on it yet)."""
+    sent = [e for e in outbox(job) if e.get("state") == "sent"]
+    if not sent:
+        return True
+    messages = session_record(job).get("messages") or []
+    last = sent[-1]["text"].strip()
+    spoken = [i for i, m in enumerate(messages) if m.get("role") == "user" and (m.get("content") or "").strip() == last]
+    if not spoken:
+        return True  # beyond the messages HeyGen shows: long answered
+    return any(m.get("role") == "model" for m in messages[spoken[-1] + 1:])
+
+
+def _settle(store: JobStore, job: Job, state: Any, policy: watch.PollPolicy, requests: int) -> watch.CheckResult:
+    finished = [v for v in session_record(job).get("videos") or [] if v.get("status") == "completed"]
+    stopped = (job.inputs.get("chat") or {}).get("stopped_at")
+    resting = state.status in ("completed", "failed") and not awaiting_answer(job) and (stopped or _answered(job))
+    if resting and (finished or job.video_id):
+        if job.video_id is None:
+            first = finished[-1]  # newest first: the last one is the first the session made
+            job = store.mark_submitted(job.id, first["id"], "processing")
+            job = store.record_poll(job.id, status="completed", video_url=first.get("video_url"),
+                                    thumbnail_url=first.get("thumbnail_url"), subtitle_url=first.get("subtitle_url"),
+                                    duration=first.get("duration"),
+                                    completed_at=float(first["created_at"]) if first.get("created_at") else None)
+        else:
+            job = store.record_poll(job.id, status="completed")
+        return watch.CheckResult(watch.COMPLETED, job, requests=requests)
+    if resting:
+        detail = {"kind": "AgentSessionFailed", "code": "session_stopped" if stopped else "session_failed",
+                  "message": ("You stopped this Video Agent session before it made a video." if stopped else
+                              "HeyGen's Video Agent stopped before it made a video."),
+                  "hint": "Use Edit & retry to start a new session; a shorter, clearer prompt often helps."}
+        return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail), requests=requests)
+    status = "processing" if state.status in ("generating", "reviewing") else "waiting"
+    job = store.record_poll(job.id, status=status)
+    return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls), requests=requests)
+
+
+# -- user actions --------------------------------------------------------------------------------------
+
+
+def _reopen(store: JobStore, job: Job, inputs: dict[str, Any], detail: str) -> Job:
+    """Save ``inputs`` and let the session be followed again (from now on, with a fresh deadline)."""
+    inputs = {**inputs, "deadline_from": time.time()}
+    job = store.update_inputs(job.id, inputs)
+    if job.status in TERMINAL:
+        job = store.set_status(job.id, "waiting", detail=detail)
+    return job
+
+
+def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
+    """Send one message (an answer, or a change to the video) to the job's chat session, once.
+
+    Raises ``ChatError`` when it cannot be sent now (nothing is sent) and ``errors.HeyGenError`` when
+    HeyGen refused it or its answer was lost; in the latter case the message stays recorded as
+    "unclear" and the session's messages decide later whether it arrived (it is never re-sent here).
+    """
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise ChatError("Write a message first: it is empty.")
+    if len(text) > MESSAGE_MAX:
+        raise ChatError(f"The message is {len(text):,} characters; the agent takes at most {MESSAGE_MAX:,}.")
+    job = store.get(job.id) or job
+    reason = can_message(job)
+    if reason:
+        raise ChatError(reason)
+    inputs = dict(job.inputs or {})
+    entry = {"id": uuid.uuid4().hex[:12], "text": text, "sent_at": time.time(), "state": "sending"}
+    entries = [e for e in outbox(job) if e.get("state") != "missing"] + [entry]
+    inputs["chat"] = {**(inputs.get("chat") or {}), "outbox": entries}
+    job = store.update_inputs(job.id, inputs)
+    try:
+        run = client.video_agents.send_message(session_record(job)["session_id"], text)
+    except errors.HeyGenError as exc:
+        entry.update(state="unclear" if errors.unclear(exc) else "failed", error=exc.to_dict())
+        inputs["chat"] = {**inputs["chat"], "outbox": [e for e in entries if e.get("state") != "failed"]}
+        if entry["state"] == "unclear":
+            _reopen(store, job, inputs, "A message may have reached HeyGen; the studio is checking.")
+        else:
+            store.update_inputs(job.id, inputs)
+        raise
+    entry.update(state="sent", run_id=run.run_id)
+    session = dict(inputs.get("session") or {})
+    session.update(status="thinking", progress=0)  # until the next check says more
+    inputs["session"] = session
+    return _reopen(store, job, inputs, "Message sent: the agent is working on it.")
+
+
+def stop(client: Client, store: JobStore, job: Job) -> Job:
+    """Stop the session's current run (what it made so far is kept); raises ``errors.HeyGenError``."""
+    job = store.get(job.id) or job
+    session_id = session_record(job).get("session_id")
+    if not is_chat(job) or not session_id:
+        raise ChatError("This video was not made in a chat session.")
+    client.video_agents.stop(session_id)
+    inputs = dict(job.inputs or {})
+    inputs["chat"] = {**(inputs.get("chat") or {}), "stopped_at": time.time()}
+    return _reopen(store, job, inputs, "Stopped by you.")
+
+
+# -- keeping the session's videos -------------------------------------------------------------------------
+
+
+def video_key(video_id: str) -> str:
+    """The folder name of one session video (safe whatever HeyGen's id looks like)."""
+    return "v" + hashlib.sha256(video_id.encode()).hexdigest()[:20]
+
+
+def session_folder(job: Job, media_root: str | os.PathLike) -> Path:
+    """Where the session's kept videos live: inside the job's own folder, so removing the job removes them."""
+    return Path(media_root) / job.id / SESSION_FOLDER
+
+
+def kept_video(job: Job, video_id: str, media_root: str | os.PathLike) -> Path | None:
+    """The kept copy of one of the session's videos, or None."""
+    if video_id == job.video_id:
+        own = archive.local_files(job, media_root).get(archive.VIDEO)
+        if own is not None:
+            return own
+    try:
+        return archive.local_files(video_key(video_id), session_folder(job, media_root)).get(archive.VIDEO)
+    except (OSError, ValueError):
+        return None
+
+
+def keep_video(client: Client, job: Job, video: dict[str, Any], media_root: str | os.PathLike) -> Path:
+    """Download one finished session video to this computer; returns the kept file (raises ``archive.ArchiveError``)."""
+    if video.get("status") != "completed" or not video.get("id"):
+        raise archive.ArchiveError("Only a finished video can be kept.")
+    found = kept_video(job, video["id"], media_root)
+    if found is not None:
+        return found
+    one = dataclasses.replace(job, id=video_key(video["id"]), video_id=video["id"], status="completed",
+                              video_url=video.get("video_url"), thumbnail_url=video.get("thumbnail_url"),
+                              subtitle_url=video.get("subtitle_url"), completed_at=job.completed_at or time.time())
+    result = archive.keep(client, one, session_folder(job, media_root), policy="everything")
+    if archive.VIDEO not in result.files:
+        raise archive.ArchiveError("The video could not be kept.")
+    return result.files[archive.VIDEO]
