@@ -213,3 +213,22 @@ def test_an_unusable_file_is_refused_with_a_plain_reason(env):
     at.button(key=ra(job, "go")).click().run()
     assert "not an audio file" in texts(at) and "Upload the new audio first" not in texts(at)
     assert [e for e in env.requests_log() if e["path"] == "/v3/lipsyncs"] == []
+
+
+def test_a_failed_lipsync_says_why_and_offers_no_edit(env):
+    job = imported_job(env)
+    env.configure(render_outcome="fail", failure_message="The new audio has no speech in it.")
+    at = videos_page(job.id)
+    at.get("file_uploader")[0].upload("silence.wav", wav(1.0), "audio/wav").run()
+    at.button(key=ra(job, "go")).click().run()
+    new = store(env).list(account(env))[0]
+    for _ in range(40):
+        if "could not render" in texts(at):
+            break
+        time.sleep(0.3)
+        at.run()
+    body = texts(at)
+    assert new.kind == "lipsync" and md("The new audio has no speech in it.") in body
+    assert md("HeyGen could not lip-sync the new audio.") in body
+    assert "Edit & retry" not in [b.label for b in at.button]
+    assert f"HeyGen lip-sync id {md(new.video_id)}" in " ".join(c.value for c in at.caption)
