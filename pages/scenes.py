@@ -45,5 +45,5 @@ with left:
     form.storyboard_section(conn, cat, board, found)
 with right:
     st.subheader("Video settings")
-    form.settings_section()
+    form.settings_section(board)
     form.launch_section(conn, board, found)

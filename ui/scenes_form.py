@@ -34,6 +34,7 @@ DRAFT_ID = "scenes_draft_id"
 SAVED = "scenes_saved"  # the storyboard as last saved (a dict), to save only changes
 PICK_DRAFT = "scenes_pick_draft"
 TITLE, ASPECT, RESOLUTION, CAPTIONS = "scenes_title", "scenes_aspect", "scenes_resolution", "scenes_captions"
+GEN = "scenes_gen"  # part of every value widget's key: bumped when another storyboard is opened
 NOTICE = "scenes_notice"
 INFLIGHT = launch_panel.keys(P)["inflight"]
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
@@ -75,9 +76,21 @@ def _put(new: Storyboard) -> None:
 
 
 def _forget_widgets() -> None:
+    """New widgets for the storyboard about to open: they start from its values."""
     for key in list(st.session_state.keys()):
-        if str(key).startswith("scn_") or key in (TITLE, ASPECT, RESOLUTION, CAPTIONS):
+        if str(key).startswith("scn_"):
             del st.session_state[key]
+    st.session_state[GEN] = int(st.session_state.get(GEN, 0)) + 1
+
+
+def widget_key(name: str, scene_id: str | None = None) -> str:
+    """The key of a value widget: a storyboard setting (``TITLE`` …) or a scene's field ("script" …).
+
+    Widgets take their first value from the storyboard (never from keys set beforehand) and keep
+    their own state afterwards; opening another storyboard gives every widget a new key.
+    """
+    gen = st.session_state.get(GEN, 0)
+    return f"scn_{scene_id}_{name}_{gen}" if scene_id else f"{name}_{gen}"
 
 
 def _open(draft_id: str, storyboard: Storyboard) -> None:
@@ -173,16 +186,7 @@ def _k(scene_id: str, name: str) -> str:
 
 def _init_widgets(current: Storyboard) -> None:
     state = st.session_state
-    state.setdefault(TITLE, current.title)
-    state.setdefault(ASPECT, current.aspect_ratio)
-    state.setdefault(RESOLUTION, current.resolution)
-    state.setdefault(CAPTIONS, current.captions)
     for s in current.scenes:
-        state.setdefault(_k(s.id, "speech"), s.speech)
-        state.setdefault(_k(s.id, "script"), s.script)
-        state.setdefault(_k(s.id, "duration"), float(s.duration or 0.0))
-        state.setdefault(_k(s.id, "volume"), int(round(float(s.volume) * 100)))
-        state.setdefault(_k(s.id, "mute"), bool(s.mute))
         state.setdefault(_k(s.id, "avatar_id"), s.avatar_id)
         state.setdefault(_k(s.id, "voice_id"), s.voice_id)
         state.setdefault(_k(s.id, "gen"), 0)
@@ -192,19 +196,21 @@ def _collect(catalogue: Catalogue | None = None) -> Storyboard:
     """Copy the widgets' values into the storyboard (and keep newly chosen files with the draft)."""
     state = st.session_state
     current = board()
-    current.title = str(state.get(TITLE, current.title) or "")
-    current.aspect_ratio = state.get(ASPECT) or current.aspect_ratio
-    current.resolution = state.get(RESOLUTION) or current.resolution
-    current.captions = state.get(CAPTIONS) or current.captions
+    current.title = str(state.get(widget_key(TITLE), current.title) or "")
+    current.aspect_ratio = state.get(widget_key(ASPECT)) or current.aspect_ratio
+    current.resolution = state.get(widget_key(RESOLUTION)) or current.resolution
+    current.captions = state.get(widget_key(CAPTIONS)) or current.captions
     for s in current.scenes:
-        s.speech = state.get(_k(s.id, "speech")) or s.speech
+        s.speech = state.get(widget_key("speech", s.id)) or s.speech
         if s.speech == "silent" and s.kind != "image":
             s.speech = "script"
-        s.script = str(state.get(_k(s.id, "script"), s.script) or "")
-        duration = state.get(_k(s.id, "duration"))
-        s.duration = float(duration) if isinstance(duration, (int, float)) and duration > 0 else None
-        s.volume = max(0.0, min(1.0, float(state.get(_k(s.id, "volume"), 100)) / 100))
-        s.mute = bool(state.get(_k(s.id, "mute"), s.mute))
+        s.script = str(state.get(widget_key("script", s.id), s.script) or "")
+        if widget_key("duration", s.id) in state:
+            duration = state[widget_key("duration", s.id)]
+            s.duration = float(duration) if isinstance(duration, (int, float)) and duration > 0 else None
+        if widget_key("volume", s.id) in state:
+            s.volume = max(0.0, min(1.0, float(state[widget_key("volume", s.id)]) / 100))
+        s.mute = bool(state.get(widget_key("mute", s.id), s.mute))
         s.avatar_id = state.get(_k(s.id, "avatar_id"))
         s.voice_id = state.get(_k(s.id, "voice_id"))
         if catalogue is not None:
@@ -305,12 +311,16 @@ def show_notice() -> None:
         st.info(notice, icon=":material/info:")
 
 
-def settings_section() -> None:
-    st.text_input("Title", key=TITLE, placeholder="e.g. Product tour, March")
+def settings_section(current: Storyboard) -> None:
+    st.text_input("Title", value=current.title, key=widget_key(TITLE), placeholder="e.g. Product tour, March")
     c1, c2, c3 = st.columns(3)
-    c1.selectbox("Aspect ratio", list(scenes.ASPECT_RATIOS), key=ASPECT, format_func=lambda v: ASPECT_WORDS.get(v, v))
-    c2.selectbox("Resolution", list(scenes.RESOLUTIONS), key=RESOLUTION, format_func=lambda v: v.upper() if v == "4k" else v)
-    c3.selectbox("Captions", list(scenes.CAPTIONS), key=CAPTIONS, format_func=lambda v: scenes.CAPTIONS[v])
+    ratios, resolutions, captions = list(scenes.ASPECT_RATIOS), list(scenes.RESOLUTIONS), list(scenes.CAPTIONS)
+    c1.selectbox("Aspect ratio", ratios, index=ratios.index(current.aspect_ratio), key=widget_key(ASPECT),
+                 format_func=lambda v: ASPECT_WORDS.get(v, v))
+    c2.selectbox("Resolution", resolutions, index=resolutions.index(current.resolution), key=widget_key(RESOLUTION),
+                 format_func=lambda v: v.upper() if v == "4k" else v)
+    c3.selectbox("Captions", captions, index=captions.index(current.captions), key=widget_key(CAPTIONS),
+                 format_func=lambda v: scenes.CAPTIONS[v])
 
 
 def _errors(messages: list[str]) -> None:
@@ -337,15 +347,16 @@ def _file_row(current: Storyboard, scene: scenes.Scene, role: str, label: str) -
 
 def _speech(conn: connection.Connection, catalogue: Catalogue, scene: scenes.Scene, look: Any) -> None:
     options = ["script", "audio", "silent"] if scene.kind == "image" else ["script", "audio"]
-    st.segmented_control("Speech", options, key=_k(scene.id, "speech"), required=True,
+    st.segmented_control("Speech", options, default=scene.speech, key=widget_key("speech", scene.id), required=True,
                          format_func=lambda v: SPEECH_LABELS[v], label_visibility="collapsed")
     if scene.speech == "silent":
-        st.number_input("Seconds on screen", min_value=0.0, max_value=3600.0, step=1.0, key=_k(scene.id, "duration"),
+        st.number_input("Seconds on screen", min_value=0.0, max_value=3600.0, step=1.0,
+                        value=float(scene.duration or 0.0), key=widget_key("duration", scene.id),
                         help=f"At most {scenes.MAX_STILL_SECONDS} seconds.")
     elif scene.speech == "audio":
         _file_row(board(), scene, "audio", "Audio (MP3, WAV or M4A)")
     else:
-        st.text_area("Script", key=_k(scene.id, "script"), height=110,
+        st.text_area("Script", value=scene.script, key=widget_key("script", scene.id), height=110,
                      placeholder="What is said in this scene…")
         voice = pickers.voice_picker(catalogue, key_prefix=f"scn_{scene.id}", avatar=look)
         listen_button(conn, scene, voice)
@@ -364,7 +375,7 @@ def listen_button(conn: connection.Connection, scene: scenes.Scene, voice: Any) 
 def scene_card(conn: connection.Connection, catalogue: Catalogue, current: Storyboard, number: int,
                scene: scenes.Scene, problems: list[str], show: bool) -> None:
     """One scene: its kind and length, its tools, its fields, and its problems."""
-    with st.container(border=True, key=f"scn_{scene.id}_card"):
+    with st.container(border=True, key=f"scene_card_{scene.id}"):
         head, tools = st.columns([3, 2], vertical_alignment="center")
         seconds = scenes.scene_seconds(scene)
         length = f"about {format_duration(seconds)}" if seconds else "length not known yet"
@@ -399,8 +410,9 @@ def scene_card(conn: connection.Connection, catalogue: Catalogue, current: Story
         else:
             _file_row(current, scene, "clip", "Clip (MP4 or MOV)")
             c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-            c1.slider("Volume", 0, 100, key=_k(scene.id, "volume"), format="%d %%", disabled=scene.mute)
-            c2.toggle("Mute", key=_k(scene.id, "mute"))
+            c1.slider("Volume", 0, 100, value=int(round(float(scene.volume) * 100)), key=widget_key("volume", scene.id),
+                      format="%d %%", disabled=scene.mute)
+            c2.toggle("Mute", value=bool(scene.mute), key=widget_key("mute", scene.id))
 
 
 def storyboard_section(conn: connection.Connection, catalogue: Catalogue, current: Storyboard,

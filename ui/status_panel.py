@@ -13,7 +13,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio import agent_launch, kinds, reconcile, watch
+from heygen.studio import agent_launch, kinds, reconcile, scenes, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
@@ -69,7 +69,7 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     st.subheader(md(job.title or "Untitled video"))
     caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
     if job.video_id:
-        caption.append(f"HeyGen {'lip-sync' if job.kind == 'lipsync' else 'video'} id {md(job.video_id)}")
+        caption.append(f"HeyGen video id {md(job.video_id)}")
     if job.kind == "agent":
         caption.append("Video Agent render")
     elif job.kind in ("imported", "lipsync"):
@@ -177,13 +177,14 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
     if outcome == watch.COMPLETED:
         _completed(conn, job)
     elif outcome == watch.FAILED:
-        hint = (kinds.of(job).failure_hints.get((job.failure_code or "").lower())
-                or watch.failure_hint(job.failure_code, job.failure_message))
+        hint = watch.failure_hint(job.failure_code, job.failure_message)
         text = "**HeyGen could not render this video.**"
         if job.failure_message:
             text += f"  \n{md(job.failure_message)}"
         if hint:
             text += f"  \n{md(hint)}"
+        if job.kind == "scenes":
+            text += f"  \n{md(scenes.failure_note(job.failure_message))}"
         st.error(text, icon=":material/cancel:")
         with st.expander("Details"):
             st.markdown(f"**HeyGen code:** {md(job.failure_code or 'none given')}")

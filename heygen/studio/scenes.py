@@ -11,6 +11,7 @@ once a launch has uploaded it (it is then reused, not uploaded again).
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import uuid
 from collections.abc import Callable
@@ -226,12 +227,12 @@ def scene_problems(scene: Scene, *, script_limit: int = MAX_SCRIPT_CHARS) -> lis
             problems.append(f"{file.name}: {file.error}")
     if scene.kind == "avatar" and not scene.avatar_id:
         problems.append("Choose an avatar.")
-    if scene.kind == "photo" and (scene.picture is None or scene.picture.error):
+    if scene.kind == "photo" and scene.picture is None:
         problems.append("Upload the photo that speaks.")
-    if scene.kind == "image" and (scene.picture is None or scene.picture.error):
+    if scene.kind == "image" and scene.picture is None:
         problems.append("Upload the image to show.")
     if scene.kind == "clip":
-        if scene.clip is None or scene.clip.error:
+        if scene.clip is None:
             problems.append("Upload an MP4 or MOV clip.")
         if not 0.0 <= float(scene.volume) <= 1.0:
             problems.append("The clip's volume must be between 0 and 100 %.")
@@ -398,3 +399,19 @@ def _asset(ref: Any) -> str | None:
     if isinstance(ref, dict) and ref.get("type") == "asset_id" and ref.get("asset_id") != PLACEHOLDER:
         return ref.get("asset_id") or None
     return None
+
+
+_SCENE_IN_MESSAGE = re.compile(r"\bscenes?\s*(?:\[\s*(\d+)\s*\]|(\d+))", re.IGNORECASE)
+
+
+def failure_note(message: str | None) -> str:
+    """What a failed multi-scene render means: all or nothing, and the scene HeyGen's message names."""
+    note = "A multi-scene video renders as a whole: when one scene fails, no video is made."
+    match = _SCENE_IN_MESSAGE.search(message or "")
+    if match:
+        # "scenes[1]" counts from 0 (a request field); "Scene 2" counts from 1.
+        number = int(match.group(1)) + 1 if match.group(1) is not None else int(match.group(2))
+        note += f" HeyGen names scene {number}: fix it in the storyboard (Edit & retry), then generate again."
+    else:
+        note += " HeyGen did not say which scene; check each one (Edit & retry), then generate again."
+    return note

@@ -21,6 +21,12 @@ def _scene_ids(at) -> list[str]:
     return [s.id for s in Storyboard.from_dict(at.session_state["scenes_board"]).scenes]
 
 
+def _key(at, name: str, scene_id: str | None = None) -> str:
+    """The key of a value widget (ui.scenes_form.widget_key): it carries the storyboard's generation."""
+    gen = at.session_state["scenes_gen"]
+    return f"scn_{scene_id}_{name}_{gen}" if scene_id else f"scenes_{name}_{gen}"
+
+
 def _add(at, kind: str):
     at.button(key=f"scenes_add_{kind}").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -37,8 +43,8 @@ def test_each_problem_is_shown_on_its_scene(scenes_page):
     at = scenes_page()
     avatar = _add(at, "avatar")
     still = _add(at, "image")
-    at.segmented_control(key=f"scn_{still}_speech").set_value("silent").run()
-    at.number_input(key=f"scn_{still}_duration").set_value(0.0).run()
+    at.segmented_control(key=_key(at, "speech", still)).set_value("silent").run()
+    at.number_input(key=_key(at, "duration", still)).set_value(0.0).run()
     at.button(key="scenes_generate").click().run()
     text = _texts(at)
     assert "Scene 1 (avatar speaking): Choose an avatar." in text
@@ -52,8 +58,8 @@ def test_each_problem_is_shown_on_its_scene(scenes_page):
 def test_move_duplicate_delete_and_total_length(scenes_page):
     at = scenes_page()
     first = _add(at, "image")
-    at.segmented_control(key=f"scn_{first}_speech").set_value("silent").run()
-    at.number_input(key=f"scn_{first}_duration").set_value(12.0).run()
+    at.segmented_control(key=_key(at, "speech", first)).set_value("silent").run()
+    at.number_input(key=_key(at, "duration", first)).set_value(12.0).run()
     second = _add(at, "clip")
     at.button(key=f"scn_{second}_up").click().run()
     assert _scene_ids(at) == [second, first]
@@ -79,16 +85,16 @@ def test_a_wrong_clip_is_refused_on_its_scene(scenes_page):
 
 def test_drafts_survive_a_new_session_and_can_be_duplicated(scenes_page):
     at = scenes_page()
-    at.text_input(key="scenes_title").set_value("Same intro").run()
+    at.text_input(key=_key(at, "title")).set_value("Same intro").run()
     _add(at, "clip")
     first_draft = at.session_state["scenes_draft_id"]
     again = scenes_page()  # a new browser session: the latest draft opens
     assert again.session_state["scenes_draft_id"] == first_draft
-    assert again.text_input(key="scenes_title").value == "Same intro"
+    assert again.text_input(key=_key(again, "title")).value == "Same intro"
     again.button(key="scenes_duplicate").click().run()
     copy = again.session_state["scenes_draft_id"]
     assert copy != first_draft
-    assert again.text_input(key="scenes_title").value == "Same intro (copy)"
+    assert again.text_input(key=_key(again, "title")).value == "Same intro (copy)"
     assert len(Storyboard.from_dict(again.session_state["scenes_board"]).scenes) == 1
     labels = again.selectbox(key="scenes_pick_draft").options
     assert len(labels) == 2 and any(l.startswith("Same intro (copy) · 1 scene") for l in labels)
@@ -100,14 +106,14 @@ def test_a_storyboard_launches_once_through_the_safe_path(scenes_page, sandbox, 
     still = _add(at, "image")
     at.get("file_uploader")[0].upload("slide.png", _png(), "image/png")
     at.run()
-    at.segmented_control(key=f"scn_{still}_speech").set_value("silent").run()
-    at.number_input(key=f"scn_{still}_duration").set_value(6.0).run()
+    at.segmented_control(key=_key(at, "speech", still)).set_value("silent").run()
+    at.number_input(key=_key(at, "duration", still)).set_value(6.0).run()
     clip = _add(at, "clip")
     uploaders = at.get("file_uploader")
     uploaders[-1].upload("demo.mp4", CLIP, "video/mp4")
     at.run()
-    at.slider(key=f"scn_{clip}_volume").set_value(40).run()
-    at.text_input(key="scenes_title").set_value("Two scenes").run()
+    at.slider(key=_key(at, "volume", clip)).set_value(40).run()
+    at.text_input(key=_key(at, "title")).set_value("Two scenes").run()
     at.button(key="scenes_generate").click().run()
     assert not at.exception, [e.value for e in at.exception]
     creates = [r for r in sandbox.requests_log() if r["method"] == "POST" and r["path"] == "/v3/videos"]

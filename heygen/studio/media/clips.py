@@ -6,11 +6,13 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from heygen.api.assets import max_bytes_for
+
 from .errors import MediaError, _megabytes
 from .sniff import identify
 
-# The largest clip accepted; a file above HeyGen's 32 MB single-request upload is refused here.
-MAX_CLIP_BYTES = 32 * 1024 * 1024
+# The largest clip accepted (files above 32 MB go to HeyGen as a direct upload).
+MAX_CLIP_BYTES = max_bytes_for("video/mp4")
 _TYPES = {"MP4": ("video/mp4", ".mp4"), "MOV": ("video/quicktime", ".mov")}
 
 
