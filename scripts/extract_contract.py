@@ -64,6 +64,16 @@ JULY_OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/v3/lipsyncs"),
     ("GET", "/v3/lipsyncs"),
     ("GET", "/v3/lipsyncs/{lipsync_id}"),
+    ("GET", "/v3/video-translations/languages"),
+    ("POST", "/v3/video-translations"),
+    ("GET", "/v3/video-translations"),
+    ("GET", "/v3/video-translations/{video_translation_id}"),
+    ("POST", "/v3/video-translations/proofreads"),
+    ("GET", "/v3/video-translations/proofreads/{proofread_id}"),
+    ("GET", "/v3/video-translations/proofreads/{proofread_id}/srt"),
+    ("PUT", "/v3/video-translations/proofreads/{proofread_id}/srt"),
+    ("POST", "/v3/video-translations/proofreads/{proofread_id}/generate"),
+    ("GET", "/v3/brand-glossaries"),
 ]
 
 # Request bodies in these media types are not JSON and get no request schema.

@@ -19,6 +19,7 @@ from .assets import Assets
 from .avatars import Avatars
 from .lipsyncs import Lipsyncs
 from .brand_kits import BrandKits
+from .translations import BrandGlossaries, Translations
 from .users import Users
 from .videos import Videos
 from .voices import Voices
@@ -72,6 +73,8 @@ class Client:
         self.video_agents = VideoAgents(self)
         self.lipsyncs = Lipsyncs(self)
         self.brand_kits = BrandKits(self)
+        self.translations = Translations(self)
+        self.brand_glossaries = BrandGlossaries(self)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Client:

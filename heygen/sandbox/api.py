@@ -10,7 +10,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from . import agent_chat, direct, media, studio, upload, validate
+from . import agent_chat, direct, media, studio, translations, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 
@@ -551,8 +551,9 @@ ROUTES = (
     ("/v3/brand-kits", {"GET": agent_chat.list_brand_kits}),
     ("/v3/lipsyncs", {"GET": list_lipsyncs, "POST": create_lipsync}),
     (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync}),
+    *translations.ROUTES,
 )
-SELF_DELAYED = {create_video, create_video_agent, create_lipsync}  # latency applied inside the idempotency slot
+SELF_DELAYED = {create_video, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
 COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)
 
 

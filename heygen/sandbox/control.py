@@ -94,4 +94,8 @@ def handle(state, method: str, path: str, query: dict, read_json):
             return _bad(str(exc))
         return 200, {"data": {"id": lipsync.id, "outcome": lipsync.outcome,
                               "failure_message": lipsync.failure_message, "render_seconds": lipsync.render_seconds}}
+    if path == "/_sandbox/translations" and method in ("GET", "POST"):
+        from . import translations
+
+        return translations.control(state, method, read_json)
     return 404, error_body("not_found", f"No control endpoint {method} {path}.")

@@ -146,4 +146,8 @@ def answer(state, path: str, query: dict) -> MediaAnswer:
         return signed(state, path, query)
     if path.startswith("/videos/"):
         return video_page(state, path)
+    if path.startswith(("/media/translations/", "/media/proofreads/")):
+        from . import translations
+
+        return translations.media_answer(state, path, query) or not_found()
     return not_found()

@@ -280,8 +280,9 @@ SUPPORTED_UPLOADS = {
     "audio/mpeg": ".mp3",
     "audio/wav": ".wav",
     "application/pdf": ".pdf",
+    "application/x-subrip": ".srt",
 }
-ALIASES = {"video/mov": "video/quicktime", "image/jpg": "image/jpeg", "audio/x-wav": "audio/wav", "audio/wave": "audio/wav",
+ALIASES = {"text/srt": "application/x-subrip", "application/srt": "application/x-subrip", "video/mov": "video/quicktime", "image/jpg": "image/jpeg", "audio/x-wav": "audio/wav", "audio/wave": "audio/wav",
            "audio/mp3": "audio/mpeg", "audio/vnd.wave": "audio/wav"}
 
 

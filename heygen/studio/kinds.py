@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import agent_chat, agent_launch, imports, launch, lipsync, watch
+from . import agent_chat, agent_launch, imports, launch, lipsync, translate, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -69,6 +69,11 @@ KINDS: dict[str, JobKind] = {
                        refresh=lipsync.refresh_links, editable=False,
                        failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
                                       "audio is clear speech, then replace the audio of the original again."}),
+    # One language of a translated video (POST /v3/video-translations, optionally after a proofread),
+    # watched at GET /v3/video-translations/{id}; its subtitles may wait for the user's review.
+    "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check, bulk=False,
+                           refresh=translate.refresh_links, editable=False,
+                           failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
 }
 
 

@@ -4,7 +4,8 @@ A create that timed out, lost its connection after sending, or got a 5xx or a 40
 ``request_in_progress`` may have reached HeyGen (``errors.unclear``). Such a job takes status
 "checking" and is never resent on its own. Instead the studio looks at the account: recent videos
 with the job's title (``GET /v3/videos?title=…``), recent Video Agent sessions
-(``GET /v3/video-agents``) or recent lip-syncs (``GET /v3/lipsyncs``), created since the first attempt (minus a clock margin) and owned by no
+(``GET /v3/video-agents``), recent lip-syncs (``GET /v3/lipsyncs``) or translations
+(``GET /v3/video-translations``), created since the first attempt (minus a clock margin) and owned by no
 other job in the store. A match is adopted and watched like any render. Only after
 ``LOOKS_NEEDED`` looks spread over at least ``SPAN_NEEDED`` seconds find nothing does the job
 become "unclear", and the user may send it again (same ``Idempotency-Key``).
@@ -133,6 +134,10 @@ def _find(client: Client, store: JobStore, job: Job) -> dict[str, Any] | None:
         from . import lipsync  # it builds on this module
 
         return lipsync.find_lost(client, store, job, since)
+    if job.kind == "translation":
+        from . import translate  # it builds on this module
+
+        return translate.find_lost(client, store, job, since)
     videos = client.videos.list(title=job.title, limit=LIST_LIMIT)
     candidates = [v for v in videos if v.id and v.title == job.title and (v.created_at or 0) >= since]
     for video in sorted(candidates, key=lambda v: abs((v.created_at or 0) - sent_at(job))):

@@ -72,6 +72,7 @@ def traffic():
         requests.post(f"{sb.base_url}/v3/video-agents", json={"prompt": "A product intro", "orientation": "portrait"},
                       headers=headers, timeout=5)
         _lipsync_traffic(client, sb)
+        _translation_traffic(client, sb)
         _chat_traffic(client, sb)
         _direct_upload_traffic(sb)
         yield sb.requests_log()
@@ -108,7 +109,8 @@ def test_direct_upload_operations_are_covered_and_valid(traffic):
     urls = [e["response_json"]["data"]["url"] for e in entries
             if e["method"] == "GET" and e["path"].startswith("/v3/assets/")]
     assert urls[0] is None and urls[-1]
-    assert not [e for e in traffic if e["method"] == "PUT"]  # the PUT goes to storage, not the API (tests/client)
+    # the upload's PUT goes to storage, not the API (tests/client); the only API PUT replaces proofread subtitles
+    assert not [e for e in traffic if e["method"] == "PUT" and not e["path"].startswith("/v3/video-translations/")]
 
 
 def _chat_traffic(client, sb):
@@ -270,3 +272,70 @@ def test_import_and_lipsync_operations_are_covered_and_valid(traffic):
     elsewhere = {item["id"] for e in entries if e["method"] == "GET" and e["path"] == "/v3/videos"
                  for item in e["response_json"].get("data") or []}
     assert {"v_elsewhere_03", "v_elsewhere_02"} <= elsewhere
+
+
+def _translation_traffic(client, sb):
+    """Languages and glossaries listed; a translation into two languages watched to the end and listed; a
+    proofread prepared, its subtitles read, replaced and rendered; an unsupported language refused."""
+    from heygen.api.translations import TranslationSpec
+
+    sb.configure(render_seconds=0.3, elsewhere_videos=1, max_concurrent_renders=None)
+    requests.post(f"{sb.base_url}/_sandbox/translations", json={"proofread_seconds": 0.2}, timeout=5)
+    languages = client.translations.languages()
+    client.brand_glossaries.list(limit=5)
+    source = client.videos.get("v_elsewhere_01")
+    spec = TranslationSpec(output_languages=languages[:2], video_url=source.video_url, title="Translated demo",
+                           mode="precision", captions=True, stock_voice=True, brand_glossary_id="bg_product_names")
+    ids = client.translations.create(spec)
+    for _ in range(100):
+        if all(client.translations.get(i).is_terminal for i in ids):
+            break
+        time.sleep(0.03)
+    client.translations.list(limit=5)
+    with pytest.raises(errors.InvalidRequestError):
+        client.translations.create(TranslationSpec(output_languages=["Klingon"], video_url=source.video_url))
+    with pytest.raises(errors.NotFoundError):
+        client.translations.get("vt_unknown")
+    (proofread_id,) = client.translations.create_proofread(
+        TranslationSpec(output_languages=[languages[0]], video_url=source.video_url, title="Reviewed demo"))
+    for _ in range(100):
+        if client.translations.proofread(proofread_id).status == "completed":
+            break
+        time.sleep(0.03)
+    links = client.translations.proofread_srt(proofread_id)
+    text = client.translations.read_srt(links.srt_url)
+    asset = client.assets.upload(text.replace("[", "(").encode(), filename="fixed.srt", mime_type="application/x-subrip")
+    client.translations.upload_proofread_srt(proofread_id, asset.asset_id)
+    client.translations.generate(proofread_id, captions=True)
+    sb.configure(elsewhere_videos=0, render_seconds=3600)
+
+
+TRANSLATION_OPERATIONS = {
+    "GET /v3/video-translations/languages", "POST /v3/video-translations", "GET /v3/video-translations",
+    "GET /v3/video-translations/{video_translation_id}", "POST /v3/video-translations/proofreads",
+    "GET /v3/video-translations/proofreads/{proofread_id}", "GET /v3/video-translations/proofreads/{proofread_id}/srt",
+    "PUT /v3/video-translations/proofreads/{proofread_id}/srt",
+    "POST /v3/video-translations/proofreads/{proofread_id}/generate", "GET /v3/brand-glossaries",
+}
+
+
+def test_translation_operations_are_covered_and_their_bodies_are_valid(traffic):
+    entries = [e for e in api_entries(traffic)
+               if e["path"].startswith(("/v3/video-translations", "/v3/brand-glossaries"))]
+    assert {operation_for(e["method"], e["path"]) for e in entries} >= TRANSLATION_OPERATIONS
+    sent = 0
+    for entry in entries:
+        if entry["method"] in ("POST", "PUT") and entry["request_json"] is not None:
+            validate_request(entry["method"], operation_for(entry["method"], entry["path"]).split(" ", 1)[1],
+                             entry["request_json"])
+            sent += 1
+    assert sent == 5  # two creates (one refused), the proofread, the corrected subtitles and the render
+    creates = [e["status"] for e in entries if e["method"] == "POST" and e["path"] == "/v3/video-translations"]
+    assert creates == [200, 400]
+    watched = [e["response_json"]["data"]["status"] for e in entries if e["method"] == "GET"
+               and operation_for("GET", e["path"]) == "GET /v3/video-translations/{video_translation_id}"
+               and e["status"] == 200]
+    assert "completed" in watched and {"pending", "running"} & set(watched)
+    proofreads = {e["response_json"]["data"]["status"] for e in entries if e["method"] == "GET"
+                  and operation_for("GET", e["path"]) == "GET /v3/video-translations/proofreads/{proofread_id}"}
+    assert proofreads == {"processing", "completed"}
