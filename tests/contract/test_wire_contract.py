@@ -234,6 +234,7 @@ def _lipsync_traffic(client, sb):
     """Videos made elsewhere listed page by page; a lip-sync created, watched to the end and listed; a bad range."""
     from heygen.api.lipsyncs import LipsyncSpec
 
+    before = sb.config
     sb.configure(render_seconds=0.3, elsewhere_videos=3, max_concurrent_renders=None)
     first = client.videos.page(limit=2)
     client.videos.page(token=first.next_token, limit=2)
@@ -253,7 +254,8 @@ def _lipsync_traffic(client, sb):
                                            start_time=3.0, end_time=1.0))
     with pytest.raises(errors.NotFoundError):
         client.lipsyncs.get("ls_unknown")
-    sb.configure(elsewhere_videos=0, render_seconds=3600)
+    sb.configure(elsewhere_videos=0, render_seconds=before["render_seconds"],
+                 max_concurrent_renders=before["max_concurrent_renders"])
 
 
 def test_import_and_lipsync_operations_are_covered_and_valid(traffic):
