@@ -12,7 +12,7 @@ from heygen.studio import imports
 
 from . import connection, nav, status_panel
 from .feedback import show_error
-from .text import md
+from .text import html_text, md
 
 P = "import"  # session keys of this section
 _ROWS, _TOKEN, _ERROR, _RESULT, _LOADED = f"{P}_rows", f"{P}_token", f"{P}_error", f"{P}_result", f"{P}_loaded"
@@ -64,8 +64,9 @@ def _rows(conn: connection.Connection) -> None:
         with st.container(border=True, key=f"{P}_row_{video.id}"):
             pick, thumb, about = st.columns([0.06, 0.18, 0.76], vertical_alignment="center")
             pick.checkbox("Choose", key=f"{P}_pick_{video.id}", disabled=owner is not None, label_visibility="collapsed")
-            if video.thumbnail_url:
-                thumb.image(video.thumbnail_url, width=120)
+            if video.thumbnail_url:  # a fixed height, whatever the video's shape
+                thumb.markdown(f'<img src="{html_text(video.thumbnail_url)}" alt="" style="height:68px;'
+                               'max-width:100%;object-fit:cover;border-radius:6px">', unsafe_allow_html=True)
             else:
                 thumb.caption("No thumbnail")
             about.markdown(f"**{md(imports.title_of(video))}**")

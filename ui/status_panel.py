@@ -69,7 +69,7 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     st.subheader(md(job.title or "Untitled video"))
     caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
     if job.video_id:
-        caption.append(f"HeyGen video id {md(job.video_id)}")
+        caption.append(f"HeyGen {'lip-sync' if job.kind == 'lipsync' else 'video'} id {md(job.video_id)}")
     if job.kind == "agent":
         caption.append("Video Agent render")
     elif job.kind in ("imported", "lipsync"):
@@ -177,7 +177,8 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
     if outcome == watch.COMPLETED:
         _completed(conn, job)
     elif outcome == watch.FAILED:
-        hint = watch.failure_hint(job.failure_code, job.failure_message)
+        hint = (kinds.of(job).failure_hints.get((job.failure_code or "").lower())
+                or watch.failure_hint(job.failure_code, job.failure_message))
         text = "**HeyGen could not render this video.**"
         if job.failure_message:
             text += f"  \n{md(job.failure_message)}"

@@ -178,3 +178,17 @@ def test_a_refused_message_is_shown_plainly_and_kept(chat_at, sandbox):
     assert "The message was not sent" in shown_text and "Traceback" not in shown_text
     assert [c.value for c in at.code] == ["For customers."]
     assert not chat_input(at, job).proto.disabled
+
+
+def test_a_message_whose_answer_was_lost_is_checked_not_resent(chat_at, sandbox, calls):
+    at = tick_until(chat_at, sandbox, status_is("waiting_for_input"))
+    job = the_job(sandbox)
+    path = f"/v3/video-agents/{agent_chat.session_record(job)['session_id']}"
+    sandbox.add_fault(method="POST", path=path, kind="drop", after=True)
+    chat_input(at, job).set_value("For customers.").run()
+    assert_clean(at)
+    assert "HeyGen may have received it" in text(at)
+    assert chat_input(at, job).proto.disabled, "no new message while the lost one is being looked for"
+    at = tick_until(at, sandbox, lambda j: [e["state"] for e in agent_chat.outbox(j)] == ["sent"])
+    at = tick_until(at, sandbox, lambda j: j.status == "completed")
+    assert len(calls("POST", path)) == 1 and "Draft" in text(at)

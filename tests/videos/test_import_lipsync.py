@@ -268,3 +268,32 @@ def test_an_imported_video_and_a_lipsync_are_kept_on_disk_like_any_other(sb, cli
         kept = archive.keep(client, store.get(job.id), tmp_path / "media", store=store)
         assert archive.VIDEO in kept.downloaded
         assert archive.local_files(job, tmp_path / "media")[archive.VIDEO].read_bytes()[4:8] == b"ftyp"
+
+
+def test_new_audio_from_a_script_is_made_once_and_lip_synced(sb, client, store):
+    if not callable(getattr(client.voices, "speech", None)):
+        pytest.skip("this client cannot make speech from a script (POST /v3/voices/speech)")
+    (source,) = imported(client, store, "v_elsewhere_03").added
+    voice = client.voices.list(engine="starfish", limit=1)[0]
+    speech = lipsync.Speech("Our spring offer ends on Friday.", voice.voice_id, voice.name)
+    job = lipsync.create_job(store, account=ACCOUNT, source=source, speech=speech, whole=False, start=2, end=5)
+    sb.add_fault(method="POST", path="/v3/lipsyncs", kind="drop")  # lost before it arrived
+    with pytest.raises(errors.HeyGenError):
+        lipsync.submit(client, store, job)
+    job = store.get(job.id)
+    start = time.time()
+    looked = reconcile.look(client, store, reconcile.look(client, store, job, now=start).job,
+                            now=start + reconcile.SPAN_NEEDED + 1).job
+    assert looked.status == "unclear"
+    sent = kinds.of(looked).send(client, store, looked)  # "Send again" reuses the speech made the first time
+    assert len(posts(sb, "/v3/voices/speech")) == 1
+    (made,) = [e["request_json"] for e in posts(sb, "/v3/voices/speech")]
+    assert (made["text"], made["voice_id"]) == (speech.text, voice.voice_id)
+    tries = posts(sb, "/v3/lipsyncs")
+    assert len(tries) == 2 and tries[0]["idempotency_key"] == tries[1]["idempotency_key"] == job.idempotency_key
+    body = tries[1]["request_json"]
+    assert body["audio"]["type"] == "url" and "/media/speech/" in body["audio"]["url"]
+    assert (body["start_time"], body["end_time"]) == (2.0, 5.0)
+    assert until_stopped(client, store, sent).outcome == watch.COMPLETED
+    with pytest.raises(lipsync.LipsyncRequestError, match="script is empty"):
+        lipsync.create_job(store, account=ACCOUNT, source=source, speech=lipsync.Speech("  ", voice.voice_id))

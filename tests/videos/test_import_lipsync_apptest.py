@@ -213,3 +213,45 @@ def test_an_unusable_file_is_refused_with_a_plain_reason(env):
     at.button(key=ra(job, "go")).click().run()
     assert "not an audio file" in texts(at) and "Upload the new audio first" not in texts(at)
     assert [e for e in env.requests_log() if e["path"] == "/v3/lipsyncs"] == []
+
+
+def test_a_failed_lipsync_says_why_and_offers_no_edit(env):
+    job = imported_job(env)
+    env.configure(render_outcome="fail", failure_message="The new audio has no speech in it.")
+    at = videos_page(job.id)
+    at.get("file_uploader")[0].upload("silence.wav", wav(1.0), "audio/wav").run()
+    at.button(key=ra(job, "go")).click().run()
+    new = store(env).list(account(env))[0]
+    for _ in range(40):
+        if "could not render" in texts(at):
+            break
+        time.sleep(0.3)
+        at.run()
+    body = texts(at)
+    assert new.kind == "lipsync" and md("The new audio has no speech in it.") in body
+    assert md("HeyGen could not lip-sync the new audio.") in body
+    assert "Edit & retry" not in [b.label for b in at.button]
+    assert f"HeyGen lip-sync id {md(new.video_id)}" in " ".join(c.value for c in at.caption)
+
+
+def test_new_audio_from_a_script_and_a_voice(env):
+    client = Client(KEY, env.base_url)
+    if not callable(getattr(client.voices, "speech", None)):
+        pytest.skip("this client cannot make speech from a script (POST /v3/voices/speech)")
+    job = imported_job(env)
+    voice = client.voices.list(engine="starfish", limit=1)[0]
+    at = videos_page(job.id)
+    at.radio(key=ra(job, "source")).set_value("A script and a voice").run()
+    assert not at.exception
+    at.text_area(key=ra(job, "script")).input("Our spring offer ends on Friday.").run()
+    at.button(key=ra(job, "go")).click().run()
+    assert md("Pick the voice that should speak the script.") in texts(at)
+    assert [e for e in env.requests_log() if e["path"] == "/v3/voices/speech"] == []
+    at.selectbox(key=f"{ra(job, 'voice')}_vo_choice").set_value(voice.voice_id).run()
+    at.button(key=ra(job, "go")).click().run()
+    assert not at.exception
+    (spoken,) = [e for e in env.requests_log() if e["method"] == "POST" and e["path"] == "/v3/voices/speech"]
+    assert spoken["request_json"]["text"] == "Our spring offer ends on Friday."
+    (sent,) = [e for e in env.requests_log() if e["method"] == "POST" and e["path"] == "/v3/lipsyncs"]
+    assert sent["request_json"]["audio"]["type"] == "url"
+    assert store(env).list(account(env))[0].kind == "lipsync"
