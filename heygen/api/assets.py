@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 MAX_ASSET_BYTES = 32 * MB  # the most POST /v3/assets takes; larger files use a direct upload
 UPLOAD_TIMEOUT = (5.0, 300.0)
+# For the PUT of a direct upload. The first value also bounds each stalled write while the body is
+# sent (urllib3 applies the connect timeout until the request is out), so it is longer.
+PUT_TIMEOUT = (30.0, 300.0)
 BLOCK_BYTES = 1 * MB  # how much of the file is read at a time for a direct upload
 
 # The largest file HeyGen takes for each kind of asset, checked before anything is sent. HeyGen's
@@ -248,7 +251,7 @@ class Assets:
     def _put_once(self, url: str, body: _Body, headers: dict[str, str]) -> None:
         operation = "PUT upload"
         try:
-            response = self._client._session.put(url, data=body, headers=headers, timeout=UPLOAD_TIMEOUT,
+            response = self._client._session.put(url, data=body, headers=headers, timeout=PUT_TIMEOUT,
                                                  allow_redirects=False)
         except (requests.RequestException, OSError) as exc:
             if body.error is not None:

@@ -325,7 +325,8 @@ def submit(
             label = f"Uploading {record.get('name')} ({done + 1} of {len(todo)})…"
             report(label, done / steps)
             asset = upload_file(client, attachment.data, attachment.filename, attachment.mime_type,
-                                byte_progress(report, label, done / steps, 1 / steps))
+                                byte_progress(report, label, record.get("name") or attachment.filename,
+                                              done / steps, 1 / steps))
             record["asset_id"] = asset.asset_id
             inputs = {**inputs, "files": files}
             job = store.update_inputs(job.id, inputs)

@@ -56,16 +56,16 @@ def _fill(spec: VideoSpec | StudioSpec, upload: Upload, asset_id: str) -> None:
         setattr(spec, UPLOAD_FIELDS[upload.role], asset_id)
 
 
-def byte_progress(report: Progress, label: str, start: float, span: float) -> Callable[[int, int], None]:
+def byte_progress(report: Progress, label: str, filename: str, start: float, span: float) -> Callable[[int, int], None]:
     """A ``client.assets.upload_file`` progress callback for a file over 32 MB: ``report`` moves from
-    ``start`` over ``span`` with the megabytes sent after ``label``, then says HeyGen is processing it.
-    A smaller file goes in one request and reports nothing more than ``label`` already said."""
+    ``start`` over ``span`` with the megabytes sent after ``label``, then says HeyGen is processing
+    ``filename``. A smaller file goes in one request and reports nothing more than ``label`` said."""
 
     def bytes_sent(sent: int, total: int) -> None:
         if total <= MAX_ASSET_BYTES:
             return
         if sent >= total:
-            report(f"{label} sent; HeyGen is processing it…", start + span * 0.97)
+            report(f"{filename} is uploaded; HeyGen is processing it…", start + span * 0.97)
         else:
             report(f"{label} {megabytes(sent)} of {megabytes(total)}", start + span * 0.95 * sent / total)
 
@@ -127,7 +127,7 @@ def submit(
             label = f"Uploading {upload.filename}…"
             report(label, index / steps)
             asset = upload_file(client, upload.data, upload.filename, upload.mime_type,
-                                byte_progress(report, label, index / steps, 1 / steps))
+                                byte_progress(report, label, upload.filename, index / steps, 1 / steps))
             _fill(spec, upload, asset.asset_id)
             inputs = {**inputs, "spec": spec.to_dict()}
             job = store.update_inputs(job.id, inputs)

@@ -204,3 +204,10 @@ def test_the_upload_link_never_carries_the_key(client, sandbox, api_key):
     assert upload.max_bytes == 40 * MB and upload.status == "pending_upload"
     assert upload.upload_headers == {"Content-Type": "audio/wav"}
     assert "upload_url" not in repr(upload) and upload.upload_url not in repr(upload)
+
+
+def test_storage_that_stalls_for_some_seconds_does_not_break_the_upload(client, sandbox, big_wav, fast_ready):
+    sandbox.add_fault(method="PUT", path="/media/uploads/", kind="slow", delay_ms=6000)
+    client.assets.upload_file(big_wav, mime_type="audio/wav")
+    (put,) = [e for e in sandbox.requests_log(media=True) if e["method"] == "PUT"]
+    assert put["fault"] == "slow" and put["status"] == 200 and put["bytes_received"] == 40 * MB + 6

@@ -56,7 +56,7 @@ def test_a_long_recording_is_uploaded_directly_with_progress_then_the_video_is_s
     messages = [m for m, _ in seen]
     assert messages[0] == "Uploading voice.wav…"
     assert any(m.startswith("Uploading voice.wav… ") and m.endswith(" of 36.0 MB") for m in messages)
-    assert "Uploading voice.wav… sent; HeyGen is processing it…" in messages
+    assert "voice.wav is uploaded; HeyGen is processing it…" in messages
     assert messages[-2:] == ["Sending the video to HeyGen…", "Sent."]
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and len(set(fractions)) > 10 and fractions[-1] == 1.0
