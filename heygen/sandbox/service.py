@@ -126,8 +126,9 @@ class Sandbox:
 
     def add_fault(self, method=None, path=None, kind="status", status=None, retry_after=None,
                   code=None, message=None, delay_ms=0, times=1, after=False, location=None, query=None) -> dict:
-        """Inject a fault for requests matching method and path prefix (and, with `query`, carrying
-        those parameters; "*" for any value); `times=None` = forever.
+        """Inject a fault for requests matching method and path prefix (a "*" in the path stands for
+        one segment, e.g. "/v3/assets/*/complete"; with `query`, carrying those parameters; "*" for
+        any value); `times=None` = forever.
 
         `kind` is status, html, drop, slow or redirect (to `location`). With `after=True` the
         request is carried out first (a create makes its video) and only its answer is replaced.
