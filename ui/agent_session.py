@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from heygen.api import errors
-from heygen.studio import agent_chat, archive
+from heygen.studio import agent_chat, archive, watch
 from heygen.studio.jobs import TERMINAL, Job
 
 from . import connection, kept_media, nav, worker
@@ -40,7 +40,10 @@ def panel(conn: connection.Connection, job: Job) -> bool:
         return False
     keys = _keys(job.id)
     st.session_state[keys["seen"]] = _signature(job)
-    if job.status in TERMINAL:
+    from . import status_panel  # its watching state: a page that checks by itself stops on a lasting problem
+
+    halted = _halted(job)
+    if job.status in TERMINAL or halted:
         _progress(job)
         _conversation(job)
     else:
@@ -67,7 +70,9 @@ def _live(conn: connection.Connection, job_id: str) -> None:
     if not worker.running():  # no background worker: this page drives the checks
         from . import status_panel
 
-        result = status_panel.poll_if_due(conn, job)
+        state = status_panel.watch_state(job_id)
+        force, state["check_now"] = state["check_now"], False
+        result = status_panel.poll_if_due(conn, job, force=force)
         job = result.job if result is not None else job
     if _signature(job) != st.session_state.get(_keys(job_id)["seen"]):
         st.rerun()
@@ -119,7 +124,24 @@ def _conversation(job: Job) -> None:
                     st.caption(PENDING_WORDS[entry["state"]])
 
 
+def _halted(job: Job) -> bool:
+    """Whether this page, checking by itself (no worker), stopped on a lasting problem (key refused, no
+    connection, overdue) for a session still under way."""
+    from . import status_panel
+
+    stopped = status_panel.watch_state(job.id)["stopped"]
+    return (not worker.running() and job.status not in TERMINAL
+            and stopped in (watch.REJECTED, watch.CONNECTION_LOST, watch.OVERDUE))
+
+
 def _problem(job: Job) -> None:
+    from . import status_panel
+
+    state = status_panel.watch_state(job.id)
+    if _halted(job):
+        show_error(state["error"] or job.error_detail or {"message": "The studio stopped checking this session."},
+                   title="Checking the session stopped")
+        st.button("Check again", key=f"agent_session_resume_{job.id}", on_click=_resume, args=(job.id,))
     if job.status == "submit_failed":
         show_error(job.error_detail or {"message": "The session ended before it made a video."},
                    title="The session did not make a video")
@@ -160,6 +182,12 @@ def _controls(conn: connection.Connection, job: Job) -> None:
                   help="Stops the agent at its next checkpoint. Videos it already made are kept.")
 
 
+def _resume(job_id: str) -> None:
+    from . import status_panel
+
+    status_panel.watch_state(job_id).update(stopped=None, failures=0, error=None, wait=None, check_now=True)
+
+
 def _submitted(conn: connection.Connection, job_id: str) -> None:
     _send(conn, job_id, st.session_state.get(_keys(job_id)["input"]) or "")
 
@@ -171,6 +199,7 @@ def _send(conn: connection.Connection, job_id: str, text: str) -> None:
     job = store.get(job_id)
     if job is None:
         return
+    _resume(job_id)  # whatever happens, the session is looked at again
     try:
         agent_chat.send_message(conn.client, store, job, text)
     except agent_chat.ChatError as exc:
@@ -192,6 +221,7 @@ def _stop(conn: connection.Connection, job_id: str) -> None:
     job = store.get(job_id)
     if job is None:
         return
+    _resume(job_id)
     try:
         agent_chat.stop(conn.client, store, job)
     except (agent_chat.ChatError, errors.HeyGenError) as exc:
@@ -208,7 +238,10 @@ def _videos(conn: connection.Connection, job: Job) -> None:
     keys = _keys(job.id)
     kept_error = st.session_state.pop(keys["kept_error"], None)
     if kept_error:
-        show_error(kept_error, title="The video could not be kept")
+        show_error(kept_error, title=kept_error.pop("title", None) or "The video could not be kept")
+    st.button("Refresh links", key=f"agent_session_refresh_{job.id}", type="tertiary", icon=":material/refresh:",
+              on_click=_refresh, args=(conn, job.id),
+              help="HeyGen's video links expire after a few days; this asks for fresh ones.")
     root = kept_media.media_root()
     count = len(videos)
     for number, video in enumerate(videos):
@@ -240,6 +273,18 @@ def _one_video(conn: connection.Connection, job: Job, video: dict[str, Any], roo
         st.button("Keep on this computer", key=f"agent_keep_{job.id}_{agent_chat.video_key(video['id'])}",
                   icon=":material/download_for_offline:", on_click=_keep, args=(conn, job.id, video["id"]),
                   help="Saves this video in the studio's media folder so it plays after HeyGen's link expires.")
+
+
+def _refresh(conn: connection.Connection, job_id: str) -> None:
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None:
+        return
+    try:
+        agent_chat.refresh_videos(conn.client, store, job)
+    except (agent_chat.ChatError, errors.HeyGenError) as exc:
+        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
+        st.session_state[_keys(job_id)["kept_error"]] = {**detail, "title": "The links could not be refreshed"}
 
 
 def _keep(conn: connection.Connection, job_id: str, video_id: str) -> None:

@@ -312,6 +312,18 @@ def stop(client: Client, store: JobStore, job: Job) -> Job:
     return _reopen(store, job, inputs, "Stopped by you.")
 
 
+def refresh_videos(client: Client, store: JobStore, job: Job) -> Job:
+    """Ask HeyGen for the session's videos again (fresh links once the old ones expired) and record them."""
+    job = store.get(job.id) or job
+    session_id = session_record(job).get("session_id")
+    if not is_chat(job) or not session_id:
+        raise ChatError("This video was not made in a chat session.")
+    videos = client.video_agents.videos(session_id)
+    inputs = dict(job.inputs or {})
+    inputs["session"] = {**session_record(job), "videos": [_video_record(v) for v in videos]}
+    return store.update_inputs(job.id, inputs)
+
+
 # -- keeping the session's videos -------------------------------------------------------------------------
 
 

@@ -70,7 +70,7 @@ def quick_checks(monkeypatch):
 @pytest.fixture
 def chat_at(app, sandbox):
     """The page with a chat session launched (and its panel open on Videos)."""
-    sandbox.configure(render_seconds=0.3, agent_render_seconds=1.5)
+    sandbox.configure(render_seconds=0.3, agent_render_seconds=3.0)
     at = app()
     at.text_area(key=form.PROMPT).input(PROMPT).run()
     at.segmented_control(key=form.MODE).set_value("chat").run()
@@ -192,3 +192,38 @@ def test_a_message_whose_answer_was_lost_is_checked_not_resent(chat_at, sandbox,
     at = tick_until(at, sandbox, lambda j: [e["state"] for e in agent_chat.outbox(j)] == ["sent"])
     at = tick_until(at, sandbox, lambda j: j.status == "completed")
     assert len(calls("POST", path)) == 1 and "Draft" in text(at)
+
+
+def test_a_lasting_problem_stops_the_checks_until_asked_again(chat_at, sandbox, calls):
+    job = the_job(sandbox)
+    path = f"/v3/video-agents/{agent_chat.session_record(job)['session_id']}"
+    sandbox.add_fault(method="GET", path=path, status=401, code="authentication_failed", times=None)
+    at = chat_at
+    for _ in range(10):
+        at.run()
+        time.sleep(0.2)
+        if "Checking the session stopped" in text(at):
+            break
+    assert_clean(at)
+    assert "Checking the session stopped" in text(at)
+    asked = len(calls("GET", path))
+    for _ in range(3):
+        at.run()
+        time.sleep(0.4)
+    assert len(calls("GET", path)) == asked, "no more checks while stopped"
+    sandbox.clear_faults()
+    at.button(key=f"agent_session_resume_{job.id}").click().run()
+    at = tick_until(at, sandbox, status_is("waiting_for_input"))
+    assert "Checking the session stopped" not in text(at)
+
+
+def test_fresh_links_for_the_session_videos(chat_at, sandbox, calls):
+    at = tick_until(chat_at, sandbox, status_is("waiting_for_input"))
+    job = the_job(sandbox)
+    chat_input(at, job).set_value("For customers.").run()
+    at = tick_until(at, sandbox, lambda j: j.status == "completed")
+    before = len(calls("GET", f"/v3/video-agents/{agent_chat.session_record(job)['session_id']}/videos"))
+    at.button(key=f"agent_session_refresh_{job.id}").click().run()
+    assert_clean(at)
+    assert len(calls("GET", f"/v3/video-agents/{agent_chat.session_record(job)['session_id']}/videos")) == before + 1
+    assert agent_chat.session_record(the_job(sandbox))["videos"][0]["video_url"]
