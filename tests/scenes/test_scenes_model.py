@@ -163,3 +163,10 @@ def test_a_failed_render_is_explained_as_all_or_nothing(message, named):
     note = failure_note(message)
     assert note.startswith("A multi-scene video renders as a whole: when one scene fails, no video is made.")
     assert named in note
+
+
+def test_edit_and_retry_of_a_multi_scene_job_opens_the_scenes_page():
+    from ui import nav
+
+    assert nav.EDITOR_FOR_KIND["scenes"] is nav.SCENES and nav.SCENES in nav.ALL
+    assert nav.prefill_key(nav.SCENES) == "scenes_prefill"

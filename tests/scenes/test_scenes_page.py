@@ -136,3 +136,57 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 360), (200, 120, 40)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_a_failed_render_names_its_scene_and_edit_and_retry_reopens_the_storyboard(scenes_page, sandbox, scenes_env):
+    import time
+
+    at = scenes_page()
+    still = _add(at, "image")
+    at.get("file_uploader")[0].upload("slide.png", _png(), "image/png")
+    at.run()
+    at.segmented_control(key=_key(at, "speech", still)).set_value("silent").run()
+    at.number_input(key=_key(at, "duration", still)).set_value(4.0).run()
+    clip = _add(at, "clip")
+    at.get("file_uploader")[-1].upload("demo.mp4", CLIP, "video/mp4")
+    at.run()
+    at.text_input(key=_key(at, "title")).set_value("All or nothing").run()
+    at.button(key="scenes_generate").click().run()
+    job_id = at.session_state["selected_job"]
+    job = JobStore(scenes_env).get(job_id)
+    sandbox.set_video_outcome(job.video_id, "fail", failure_code="scene_failed",
+                              failure_message="Scene 2: the clip could not be decoded.", render_seconds=0)
+    from heygen import Client
+    from heygen.studio import kinds
+    from heygen.studio.config import Settings, poll_policy
+
+    store = JobStore(scenes_env)
+    with Client(sandbox.api_key, sandbox.base_url) as client:  # what the background worker would do
+        for _ in range(50):
+            kinds.of(job).check(client, store, store.get(job_id), poll_policy(Settings.from_env(), "scenes"))
+            if store.get(job_id).status == "failed":
+                break
+            time.sleep(0.1)
+    at.switch_page("pages/videos.py").run()
+    errors = shown("\n".join(e.value for e in at.error))
+    assert "Scene 2: the clip could not be decoded." in errors
+    assert "A multi-scene video renders as a whole: when one scene fails, no video is made." in errors
+    assert "HeyGen names scene 2" in errors
+
+    assert at.button(key=f"edit_retry_{job_id}")
+    at.session_state["scenes_prefill"] = job_id  # what Edit & retry asks (nav.edit_job), as the Studio tests do
+    at.switch_page("pages/scenes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "scenes_prefill" not in at.session_state
+    board = Storyboard.from_dict(at.session_state["scenes_board"])
+    assert board.title == "All or nothing" and [s.kind for s in board.scenes] == ["image", "clip"]
+    assert at.session_state["scenes_draft_id"] != job.inputs["draft_id"]  # a new draft; the old one is kept
+    # the files HeyGen already has are reused: generating again uploads nothing
+    assert board.scenes[0].picture.asset_id and board.scenes[1].clip.asset_id
+    uploads_before = len([r for r in sandbox.requests_log() if r["path"] == "/v3/assets"])
+    at.button(key="scenes_generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len([r for r in sandbox.requests_log() if r["path"] == "/v3/assets"]) == uploads_before
+    creates = [r for r in sandbox.requests_log() if r["method"] == "POST" and r["path"] == "/v3/videos"]
+    assert len(creates) == 2 and creates[0]["request_json"] == creates[1]["request_json"]
+    assert creates[0]["idempotency_key"] != creates[1]["idempotency_key"]
