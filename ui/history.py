@@ -11,7 +11,7 @@ from heygen.studio import agent_launch, kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
-from . import connection, nav, status_panel
+from . import connection, nav, status_panel, translate_panel
 
 FILTERS = {
     "Running": states.RUNNING,
@@ -38,6 +38,7 @@ def render(conn: connection.Connection) -> None:
                                      label_visibility="collapsed") or "All"
     statuses = None if chosen == "All" else FILTERS[chosen]
     jobs = store.list(conn.account, statuses=statuses, search=search or None, limit=PAGE_SIZE)
+    jobs = translate_panel.grouped(jobs)  # translations under their source video
     total = store.count(conn.account, statuses=statuses, search=search or None)
     if not jobs:
         if search or statuses:
@@ -49,7 +50,7 @@ def render(conn: connection.Connection) -> None:
     table = pd.DataFrame(
         {
             "Thumbnail": [j.thumbnail_url or NO_THUMBNAIL for j in jobs],
-            "Title": [j.title for j in jobs],
+            "Title": translate_panel.history_titles(jobs),
             "Origin": [kinds.of(j).label for j in jobs],
             "Status": [status_panel.status_words(j.status) for j in jobs],
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],

@@ -80,6 +80,11 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     if agent_session.panel(conn, job):
         _remove_controls(conn, job)
         return
+    from . import translate_panel  # a translation waiting for its subtitles' review, or failed
+
+    if translate_panel.panel(conn, job):
+        _remove_controls(conn, job)
+        return
     outcome = stopped_outcome(job)
     if outcome is None:
         policy = connection.poll_policy(job.kind)
@@ -272,6 +277,10 @@ def _completed(conn: connection.Connection, job: Job) -> None:
             st.download_button("Subtitles (SRT)", data=_file_fetcher(conn, job.id, "subtitle_url"),
                                file_name=f"{_slug(job.title)}.srt", mime="application/x-subrip",
                                key=f"dl_srt_{job.id}", on_click="ignore")
+        if job.captioned_video_url:
+            st.download_button("With captions (MP4)", data=_file_fetcher(conn, job.id, "captioned_video_url"),
+                               file_name=f"{_slug(job.title)}-captions.mp4", mime="video/mp4",
+                               key=f"dl_captioned_{job.id}", on_click="ignore", icon=":material/closed_caption:")
     with cols[2]:
         if job.video_page_url:
             st.link_button("Open on HeyGen", job.video_page_url)
@@ -287,6 +296,9 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     from . import replace_audio
 
     replace_audio.section(conn, job)
+    from . import translate_panel
+
+    translate_panel.section(conn, job)
 
 
 def _refresh_links(conn: connection.Connection, job_id: str) -> None:

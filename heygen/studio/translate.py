@@ -88,9 +88,13 @@ def facts(languages: list[str], duration: float | None) -> str:
     count = len(languages)
     text = f"{count} language{'s' if count != 1 else ''}"
     if duration:
-        minutes = duration / 60
-        text += f" × {minutes:.1f} min of video = {count * minutes:.1f} min of translated video"
+        text += f" × {_length(duration)} of video = {_length(count * duration)} of translated video"
     return text
+
+
+def _length(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
 
 
 def check_request(languages: list[str], supported: list[str] | None, options: Options,

@@ -46,6 +46,8 @@ STATUS_WORDS = {
     "submit_failed": "Not sent",
     "checking": "Checking with HeyGen",
     "unclear": "HeyGen may have received this",
+    "proofreading": "Preparing subtitles to review",  # a translation's proofread (heygen.studio.translate)
+    "review": "Waiting for your review",
 }
 
 NEXT_STEP = {

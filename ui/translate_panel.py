@@ -1,0 +1,277 @@
+"""Translating a finished video: the "Translate" section of its panel (languages, speed or precision,
+captions, voice, brand glossary, subtitles to review first), the review table of a proofread, a failed
+language retried, and translations shown under their source in the history."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from heygen.api import errors
+from heygen.studio import srt, translate
+from heygen.studio.jobs import Job
+
+from . import connection, nav, status_panel
+from .feedback import show_error
+from .text import md
+
+MODES = {"speed": "Speed (faster)", "precision": "Precision (closer lip movements)"}
+VOICES = {"clone": "Keep the speaker's voice", "stock": "Use a stock voice"}
+NO_GLOSSARY = "No glossary"
+COLUMNS = ["Start", "End", "Original", "Translation"]
+
+
+def _key(job: Job, name: str) -> str:
+    return f"tr_{job.id}_{name}"
+
+
+# ---------------------------------------------------------------- the request form
+
+
+def section(conn: connection.Connection, job: Job) -> None:
+    """The "Translate" expander of a finished video's panel."""
+    if translate.source_problem(job):
+        return
+    k = lambda name: _key(job, name)  # noqa: E731 - a short local helper
+    with st.expander("Translate", icon=":material/translate:", expanded=bool(st.session_state.get(k("open")))):
+        st.caption("Dubs this video into other languages. Each language becomes a video of its own in the history, "
+                   "under this one.")
+        choices = st.session_state.get(k("choices"))
+        if choices is None:
+            if st.button("Choose languages", key=k("load"), icon=":material/translate:"):
+                _load_choices(conn, job)
+                st.rerun()
+            failure = st.session_state.get(k("load_failure"))
+            if failure:
+                show_error(failure, title="The languages could not be loaded")
+            return
+        languages = st.multiselect("Languages", choices["languages"], key=k("languages"),
+                                   placeholder="Type to search, pick several")
+        review = st.multiselect("Review the subtitles first", languages, key=k("review"),
+                                help="For these languages you check and correct the subtitles before HeyGen renders "
+                                     "the video (a product or client name, for example).")
+        left, right = st.columns(2)
+        mode = left.radio("Quality", list(MODES), key=k("mode"), format_func=MODES.get)
+        voice = right.radio("Voice", list(VOICES), key=k("voice"), format_func=VOICES.get)
+        captions = st.checkbox("Captions (SRT subtitles with each video)", value=True, key=k("captions"))
+        names = [NO_GLOSSARY, *[g["name"] for g in choices["glossaries"]]]
+        glossary = st.selectbox("Brand glossary", names, key=k("glossary"),
+                                help="Custom translations of your brand's terms, set up on HeyGen.")
+        if languages:
+            st.info(md(f"To be made: {translate.facts(languages, job.duration)}."), icon=":material/payments:")
+        if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
+            found = next((g for g in choices["glossaries"] if g["name"] == glossary), None)
+            options = translate.Options(mode=mode, captions=captions, stock_voice=voice == "stock",
+                                        glossary_id=found["id"] if found else None,
+                                        glossary_name=found["name"] if found else None)
+            _launch(conn, job, list(languages), options, set(review), choices["languages"])
+        for message in (st.session_state.get(k("problems")) or {}).values():
+            st.error(md(message), icon=":material/error:")
+        failure = st.session_state.pop(k("failure"), None)
+        if failure:
+            show_error(failure, title="The translation was not sent")
+        sent = st.session_state.get(k("sent"))
+        if sent:
+            st.success(md(sent), icon=":material/check_circle:")
+
+
+def _load_choices(conn: connection.Connection, job: Job) -> None:
+    """The user asked to choose languages: fetch the languages and glossaries once for this panel."""
+    k = lambda name: _key(job, name)  # noqa: E731
+    st.session_state[k("open")] = True
+    try:
+        languages = conn.client.translations.languages()
+        glossaries = [{"id": g.brand_glossary_id, "name": g.name} for g in conn.client.brand_glossaries.list()]
+    except errors.HeyGenError as exc:
+        st.session_state[k("load_failure")] = exc.to_dict()
+        return
+    st.session_state.pop(k("load_failure"), None)
+    st.session_state[k("choices")] = {"languages": languages, "glossaries": glossaries}
+
+
+def _launch(conn: connection.Connection, job: Job, languages: list[str], options: translate.Options,
+            review: set[str], supported: list[str]) -> None:
+    """Record one job per language, send each once; on a problem say why and keep every choice."""
+    k = lambda name: _key(job, name)  # noqa: E731
+    st.session_state.pop(k("problems"), None)
+    st.session_state.pop(k("sent"), None)
+    store = connection.job_store()
+    try:
+        jobs = translate.create_jobs(store, account=conn.account, source=job, languages=languages, options=options,
+                                     supported=supported, review=review)
+    except translate.TranslationRequestError as exc:
+        st.session_state[k("problems")] = exc.problems
+        return
+    sent, unsent = [], []
+    with st.spinner("Sending the translation to HeyGen…"):
+        for index, new in enumerate(jobs):
+            try:
+                sent.append(translate.submit(conn.client, store, new))
+            except errors.HeyGenError as exc:
+                failed = store.get(new.id)
+                if index == 0 and failed is not None and failed.status == "submit_failed":
+                    for other in jobs:  # surely nothing was sent: nothing is left behind, the choices stay
+                        store.delete(other.id)
+                    st.session_state[k("failure")] = exc.to_dict()
+                    return
+                unsent.append(translate.details_of(new)["language"])
+    text = f"Sent: {', '.join(translate.details_of(j)['language'] for j in sent)}."
+    if unsent:
+        text += f" Not sent: {', '.join(unsent)} (open them in the history to send again)."
+    st.session_state[k("sent")] = text + " They are in the history below, under this video."
+
+
+# ---------------------------------------------------------------- a translation's own panel
+
+
+def panel(conn: connection.Connection, job: Job) -> bool:
+    """A translation waiting for its subtitles' review, or failed: drawn here (True); else False."""
+    if job.kind != translate.KIND:
+        return False
+    details = translate.details_of(job)
+    st.caption(md(f"{details.get('language')} · translated from “{details.get('source_title') or 'a video'}”"))
+    phase = details.get("phase")
+    if phase == "review" or (phase == "generate" and job.status != "submitting"):
+        _review(conn, job)
+        return True
+    if job.status in ("failed", "submit_failed"):
+        _failed(conn, job)
+        return True
+    return False
+
+
+def _failed(conn: connection.Connection, job: Job) -> None:
+    if job.status == "failed":
+        text = f"**HeyGen could not translate this language.**  \n{md(job.failure_message or 'HeyGen gave no reason.')}"
+        st.error(text, icon=":material/cancel:")
+        st.caption(md(translate.FAILURE_HINT))
+    else:
+        show_error(job.error_detail or {"message": "The translation was not sent to HeyGen."},
+                   title="The translation was not sent")
+    if st.button("Retry this language", key=_key(job, "retry"), type="primary", icon=":material/refresh:"):
+        store = connection.job_store()
+        again = translate.retry(store, job)
+        try:
+            again = translate.submit(conn.client, store, again)
+        except errors.HeyGenError as exc:
+            st.session_state[_key(job, "retry_failure")] = exc.to_dict()
+        nav.select_job(again.id)
+        st.rerun()
+    failure = st.session_state.pop(_key(job, "retry_failure"), None)
+    if failure:
+        show_error(failure, title="The retry was not sent")
+
+
+def _review(conn: connection.Connection, job: Job) -> None:
+    """The proofread's subtitles as an editable table; the corrected file is uploaded and rendered once."""
+    k = lambda name: _key(job, name)  # noqa: E731
+    details = translate.details_of(job)
+    if job.status == "checking":
+        st.warning("HeyGen may have received the request to render this language: its answer was lost. The studio "
+                   "is looking for the video on your account before anything is sent again.",
+                   icon=":material/hourglass_top:")
+        return
+    if job.status == "unclear":
+        st.warning("The render request's answer was lost and no video from it has shown up on your account. "
+                   "Starting it again may make (and charge for) a second video.", icon=":material/help:")
+    st.info("**Waiting for your review.** Check the translated subtitles, correct any line, then start the render.",
+            icon=":material/rate_review:")
+    if not details.get("review_srt"):
+        if st.button("Open the subtitles", key=k("open_srt"), type="primary", icon=":material/subtitles:"):
+            try:
+                translate.load_review(conn.client, connection.job_store(), job)
+            except srt.SrtError as exc:
+                st.session_state[k("srt_failure")] = {"message": "HeyGen's subtitle file could not be read: "
+                                                                 + " ".join(exc.problems[:5]),
+                                                      "hint": "Try again in a moment; nothing was changed."}
+            except errors.HeyGenError as exc:
+                st.session_state[k("srt_failure")] = exc.to_dict()
+            st.rerun()
+        failure = st.session_state.pop(k("srt_failure"), None)
+        if failure:
+            show_error(failure, title="The subtitles could not be opened")
+        return
+    rows = details["review_srt"]
+    table = pd.DataFrame({"Start": [srt.stamp(r["start"]) for r in rows], "End": [srt.stamp(r["end"]) for r in rows],
+                          "Original": [r["original"] for r in rows], "Translation": [r["translation"] for r in rows]})
+    edited = st.data_editor(table, key=k("editor"), hide_index=True, num_rows="fixed", width="stretch",
+                            disabled=["Original"],
+                            column_config={"Start": st.column_config.TextColumn("Start", width="small"),
+                                           "End": st.column_config.TextColumn("End", width="small"),
+                                           "Translation": st.column_config.TextColumn("Translation", width="large")})
+    duration = details.get("duration") or job.duration
+    if duration:
+        st.caption(f"The video is {srt.stamp(duration)} long; cues may not overlap or run past its end.")
+    label = "Start the render again" if job.status == "unclear" else "Upload and render"
+    if st.button(label, key=k("render"), type="primary", icon=":material/movie:"):
+        _render(conn, job, edited)
+    problems = st.session_state.pop(k("render_problems"), None)
+    if problems:
+        st.error("**The subtitles were not sent.**  \n" + "  \n".join(md(p) for p in problems),
+                 icon=":material/error:")
+    failure = st.session_state.pop(k("render_failure"), None)
+    if failure:
+        show_error(failure, title="The render was not started")
+
+
+def _render(conn: connection.Connection, job: Job, edited: pd.DataFrame) -> None:
+    k = lambda name: _key(job, name)  # noqa: E731
+    lines, problems = [], []
+    for n, row in enumerate(edited.to_dict("records"), start=1):
+        try:
+            start, end = srt.parse_time(str(row["Start"])), srt.parse_time(str(row["End"]))
+        except ValueError as exc:
+            problems.append(f"Cue {n}: {exc}")
+            continue
+        lines.append(translate.Line(start, end, str(row["Original"] or ""), str(row["Translation"] or "")))
+    if problems:
+        st.session_state[k("render_problems")] = problems
+        return
+    store = connection.job_store()
+    try:
+        with st.spinner("Uploading the corrected subtitles and starting the render…"):
+            translate.finish_review(conn.client, store, store.get(job.id), lines)
+    except srt.SrtError as exc:
+        st.session_state[k("render_problems")] = exc.problems
+        return
+    except errors.HeyGenError as exc:
+        st.session_state[k("render_failure")] = exc.to_dict()
+        return
+    status_panel.watch_state(job.id).update(stopped=None, failures=0, error=None, wait=None, check_now=False)
+    st.rerun()
+
+
+# ---------------------------------------------------------------- the history
+
+
+def grouped(jobs: list[Job]) -> list[Job]:
+    """``jobs`` with each translation moved right under its source video (when the source is listed)."""
+    by_source: dict[str, list[Job]] = {}
+    ids = {j.id for j in jobs}
+    for j in jobs:
+        source = translate.details_of(j).get("source_job_id") if j.kind == translate.KIND else None
+        if source in ids:
+            by_source.setdefault(source, []).append(j)
+    placed = {j.id for group in by_source.values() for j in group}
+    ordered: list[Job] = []
+
+    def add(job: Job) -> None:
+        ordered.append(job)
+        for child in sorted(by_source.get(job.id, []), key=lambda c: c.created_at):
+            add(child)
+
+    for j in jobs:
+        if j.id not in placed:
+            add(j)
+    return ordered
+
+
+def history_titles(jobs: list[Job]) -> list[str]:
+    """The history rows' titles: a translation listed under its source shows its language, indented."""
+    ids = {j.id for j in jobs}
+    titles = []
+    for j in jobs:
+        details = translate.details_of(j) if j.kind == translate.KIND else {}
+        under_source = details.get("source_job_id") in ids
+        titles.append(f"↳ {details.get('language')}" if under_source and details.get("language") else j.title)
+    return titles
