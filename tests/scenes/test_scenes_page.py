@@ -190,3 +190,31 @@ def test_a_failed_render_names_its_scene_and_edit_and_retry_reopens_the_storyboa
     creates = [r for r in sandbox.requests_log() if r["method"] == "POST" and r["path"] == "/v3/videos"]
     assert len(creates) == 2 and creates[0]["request_json"] == creates[1]["request_json"]
     assert creates[0]["idempotency_key"] != creates[1]["idempotency_key"]
+
+
+def test_new_switch_and_delete_drafts(scenes_page):
+    at = scenes_page()
+    at.text_input(key=_key(at, "title")).set_value("First").run()
+    _add(at, "clip")
+    first = at.session_state["scenes_draft_id"]
+    at.button(key="scenes_new").click().run()
+    second = at.session_state["scenes_draft_id"]
+    assert second != first and _scene_ids(at) == []
+    assert at.text_input(key=_key(at, "title")).value == "New storyboard"
+    at.selectbox(key="scenes_pick_draft").set_value(first).run()
+    assert at.session_state["scenes_draft_id"] == first
+    assert at.text_input(key=_key(at, "title")).value == "First" and len(_scene_ids(at)) == 1
+    at.button(key="scenes_delete").click().run()
+    assert at.session_state["scenes_draft_id"] == second
+    (label,) = at.selectbox(key="scenes_pick_draft").options
+    assert label.startswith("New storyboard · 0 scenes")
+
+
+def test_a_photo_scene_prepares_the_photo_as_in_the_studio(scenes_page):
+    at = scenes_page()
+    photo = _add(at, "photo")
+    at.get("file_uploader")[0].upload("me.png", _png(), "image/png")
+    at.run()
+    scene = Storyboard.from_dict(at.session_state["scenes_board"]).scenes[0]
+    assert scene.id == photo and scene.picture.mime_type == "image/jpeg"  # prepared: an upright JPEG
+    assert (scene.picture.width, scene.picture.height) == (640, 360)
