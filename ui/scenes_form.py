@@ -393,6 +393,9 @@ def scene_card(conn: connection.Connection, catalogue: Catalogue, current: Story
                   on_click=_act, args=("delete", scene.id))
         if show:
             _errors(problems)
+        else:  # a refused file is said at once
+            _errors([f"{f.name}: {f.error}" for f in (scene.picture, scene.audio, scene.clip) if f is not None and f.error])
+        _errors(_heygen_says(number))
         look = None
         if scene.kind == "avatar":
             look = catalogue.look(scene.avatar_id)
@@ -413,6 +416,15 @@ def scene_card(conn: connection.Connection, catalogue: Catalogue, current: Story
             c1.slider("Volume", 0, 100, value=int(round(float(scene.volume) * 100)), key=widget_key("volume", scene.id),
                       format="%d %%", disabled=scene.mute)
             c2.toggle("Mute", value=bool(scene.mute), key=widget_key("mute", scene.id))
+
+
+def _heygen_says(number: int) -> list[str]:
+    """HeyGen's refusal of the last launch, when it names this scene (its param is ``scenes[i]...``)."""
+    error = st.session_state.get(LAUNCH_ERROR) or {}
+    param = str(error.get("param") or "")
+    if param.startswith(f"scenes[{number - 1}]"):
+        return [f"HeyGen: {error.get('heygen_message') or error.get('message')}"]
+    return []
 
 
 def storyboard_section(conn: connection.Connection, catalogue: Catalogue, current: Storyboard,

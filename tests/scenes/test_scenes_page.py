@@ -218,3 +218,28 @@ def test_a_photo_scene_prepares_the_photo_as_in_the_studio(scenes_page):
     scene = Storyboard.from_dict(at.session_state["scenes_board"]).scenes[0]
     assert scene.id == photo and scene.picture.mime_type == "image/jpeg"  # prepared: an upright JPEG
     assert (scene.picture.width, scene.picture.height) == (640, 360)
+
+
+def test_a_refused_file_is_said_at_once_and_heygen_s_refusal_lands_on_its_scene(scenes_page, sandbox):
+    from heygen.sandbox.catalogue import get_catalogue
+
+    at = scenes_page()
+    still = _add(at, "image")
+    at.get("file_uploader")[0].upload("notes.png", b"plain text, not an image", "image/png")
+    at.run()
+    assert "notes.png: This file is" in _texts(at)  # before any launch attempt
+    at.get("file_uploader")[0].upload("slide.png", _png(), "image/png")
+    at.run()
+    assert "notes.png" not in _texts(at)
+    at.segmented_control(key=_key(at, "speech", still)).set_value("silent").run()
+    avatar = _add(at, "avatar")
+    at.session_state[f"scn_{avatar}_avatar_id"] = "look_removed_since"  # chosen earlier, gone from HeyGen now
+    at.session_state[f"scn_{avatar}_voice_id"] = get_catalogue().voices[0].voice_id
+    at.run()
+    at.text_area(key=_key(at, "script", avatar)).input("Hello there.").run()
+    at.button(key="scenes_generate").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["scenes_launch_error"]["param"] == "scenes[1].input.avatar_id"
+    assert "HeyGen: Scene 2: Avatar look &#x27;look_removed_since&#x27; not found." in _texts(at)  # on the scene
+    uploads = [r for r in sandbox.requests_log() if r["path"] == "/v3/assets"]
+    assert len(uploads) == 1  # the slide; it is not uploaded again on the next try
