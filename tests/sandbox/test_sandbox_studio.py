@@ -1,5 +1,6 @@
 """Sandbox: multi-scene videos (type studio) are checked scene by scene and last as long as their scenes."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,51 @@ def test_a_mov_clip_can_be_uploaded(api):
     mov = CLIP[:8] + b"qt  " + CLIP[12:]
     asset = api.upload("take.mov", mov, "video/quicktime")
     assert asset["mime_type"] == "video/quicktime"
+
+
+def _wav(seconds: float) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * int(8000 * seconds))
+    return buffer.getvalue()
+
+
+def test_photo_and_narrated_image_scenes_follow_their_audio(sandbox, api, assets):
+    sandbox.configure(render_seconds=0.3)
+    voice = api.voice()
+    audio = api.upload("take.wav", _wav(2.5), "audio/wav")["asset_id"]
+    scenes = [
+        {"type": "avatar_video", "input": {"type": "image", "image": {"type": "asset_id", "asset_id": assets["image"]},
+                                           "audio_asset_id": audio}},
+        {"type": "image", "source": {"type": "asset_id", "asset_id": assets["image"]}, "audio_asset_id": audio},
+        {"type": "image", "source": {"type": "asset_id", "asset_id": assets["image"]}, "script": SCRIPT,
+         "voice_id": voice["voice_id"]},
+    ]
+    created = api.post("/v3/videos", json={"type": "studio", "scenes": scenes})
+    assert created.status_code == 200, created.text
+    _, last = api.wait_terminal(created.json()["data"]["video_id"])
+    assert last.json()["data"]["duration"] == pytest.approx(2.5 + 2.5 + script_duration(SCRIPT), abs=0.05)
+
+
+@pytest.mark.parametrize("scene, param, words", [
+    ({"type": "avatar_video", "input": {"type": "image", "script": "Hi", "voice_id": "x"}}, "scenes[0].input.image",
+     "input.image is required"),
+    ({"type": "avatar_video", "input": {"type": "image", "image": {"type": "asset_id", "asset_id": "IMAGE"},
+                                        "script": "Hi"}}, "scenes[0].input.voice_id", "voice_id is required"),
+    ({"type": "image", "source": {"type": "asset_id", "asset_id": "IMAGE"}, "duration": 3, "audio_asset_id": "AUDIO"},
+     "scenes[0].duration", "Send one of them"),
+    ({"type": "image", "source": {"type": "asset_id", "asset_id": "IMAGE"}, "audio_asset_id": "AUDIO",
+      "audio_url": "https://example.com/a.mp3"}, "scenes[0].audio_url", "mutually exclusive"),
+    ({"type": "avatar_video"}, "scenes[0].input", "input is required"),
+])
+def test_speaking_scenes_need_exactly_one_audio_source(api, assets, scene, param, words):
+    audio = api.upload("take.wav", _wav(1), "audio/wav")["asset_id"]
+    text = json.dumps(scene).replace("IMAGE", assets["image"]).replace("AUDIO", audio)
+    error = _refused(api, {"type": "studio", "scenes": [json.loads(text)]})
+    assert error["param"] == param and error["message"].startswith("Scene 1:") and words in error["message"]
