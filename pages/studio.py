@@ -52,13 +52,13 @@ with right:
     st.subheader("2 · What it says")
     tab_script, tab_audio = st.tabs([form.SPEECH_SCRIPT, form.SPEECH_AUDIO], key=form.SPEECH_TAB, on_change="rerun")
     with tab_script:
-        form.script_section(draft, cat)
+        form.script_section(draft, cat, conn)
     with tab_audio:
         form.audio_section(draft)
 
     st.subheader("3 · Options")
     option_fields = {"title", "aspect_ratio", "resolution", "background", "remove_background", "expressiveness",
-                     "motion_prompt"}
+                     "motion_prompt", "captions", "fit", "output_format", "engine"}
     open_options = bool(st.session_state.get(form.SHOW_ERRORS) and option_fields & set(draft.errors))
     with st.expander("Title, format and background", expanded=open_options, icon=":material/tune:"):
         form.options_section(draft)

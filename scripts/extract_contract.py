@@ -58,6 +58,7 @@ JULY_OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/v3/video-agents/{session_id}/stop"),
     ("GET", "/v3/video-agents/{session_id}/videos"),
     ("GET", "/v3/brand-kits"),
+    ("POST", "/v3/voices/speech"),
     ("POST", "/v3/assets/direct-uploads"),
     ("POST", "/v3/assets/{asset_id}/complete"),
     ("GET", "/v3/assets/{asset_id}"),

@@ -22,10 +22,12 @@ from heygen.studio.batch import (
     AVATAR_COLUMN, MAX_ROWS, VOICE_COLUMN, Batch, BatchCheck, BatchInputError, BatchRow, BatchTemplate, check_rows, read_csv, render,
 )
 from heygen.studio.scripting import estimated_seconds, format_duration
-from heygen.api.videos import ASPECT_RATIOS, RESOLUTIONS
+from heygen.api.avatars import AvatarLook
+from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, FITS, RESOLUTIONS
+from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 
 from . import batch_common as common
-from . import connection, pickers
+from . import connection, listen, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import md
@@ -39,6 +41,8 @@ MODE, UPLOADER, PASTE = "batch_input_mode", "batch_csv_file", "batch_paste"
 SCRIPT, TITLE, INSERT_INTO = "batch_script", "batch_title", "batch_insert_into"
 RESOLUTION, ASPECT, BG_MODE, BG_COLOUR = "batch_resolution", "batch_aspect", "batch_bg_mode", "batch_bg_colour"
 SPEED, PITCH = "batch_speed", "batch_pitch"
+CAPTIONS_KEY, FIT, TRANSPARENT, AVATAR_V = "batch_captions", "batch_fit", "batch_transparent", "batch_avatar_v"
+ASPECT_MANUAL = "batch_aspect_manual"  # the user chose the ratio: it no longer follows the chosen look
 PREVIEW_ROW, NAME, CONCURRENCY, SAMPLE_ROW = "batch_preview_row", "batch_name", "batch_concurrency", "batch_sample_row"
 ONLY_PROBLEMS = "batch_only_problems"
 MAX_BYTES = 20 * 1024 * 1024
@@ -46,10 +50,13 @@ MAX_BYTES = 20 * 1024 * 1024
 DEFAULTS: dict[str, Any] = {
     MODE: "upload", PASTE: "", SCRIPT: "", TITLE: "", INSERT_INTO: "script", RESOLUTION: "1080p", ASPECT: "16:9",
     BG_MODE: "none", BG_COLOUR: "#f4f3fb", SPEED: 1.0, PITCH: 0, NAME: "", CONCURRENCY: common.DEFAULT_CONCURRENCY,
-    ONLY_PROBLEMS: False,
+    ONLY_PROBLEMS: False, CAPTIONS_KEY: "off", FIT: "auto", TRANSPARENT: False, AVATAR_V: False, ASPECT_MANUAL: False,
 }
 MODES = {"upload": ":material/upload_file: Upload a file", "paste": ":material/content_paste: Paste text"}
-ASPECT_LABELS = {"16:9": ":material/crop_landscape: 16:9", "9:16": ":material/crop_portrait: 9:16"}
+ASPECT_LABELS = {"16:9": ":material/crop_landscape: 16:9", "9:16": ":material/crop_portrait: 9:16",
+                 "1:1": ":material/crop_square: 1:1", "4:5": "4:5", "5:4": "5:4", "auto": "Auto"}
+CAPTION_LABELS = {"off": "Off", "sidecar": "Subtitle file (SRT)", "burned": "Burned in"}
+FIT_LABELS = {"auto": "Auto", "cover": "Cover: fill the frame", "contain": "Contain: show it whole"}
 RESOLUTION_LABELS = {"720p": "720p", "1080p": "1080p", "4k": "4K"}
 BG_MODES = {"none": "Avatar's own", "colour": "Colour"}
 SCRIPT_PLACEHOLDER = "Hi {{first_name}}! I recorded this for everyone at {{company}} …"
@@ -70,7 +77,7 @@ def render_setup(conn: connection.Connection) -> None:
         common.step_header(2, "Write the template", note="one script, personalised for every row")
         cat = catalogue_or_none(conn)
         if cat is not None:
-            _template_step(df, cat)
+            _template_step(conn, df, cat)
     if cat is None:
         _later(3, "Check every row", "before anything is spent")
         return
@@ -215,6 +222,10 @@ def current_template() -> BatchTemplate:
         background_color=state.get(BG_COLOUR) if state.get(BG_MODE) == "colour" else None,
         speed=None if abs(speed - 1.0) < 1e-9 else round(speed, 2),
         pitch=None if pitch == 0 else pitch,
+        captions=state.get(CAPTIONS_KEY) if state.get(CAPTIONS_KEY) in CAPTIONS else None,
+        fit=state.get(FIT) if state.get(FIT) in FITS else None,
+        output_format="webm" if state.get(TRANSPARENT) else None,
+        engine="avatar_v" if state.get(AVATAR_V) else None,
     )
 
 
@@ -226,7 +237,7 @@ def _insert(column: str) -> None:
     st.session_state[target] = f"{text}{joiner}{token}"
 
 
-def _template_step(df: pd.DataFrame, cat: Catalogue) -> None:
+def _template_step(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue) -> None:
     columns = [str(c) for c in df.columns]
     left, right = st.columns([1.1, 1], gap="large")
     with left:
@@ -243,7 +254,7 @@ def _template_step(df: pd.DataFrame, cat: Catalogue) -> None:
         st.text_input("Video title", key=TITLE, persist_state="session",
                       placeholder="e.g. For {{first_name}} at {{company}}",
                       help="Each video's title in your HeyGen library; placeholders work here too.")
-        _preview(df)
+        _preview(conn, df, cat)
     with right:
         _overrides_note(columns)
         tab_avatar, tab_voice, tab_options = st.tabs(["Avatar", "Voice", "Options"])
@@ -255,9 +266,9 @@ def _template_step(df: pd.DataFrame, cat: Catalogue) -> None:
             pickers.avatar_gallery(cat, key_prefix=P, columns=3, height=520)
         with tab_voice:
             look = cat.look(pickers.chosen_avatar_id(P))
-            pickers.voice_picker(cat, key_prefix=P, avatar=look)
+            pickers.voice_picker(cat, key_prefix=P, avatar=look, speech_ids=listen.speech_voice_ids(conn))
         with tab_options:
-            _options()
+            _options(cat.look(pickers.chosen_avatar_id(P)), AVATAR_COLUMN in columns)
 
 
 def _overrides_note(columns: list[str]) -> None:
@@ -271,13 +282,32 @@ def _overrides_note(columns: list[str]) -> None:
         st.info("Your file has " + "; and ".join(notes) + ".", icon=":material/alt_route:")
 
 
-def _options() -> None:
-    c1, c2 = st.columns(2)
-    c1.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
-                         format_func=RESOLUTION_LABELS.get, persist_state="session")
-    c2.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True,
+def _aspect_chosen() -> None:
+    st.session_state[ASPECT_MANUAL] = True
+
+
+def _options(look: AvatarLook | None, rows_choose_avatar: bool) -> None:
+    state = st.session_state
+    suggestion = suggested_aspect(look)
+    if suggestion and not state.get(ASPECT_MANUAL) and state.get(ASPECT) != suggestion:
+        state[ASPECT] = suggestion  # follows the chosen look until a ratio is picked by hand
+    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True, on_change=_aspect_chosen,
                          format_func=ASPECT_LABELS.get, persist_state="session")
+    if suggestion:
+        st.caption(f"{suggestion} fits the chosen look." if state.get(ASPECT) != suggestion
+                   else f"{suggestion}: it fits the chosen look.")
+    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
+                         format_func=RESOLUTION_LABELS.get, persist_state="session")
+    st.segmented_control("Fit", ["auto", *FITS], key=FIT, required=True, format_func=FIT_LABELS.get,
+                         persist_state="session",
+                         help="Cover fills the frame and may crop the edges; Contain shows the whole picture and may "
+                              "leave background around it; Auto lets HeyGen choose.")
     st.caption("1080p and 4K depend on your HeyGen plan (free plans render 720p).")
+    st.segmented_control("Captions", list(CAPTION_LABELS), key=CAPTIONS_KEY, required=True,
+                         format_func=CAPTION_LABELS.get, persist_state="session",
+                         help="A subtitle file (SRT) comes with every video; Burned in also writes the captions "
+                              "into the picture.")
+    _look_options(look, rows_choose_avatar)
     c1, c2 = st.columns(2)
     c1.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, format_func=BG_MODES.get,
                          persist_state="session")
@@ -288,7 +318,23 @@ def _options() -> None:
     c2.slider("Voice pitch", -50, 50, step=1, key=PITCH, persist_state="session")
 
 
-def _preview(df: pd.DataFrame) -> None:
+def _look_options(look: AvatarLook | None, rows_choose_avatar: bool) -> None:
+    """Transparent webm and Avatar V: offered when the avatar chosen for every row supports them."""
+    state = st.session_state
+    why = ("some rows choose their own avatar" if rows_choose_avatar
+           else "no avatar is chosen yet" if look is None else None)
+    for key, label, supported, what in (
+        (TRANSPARENT, "Transparent background (WebM)", supports_transparent(look), "A transparent background"),
+        (AVATAR_V, "Use Avatar V", supports_avatar_v(look), "Avatar V"),
+    ):
+        if why is None and supported:
+            st.toggle(label, key=key, persist_state="session")
+        else:
+            state[key] = False
+            st.caption(f"{what} is not offered: {why or f'“{md(look.name)}” does not support it'}.")
+
+
+def _preview(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue) -> None:
     count = len(df)
     options = list(range(1, count + 1))
     if st.session_state.get(PREVIEW_ROW) not in options:
@@ -320,6 +366,11 @@ def _preview(df: pd.DataFrame) -> None:
         seconds = estimated_seconds(plain, speed=template.speed)
         st.caption(f"{len(plain):,} characters · about {format_duration(seconds)} spoken · values from row {number} "
                    "in bold")
+        voice = cat.voice(template.voice_for(row))
+        if voice is None and template.voice_for(row):
+            st.caption(f"Row {number} names a voice that is not in the voice list, so it cannot be heard here.")
+        else:
+            listen.button(conn, key="batch_listen", voice=voice, text=plain, speed=template.speed)
 
 
 # -- 3 · check ------------------------------------------------------------------------------------
@@ -495,6 +546,11 @@ def prefill_from(batch: Batch, rows: list[BatchRow]) -> None:
         state[BG_COLOUR] = t.background_color
     state[SPEED] = float(t.speed) if t.speed is not None else 1.0
     state[PITCH] = round(t.pitch) if t.pitch is not None else 0
+    state[ASPECT_MANUAL] = True
+    state[CAPTIONS_KEY] = t.captions if t.captions in CAPTIONS else "off"
+    state[FIT] = t.fit if t.fit in FITS else "auto"
+    state[TRANSPARENT] = t.output_format == "webm"
+    state[AVATAR_V] = t.engine == "avatar_v"
     state[NAME] = batch.name
     state[CONCURRENCY] = min(max(batch.concurrency, 1), common.MAX_CONCURRENCY)
     pickers.select_avatar(P, t.avatar_id)

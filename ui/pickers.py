@@ -10,6 +10,8 @@ Preview images and clips are loaded by the browser straight from their URLs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
 from heygen.api.avatars import AvatarLook
@@ -30,6 +32,7 @@ GALLERY_HEIGHT = 700
 OWNER_LABELS = {"library": "HeyGen library", "mine": "My avatars"}
 ANY = "any"  # the "no filter" choice of every filter
 GENDER_LABELS = {ANY: "Any gender", "female": "Female", "male": "Male"}
+SPEAKS = "♪"  # marks the voices Listen works with
 BADGE_CLASS = {"studio_avatar": "hg-studio", "digital_twin": "hg-video", "photo_avatar": "hg-photo"}
 SHORT_TYPE = {"studio_avatar": "Studio", "digital_twin": "Digital twin", "photo_avatar": "Photo"}
 
@@ -332,8 +335,8 @@ def avatar_preview(look: AvatarLook, *, private: bool = False, voice: Voice | No
 # -- voices ------------------------------------------------------------------------------------
 
 
-def _voice_label(voice: Voice) -> str:
-    bits = [voice.name or voice.voice_id]
+def _voice_label(voice: Voice, speaks: bool = False) -> str:
+    bits = [f"{SPEAKS} {voice.name or voice.voice_id}" if speaks else voice.name or voice.voice_id]
     if voice.language:
         bits.append(voice.language)
     if voice.gender:
@@ -352,9 +355,11 @@ def _use_avatar_voice(key_prefix: str, voice_id: str) -> None:
     select_voice(key_prefix, voice_id, manual=False)
 
 
-def voice_card(voice: Voice) -> None:
-    """Name, language, badges and the preview clip of one voice."""
+def voice_card(voice: Voice, *, speaks: bool = False) -> None:
+    """Name, language, badges and the preview clip of one voice (``speaks``: Listen works with it)."""
     badges = []
+    if speaks:
+        badges.append(f'<span class="hg-badge hg-ok">{SPEAKS} Listen before rendering</span>')
     if voice.type == "private":
         badges.append('<span class="hg-badge hg-mine">Cloned</span>')
     if voice.support_pause:
@@ -374,8 +379,12 @@ def voice_card(voice: Voice) -> None:
         st.caption("This voice has no preview clip.")
 
 
-def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | None = None) -> Voice | None:
-    """Language, gender and name filters, a voice list and the chosen voice's preview; returns the voice."""
+def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | None = None,
+                 speech_ids: Collection[str] | None = None) -> Voice | None:
+    """Language, gender and name filters, a voice list and the chosen voice's preview; returns the voice.
+
+    ``speech_ids``: the voices HeyGen can speak without a render (marked with ``SPEAKS``).
+    """
     p = key_prefix
     for key, value in ((f"{p}_vo_search", ""), (f"{p}_vo_language", ANY), (f"{p}_vo_gender", ANY)):
         st.session_state.setdefault(key, value)
@@ -400,7 +409,8 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
     chosen_id = chosen_voice_id(p)
     # The list shows the chosen voice when the filters include it, and nothing otherwise.
     st.session_state[f"{p}_vo_choice"] = chosen_id if chosen_id in options else None
-    labels = {v.voice_id: _voice_label(v) for v in shown}
+    speaking = speech_ids or ()
+    labels = {v.voice_id: _voice_label(v, v.voice_id in speaking) for v in shown}
     so_far = " so far, still loading" if not catalogue.voices_complete else ""
     st.selectbox(
         f"Voice ({len(options):,} match{'es' if len(options) != 1 else ''}{so_far})", options, key=f"{p}_vo_choice",
@@ -410,7 +420,7 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
     chosen = catalogue.voice(chosen_id)
     if chosen is not None:
         with st.container(border=True, key=f"{p}_voice_card"):
-            voice_card(chosen)
+            voice_card(chosen, speaks=chosen.voice_id in speaking)
             default = catalogue.voice(avatar.default_voice_id) if avatar is not None else None
             if default is not None and default.voice_id != chosen.voice_id:
                 st.button(

@@ -38,10 +38,11 @@ from heygen.studio.scripting import (
     MAX_SCRIPT_CHARS, char_count, default_title, estimated_seconds, format_duration, has_break_tags, insert_pause, remove_breaks, word_count,
 )
 from heygen.studio.validation import validate_spec
-from heygen.api.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
+from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, EXPRESSIVENESS, FITS, RESOLUTIONS, VideoSpec
+from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 from heygen.api.voices import Voice
 
-from . import connection, launch_panel, nav, pickers
+from . import connection, launch_panel, listen, nav, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
 from .text import html_text, md
@@ -53,6 +54,9 @@ SPEECH_TAB, SPEECH_SCRIPT, SPEECH_AUDIO = "studio_speech_tab", "Script", "Your a
 SCRIPT = "studio_script"
 TITLE, TITLE_AUTO = "studio_title", "studio_title_auto"
 ASPECT, RESOLUTION = "studio_aspect", "studio_resolution"
+ASPECT_MANUAL = "studio_aspect_manual"  # the user chose the ratio: it no longer follows the speaker's picture
+CAPTIONS_KEY, FIT = "studio_captions", "studio_fit"
+TRANSPARENT, AVATAR_V = "studio_transparent", "studio_avatar_v"
 BG_MODE, BG_COLOUR = "studio_bg_mode", "studio_bg_colour"
 REMOVE_BG = "studio_remove_bg"
 EXPRESSIVENESS_KEY, MOTION = "studio_expressiveness", "studio_motion_prompt"
@@ -73,8 +77,12 @@ PREFILL = nav.prefill_key(nav.STUDIO)  # set by Edit & retry: a job id whose inp
 
 ROLE_FIELD = {"image": "speaker", "audio": "audio", "background": "background"}
 BG_MODES = {"none": "None", "colour": "Colour", "image": "Image"}
-ASPECT_LABELS = {"16:9": ":material/crop_landscape: 16:9", "9:16": ":material/crop_portrait: 9:16"}
-ASPECT_WORDS = {"16:9": "16:9 landscape", "9:16": "9:16 portrait"}
+ASPECT_LABELS = {"16:9": ":material/crop_landscape: 16:9", "9:16": ":material/crop_portrait: 9:16",
+                 "1:1": ":material/crop_square: 1:1", "4:5": "4:5", "5:4": "5:4", "auto": "Auto"}
+ASPECT_WORDS = {"16:9": "16:9 landscape", "9:16": "9:16 portrait", "1:1": "1:1 square", "4:5": "4:5 portrait",
+                "5:4": "5:4 landscape", "auto": "aspect of the picture"}
+CAPTION_LABELS = {"off": "Off", "sidecar": "Subtitle file (SRT)", "burned": "Burned in"}
+FIT_LABELS = {"auto": "Auto", "cover": "Cover: fill the frame", "contain": "Contain: show it whole"}
 RESOLUTION_LABELS = {"720p": "720p", "1080p": "1080p", "4k": "4K"}
 # HeyGen's "param" in a 400 answer -> the field on this page.
 PARAM_FIELDS = {
@@ -83,7 +91,9 @@ PARAM_FIELDS = {
     "voice_settings.pitch": "pitch", "pitch": "pitch", "title": "title", "resolution": "resolution",
     "aspect_ratio": "aspect_ratio", "background": "background", "background.value": "background",
     "background.asset_id": "background", "expressiveness": "expressiveness", "motion_prompt": "motion_prompt",
-    "remove_background": "remove_background",
+    "remove_background": "remove_background", "caption": "captions", "caption.style": "captions",
+    "caption.file_format": "captions", "fit": "fit", "output_format": "output_format", "engine": "engine",
+    "engine.type": "engine",
 }
 PHOTO_TIPS = (
     "**What makes a good photo:** one person, face clearly visible and looking at the camera, even light, "
@@ -95,7 +105,7 @@ DEFAULTS: dict[str, Any] = {
     SOURCE_TAB: SOURCE_AVATAR, SPEECH_TAB: SPEECH_SCRIPT, SCRIPT: "", TITLE: "", TITLE_AUTO: "",
     ASPECT: "16:9", RESOLUTION: "1080p", BG_MODE: "none", BG_COLOUR: "#f4f3fb", REMOVE_BG: False,
     EXPRESSIVENESS_KEY: "default", MOTION: "", SPEED: 1.0, PITCH: 0, UPLOAD_GEN: 0, LAUNCHING: False,
-    SHOW_ERRORS: False,
+    SHOW_ERRORS: False, ASPECT_MANUAL: False, CAPTIONS_KEY: "off", FIT: "auto", TRANSPARENT: False, AVATAR_V: False,
 }
 
 
@@ -117,6 +127,7 @@ class Draft:
     audio_data: bytes | None = None
     background: PreparedImage | None = None
     estimated_seconds: float | None = None
+    suggested_aspect: str | None = None
     signature: str = ""
 
     @property
@@ -146,7 +157,7 @@ def start(conn: connection.Connection, catalogue: Catalogue) -> None:
 
 def _widget_keys() -> list[str]:
     own = [SOURCE_TAB, SPEECH_TAB, SCRIPT, TITLE, ASPECT, RESOLUTION, BG_MODE, BG_COLOUR, REMOVE_BG,
-           EXPRESSIVENESS_KEY, MOTION, SPEED, PITCH]
+           EXPRESSIVENESS_KEY, MOTION, SPEED, PITCH, CAPTIONS_KEY, FIT, TRANSPARENT, AVATAR_V]
     return own + pickers.widget_keys(P)
 
 
@@ -204,6 +215,11 @@ def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str
     state[SPEED] = float(spec.speed) if spec.speed is not None else 1.0
     state[PITCH] = int(round(spec.pitch)) if spec.pitch is not None else 0
     state[ASPECT] = spec.aspect_ratio if spec.aspect_ratio in ASPECT_RATIOS else DEFAULTS[ASPECT]
+    state[ASPECT_MANUAL] = True
+    state[CAPTIONS_KEY] = spec.captions if spec.captions in CAPTIONS else "off"
+    state[FIT] = spec.fit if spec.fit in FITS else "auto"
+    state[TRANSPARENT] = spec.output_format == "webm"
+    state[AVATAR_V] = spec.engine == "avatar_v"
     state[RESOLUTION] = spec.resolution if spec.resolution in RESOLUTIONS else DEFAULTS[RESOLUTION]
     if spec.background_color:
         state[BG_MODE], state[BG_COLOUR] = "colour", spec.background_color
@@ -377,6 +393,7 @@ def collect(catalogue: Catalogue) -> Draft:
         elif "background" not in own:
             own["background"] = "Upload a background image, or choose “None” or “Colour”."
     spec.remove_background = True if state.get(REMOVE_BG) else None
+    _output_options(draft)
     if draft.is_photo:
         chosen = state.get(EXPRESSIVENESS_KEY)
         spec.expressiveness = chosen if chosen in EXPRESSIVENESS else None
@@ -398,6 +415,33 @@ def collect(catalogue: Catalogue) -> Draft:
     draft.signature = _signature(spec, draft.uploads)
     pickers.save_widget_state(_widget_keys(), store_key=SAVED)
     return draft
+
+
+def _output_options(draft: Draft) -> None:
+    """Captions, fit, transparent webm and Avatar V; the ratio follows the speaker's picture until chosen."""
+    state, spec = st.session_state, draft.spec
+    captions = state.get(CAPTIONS_KEY)
+    spec.captions = captions if captions in CAPTIONS else None
+    fit = state.get(FIT)
+    spec.fit = fit if fit in FITS else None
+    avatar = draft.source == "avatar"
+    spec.output_format = "webm" if avatar and state.get(TRANSPARENT) else None
+    spec.engine = "avatar_v" if avatar and state.get(AVATAR_V) else None
+    if avatar:
+        draft.suggested_aspect = suggested_aspect(draft.look)
+    elif draft.photo is not None:
+        draft.suggested_aspect = suggested_aspect(size=(draft.photo.width, draft.photo.height))
+    if draft.suggested_aspect and not state.get(ASPECT_MANUAL) and state.get(ASPECT) != draft.suggested_aspect:
+        state[ASPECT] = spec.aspect_ratio = draft.suggested_aspect
+
+
+def _aspect_chosen() -> None:
+    st.session_state[ASPECT_MANUAL] = True
+
+
+def _use_aspect(ratio: str) -> None:
+    st.session_state[ASPECT] = ratio
+    st.session_state[ASPECT_MANUAL] = False
 
 
 def _fallback_title(draft: Draft) -> str:
@@ -533,10 +577,12 @@ def _remove_pauses() -> None:
     st.session_state[SCRIPT] = remove_breaks(st.session_state.get(SCRIPT, ""))
 
 
-def script_section(draft: Draft, catalogue: Catalogue) -> None:
-    """Voice, speed and pitch, the script editor with its counters and the pause helper."""
+def script_section(draft: Draft, catalogue: Catalogue, conn: connection.Connection | None = None) -> None:
+    """Voice, speed and pitch, the script editor with its counters and the pause helper, and Listen."""
+    conn = conn or connection.current()
     st.markdown("**Voice**")
-    pickers.voice_picker(catalogue, key_prefix=P, avatar=draft.look if draft.source == "avatar" else None)
+    pickers.voice_picker(catalogue, key_prefix=P, avatar=draft.look if draft.source == "avatar" else None,
+                         speech_ids=listen.speech_voice_ids(conn))
     field_error(draft, "voice")
     c1, c2 = st.columns(2)
     c1.slider("Speed", 0.5, 1.5, step=0.05, key=SPEED, format="%.2f×")
@@ -569,6 +615,9 @@ def script_section(draft: Draft, catalogue: Catalogue) -> None:
                    icon=":material/pause_circle:")
         st.button("Remove the pause tags", key="studio_remove_pauses", on_click=_remove_pauses)
     field_error(draft, "script")
+    with st.container(border=True, key="studio_listen_box"):
+        listen.button(conn, key="studio_listen", voice=draft.voice, text=script,
+                      speed=float(st.session_state.get(SPEED, 1.0)))
 
 
 def options_section(draft: Draft) -> None:
@@ -578,13 +627,33 @@ def options_section(draft: Draft) -> None:
                   help="Filled in from the first words of the script; change it freely.")
     field_error(draft, "title")
     c1, c2 = st.columns(2)
-    c1.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True,
-                         format_func=ASPECT_LABELS.get)
-    c2.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
-                         format_func=RESOLUTION_LABELS.get)
-    st.caption("1080p and 4K depend on your HeyGen plan (free plans render 720p).")
+    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True,
+                         format_func=ASPECT_LABELS.get, on_change=_aspect_chosen,
+                         help="Auto keeps the shape of the avatar's video or of your photo.")
+    suggestion = draft.suggested_aspect
+    if suggestion and state.get(ASPECT) != suggestion:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(f"{ASPECT_WORDS[suggestion].capitalize()} fits the chosen "
+                     f"{'photo' if draft.source == 'photo' else 'look'}.")
+        right.button(f"Use {suggestion}", key="studio_use_suggested_aspect", on_click=_use_aspect, args=(suggestion,),
+                     width="stretch")
+    elif suggestion:
+        st.caption(f"{ASPECT_WORDS[suggestion].capitalize()}: it fits the chosen "
+                   f"{'photo' if draft.source == 'photo' else 'look'}.")
     field_error(draft, "aspect_ratio")
+    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
+                         format_func=RESOLUTION_LABELS.get)
+    st.segmented_control("Fit", ["auto", *FITS], key=FIT, required=True, format_func=FIT_LABELS.get,
+                         help="Cover fills the frame and may crop the edges; Contain shows the whole picture and may "
+                              "leave background around it; Auto lets HeyGen choose.")
+    st.caption("1080p and 4K depend on your HeyGen plan (free plans render 720p).")
     field_error(draft, "resolution")
+    field_error(draft, "fit")
+    st.segmented_control("Captions", list(CAPTION_LABELS), key=CAPTIONS_KEY, required=True,
+                         format_func=CAPTION_LABELS.get,
+                         help="A subtitle file (SRT) comes with the video; Burned in also writes the captions "
+                              "into the picture.")
+    field_error(draft, "captions")
 
     st.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, format_func=BG_MODES.get)
     mode = state.get(BG_MODE)
@@ -608,6 +677,7 @@ def options_section(draft: Draft) -> None:
     field_error(draft, "background")
     st.toggle("Remove the avatar's own background", key=REMOVE_BG,
               help="Video avatars must have been trained with background removal for this to work.")
+    _look_options(draft)
 
     if draft.is_photo:
         c1, c2 = st.columns([1, 2])
@@ -618,6 +688,27 @@ def options_section(draft: Draft) -> None:
         field_error(draft, "motion_prompt")
     else:
         st.caption("Expressiveness and a motion prompt are available for photo avatars and your own photos.")
+
+
+def _look_options(draft: Draft) -> None:
+    """Transparent webm and Avatar V, offered only where the chosen look supports them."""
+    state, look = st.session_state, draft.look
+    if draft.source != "avatar" or look is None:
+        if draft.source == "photo":
+            st.caption("A transparent background and Avatar V are available with avatars, not with your own photo.")
+        return
+    if supports_transparent(look) or state.get(TRANSPARENT):
+        st.toggle("Transparent background (WebM)", key=TRANSPARENT,
+                  help="A WebM video with no background, to lay over your own footage. No background is sent.")
+        field_error(draft, "output_format")
+    else:
+        st.caption(f"A transparent background is not available for “{md(look.name)}”.")
+    if supports_avatar_v(look) or state.get(AVATAR_V):
+        st.toggle("Use Avatar V", key=AVATAR_V, help="HeyGen's newer engine, for looks that list it. "
+                                                     "Avatar IV is used otherwise.")
+        field_error(draft, "engine")
+    else:
+        st.caption(f"Avatar V is not available for “{md(look.name)}”; it renders with Avatar IV.")
 
 
 def summary_lines(draft: Draft) -> list[tuple[str, str]]:
@@ -657,6 +748,14 @@ def summary_lines(draft: Draft) -> list[tuple[str, str]]:
         fmt.append("own background removed")
     if spec.expressiveness:
         fmt.append(f"{spec.expressiveness} expressiveness")
+    if spec.fit:
+        fmt.append(f"fit {spec.fit}")
+    if spec.captions:
+        fmt.append("captions burned in" if spec.captions == "burned" else "subtitle file")
+    if spec.output_format == "webm":
+        fmt.append("transparent WebM")
+    if spec.engine == "avatar_v":
+        fmt.append("Avatar V")
     lines.append(("Format", " · ".join(fmt)))
     lines.append(("Title", spec.title or ""))
     lines.append(("Length", f"about {format_duration(draft.estimated_seconds)}" if draft.estimated_seconds else "—"))

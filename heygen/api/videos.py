@@ -19,7 +19,11 @@ STATUSES_MAX = 100  # video ids per GET /v3/videos/statuses
 RUNNING_STATUSES = ("waiting", "pending", "processing")
 TERMINAL_STATUSES = ("completed", "failed")
 RESOLUTIONS = ("720p", "1080p", "4k")
-ASPECT_RATIOS = ("16:9", "9:16")
+ASPECT_RATIOS = ("16:9", "9:16", "1:1", "4:5", "5:4", "auto")
+CAPTIONS = ("sidecar", "burned")  # an SRT file only, or also burned into the picture
+FITS = ("cover", "contain")
+OUTPUT_FORMATS = ("mp4", "webm")  # webm: transparent background, for looks that support it
+ENGINES = ("avatar_iv", "avatar_v")  # Avatar IV is HeyGen's default; Avatar V where the look lists it
 EXPRESSIVENESS = ("low", "medium", "high")
 
 
@@ -85,7 +89,9 @@ class VideoSpec:
 
     Exactly one of ``avatar_id`` (``type: avatar``) or an image (``image_asset_id`` /
     ``image_url``, ``type: image``); exactly one of ``script`` + ``voice_id`` or
-    ``audio_asset_id`` / ``audio_url``.
+    ``audio_asset_id`` / ``audio_url``. ``captions`` is None (none), ``"sidecar"`` (an SRT file)
+    or ``"burned"`` (also burned in); ``fit`` one of ``FITS``; ``output_format`` one of
+    ``OUTPUT_FORMATS``; ``engine`` one of ``ENGINES`` (sent for avatar looks only).
     """
 
     avatar_id: str | None = None
@@ -109,6 +115,10 @@ class VideoSpec:
     motion_prompt: str | None = None
     callback_url: str | None = None
     callback_id: str | None = None
+    captions: str | None = None
+    fit: str | None = None
+    output_format: str | None = None
+    engine: str | None = None
 
     @property
     def type(self) -> str:
@@ -144,10 +154,16 @@ class VideoSpec:
         elif self.audio_url:
             body["audio_url"] = self.audio_url
         for name in ("title", "resolution", "aspect_ratio", "remove_background", "expressiveness",
-                     "motion_prompt", "callback_url", "callback_id"):
+                     "motion_prompt", "callback_url", "callback_id", "fit", "output_format"):
             value = getattr(self, name)
             if value is not None and value != "":
                 body[name] = value
+        if self.captions == "sidecar":
+            body["caption"] = {"file_format": "srt"}
+        elif self.captions == "burned":
+            body["caption"] = {"file_format": "srt", "style": "default"}
+        if self.engine and self.avatar_id:
+            body["engine"] = {"type": self.engine}
         if self.background_color:
             body["background"] = {"type": "color", "value": self.background_color}
         elif self.background_asset_id:

@@ -261,7 +261,8 @@ def video_detail(state: SandboxState, video) -> dict:
         "video_url": state.sign(f"{path}.mp4") if completed else None,
         "thumbnail_url": state.sign(f"{path}.png") if completed else None,
         "gif_url": None,
-        "captioned_video_url": None,
+        "captioned_video_url": (state.sign(f"{path}.captioned.mp4")
+                                if completed and getattr(video, "captions", None) == "burned" else None),
         "subtitle_url": state.sign(f"{path}.srt") if completed else None,
         "duration": video.duration if completed else None,
         "folder_id": None,
@@ -316,6 +317,8 @@ def create_video(state, req):
             look_id=fields["look"].id if fields["look"] is not None else None,
             image_key=image_key,
             audio_url_is_api=bool(re.search(r"/v[123]/", audio_url)),
+            captions=fields.get("captions"),
+            output_format=fields.get("output_format") or "mp4",
         )
         first = "waiting" if state.get_config()["waiting_phase"] else "pending"
         return 200, {"data": {"video_id": video.id, "status": first}}

@@ -6,6 +6,7 @@ Items are plain objects; `*_item(base_url)` methods give the official v3 JSON sh
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass, field
@@ -59,11 +60,12 @@ LOOK_TAGS = (
     "lifestyle", "tech", "finance", "outdoor", "indoor", "upper_body", "full_body", "sitting",
     "standing", "news", "training", "social_media", "customer_support",
 )
-ENGINES = {
-    "studio_avatar": ["avatar_4_quality", "avatar_4_turbo", "avatar_3"],
-    "digital_twin": ["avatar_4_quality", "avatar_3"],
-    "photo_avatar": ["avatar_4_quality", "avatar_4_turbo"],
+ENGINES = {  # every look's engines; Avatar V is added per look (see Look.engines)
+    "studio_avatar": ["avatar_iv", "avatar_iii"],
+    "digital_twin": ["avatar_iv", "avatar_iii"],
+    "photo_avatar": ["avatar_iv", "avatar_iii"],
 }
+MATTING_TYPES = ("studio_avatar",)  # looks shot for background removal: transparent webm works with them
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "square": (1080, 1080)}
 
 # Language, share of the public voice library, female names, male names.
@@ -191,6 +193,17 @@ class Look:
         """Whether the look can be used to render a video."""
         return self.status in (None, "completed")
 
+    @property
+    def engines(self) -> list:
+        """supported_api_engines: Avatar V for every digital twin and, fixed by its id, about half the others."""
+        avatar_v = self.avatar_type == "digital_twin" or hashlib.sha256(self.id.encode()).digest()[0] % 2 == 0
+        return (["avatar_v"] if avatar_v else []) + list(ENGINES[self.avatar_type])
+
+    @property
+    def supports_matting(self) -> bool:
+        """Whether output_format 'webm' (a transparent background) works with this look."""
+        return self.avatar_type in MATTING_TYPES
+
     def item(self, base_url: str) -> dict:
         """The AvatarLookItem JSON."""
         width, height = SIZES[self.orientation]
@@ -205,7 +218,7 @@ class Look:
             "gender": self.gender,
             "tags": list(self.tags),
             "default_voice_id": self.default_voice_id,
-            "supported_api_engines": list(ENGINES[self.avatar_type]),
+            "supported_api_engines": self.engines,
             "image_width": width,
             "image_height": height,
             "preferred_orientation": self.orientation,

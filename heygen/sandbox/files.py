@@ -100,12 +100,14 @@ def signed(state, path: str, query: dict):
         if lipsync is None or state.lipsync_phase(lipsync) != "completed":
             return not_found()
         return MediaAnswer(200, media.clip(media.clip_for(lipsync.aspect_ratio)), "video/mp4", PRIVATE_CACHE)
-    match = re.fullmatch(r"/media/videos/([^/]+)\.(mp4|png|srt)", path)
+    match = re.fullmatch(r"/media/videos/([^/.]+)\.(captioned\.mp4|mp4|png|srt)", path)
     video = state.visible_video(match.group(1)) if match else None
     if video is None or state.phase(video) != "completed":
         return not_found()
     ext = match.group(2)
-    if ext == "mp4":
+    if ext == "captioned.mp4" and getattr(video, "captions", None) != "burned":
+        return not_found()
+    if ext in ("mp4", "captioned.mp4"):
         return MediaAnswer(200, media.clip(media.clip_for(video.aspect_ratio)), "video/mp4", PRIVATE_CACHE)
     if ext == "srt":
         srt = media.build_srt(video.script, video.duration)

@@ -213,6 +213,8 @@ class Video:
     kind: str = "video"
     deleted: bool = False
     audio_url_is_api: bool = False
+    captions: str | None = None  # None, "sidecar" or "burned" (POST /v3/videos caption)
+    output_format: str = "mp4"
 
 
 @dataclass

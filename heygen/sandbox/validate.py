@@ -14,7 +14,12 @@ AGENT_PROMPT_MAX = 10_000
 AGENT_FILES_MAX = 20
 SPEECH_TEXT_MAX = 5000
 RESOLUTIONS = ("4k", "1080p", "720p")
-ASPECT_RATIOS = ("16:9", "9:16")
+ASPECT_RATIOS = ("16:9", "9:16", "4:5", "5:4", "1:1", "auto")
+FITS = ("contain", "cover")
+OUTPUT_FORMATS = ("mp4", "webm")
+CAPTION_FORMATS = ("srt",)
+CAPTION_STYLES = ("default",)
+ENGINE_TYPES = ("avatar_v", "avatar_iv", "avatar_iii")
 EXPRESSIVENESS = ("high", "medium", "low")
 ORIENTATIONS = ("landscape", "portrait")
 IMAGE_TYPES = ("image/png", "image/jpeg")
@@ -173,6 +178,7 @@ def create_video(body, lookup) -> dict:
         raise invalid("remove_background", "remove_background must be a boolean.")
     _background(body.get("background"), lookup)
     _voice_settings(body.get("voice_settings"))
+    output = output_options(body, video_type, look)
 
     script = body.get("script")
     voice_id = body.get("voice_id")
@@ -228,7 +234,65 @@ def create_video(body, lookup) -> dict:
         "title": body.get("title"),
         "aspect_ratio": aspect_ratio or ("9:16" if look is not None and look.orientation == "portrait" else "16:9"),
         "image": body.get("image"),
+        **output,
     }
+
+
+def caption_option(body: dict):
+    """The caption object: None (no captions), "sidecar" (SRT only) or "burned" (style set)."""
+    caption = body.get("caption")
+    if caption is None:
+        return None
+    if not isinstance(caption, dict):
+        raise invalid("caption", "caption must be an object.")
+    for key in caption:
+        if key not in ("file_format", "style"):
+            raise invalid(f"caption.{key}", f"Unexpected field '{key}' in caption.")
+    if caption.get("file_format", "srt") not in CAPTION_FORMATS:
+        raise invalid("caption.file_format", f"caption.file_format must be one of: {', '.join(CAPTION_FORMATS)}.")
+    style = caption.get("style")
+    if style is not None and style not in CAPTION_STYLES:
+        raise invalid("caption.style", f"caption.style must be one of: {', '.join(CAPTION_STYLES)}.")
+    return "burned" if style is not None else "sidecar"
+
+
+def output_options(body: dict, video_type: str, look) -> dict:
+    """caption, fit, output_format and engine of an avatar or image video."""
+    captions = caption_option(body)
+    _optional_enum(body, "fit", FITS)
+    output_format = body.get("output_format", "mp4")
+    if output_format not in OUTPUT_FORMATS:
+        raise invalid("output_format", f"output_format must be one of: {', '.join(OUTPUT_FORMATS)}.")
+    if output_format == "webm":
+        if look is None or not look.supports_matting:
+            what = f"Avatar look '{look.id}'" if look is not None else "An image video"
+            raise invalid("output_format", f"{what} does not support matting; output_format 'webm' "
+                                           "(a transparent background) needs an avatar that does.")
+        if body.get("background") is not None:
+            raise invalid("background", "background cannot be set when output_format is 'webm' "
+                                        "(the background is transparent).")
+    engine = body.get("engine")
+    if engine is not None:
+        if video_type != "avatar":
+            raise invalid("engine", "engine is only accepted when type is 'avatar'.")
+        if not isinstance(engine, dict):
+            raise invalid("engine", "engine must be an object such as {\"type\": \"avatar_v\"}.")
+        kind = engine.get("type")
+        if kind not in ENGINE_TYPES:
+            raise invalid("engine.type", f"engine.type must be one of: {', '.join(ENGINE_TYPES)}.")
+        allowed = {"type", "reference_look_id"} if kind == "avatar_v" else {"type"}
+        for key in engine:
+            if key not in allowed:
+                raise invalid(f"engine.{key}", f"Unexpected field '{key}' in engine of type '{kind}'.")
+        _optional_string(engine, "reference_look_id", "engine.reference_look_id")
+        if kind not in look.engines:
+            raise invalid("engine.type", f"Avatar look '{look.id}' does not support engine '{kind}'; "
+                                         f"its supported_api_engines are: {', '.join(look.engines)}.")
+        if kind == "avatar_v" and body.get("expressiveness") is not None:
+            raise invalid("expressiveness", "expressiveness is not supported when engine.type is 'avatar_v'.")
+        if kind == "avatar_iii" and (body.get("expressiveness") is not None or body.get("motion_prompt") is not None):
+            raise invalid("engine.type", "motion_prompt and expressiveness are not supported with 'avatar_iii'.")
+    return {"captions": captions, "output_format": output_format}
 
 
 def _background(background, lookup) -> None:

@@ -11,14 +11,16 @@ from collections.abc import Iterable
 
 from heygen.api.avatars import AvatarLook
 from .scripting import MAX_SCRIPT_CHARS, bad_break_tags, has_break_tags, is_colour
-from heygen.api.videos import ASPECT_RATIOS, EXPRESSIVENESS, RESOLUTIONS, VideoSpec
+from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, ENGINES, EXPRESSIVENESS, FITS, OUTPUT_FORMATS, RESOLUTIONS, VideoSpec
+from .formats import supports_avatar_v, supports_transparent
 from heygen.api.voices import Voice
 
 __all__ = ["FIELDS", "SPEED_RANGE", "PITCH_RANGE", "validate_spec"]
 
 FIELDS = (
     "speaker", "script", "voice", "audio", "speed", "pitch", "title", "resolution", "aspect_ratio",
-    "background", "remove_background", "expressiveness", "motion_prompt",
+    "background", "remove_background", "expressiveness", "motion_prompt", "captions", "fit", "output_format",
+    "engine",
 )
 SPEED_RANGE = (0.5, 1.5)
 PITCH_RANGE = (-50.0, 50.0)
@@ -113,7 +115,7 @@ def validate_spec(
     if spec.resolution is not None and spec.resolution not in RESOLUTIONS:
         errors["resolution"] = f"Resolution must be one of {', '.join(RESOLUTIONS)}."
     if spec.aspect_ratio is not None and spec.aspect_ratio not in ASPECT_RATIOS:
-        errors["aspect_ratio"] = f"Aspect ratio must be {' or '.join(ASPECT_RATIOS)}."
+        errors["aspect_ratio"] = f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}."
     has_bg_image = bool(spec.background_asset_id or spec.background_url or "background" in pending)
     if spec.background_color is not None:
         if has_bg_image:
@@ -130,6 +132,37 @@ def validate_spec(
     if spec.motion_prompt is not None:
         if not isinstance(spec.motion_prompt, str):
             errors["motion_prompt"] = "The motion prompt must be text."
-        elif not is_photo and avatar is not None and spec.motion_prompt.strip():
-            errors["motion_prompt"] = "A motion prompt is only for photo avatars and your own photos."
+        elif not is_photo and avatar is not None and spec.motion_prompt.strip() and spec.engine != "avatar_v":
+            errors["motion_prompt"] = "A motion prompt is only for photo avatars and your own photos (or with Avatar V)."
+    _output_checks(spec, avatar, has_image, has_bg_image, errors)
     return errors
+
+
+def _output_checks(spec: VideoSpec, avatar: AvatarLook | None, has_image: bool, has_bg_image: bool,
+                   errors: dict[str, str]) -> None:
+    """Captions, fit, transparent webm and the engine."""
+    if spec.captions is not None and spec.captions not in CAPTIONS:
+        errors["captions"] = "Captions must be off, a subtitle file, or burned into the video."
+    if spec.fit is not None and spec.fit not in FITS:
+        errors["fit"] = f"Fit must be one of {', '.join(FITS)}."
+    if spec.output_format is not None:
+        if spec.output_format not in OUTPUT_FORMATS:
+            errors["output_format"] = f"The file format must be one of {', '.join(OUTPUT_FORMATS)}."
+        elif spec.output_format == "webm":
+            if has_image:
+                errors["output_format"] = "A transparent video needs an avatar that supports it, not your own photo."
+            elif avatar is not None and not supports_transparent(avatar):
+                errors["output_format"] = (f"“{avatar.name or avatar.id}” does not support a transparent background; "
+                                           "choose MP4 or a studio avatar.")
+            elif spec.background_color is not None or has_bg_image:
+                errors["background"] = "A transparent video has no background; set the background to None."
+    if spec.engine is not None:
+        if spec.engine not in ENGINES:
+            errors["engine"] = f"The engine must be one of {', '.join(ENGINES)}."
+        elif spec.engine == "avatar_v":
+            if has_image:
+                errors["engine"] = "Avatar V works with avatars only, not with your own photo."
+            elif avatar is not None and not supports_avatar_v(avatar):
+                errors["engine"] = f"“{avatar.name or avatar.id}” cannot use Avatar V; choose Avatar IV."
+            elif spec.expressiveness is not None:
+                errors["expressiveness"] = "Expressiveness is not available with Avatar V; leave it at Default."

@@ -78,7 +78,31 @@ def traffic():
         _chat_traffic(client, sb)
         _direct_upload_traffic(sb)
         _studio_traffic(client, sb, looks, voices)
+        _formats_traffic(client, sb, looks, voices)
         yield sb.requests_log()
+
+
+def _formats_traffic(client, sb, looks, voices):
+    """Videos with captions, a square or portrait-ish frame, fit, transparent webm and Avatar V; speech."""
+    sb.configure(render_seconds=0.2, max_concurrent_renders=None)
+    studio = next(x for x in looks if x.ready and x.avatar_type == "studio_avatar" and "avatar_v" in x.supported_api_engines)
+    specs = [
+        VideoSpec(avatar_id=studio.id, voice_id=studio.default_voice_id, script="Captions, burned in.",
+                  title="Formats burned", aspect_ratio="1:1", fit="contain", captions="burned",
+                  output_format="webm", engine="avatar_v"),
+        VideoSpec(avatar_id=studio.id, voice_id=studio.default_voice_id, script="A subtitle file.",
+                  title="Formats sidecar", aspect_ratio="4:5", fit="cover", captions="sidecar", engine="avatar_iv"),
+    ]
+    ids = [client.videos.create(spec).video_id for spec in specs]
+    for _ in range(200):
+        if all(client.videos.get(i).is_terminal for i in ids):
+            break
+        time.sleep(0.03)
+    speaking = sorted(client.voices.speech_voice_ids())
+    client.voices.speech("Hello Siobhan, welcome aboard.", speaking[0], speed=1.25)
+    client.voices.speech("Plain text.", speaking[1])
+    with pytest.raises(errors.InvalidRequestError):
+        client.voices.speech("Hello.", next(v.voice_id for v in voices if v.voice_id not in speaking))
 
 
 DIRECT_SIZE = 33 * 1024 * 1024
@@ -229,7 +253,7 @@ def test_every_json_request_body_the_client_built_is_valid(traffic):
         if entry["method"] == "POST" and entry["path"] == "/v3/videos" and entry["status"] == 200:
             validate_request("POST", "/v3/videos", entry["request_json"])
             checked += entry["request_json"].get("type") != "studio"  # multi-scene bodies: their own test
-    assert checked == 5  # the three specs, then two more for the bulk statuses
+    assert checked == 7  # the three specs, two more for the bulk statuses, two with output options
 
 
 def test_every_query_the_client_sent_is_valid(traffic):
@@ -389,3 +413,28 @@ def test_translation_operations_are_covered_and_their_bodies_are_valid(traffic):
     proofreads = {e["response_json"]["data"]["status"] for e in entries if e["method"] == "GET"
                   and operation_for("GET", e["path"]) == "GET /v3/video-translations/proofreads/{proofread_id}"}
     assert proofreads == {"processing", "completed"}
+
+
+def test_output_options_and_speech_are_covered_and_valid(traffic):
+    entries = api_entries(traffic)
+    formats = [e for e in entries if e["method"] == "POST" and e["path"] == "/v3/videos" and e["status"] == 200
+               and str((e["request_json"] or {}).get("title", "")).startswith("Formats")]
+    for entry in formats:
+        validate_request("POST", "/v3/videos", entry["request_json"])
+    burned, sidecar = (e["request_json"] for e in formats)
+    assert burned["caption"] == {"file_format": "srt", "style": "default"} and sidecar["caption"] == {"file_format": "srt"}
+    assert (burned["aspect_ratio"], burned["fit"], burned["output_format"], burned["engine"]) == (
+        "1:1", "contain", "webm", {"type": "avatar_v"})
+    assert (sidecar["aspect_ratio"], sidecar["fit"], sidecar["engine"]) == ("4:5", "cover", {"type": "avatar_iv"})
+    details = [e["response_json"]["data"] for e in entries if e["method"] == "GET" and e["status"] == 200
+               and e["path"].startswith("/v3/videos/v_") and e["response_json"]["data"]["status"] == "completed"]
+    captioned = {d["title"]: d["captioned_video_url"] for d in details if d["title"] in ("Formats burned", "Formats sidecar")}
+    assert captioned["Formats burned"] and captioned["Formats sidecar"] is None
+    speech = [e for e in entries if e["path"] == "/v3/voices/speech"]
+    assert sorted(e["status"] for e in speech) == [200, 200, 400]
+    for entry in speech:
+        validate_request("POST", "/v3/voices/speech", entry["request_json"])
+    assert speech[0]["request_json"]["speed"] == 1.25 and "speed" not in speech[1]["request_json"]
+
+
+DIRECT_SIZE = 33 * 1024 * 1024

@@ -404,7 +404,9 @@ def test_launch_records_the_job_first_and_sends_its_idempotency_key(studio, cat,
     assert body["type"] == "avatar" and body["avatar_id"] == look.id
     assert body["script"] == HELLO and body["voice_id"] == look.default_voice_id
     assert body["title"] == "Hello and welcome to our spring…"
-    assert body["resolution"] == "1080p" and body["aspect_ratio"] == "16:9"
+    # The ratio follows the look's picture until one is chosen by hand.
+    fitting = {"portrait": "9:16", "square": "1:1"}.get(look.preferred_orientation, "16:9")
+    assert body["resolution"] == "1080p" and body["aspect_ratio"] == fitting
     assert "voice_settings" not in body and "background" not in body
     assert job.inputs["spec"]["avatar_id"] == look.id
     extras = {k: job.inputs[k] for k in ("studio", "source", "speech", "avatar_name", "avatar_type", "voice_name")}

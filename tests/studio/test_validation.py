@@ -112,8 +112,9 @@ def test_resolutions(resolution):
 
 def test_enums():
     assert "resolution" in validate_spec(good(resolution="4K"))
-    assert "aspect_ratio" in validate_spec(good(aspect_ratio="1:1"))
-    assert validate_spec(good(aspect_ratio="9:16")) == {}
+    assert "aspect_ratio" in validate_spec(good(aspect_ratio="21:9"))
+    for ratio in ("16:9", "9:16", "1:1", "4:5", "5:4", "auto"):
+        assert validate_spec(good(aspect_ratio=ratio)) == {}
     assert "expressiveness" in validate_spec(good(expressiveness="extreme"))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from heygen.api.videos import ASPECT_RATIOS, RESOLUTIONS, VideoSpec
+from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, ENGINES, FITS, OUTPUT_FORMATS, RESOLUTIONS, VideoSpec
 
 __all__ = [
     "AVATAR_COLUMN", "BatchTemplate", "VOICE_COLUMN", "available_columns", "placeholders", "render",
@@ -66,6 +66,10 @@ class BatchTemplate:
     speed: float | None = None
     pitch: float | None = None
     locale: str | None = None
+    captions: str | None = None  # None, "sidecar" (an SRT file) or "burned" (also burned in)
+    fit: str | None = None
+    output_format: str | None = None
+    engine: str | None = None
 
     def placeholders(self) -> list[str]:
         """Columns used by the script or the title, each once."""
@@ -101,6 +105,16 @@ class BatchTemplate:
             out.append("The voice speed must be between 0.5 and 1.5.")
         if self.pitch is not None and not -50 <= self.pitch <= 50:
             out.append("The voice pitch must be between -50 and 50.")
+        if self.captions is not None and self.captions not in CAPTIONS:
+            out.append("Captions must be off, a subtitle file, or burned in.")
+        if self.fit is not None and self.fit not in FITS:
+            out.append(f"The fit must be one of {', '.join(FITS)}.")
+        if self.output_format is not None and self.output_format not in OUTPUT_FORMATS:
+            out.append(f"The file format must be one of {', '.join(OUTPUT_FORMATS)}.")
+        if self.output_format == "webm" and self.background_color is not None:
+            out.append("A transparent video has no background colour; choose the avatar's own background.")
+        if self.engine is not None and self.engine not in ENGINES:
+            out.append(f"The engine must be one of {', '.join(ENGINES)}.")
         return list(dict.fromkeys(out))
 
     def avatar_for(self, row: Mapping[str, Any]) -> str:
@@ -130,6 +144,10 @@ class BatchTemplate:
             speed=self.speed,
             pitch=self.pitch,
             locale=self.locale,
+            captions=self.captions,
+            fit=self.fit,
+            output_format=self.output_format,
+            engine=self.engine,
         )
 
     def to_dict(self) -> dict[str, Any]:
