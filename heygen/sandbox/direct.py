@@ -42,7 +42,7 @@ class PendingUpload:
     size_bytes: int
     checksum: str | None
     created_at: float
-    data: bytes | None = field(default=None, repr=False)
+    data: bytes | bytearray | None = field(default=None, repr=False)
     answer: dict | None = None  # the complete answer, replayed on every later call
 
 
@@ -147,7 +147,7 @@ def receive(state, req):
         return 400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length.", got
     if upload.checksum and digest.hexdigest() != upload.checksum:
         return 400, "BadDigest", "The SHA-256 you specified did not match what was received.", got
-    state.store_upload(upload.asset_id, bytes(buffer))
+    state.store_upload(upload.asset_id, buffer)  # kept as received, not copied
     return 200, None, "", got
 
 
