@@ -3,7 +3,9 @@
 import streamlit as st
 
 from heygen.studio import scenes
+from heygen.studio.jobs import JobStoreError
 from ui import catalogue, connection, pickers, shell
+from ui.feedback import show_error
 from ui import scenes_form as form
 
 shell.require(__file__)
@@ -22,7 +24,11 @@ if cat is None:
     st.stop()
 catalogue.follow(conn, cat)
 
-form.start(conn)
+try:
+    form.start(conn)
+except (JobStoreError, OSError) as exc:
+    show_error(exc, title="The storyboard drafts could not be opened")
+    st.stop()
 board = form.collect(conn, cat)
 found = scenes.problems(board)
 form.show_notice()

@@ -36,6 +36,7 @@ PICK_DRAFT = "scenes_pick_draft"
 TITLE, ASPECT, RESOLUTION, CAPTIONS = "scenes_title", "scenes_aspect", "scenes_resolution", "scenes_captions"
 GEN = "scenes_gen"  # part of every value widget's key: bumped when another storyboard is opened
 NOTICE = "scenes_notice"
+PROBLEM = "scenes_problem"  # an error from a button's action, shown on the next run
 INFLIGHT = launch_panel.keys(P)["inflight"]
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 LAUNCHING = launch_panel.keys(P)["launching"]
@@ -134,11 +135,29 @@ def _prefill(conn: connection.Connection, store: DraftStore, job_id: str) -> Non
     st.session_state[NOTICE] = "The storyboard of that video is open as a new draft: change what you need and generate again."
 
 
+def _safely(action):
+    """A button callback whose database or file trouble is shown on the page, never as a traceback."""
+    import functools
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        try:
+            return action(*args, **kwargs)
+        except (JobStoreError, OSError, KeyError) as exc:
+            connection.log.warning("Scenes action %s failed: %s", action.__name__, type(exc).__name__)
+            st.session_state[PROBLEM] = {"message": f"That did not work: {exc}", "hint": "Your storyboard is unchanged; "
+                                         "try again in a moment."}
+
+    return run
+
+
+@_safely
 def new_draft(account: str) -> None:
     draft = drafts().create(account, Storyboard(title="New storyboard"))
     _open(draft.id, draft.storyboard)
 
 
+@_safely
 def duplicate_draft() -> None:
     _collect()
     drafts().save(st.session_state[DRAFT_ID], board())
@@ -147,6 +166,7 @@ def duplicate_draft() -> None:
     st.session_state[NOTICE] = f"This is a copy: “{copy.title}”. The original draft is unchanged."
 
 
+@_safely
 def delete_draft(account: str) -> None:
     drafts().delete(st.session_state[DRAFT_ID])
     st.session_state.pop(DRAFT_ID, None)
@@ -155,6 +175,7 @@ def delete_draft(account: str) -> None:
     _open(draft.id, draft.storyboard)
 
 
+@_safely
 def switch_draft() -> None:
     wanted = st.session_state.get(PICK_DRAFT)
     if wanted and wanted != st.session_state.get(DRAFT_ID):
@@ -309,6 +330,9 @@ def show_notice() -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice, icon=":material/info:")
+    problem = st.session_state.pop(PROBLEM, None)
+    if problem:
+        show_error(problem, title="The drafts could not be changed")
 
 
 def settings_section(current: Storyboard) -> None:
