@@ -24,6 +24,8 @@ class JobStatus(StrEnum):
     REJECTED = "rejected"  # the key was refused while watching
     SUBMIT_FAILED = "submit_failed"  # surely not sent
     UNCLEAR = "unclear"  # looked for in vain; the user decides whether to send again
+    PROOFREADING = "proofreading"  # a translation's subtitles are being prepared for the user's review
+    REVIEW = "review"  # a translation's subtitles wait for the user's review (nothing to ask HeyGen)
 
 
 # Nothing more happens to a job in one of these without the user.
@@ -34,6 +36,7 @@ FINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
 # A create whose answer was lost, before and after the account was searched.
 UNSETTLED = frozenset({JobStatus.CHECKING, JobStatus.UNCLEAR})
 # Statuses a background worker keeps watching.
-WATCHED = (JobStatus.SUBMITTING, JobStatus.CHECKING, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING)
+WATCHED = (JobStatus.SUBMITTING, JobStatus.CHECKING, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
+           JobStatus.PROOFREADING)
 # Still on its way at HeyGen (the history's "Running" filter).
 RUNNING = WATCHED

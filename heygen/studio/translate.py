@@ -27,6 +27,7 @@ from heygen.api.translations import MODES, Translation, TranslationSpec
 
 from . import reconcile, srt, watch
 from .jobs import Job, JobStore
+from .states import JobStatus
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 KIND = "translation"
 LABEL = "Translation"
 STATUS_OF = {"pending": "pending", "running": "processing", "completed": "completed", "failed": "failed"}
-PROOFREADING = "proofreading"  # HeyGen prepares the subtitles to review
-REVIEW = "review"  # the subtitles wait for the user
+PROOFREADING = JobStatus.PROOFREADING  # HeyGen prepares the subtitles to review (watched by the worker)
+REVIEW = JobStatus.REVIEW  # the subtitles wait for the user (not watched)
 STATUS_WORDS = {PROOFREADING: "Preparing subtitles to review", REVIEW: "Waiting for your review"}
 FAILED_CODE = "translation_failed"
 FAILURE_HINT = ("HeyGen could not translate this language. Check that the speech in the video is clear, then use "

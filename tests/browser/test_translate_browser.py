@@ -1,0 +1,122 @@
+"""In a real browser: a finished video is translated into three languages, one of them with its subtitles
+reviewed first; a line of that proofread is corrected in the table, and all three reach Ready."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from heygen import Client
+from heygen.sandbox import Sandbox
+from heygen.studio import imports, translate
+from heygen.studio.config import account_fingerprint
+from heygen.studio.jobs import JobStore
+
+KEY = "sk-browser-translate-0123456789abcdef"
+LANGUAGES = ("Spanish (Spain)", "French (France)", "Japanese")
+REVIEWED = "French (France)"
+CORRECTED = "Notre produit Zentrix arrive ce mois-ci."
+
+
+@pytest.fixture
+def sandbox():
+    sb = Sandbox(api_key=KEY, render_seconds=4, elsewhere_videos=1).start()
+    requests.post(f"{sb.base_url}/_sandbox/translations", json={"proofread_seconds": 3}, timeout=5)
+    yield sb
+    sb.stop()
+
+
+def wait_for(what, check, timeout=60.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def pick(page, key: str, names) -> None:
+    """Choose options of a multiselect by typing to search and pressing Enter."""
+    box = page.locator(f".st-key-{key} input")
+    for name in names:
+        box.click()
+        box.fill(name)
+        page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.timeout(300)
+def test_translate_a_finished_video_into_three_languages_one_proofread(sandbox, streamlit_server, page, screenshot,
+                                                                       tmp_path):
+    data = tmp_path / "studio-data"
+    account = account_fingerprint(KEY, sandbox.base_url)
+    app = streamlit_server({"HEYGEN_API_KEY": KEY, "HEYGEN_API_BASE_URL": sandbox.base_url,
+                            "HEYGEN_STUDIO_DATA_DIR": str(data), "HEYGEN_POLL_SECONDS": "1"})
+    page.goto(f"{app}/videos")
+    expect(page.get_by_text("No videos yet.", exact=False)).to_be_visible(timeout=30_000)
+    store = JobStore(data)  # the app made its data folder
+    (source,) = imports.import_videos(store, account, [Client(KEY, sandbox.base_url).videos.get("v_elsewhere_01")]).added
+    page.goto(f"{app}/videos?job={source.id}")
+    expect(page.get_by_role("heading", name=source.title)).to_be_visible(timeout=30_000)
+    prefix = f"tr_{source.id}"
+    page.get_by_text("Translate", exact=True).first.click()
+    page.get_by_role("button", name="Choose languages").click()
+    expect(page.locator(f".st-key-{prefix}_languages")).to_be_visible(timeout=20_000)
+    pick(page, f"{prefix}_languages", LANGUAGES)
+    pick(page, f"{prefix}_review", [REVIEWED])
+    page.locator(f".st-key-{prefix}_mode").get_by_text("Precision (closer lip movements)").click()
+    expect(page.get_by_text("To be made: 3 languages × 42 s of video = 2 min 06 s of translated video.")).to_be_visible()
+    screenshot(page, "translate-form")
+    page.locator(f".st-key-{prefix}_go button").click()
+    expect(page.get_by_text(re.compile(r"Sent: Spanish \(Spain\), French \(France\), Japanese\."))).to_be_visible(
+        timeout=30_000)
+    expect(page.locator("[role=gridcell]", has_text="↳ Japanese")).to_have_count(1)
+    screenshot(page, "sent")
+
+    jobs = {translate.details_of(j)["language"]: j for j in store.list(account) if j.kind == "translation"}
+    assert set(jobs) == set(LANGUAGES)
+    reviewed = jobs[REVIEWED]
+    # The background worker sees the proofread ready; the page only reads what it recorded.
+    wait_for("the proofread", lambda: store.get(reviewed.id).status == translate.REVIEW)
+    page.goto(f"{app}/videos?job={reviewed.id}")
+    expect(page.get_by_text("Waiting for your review.", exact=False)).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Open the subtitles").click()
+    editor = page.locator(f".st-key-tr_{reviewed.id}_editor")
+    expect(editor).to_be_visible(timeout=30_000)
+    cell = editor.locator("[role=gridcell]", has_text="[French (France)] Our new product")
+    expect(cell).to_have_count(1, timeout=20_000)
+    # The grid is drawn on a canvas: select the first cell, move to row 2's Translation, edit it.
+    box = editor.locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)
+    page.keyboard.press("ArrowDown")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    area = page.locator("textarea").last
+    expect(area).to_be_visible()
+    area.fill(CORRECTED)
+    area.press("Enter")
+    expect(editor.locator("[role=gridcell]", has_text=CORRECTED)).to_have_count(1)
+    screenshot(page, "review-edited")
+    page.get_by_role("button", name="Upload and render").click()
+    expect(page.get_by_text(re.compile(r"Ready · .* long · rendered in"))).to_be_visible(timeout=90_000)
+    screenshot(page, "reviewed-ready")
+
+    done = {name: wait_for(f"{name} ready", lambda j=job: (lambda s: s if s.status == "completed" else None)(
+        store.get(j.id)), timeout=90) for name, job in jobs.items()}
+    assert all(j.video_url for j in done.values())
+    captions = requests.get(done[REVIEWED].subtitle_url, timeout=5).text
+    assert CORRECTED in captions and "[French (France)] Our new product" not in captions
+    generates = [e for e in sandbox.requests_log() if e["path"].endswith("/generate")]
+    assert len(generates) == 1
+    assert len([e for e in sandbox.requests_log() if e["method"] == "POST"
+                and e["path"] == "/v3/video-translations"]) == 2
+    page.goto(f"{app}/videos")
+    expect(page.locator("[role=gridcell]", has_text="↳ French (France)")).to_have_count(1, timeout=30_000)
+    expect(page.locator("[role=gridcell]", has_text="Ready")).to_have_count(4)
+    screenshot(page, "history")
