@@ -172,3 +172,25 @@ def test_a_failed_language_shows_its_reason_and_is_retried_alone(env, app_store,
     again = [j for j in app_store.list(app_account) if j.kind == "translation" and j.id != job.id]
     assert len(again) == 1 and again[0].status == "pending" and again[0].title == job.title
     assert len(posts(env, "/v3/video-translations")) == 2
+
+
+def test_an_edit_that_breaks_the_timing_is_refused_plainly_and_kept(env, app_store, app_account):
+    _URL["base"] = env.base_url
+    original = source(env, app_store, app_account)
+    (job,) = translate.create_jobs(app_store, account=app_account, source=original, languages=["Swedish"],
+                                   options=translate.Options(), review={"Swedish"})
+    translate.submit(Client(APP_KEY, env.base_url), app_store, job)
+    job = until(app_store, job, translate.REVIEW)
+    at = videos_page(job.id)
+    at.button(key=f"tr_{job.id}_open_srt").click().run()
+    at.session_state[f"tr_{job.id}_editor"] = {"edited_rows": {2: {"Start": "00:00:05,000", "Translation": "Tack!"}},
+                                               "added_rows": [], "deleted_rows": []}
+    at.button(key=f"tr_{job.id}_render").click().run()
+    assert not at.exception
+    assert md("Cue 3 starts (00:00:05,000) before cue 2 ends (00:00:20,800): cues may not overlap.") in texts(at)
+    assert app_store.get(job.id).status == translate.REVIEW
+    assert [e for e in env.requests_log() if e["path"].endswith("/generate") or e["path"] == "/v3/assets"] == []
+    at.session_state[f"tr_{job.id}_editor"] = {"edited_rows": {2: {"Start": "soon"}}, "added_rows": [],
+                                               "deleted_rows": []}
+    at.button(key=f"tr_{job.id}_render").click().run()
+    assert md("Cue 3: “soon” is not a time; write it like 00:01:02,500.") in texts(at)
