@@ -32,7 +32,7 @@ from heygen.studio.jobs import JobStoreError
 from heygen.studio.media import MediaError
 from heygen.api.voices import Voice
 
-from . import catalogue, connection, launch_panel, nav, pickers
+from . import catalogue, connection, launch_form, launch_panel, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
@@ -81,6 +81,7 @@ ALL_TAGS = "All styles"
 # HeyGen's "param" in a 400 answer -> the field on this page.
 PARAM_FIELDS = {"prompt": "prompt", "avatar_id": "avatar", "voice_id": "voice", "style_id": "style",
                 "orientation": "orientation", "files": "files"}
+FORM = launch_form.LaunchForm(P, param_fields=PARAM_FIELDS)
 EXAMPLES = {
     "Product intro": "A 45-second product intro for our new running shoe, the Stride X, for Instagram. Upbeat and "
                      "energetic. Show it in action, highlight the featherweight foam sole and the recycled upper, "
@@ -450,37 +451,16 @@ def _signature(draft: Draft) -> str:
 
 def settle(draft: Draft) -> None:
     """A launch requested with problems in the form does not start: the messages show instead."""
-    state = st.session_state
-    if state.get(LAUNCHING) and not state.get(INFLIGHT) and draft.errors:
-        state[LAUNCHING] = False
-    failed = state.get(FAILED)
-    if state.get(LAUNCH_ERROR) and failed and failed.get("signature") != draft.signature:
-        state.pop(LAUNCH_ERROR, None)  # the inputs changed since: the old error no longer applies
+    FORM.settle(draft.errors, draft.signature)
 
 
 def field_error(draft: Draft, name: str) -> None:
     """The message for one field, under it (after a launch attempt, or from HeyGen's answer)."""
-    state = st.session_state
-    message = None
-    if state.get(SHOW_ERRORS) and name in draft.errors:
-        message = draft.errors[name]
-    else:
-        error = state.get(LAUNCH_ERROR) or {}
-        param = str(error.get("param") or "")
-        if PARAM_FIELDS.get(param.split("[")[0].split(".")[0]) == name:
-            message = error.get("heygen_message") or error.get("message")
-    if message:
-        st.markdown(f'<div class="hg-field-error">{html_text(message)}</div>', unsafe_allow_html=True)
+    FORM.field_error(name, draft.errors)
 
 
 def show_notice() -> None:
-    notice = st.session_state.pop(NOTICE, None)
-    if notice:
-        kind, message = notice
-        if kind == "error":
-            show_error(ValueError(message))
-        else:
-            getattr(st, kind)(message, icon=":material/info:" if kind == "info" else ":material/warning:")
+    FORM.show_notice()
 
 
 # -- sections -----------------------------------------------------------------------------------------
@@ -699,45 +679,21 @@ def launch_section(conn: connection.Connection, draft: Draft) -> None:
 
 
 def _run_launch(conn: connection.Connection, draft: Draft) -> None:
-    state = st.session_state
-    store = connection.job_store()
-    inflight = state.get(INFLIGHT)
-    job = None
-    try:
-        attachments: list[Attachment] = []
-        if inflight:
-            job = store.get(inflight["job_id"])
-            attachments = inflight["attachments"]
-        if job is None:
-            failed_id = launch_panel.failed_job_id(P, draft.signature)
-            previous = store.get(failed_id) if failed_id else None
-            if previous is not None and previous.video_id is None and agent_launch.session_of(previous) is None:
-                job = previous
-            if job is None:
-                job = agent_launch.create_job(store, account=conn.account, spec=draft.spec,
-                                              attachments=draft.attachments, reused=draft.reused,
-                                              title=draft.title or None, extra=draft.extras)
-            attachments = list(draft.attachments)
-            state[INFLIGHT] = {"job_id": job.id, "attachments": attachments, "signature": draft.signature}
-        if job.video_id is None and agent_launch.session_of(job) is None:
-            with launch_panel.sending("Sending your prompt to HeyGen…") as progress:
-                job = agent_launch.submit(conn.client, store, job, attachments, progress=progress)
-    except HeyGenError as exc:
-        checking = launch_panel.checking_job(job)
-        if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent
-            _keep_uploaded_files(checking)
-            launch_panel.open_launched(P, checking.id)
-        _launch_failed(exc.to_dict(), job, draft)
-    except AgentRequestError as exc:
-        _launch_failed({"message": str(exc), "param": next(iter(exc.problems), None)}, job, draft)
-    except JobStoreError as exc:
-        _launch_failed({"message": str(exc), "hint": "Check the studio's data folder, then try again."}, job, draft)
-    except Exception as exc:  # never leave the button disabled after a surprise
-        connection.log.exception("Video Agent launch failed unexpectedly")
-        _launch_failed({"message": "Something unexpected went wrong while sending the prompt. Your inputs are kept; "
-                                   "please try again.", "kind": type(exc).__name__}, job, draft)
-    _keep_uploaded_files(job)
-    launch_panel.open_launched(P, job.id)
+    def create(store: Any) -> Any:
+        return agent_launch.create_job(store, account=conn.account, spec=draft.spec, attachments=draft.attachments,
+                                       reused=draft.reused, title=draft.title or None, extra=draft.extras)
+
+    def not_sent(job: Any) -> bool:
+        return job.video_id is None and agent_launch.session_of(job) is None
+
+    FORM.run(conn, launch_form.Launch(
+        signature=draft.signature, create=create, payload=list(draft.attachments),
+        send=lambda job, attachments, progress: agent_launch.submit(conn.client, connection.job_store(), job,
+                                                                    attachments or [], progress=progress),
+        sending="Sending your prompt to HeyGen…", what="the prompt",
+        sent=lambda job: not not_sent(job), reusable=not_sent, after=_keep_uploaded_files,
+        errors={AgentRequestError: lambda exc: {"message": str(exc), "param": next(iter(exc.problems), None)}},
+    ))
 
 
 def _keep_uploaded_files(job: Any) -> None:
@@ -746,8 +702,3 @@ def _keep_uploaded_files(job: Any) -> None:
     state[REUSE] = [dict(r) for r in (job.inputs or {}).get("files") or [] if r.get("asset_id")]
     state[CHECKED] = {}
     state[UPLOAD_GEN] = int(state.get(UPLOAD_GEN, 0)) + 1
-
-
-def _launch_failed(error: dict[str, Any], job: Any, draft: Draft) -> None:
-    launch_panel.record_failure(P, error, getattr(job, "id", None), draft.signature)
-    st.rerun()

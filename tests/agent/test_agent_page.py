@@ -415,7 +415,7 @@ def test_an_interrupted_launch_resumes_without_sending_twice(app, sandbox, calls
     at2 = app()
     write(at2)
     at2.session_state[form.LAUNCHING] = True
-    at2.session_state[form.INFLIGHT] = {"job_id": job.id, "attachments": [], "signature": "x"}
+    at2.session_state[form.INFLIGHT] = {"job_id": job.id, "payload": [], "signature": "x"}
     at2.run()
     assert on_videos_page(at2)
     assert len(calls("POST", "/v3/video-agents")) == 1
