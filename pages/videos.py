@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import connection, history, import_panel, nav, shell, status_panel
+from ui import connection, history, import_panel, nav, shell, status_panel, translate_panel
 
 shell.require(__file__)
 
@@ -22,4 +22,5 @@ if selected:
         status_panel.panel(conn, selected)
 
 import_panel.section(conn)
+translate_panel.upload_section(conn)
 history.render(conn)

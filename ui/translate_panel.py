@@ -10,6 +10,8 @@ import streamlit as st
 from heygen.api import errors
 from heygen.studio import srt, translate
 from heygen.studio.jobs import Job
+from heygen.studio.media import MediaError
+from heygen.studio.media.clips import inspect_clip
 
 from . import connection, nav, status_panel
 from .feedback import show_error
@@ -32,73 +34,119 @@ def section(conn: connection.Connection, job: Job) -> None:
     """The "Translate" expander of a finished video's panel."""
     if translate.source_problem(job):
         return
-    k = lambda name: _key(job, name)  # noqa: E731 - a short local helper
-    with st.expander("Translate", icon=":material/translate:", expanded=bool(st.session_state.get(k("open")))):
+    prefix = f"tr_{job.id}"
+    with st.expander("Translate", icon=":material/translate:", expanded=bool(st.session_state.get(f"{prefix}_open"))):
         st.caption("Dubs this video into other languages. Each language becomes a video of its own in the history, "
                    "under this one.")
-        choices = st.session_state.get(k("choices"))
-        if choices is None:
-            if st.button("Choose languages", key=k("load"), icon=":material/translate:"):
-                _load_choices(conn, job)
-                st.rerun()
-            failure = st.session_state.get(k("load_failure"))
-            if failure:
-                show_error(failure, title="The languages could not be loaded")
+        _form(conn, prefix, job.duration, source=job)
+
+
+def upload_section(conn: connection.Connection) -> None:
+    """The Videos page's "Translate an uploaded video" expander (an MP4 made elsewhere)."""
+    prefix = "tr_upload"
+    with st.expander("Translate an uploaded video", icon=":material/translate:",
+                     expanded=bool(st.session_state.get(f"{prefix}_open"))):
+        st.caption("Upload an MP4 to dub it into other languages. Each language becomes a video in the history.")
+        uploaded = st.file_uploader("Video (MP4)", type=["mp4"], key=f"{prefix}_file")
+        if uploaded is None:
             return
-        languages = st.multiselect("Languages", choices["languages"], key=k("languages"),
-                                   placeholder="Type to search, pick several")
-        review = st.multiselect("Review the subtitles first", languages, key=k("review"),
-                                help="For these languages you check and correct the subtitles before HeyGen renders "
-                                     "the video (a product or client name, for example).")
-        left, right = st.columns(2)
-        mode = left.radio("Quality", list(MODES), key=k("mode"), format_func=MODES.get)
-        voice = right.radio("Voice", list(VOICES), key=k("voice"), format_func=VOICES.get)
-        captions = st.checkbox("Captions (SRT subtitles with each video)", value=True, key=k("captions"))
-        names = [NO_GLOSSARY, *[g["name"] for g in choices["glossaries"]]]
-        glossary = st.selectbox("Brand glossary", names, key=k("glossary"),
-                                help="Custom translations of your brand's terms, set up on HeyGen.")
-        if languages:
-            st.info(md(f"To be made: {translate.facts(languages, job.duration)}."), icon=":material/payments:")
-        if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
-            found = next((g for g in choices["glossaries"] if g["name"] == glossary), None)
-            options = translate.Options(mode=mode, captions=captions, stock_voice=voice == "stock",
-                                        glossary_id=found["id"] if found else None,
-                                        glossary_name=found["name"] if found else None)
-            _launch(conn, job, list(languages), options, set(review), choices["languages"])
-        for message in (st.session_state.get(k("problems")) or {}).values():
-            st.error(md(message), icon=":material/error:")
-        failure = st.session_state.pop(k("failure"), None)
+        try:
+            info = inspect_clip(uploaded.getvalue(), uploaded.name)
+        except MediaError as exc:
+            st.error(md(str(exc)), icon=":material/error:")
+            return
+        st.caption(md(f"{uploaded.name}: {info.format} video, {status_panel.fmt_duration(info.duration_seconds)}"))
+        _form(conn, prefix, info.duration_seconds, upload=(uploaded, info))
+
+
+def _form(conn: connection.Connection, prefix: str, duration: float | None, *, source: Job | None = None,
+          upload=None) -> None:
+    """Languages (loaded on request), review, quality, voice, captions, glossary, the cost facts and Translate."""
+    k = lambda name: f"{prefix}_{name}"  # noqa: E731 - a short local helper
+    choices = st.session_state.get(k("choices"))
+    if choices is None:
+        if st.button("Choose languages", key=k("load"), icon=":material/translate:"):
+            _load_choices(conn, prefix)
+            st.rerun()
+        failure = st.session_state.get(k("load_failure"))
         if failure:
-            show_error(failure, title="The translation was not sent")
-        sent = st.session_state.get(k("sent"))
-        if sent:
-            st.success(md(sent), icon=":material/check_circle:")
+            show_error(failure, title="The languages could not be loaded")
+        return
+    languages = st.multiselect("Languages", choices["languages"], key=k("languages"),
+                               placeholder="Type to search, pick several")
+    review = st.multiselect("Review the subtitles first", languages, key=k("review"),
+                            help="For these languages you check and correct the subtitles before HeyGen renders "
+                                 "the video (a product or client name, for example).")
+    left, right = st.columns(2)
+    mode = left.radio("Quality", list(MODES), key=k("mode"), format_func=MODES.get)
+    voice = right.radio("Voice", list(VOICES), key=k("voice"), format_func=VOICES.get)
+    captions = st.checkbox("Captions (SRT subtitles with each video)", value=True, key=k("captions"))
+    names = [NO_GLOSSARY, *[g["name"] for g in choices["glossaries"]]]
+    glossary = st.selectbox("Brand glossary", names, key=k("glossary"),
+                            help="Custom translations of your brand's terms, set up on HeyGen.")
+    if languages:
+        st.info(md(f"To be made: {translate.facts(languages, duration)}."), icon=":material/payments:")
+    if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
+        found = next((g for g in choices["glossaries"] if g["name"] == glossary), None)
+        options = translate.Options(mode=mode, captions=captions, stock_voice=voice == "stock",
+                                    glossary_id=found["id"] if found else None,
+                                    glossary_name=found["name"] if found else None)
+        _launch(conn, prefix, list(languages), options, set(review), choices["languages"], source=source,
+                upload=upload)
+    for message in (st.session_state.get(k("problems")) or {}).values():
+        st.error(md(message), icon=":material/error:")
+    failure = st.session_state.pop(k("failure"), None)
+    if failure:
+        show_error(failure, title="The translation was not sent")
+    sent = st.session_state.get(k("sent"))
+    if sent:
+        st.success(md(sent), icon=":material/check_circle:")
 
 
-def _load_choices(conn: connection.Connection, job: Job) -> None:
-    """The user asked to choose languages: fetch the languages and glossaries once for this panel."""
-    k = lambda name: _key(job, name)  # noqa: E731
-    st.session_state[k("open")] = True
+def _load_choices(conn: connection.Connection, prefix: str) -> None:
+    """The user asked to choose languages: fetch the languages and glossaries once for this form."""
+    st.session_state[f"{prefix}_open"] = True
     try:
         languages = conn.client.translations.languages()
         glossaries = [{"id": g.brand_glossary_id, "name": g.name} for g in conn.client.brand_glossaries.list()]
     except errors.HeyGenError as exc:
-        st.session_state[k("load_failure")] = exc.to_dict()
+        st.session_state[f"{prefix}_load_failure"] = exc.to_dict()
         return
-    st.session_state.pop(k("load_failure"), None)
-    st.session_state[k("choices")] = {"languages": languages, "glossaries": glossaries}
+    st.session_state.pop(f"{prefix}_load_failure", None)
+    st.session_state[f"{prefix}_choices"] = {"languages": languages, "glossaries": glossaries}
 
 
-def _launch(conn: connection.Connection, job: Job, languages: list[str], options: translate.Options,
-            review: set[str], supported: list[str]) -> None:
-    """Record one job per language, send each once; on a problem say why and keep every choice."""
-    k = lambda name: _key(job, name)  # noqa: E731
+def _launch(conn: connection.Connection, prefix: str, languages: list[str], options: translate.Options,
+            review: set[str], supported: list[str], *, source: Job | None, upload) -> None:
+    """Record one job per language, send each once; on a problem say why and keep every choice.
+
+    An uploaded video goes to HeyGen first (an upload costs nothing), and only once per file."""
+    k = lambda name: f"{prefix}_{name}"  # noqa: E731
     st.session_state.pop(k("problems"), None)
     st.session_state.pop(k("sent"), None)
+    problems = translate.check_request(languages, supported, options, review)
+    if problems:
+        st.session_state[k("problems")] = problems
+        return
+    uploaded_source = None
+    if upload is not None:
+        file, info = upload
+        kept = st.session_state.get(k("asset"))
+        if not kept or kept.get("file_id") != file.file_id:
+            try:
+                with st.spinner(f"Uploading {file.name}…"):
+                    asset = conn.client.assets.upload_file(file.getvalue(), filename=info.filename,
+                                                           mime_type=info.mime_type)
+            except errors.HeyGenError as exc:
+                st.session_state[k("failure")] = exc.to_dict()
+                return
+            kept = {"file_id": file.file_id, "asset_id": asset.asset_id}
+            st.session_state[k("asset")] = kept
+        uploaded_source = {"asset_id": kept["asset_id"], "name": file.name, "seconds": info.duration_seconds}
     store = connection.job_store()
     try:
-        jobs = translate.create_jobs(store, account=conn.account, source=job, languages=languages, options=options,
-                                     supported=supported, review=review)
+        jobs = translate.create_jobs(store, account=conn.account, source=source, upload=uploaded_source,
+                                     languages=languages, options=options, supported=supported, review=review)
     except translate.TranslationRequestError as exc:
         st.session_state[k("problems")] = exc.problems
         return
@@ -118,7 +166,8 @@ def _launch(conn: connection.Connection, job: Job, languages: list[str], options
     text = f"Sent: {', '.join(translate.details_of(j)['language'] for j in sent)}."
     if unsent:
         text += f" Not sent: {', '.join(unsent)} (open them in the history to send again)."
-    st.session_state[k("sent")] = text + " They are in the history below, under this video."
+    where = "under this video" if source is not None else "each under its language"
+    st.session_state[k("sent")] = text + f" They are in the history below, {where}."
 
 
 # ---------------------------------------------------------------- a translation's own panel

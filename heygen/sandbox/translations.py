@@ -165,7 +165,10 @@ def _source(state, ref) -> tuple[float, str]:
         raise invalid("video", "video must be an object with type 'url' or 'asset_id'.")
     validate.asset_ref(ref, "video", _api().Lookup(state), kinds=("video/",))
     if ref["type"] == "asset_id":
-        return DEFAULT_DURATION, "16:9"
+        from .studio import movie_seconds  # the length an uploaded MP4 says it has
+
+        asset = state.get_asset(ref["asset_id"])
+        return float(movie_seconds(asset.data) or DEFAULT_DURATION), "16:9"
     path = urlsplit(ref["url"]).path
     found = None
     match = re.fullmatch(r"/media/translations/([^/]+)\.mp4", path)

@@ -194,3 +194,35 @@ def test_an_edit_that_breaks_the_timing_is_refused_plainly_and_kept(env, app_sto
                                                "deleted_rows": []}
     at.button(key=f"tr_{job.id}_render").click().run()
     assert md("Cue 3: “soon” is not a time; write it like 00:01:02,500.") in texts(at)
+
+
+def test_an_uploaded_mp4_is_uploaded_once_and_translated_with_a_review(env, app_store, app_account):
+    _URL["base"] = env.base_url
+    clip = (Path(__file__).resolve().parents[2] / "heygen/sandbox/media/landscape.mp4").read_bytes()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/videos.py").run()
+    at.get("file_uploader")[0].upload("launch.mp4", clip, "video/mp4")
+    at.run()
+    assert not at.exception
+    at.button(key="tr_upload_load").click().run()
+    at.multiselect(key="tr_upload_languages").set_value(["Italian", "Korean"]).run()
+    at.multiselect(key="tr_upload_review").set_value(["Korean"]).run()
+    at.button(key="tr_upload_go").click().run()
+    assert not at.exception
+    assert md("Sent: Italian, Korean.") in texts(at)
+    uploads = [e for e in env.requests_log() if e["method"] == "POST" and e["path"] == "/v3/assets"]
+    assert len(uploads) == 1
+    jobs = {translate.details_of(j)["language"]: j for j in app_store.list(app_account)}
+    assert set(jobs) == {"Italian", "Korean"}
+    asset_ids = {translate.details_of(j)["source_asset_id"] for j in jobs.values()}
+    assert len(asset_ids) == 1 and None not in asset_ids
+    body = posts(env, "/v3/video-translations")[0]["request_json"]
+    assert body["video"] == {"type": "asset_id", "asset_id": asset_ids.pop()}
+    review = until(app_store, jobs["Korean"], translate.REVIEW)
+    lines = translate.load_review(Client(APP_KEY, env.base_url), app_store, review)
+    translate.check_lines(lines, translate.details_of(review)["duration"])  # HeyGen's cues fit the clip
+    # A second Translate of the same file reuses the upload.
+    at.multiselect(key="tr_upload_languages").set_value(["Dutch"]).run()
+    at.button(key="tr_upload_go").click().run()
+    assert len([e for e in env.requests_log() if e["method"] == "POST" and e["path"] == "/v3/assets"]) == 1
