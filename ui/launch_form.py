@@ -79,13 +79,15 @@ class LaunchForm:
         """The last failed launch's error record, if it still applies."""
         return st.session_state.get(self.keys["launch_error"])
 
-    def settle(self, problems: dict[str, str] | list[str], signature: str) -> None:
+    def settle(self, problems: dict[str, str] | list[str], signature: str | None = None) -> None:
         """A launch requested with problems in the form does not start (the messages show instead);
-        the last launch error is forgotten once the inputs changed since."""
+        the last launch error is forgotten once the inputs changed since (when ``signature`` is given)."""
         state = st.session_state
         if state.get(self.keys["launching"]) and not state.get(self.keys["inflight"]) and problems:
             state[self.keys["launching"]] = False
         failed = state.get(self.keys["failed"])
+        if signature is None:
+            return
         if state.get(self.keys["launch_error"]) and failed and failed.get("signature") != signature:
             state.pop(self.keys["launch_error"], None)
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import streamlit as st
 
-from heygen.api.errors import HeyGenError
 from heygen.studio import launch, scenes
 from heygen.studio.jobs import JobStoreError
 from heygen.studio.media import MediaError, inspect_audio, max_side_for, prepare_image
@@ -23,19 +22,19 @@ from heygen.studio.scene_drafts import DraftStore
 from heygen.studio.scenes import SceneFile, Storyboard
 from heygen.studio.scripting import format_duration
 
-from . import connection, launch_panel, nav, pickers
+from . import connection, launch_form, launch_panel, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
 
 P = nav.SCENES.form  # "scenes": the launch panel's key prefix
+FORM = launch_form.LaunchForm(P)
 BOARD = "scenes_board"
 DRAFT_ID = "scenes_draft_id"
 SAVED = "scenes_saved"  # the storyboard as last saved (a dict), to save only changes
 PICK_DRAFT = "scenes_pick_draft"
 TITLE, ASPECT, RESOLUTION, CAPTIONS = "scenes_title", "scenes_aspect", "scenes_resolution", "scenes_captions"
 GEN = "scenes_gen"  # part of every value widget's key: bumped when another storyboard is opened
-NOTICE = "scenes_notice"
 PROBLEM = "scenes_problem"  # an error from a button's action, shown on the next run
 INFLIGHT = launch_panel.keys(P)["inflight"]
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
@@ -123,7 +122,7 @@ def start(conn: connection.Connection) -> None:
 def _prefill(conn: connection.Connection, store: DraftStore, job_id: str) -> None:
     job = connection.job_store().get(job_id)
     if job is None or not isinstance((job.inputs or {}).get("storyboard"), dict):
-        st.session_state[NOTICE] = "The storyboard of that video could not be found; the last draft is open."
+        FORM.notify("info", "The storyboard of that video could not be found; the last draft is open.")
         return
     inputs = job.inputs
     storyboard = scenes.adopt_assets(Storyboard.from_dict(inputs["storyboard"]), inputs.get("spec") or {})
@@ -132,7 +131,8 @@ def _prefill(conn: connection.Connection, store: DraftStore, job_id: str) -> Non
     if isinstance(source, str) and store.get(source) is not None:
         store.copy_files(source, draft.id)
     _open(draft.id, storyboard)
-    st.session_state[NOTICE] = "The storyboard of that video is open as a new draft: change what you need and generate again."
+    FORM.notify("info", "The storyboard of that video is open as a new draft: change what you need and generate "
+                       "again.")
 
 
 def _safely(action):
@@ -163,7 +163,7 @@ def duplicate_draft() -> None:
     drafts().save(st.session_state[DRAFT_ID], board())
     copy = drafts().duplicate(st.session_state[DRAFT_ID])
     _open(copy.id, copy.storyboard)
-    st.session_state[NOTICE] = f"This is a copy: “{copy.title}”. The original draft is unchanged."
+    FORM.notify("info", f"This is a copy: “{copy.title}”. The original draft is unchanged.")
 
 
 @_safely
@@ -327,9 +327,7 @@ def _forget_file(scene_id: str, role: str) -> None:
 
 
 def show_notice() -> None:
-    notice = st.session_state.pop(NOTICE, None)
-    if notice:
-        st.info(notice, icon=":material/info:")
+    FORM.show_notice()
     problem = st.session_state.pop(PROBLEM, None)
     if problem:
         show_error(problem, title="The drafts could not be changed")
@@ -498,9 +496,7 @@ def summary_lines(current: Storyboard) -> list[tuple[str, str]]:
 def launch_section(conn: connection.Connection, current: Storyboard, found: dict[str, list[str]]) -> None:
     preview, _ = scenes.build(current)
     problems = scenes.flat_problems(current, found)
-    state = st.session_state
-    if state.get(LAUNCHING) and not state.get(INFLIGHT) and problems:
-        state[LAUNCHING] = False
+    FORM.settle(problems)
     launch_panel.panel(
         P, summary=summary_lines(current), body=preview.to_body(), problems=problems,
         button="Generate video", icon=":material/movie:", kept="Your storyboard is saved as a draft.",
@@ -510,54 +506,25 @@ def launch_section(conn: connection.Connection, current: Storyboard, found: dict
 
 
 def _run_launch(conn: connection.Connection, current: Storyboard) -> None:
-    state = st.session_state
-    store = connection.job_store()
-    draft_id = state[DRAFT_ID]
-    inflight = state.get(INFLIGHT)
-    job = None
-    signature = ""
+    draft_id = st.session_state[DRAFT_ID]
     try:
         spec, uploads = scenes.build(current, read=lambda f: drafts().read_file(draft_id, f))
-        signature = scenes.signature(spec, uploads)
-        if inflight:
-            job = store.get(inflight["job_id"])
-            uploads = inflight["uploads"]
-        if job is None:
-            failed_id = launch_panel.failed_job_id(P, signature)
-            previous = store.get(failed_id) if failed_id else None
-            job = previous if previous is not None and previous.video_id is None else None
-            if job is None:
-                extras = {"scenes": 1, "storyboard": current.to_dict(), "draft_id": draft_id,
-                          "estimated_seconds": round(scenes.total_seconds(current), 1)}
-                job = launch.create_job(store, account=conn.account, spec=spec, extra=extras)
-            state[INFLIGHT] = {"job_id": job.id, "uploads": uploads, "signature": signature}
-        if job.video_id is None:
-            with launch_panel.sending("Sending your video to HeyGen…") as progress:
-                job = launch.submit(conn.client, store, job, uploads, progress=progress)
-    except HeyGenError as exc:
-        checking = launch_panel.checking_job(job)
-        if checking is not None:
-            _keep_assets(checking)
-            launch_panel.open_launched(P, checking.id)
-        _keep_assets(job)
-        launch_panel.record_failure(P, exc.to_dict(), getattr(job, "id", None), signature)
-        st.rerun()
     except FileNotFoundError as exc:
         launch_panel.record_failure(P, {"message": f"The file {exc} of this draft is no longer in the data folder.",
-                                        "hint": "Choose the file again in its scene."}, None, signature)
+                                        "hint": "Choose the file again in its scene."}, None, "")
         st.rerun()
-    except JobStoreError as exc:
-        launch_panel.record_failure(P, {"message": str(exc), "hint": "Check the studio's data folder, then try again."},
-                                    getattr(job, "id", None), signature)
-        st.rerun()
-    except Exception as exc:  # never leave the button disabled after a surprise
-        connection.log.exception("Scenes launch failed unexpectedly")
-        launch_panel.record_failure(P, {"message": "Something unexpected went wrong while sending the video. Your "
-                                                   "storyboard is kept; please try again.", "kind": type(exc).__name__},
-                                    getattr(job, "id", None), signature)
-        st.rerun()
-    _keep_assets(job)
-    launch_panel.open_launched(P, job.id)
+
+    def create(store: Any) -> Any:
+        extras = {"scenes": 1, "storyboard": current.to_dict(), "draft_id": draft_id,
+                  "estimated_seconds": round(scenes.total_seconds(current), 1)}
+        return launch.create_job(store, account=conn.account, spec=spec, extra=extras)
+
+    FORM.run(conn, launch_form.Launch(
+        signature=scenes.signature(spec, uploads), create=create, payload=uploads,
+        send=lambda job, files, progress: launch.submit(conn.client, connection.job_store(), job, files or [],
+                                                        progress=progress),
+        after=_keep_assets, after_failure=_keep_assets,
+    ))
 
 
 def _keep_assets(job: Any) -> None:
