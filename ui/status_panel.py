@@ -344,7 +344,7 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
     with st.container(border=True):
         st.markdown(f"**Remove “{md(job.title)}” from the history?**")
         also = st.checkbox("Also delete the video on HeyGen", key=f"remove_remote_{job.id}",
-                           disabled=not job.video_id or job.kind == "lipsync")
+                           disabled=not job.video_id or job.kind in ("lipsync", "translation"))
         left, right = st.columns(2)
         if left.button("Remove", key=f"remove_yes_{job.id}", type="primary"):
             if also and job.video_id:

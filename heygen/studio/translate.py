@@ -372,8 +372,12 @@ def check_lines(lines: list[Line], duration: float | None) -> list[srt.Cue]:
 
 
 def _may_generate(job: Job) -> bool:
+    """Whether the render may be started: in review, after a render request looked for in vain, or after an
+    upload of the subtitles cut off (the app closed) before the render request went out."""
     phase = details_of(job).get("phase")
-    return (phase == "review" and job.status == REVIEW) or (phase == "generate" and job.status == reconcile.UNCLEAR)
+    cut_off = job.status == "submitting" and time.time() - job.updated_at > watch.SUBMIT_GRACE_SECONDS
+    return (phase == "review" and (job.status == REVIEW or cut_off)) or (
+        phase == "generate" and job.status == reconcile.UNCLEAR)
 
 
 def finish_review(client: Client, store: JobStore, job: Job, lines: list[Line]) -> Job:
@@ -419,6 +423,9 @@ def finish_review(client: Client, store: JobStore, job: Job, lines: list[Line]) 
 def _look_for_render(client: Client, store: JobStore, job: Job, now: float) -> watch.CheckResult:
     """A render request whose answer was lost: look for its translation on the account (never resend)."""
     details = details_of(job)
+    if job.status == "submitting" and now - job.updated_at > watch.SUBMIT_GRACE_SECONDS:
+        # The render request was cut off mid-send (the app closed): HeyGen may have it; look before anything.
+        job = store.set_status(job.id, reconcile.CHECKING, detail=f"{reconcile.MAY_HAVE}. The request was cut off.")
     if job.status != reconcile.CHECKING:
         return watch.CheckResult(watch.RUNNING, job, wait=REVIEW_WAIT, requested=False)
     looks = [float(t) for t in details.get("looks") or []]

@@ -256,3 +256,23 @@ def test_a_render_request_whose_answer_was_lost_is_found_never_started_twice(sb,
     assert result.job.video_id.startswith("vt_") and translate.details_of(result.job)["phase"] == "translate"
     assert until_stopped(client, store, result.job).outcome == watch.COMPLETED
     assert len(posts(sb, f"/v3/video-translations/proofreads/{waiting.job.video_id}/generate")) == 1
+
+
+def test_a_render_request_cut_off_mid_send_is_looked_for_not_resent(sb, client, store):
+    source = source_job(client, store)
+    (job,) = translate.create_jobs(store, account=ACCOUNT, source=source, languages=["Swedish"],
+                                   options=translate.Options(), review={"Swedish"})
+    waiting = until_stopped(client, store, kinds.of(job).send(client, store, job), stop_on=translate.REVIEW)
+    lines = translate.load_review(client, store, waiting.job)
+    translate.finish_review(client, store, store.get(job.id), lines)
+    made = store.get(job.id).video_id
+    # As if the app had closed right after the render request left: the job still says "submitting".
+    store.update_inputs(job.id, {**store.get(job.id).inputs, "translation": {
+        **translate.details_of(store.get(job.id)), "phase": "generate"}})
+    store.mark_submitted(job.id, waiting.job.video_id, "submitting")
+    later = time.time() + watch.SUBMIT_GRACE_SECONDS + 5
+    with pytest.raises(errors.ConflictError):
+        translate.finish_review(client, store, store.get(job.id), lines)
+    result = kinds.of(job).check(client, store, store.get(job.id), POLICY, now=later)
+    assert result.job.video_id == made  # found on the account, adopted
+    assert len(posts(sb, f"/v3/video-translations/proofreads/{waiting.job.video_id}/generate")) == 1
