@@ -43,6 +43,7 @@ def _open_studio_with(page, url: str, look) -> None:
     search.fill(look.name)
     search.press("Enter")
     card = page.locator(f".st-key-studio_av_pick_{look.id} button")
+    expect(card).to_have_count(1)  # the filtered gallery has settled
     card.click()
     expect(card).to_have_text("✓ Selected")
     _commit(page.get_by_role("textbox", name="Script", exact=True), SCRIPT)
