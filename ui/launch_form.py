@@ -97,7 +97,8 @@ class LaunchForm:
             return problems[name]
         error = self.error or {}
         param = str(error.get("param") or "")
-        if self.param_fields.get(param.split("[")[0].split(".")[0]) == name:
+        about = self.param_fields.get(param) or self.param_fields.get(param.split("[")[0].split(".")[0])
+        if about == name:
             return error.get("heygen_message") or error.get("message")
         return None
 

@@ -31,7 +31,6 @@ import streamlit as st
 
 from heygen.studio import launch
 from heygen.api.avatars import AvatarLook
-from heygen.api.errors import HeyGenError
 from heygen.studio.jobs import JobStoreError
 from heygen.studio.media import AudioInfo, MediaError, PreparedImage, inspect_audio, max_side_for, prepare_image
 from heygen.studio.scripting import (
@@ -42,10 +41,10 @@ from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, EXPRESSIVENESS, FITS, RES
 from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 from heygen.api.voices import Voice
 
-from . import connection, launch_panel, listen, nav, pickers
+from . import connection, launch_form, launch_panel, listen, nav, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
-from .text import html_text, md
+from .text import md
 
 P = "studio"  # key prefix of the pickers on this page
 
@@ -71,7 +70,7 @@ FAILED = launch_panel.keys(P)["failed"]  # {"job_id", "signature"} of the last l
 LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]  # error record (dict) of the last failed launch
 SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 SCRIPT_LIMIT = "studio_script_limit"
-NOTICE = "studio_notice"
+NOTICE = "studio_notice"  # the shared form's one-shot notice (kind, message)
 GENERATE = launch_panel.keys(P)["generate"]
 PREFILL = nav.prefill_key(nav.STUDIO)  # set by Edit & retry: a job id whose inputs fill the form
 
@@ -95,6 +94,7 @@ PARAM_FIELDS = {
     "caption.file_format": "captions", "fit": "fit", "output_format": "output_format", "engine": "engine",
     "engine.type": "engine",
 }
+FORM = launch_form.LaunchForm(P, param_fields=PARAM_FIELDS)
 PHOTO_TIPS = (
     "**What makes a good photo:** one person, face clearly visible and looking at the camera, even light, "
     "nothing covering the mouth or eyes, head and shoulders in the frame. HeyGen cannot animate a photo "
@@ -468,40 +468,17 @@ def script_limit() -> int:
 
 def settle(draft: Draft) -> None:
     """A launch requested with problems in the form does not start: the messages show instead."""
-    state = st.session_state
-    if state.get(LAUNCHING) and not state.get(INFLIGHT) and draft.errors:
-        state[LAUNCHING] = False
-    error = state.get(LAUNCH_ERROR)
-    failed = state.get(FAILED)
-    if error and failed and failed.get("signature") != draft.signature:
-        state.pop(LAUNCH_ERROR, None)  # the inputs changed since: the old error no longer applies
+    FORM.settle(draft.errors, draft.signature)
 
 
 def field_error(draft: Draft, name: str) -> None:
     """The message for one field, under it (after a launch attempt, or from HeyGen's answer)."""
-    state = st.session_state
-    message = None
-    if state.get(SHOW_ERRORS) and name in draft.errors:
-        role = next((r for r, f in ROLE_FIELD.items() if f == name), None)
-        if role in draft.media_errors:
-            return  # already shown where the file was uploaded
-        message = draft.errors[name]
-    else:
-        error = state.get(LAUNCH_ERROR) or {}
-        if PARAM_FIELDS.get(str(error.get("param") or "")) == name:
-            message = error.get("heygen_message") or error.get("message")
-    if message:
-        st.markdown(f'<div class="hg-field-error">{html_text(message)}</div>', unsafe_allow_html=True)
+    role = next((r for r, f in ROLE_FIELD.items() if f == name), None)
+    FORM.field_error(name, draft.errors, shown_elsewhere=role in draft.media_errors)  # shown at the upload
 
 
 def show_notice() -> None:
-    notice = st.session_state.pop(NOTICE, None)
-    if notice:
-        kind, message = notice
-        if kind == "error":
-            show_error(ValueError(message))
-        else:
-            getattr(st, kind)(message, icon=":material/info:" if kind == "info" else ":material/warning:")
+    FORM.show_notice()
 
 
 # -- sections -------------------------------------------------------------------------------------------
@@ -781,40 +758,13 @@ def launch_section(conn: connection.Connection, draft: Draft) -> None:
 
 
 def _run_launch(conn: connection.Connection, draft: Draft) -> None:
-    state = st.session_state
-    store = connection.job_store()
-    inflight = state.get(INFLIGHT)
-    job = None
-    try:
-        if inflight:
-            job = store.get(inflight["job_id"])
-            uploads = inflight["uploads"]
-        if job is None:
-            failed_id = launch_panel.failed_job_id(P, draft.signature)
-            previous = store.get(failed_id) if failed_id else None
-            if previous is not None and previous.video_id is None:
-                job = previous
-            if job is None:
-                job = launch.create_job(store, account=conn.account, spec=draft.spec, extra=draft.extras)
-            uploads = list(draft.uploads)
-            state[INFLIGHT] = {"job_id": job.id, "uploads": uploads, "signature": draft.signature}
-        if job.video_id is None:
-            with launch_panel.sending("Sending your video to HeyGen…") as progress:
-                job = launch.submit(conn.client, store, job, uploads, progress=progress)
-    except HeyGenError as exc:
-        checking = launch_panel.checking_job(job)
-        if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent
-            _reuse_uploads_of(checking)
-            launch_panel.open_launched(P, checking.id)
-        _launch_failed(exc.to_dict(), job, draft)
-    except JobStoreError as exc:
-        _launch_failed({"message": str(exc), "hint": "Check the studio's data folder, then try again."}, job, draft)
-    except Exception as exc:  # never leave the button disabled after a surprise
-        connection.log.exception("Launch failed unexpectedly")
-        _launch_failed({"message": "Something unexpected went wrong while sending the video. Your inputs are kept; "
-                                   "please try again.", "kind": type(exc).__name__}, job, draft)
-    _reuse_uploads_of(job)
-    launch_panel.open_launched(P, job.id)
+    FORM.run(conn, launch_form.Launch(
+        signature=draft.signature, payload=list(draft.uploads),
+        create=lambda store: launch.create_job(store, account=conn.account, spec=draft.spec, extra=draft.extras),
+        send=lambda job, uploads, progress: launch.submit(conn.client, connection.job_store(), job, uploads or [],
+                                                          progress=progress),
+        after=_reuse_uploads_of, on_failure=_learn_script_limit,
+    ))
 
 
 def _reuse_uploads_of(job: Any) -> None:
@@ -839,9 +789,9 @@ def _reuse_uploads_of(job: Any) -> None:
 _LIMIT_IN_MESSAGE = re.compile(r"(\d[\d,]*)\s*(?:characters|chars)", re.IGNORECASE)
 
 
-def _launch_failed(error: dict[str, Any], job: Any, draft: Draft) -> None:
+def _learn_script_limit(error: dict[str, Any]) -> None:
+    """A launch refused for its script length teaches the form this account's lower limit."""
     state = st.session_state
-    launch_panel.record_failure(P, error, getattr(job, "id", None), draft.signature)
     about_script = error.get("param") == "script" or (
         not error.get("param") and "script" in str(error.get("heygen_message") or "").lower()
     )
@@ -850,4 +800,3 @@ def _launch_failed(error: dict[str, Any], job: Any, draft: Draft) -> None:
         limits = [n for n in numbers if 0 < n < MAX_SCRIPT_CHARS]
         if limits:
             state[SCRIPT_LIMIT] = min(limits)
-    st.rerun()
