@@ -417,6 +417,13 @@ def collect(catalogue: Catalogue) -> Draft:
     return draft
 
 
+def _now(key: str) -> Any:
+    """A widget's current value, or its default: passed to the widget as well as kept in the session,
+    because a widget drawn while its value is missing from the session (seen in browsers while the
+    lists load) would otherwise fall to its first option or minimum (a 0.5× speed, 720p)."""
+    return st.session_state.get(key, DEFAULTS[key])
+
+
 def _output_options(draft: Draft) -> None:
     """Captions, fit, transparent webm and Avatar V; the ratio follows the speaker's picture until chosen."""
     state, spec = st.session_state, draft.spec
@@ -562,8 +569,8 @@ def script_section(draft: Draft, catalogue: Catalogue, conn: connection.Connecti
                          speech_ids=listen.speech_voice_ids(conn))
     field_error(draft, "voice")
     c1, c2 = st.columns(2)
-    c1.slider("Speed", 0.5, 1.5, step=0.05, key=SPEED, format="%.2f×")
-    c2.slider("Pitch", -50, 50, step=1, key=PITCH)
+    c1.slider("Speed", 0.5, 1.5, value=_now(SPEED), step=0.05, key=SPEED, format="%.2f×")
+    c2.slider("Pitch", -50, 50, value=_now(PITCH), step=1, key=PITCH)
     field_error(draft, "speed")
     field_error(draft, "pitch")
 
@@ -604,7 +611,7 @@ def options_section(draft: Draft) -> None:
                   help="Filled in from the first words of the script; change it freely.")
     field_error(draft, "title")
     c1, c2 = st.columns(2)
-    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True,
+    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True, default=_now(ASPECT),
                          format_func=ASPECT_LABELS.get, on_change=_aspect_chosen,
                          help="Auto keeps the shape of the avatar's video or of your photo.")
     suggestion = draft.suggested_aspect
@@ -618,24 +625,25 @@ def options_section(draft: Draft) -> None:
         st.caption(f"{ASPECT_WORDS[suggestion].capitalize()}: it fits the chosen "
                    f"{'photo' if draft.source == 'photo' else 'look'}.")
     field_error(draft, "aspect_ratio")
-    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
+    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True, default=_now(RESOLUTION),
                          format_func=RESOLUTION_LABELS.get)
-    st.segmented_control("Fit", ["auto", *FITS], key=FIT, required=True, format_func=FIT_LABELS.get,
+    st.segmented_control("Fit", ["auto", *FITS], key=FIT, required=True, default=_now(FIT), format_func=FIT_LABELS.get,
                          help="Cover fills the frame and may crop the edges; Contain shows the whole picture and may "
                               "leave background around it; Auto lets HeyGen choose.")
     st.caption("1080p and 4K depend on your HeyGen plan (free plans render 720p).")
     field_error(draft, "resolution")
     field_error(draft, "fit")
-    st.segmented_control("Captions", list(CAPTION_LABELS), key=CAPTIONS_KEY, required=True,
+    st.segmented_control("Captions", list(CAPTION_LABELS), key=CAPTIONS_KEY, required=True, default=_now(CAPTIONS_KEY),
                          format_func=CAPTION_LABELS.get,
                          help="A subtitle file (SRT) comes with the video; Burned in also writes the captions "
                               "into the picture.")
     field_error(draft, "captions")
 
-    st.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, format_func=BG_MODES.get)
+    st.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, default=_now(BG_MODE),
+                         format_func=BG_MODES.get)
     mode = state.get(BG_MODE)
     if mode == "colour":
-        st.color_picker("Background colour", key=BG_COLOUR)
+        st.color_picker("Background colour", key=BG_COLOUR, value=_now(BG_COLOUR))
     elif mode == "image":
         st.file_uploader("Background image", key=uploader_key("background"),
                          help="A JPEG, PNG or WebP picture, checked like a photo.")

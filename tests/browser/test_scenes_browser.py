@@ -18,11 +18,6 @@ CLIP = Path(__file__).resolve().parents[2] / "heygen" / "sandbox" / "media" / "l
 SCRIPT = "Welcome to the tour. Here is what our product does for your team."
 
 
-def _keep(path):
-    import shutil
-    shutil.copy(path, f"/tmp/scenes/{Path(path).name}")
-
-
 def _cards(page):
     return page.locator("[class*='st-key-scene_card_']")
 
@@ -67,7 +62,7 @@ def test_three_scenes_from_storyboard_to_playing_video(page, streamlit_server, s
     expect(clip.get_by_text("about 4 s")).to_be_visible()
     total = format_duration(estimated_seconds(SCRIPT) + 5 + 4)
     expect(page.get_by_text(f"Total: about {total}")).to_be_visible()
-    _keep(screenshot(page, "storyboard"))
+    screenshot(page, "storyboard")
 
     page.get_by_role("button", name="Generate video").click()
     page.wait_for_url("**/videos**", timeout=60_000)
@@ -83,4 +78,4 @@ def test_three_scenes_from_storyboard_to_playing_video(page, streamlit_server, s
     # The sandbox's video lasts as long as its scenes: the spoken script, 5 s of image, the 4 s clip.
     done = JobStore(data_dir).get(job.id)
     assert done.status == "completed" and abs(done.duration - (script_duration(SCRIPT) + 5 + 4)) < 0.1
-    _keep(screenshot(page, "playing"))
+    screenshot(page, "playing")
