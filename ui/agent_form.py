@@ -688,8 +688,6 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
 
     FORM.run(conn, launch_form.Launch(
         signature=draft.signature, create=create, payload=list(draft.attachments),
-        send=lambda job, attachments, progress: agent_launch.submit(conn.client, connection.job_store(), job,
-                                                                    attachments or [], progress=progress),
         sending="Sending your prompt to HeyGen…", what="the prompt",
         sent=lambda job: not not_sent(job), reusable=not_sent, after=_keep_uploaded_files,
         errors={AgentRequestError: lambda exc: {"message": str(exc), "param": next(iter(exc.problems), None)}},

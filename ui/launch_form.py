@@ -19,6 +19,7 @@ from typing import Any
 import streamlit as st
 
 from heygen.api.errors import HeyGenError
+from heygen.studio import kinds
 from heygen.studio.jobs import Job, JobStore, JobStoreError
 
 from . import connection, launch_panel
@@ -32,9 +33,9 @@ Progress = Callable[[str, float], None]
 class Launch:
     """One page's launch, as the form runs it.
 
-    ``create(store)`` records the job (nothing is sent); ``send(job, payload, progress)`` uploads
-    and sends it once and returns the job as sent; ``payload`` (files waiting to be uploaded) is kept
-    in the session while the launch is under way. ``sent(job)`` says whether HeyGen already has it;
+    ``create(store)`` records the job (nothing is sent); its kind's ``send`` (``heygen.studio.kinds``)
+    uploads ``payload`` (files waiting to be uploaded, kept in the session while the launch is under
+    way) and sends it once. ``sent(job)`` says whether HeyGen already has it;
     ``reusable(job)`` whether a failed launch's job may be sent again as is. ``after(job)`` runs
     once the launch went out (or may have: offer the uploaded files again by asset id);
     ``after_failure(job)`` when it surely did not (the form's files stay as they are by default).
@@ -43,7 +44,6 @@ class Launch:
 
     signature: str
     create: Callable[[JobStore], Job]
-    send: Callable[[Job, Any, Progress], Job]
     payload: Any = None
     sending: str = "Sending your video to HeyGen…"
     what: str = "the video"  # in "Something unexpected went wrong while sending the video"
@@ -145,7 +145,7 @@ class LaunchForm:
                 state[self.keys["inflight"]] = {"job_id": job.id, "payload": payload, "signature": launch.signature}
             if not launch.sent(job):
                 with launch_panel.sending(launch.sending) as progress:
-                    job = launch.send(job, payload, progress)
+                    job = kinds.of(job).send(conn.client, store, job, payload or [], progress=progress)
         except HeyGenError as exc:
             checking = launch_panel.checking_job(job)
             if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent

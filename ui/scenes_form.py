@@ -521,8 +521,6 @@ def _run_launch(conn: connection.Connection, current: Storyboard) -> None:
 
     FORM.run(conn, launch_form.Launch(
         signature=scenes.signature(spec, uploads), create=create, payload=uploads,
-        send=lambda job, files, progress: launch.submit(conn.client, connection.job_store(), job, files or [],
-                                                        progress=progress),
         after=_keep_assets, after_failure=_keep_assets,
     ))
 

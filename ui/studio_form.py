@@ -769,8 +769,6 @@ def _run_launch(conn: connection.Connection, draft: Draft) -> None:
     FORM.run(conn, launch_form.Launch(
         signature=draft.signature, payload=list(draft.uploads),
         create=lambda store: launch.create_job(store, account=conn.account, spec=draft.spec, extra=draft.extras),
-        send=lambda job, uploads, progress: launch.submit(conn.client, connection.job_store(), job, uploads or [],
-                                                          progress=progress),
         after=_reuse_uploads_of, on_failure=_learn_script_limit,
     ))
 

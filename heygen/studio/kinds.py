@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 class JobKind:
     """How one kind of job is sent and watched.
 
-    ``send(client, store, job)`` sends the job's create once (files already uploaded are reused);
+    ``send(client, store, job[, files], progress=...)`` sends the job's create once, uploading
+    ``files`` first (files already uploaded are reused);
     ``check(client, store, job, policy, ...)`` watches one job; ``bulk`` says whether its renders can
     be asked about in ``GET /v3/videos/statuses`` once they have a video id. ``first_factor`` and
     ``deadline_setting`` shape its poll policy from the settings; ``terminal`` are the statuses in
@@ -46,12 +47,12 @@ class JobKind:
     editable: bool = True  # whether "Edit & retry" can reopen it in a form
 
 
-def _send_video(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job:
-    return launch.submit(client, store, job, **kwargs)
+def _send_video(client: Client, store: JobStore, job: Job, files: Any = (), **kwargs: Any) -> Job:
+    return launch.submit(client, store, job, files, **kwargs)
 
 
-def _send_agent(client: Client, store: JobStore, job: Job, **kwargs: Any) -> Job:
-    return agent_launch.submit(client, store, job, **kwargs)
+def _send_agent(client: Client, store: JobStore, job: Job, files: Any = (), **kwargs: Any) -> Job:
+    return agent_launch.submit(client, store, job, files, **kwargs)
 
 
 KINDS: dict[str, JobKind] = {

@@ -67,7 +67,7 @@ def test_closing_the_browser_stops_nothing(streamlit_server, browser, screenshot
     second = browser.new_context(viewport={"width": 1400, "height": 1600})
     page = second.new_page()
     page.goto(f"{base}/videos?job={single.id}")
-    expect(page.get_by_text("Kept on this computer")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Kept on this computer", exact=True)).to_be_visible(timeout=30_000)
     video = page.locator("video").first
     expect(video).to_be_visible()
     src = video.get_attribute("src") or ""
