@@ -286,17 +286,25 @@ def _aspect_chosen() -> None:
     st.session_state[ASPECT_MANUAL] = True
 
 
+def _now(key: str) -> Any:
+    """A widget's current value, or its default: given to the widget as well as kept in the session, so
+    a widget drawn while its value is missing from the session never falls to its first option or
+    minimum (see ui/studio_form.py)."""
+    return st.session_state.get(key, DEFAULTS[key])
+
+
 def _options(look: AvatarLook | None, rows_choose_avatar: bool) -> None:
     state = st.session_state
     suggestion = suggested_aspect(look)
     if suggestion and not state.get(ASPECT_MANUAL) and state.get(ASPECT) != suggestion:
         state[ASPECT] = suggestion  # follows the chosen look until a ratio is picked by hand
-    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True, on_change=_aspect_chosen,
+    st.segmented_control("Aspect ratio", list(ASPECT_RATIOS), key=ASPECT, required=True, default=_now(ASPECT),
+                         on_change=_aspect_chosen,
                          format_func=ASPECT_LABELS.get, persist_state="session")
     if suggestion:
         st.caption(f"{suggestion} fits the chosen look." if state.get(ASPECT) != suggestion
                    else f"{suggestion}: it fits the chosen look.")
-    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True,
+    st.segmented_control("Resolution", list(RESOLUTIONS), key=RESOLUTION, required=True, default=_now(RESOLUTION),
                          format_func=RESOLUTION_LABELS.get, persist_state="session")
     st.segmented_control("Fit", ["auto", *FITS], key=FIT, required=True, format_func=FIT_LABELS.get,
                          persist_state="session",
@@ -309,13 +317,15 @@ def _options(look: AvatarLook | None, rows_choose_avatar: bool) -> None:
                               "into the picture.")
     _look_options(look, rows_choose_avatar)
     c1, c2 = st.columns(2)
-    c1.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, format_func=BG_MODES.get,
+    c1.segmented_control("Background", list(BG_MODES), key=BG_MODE, required=True, default=_now(BG_MODE),
+                         format_func=BG_MODES.get,
                          persist_state="session")
     if st.session_state.get(BG_MODE) == "colour":
-        c2.color_picker("Background colour", key=BG_COLOUR, persist_state="session")
+        c2.color_picker("Background colour", key=BG_COLOUR, value=_now(BG_COLOUR), persist_state="session")
     c1, c2 = st.columns(2)
-    c1.slider("Voice speed", 0.5, 1.5, step=0.05, key=SPEED, format="%.2f×", persist_state="session")
-    c2.slider("Voice pitch", -50, 50, step=1, key=PITCH, persist_state="session")
+    c1.slider("Voice speed", 0.5, 1.5, value=_now(SPEED), step=0.05, key=SPEED, format="%.2f×",
+              persist_state="session")
+    c2.slider("Voice pitch", -50, 50, value=_now(PITCH), step=1, key=PITCH, persist_state="session")
 
 
 def _look_options(look: AvatarLook | None, rows_choose_avatar: bool) -> None:
