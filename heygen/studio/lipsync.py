@@ -286,10 +286,6 @@ def refresh_links(client: Client, store: JobStore, job: Job) -> Job:
 
 def find_lost(client: Client, store: JobStore, job: Job, since: float) -> dict[str, Any] | None:
     """The lip-sync a lost create of ``job`` made: same title, created since ``since``, owned by no other job."""
-    candidates = [x for x in client.lipsyncs.list(limit=reconcile.LIST_LIMIT)
-                  if x.id and x.title == job.title and (x.created_at or 0) >= since]
-    for found in sorted(candidates, key=lambda x: abs((x.created_at or 0) - reconcile.sent_at(job))):
-        owner = store.find_by_video_id(job.account, found.id)
-        if owner is None or owner.id == job.id:
-            return {"video_id": found.id, "status": STATUS_OF.get(found.status, "processing")}
-    return None
+    listed = [x for x in client.lipsyncs.list(limit=reconcile.LIST_LIMIT) if x.title == job.title]
+    found = reconcile.closest_unowned(store, job, listed, since)
+    return {"video_id": found.id, "status": STATUS_OF.get(found.status, "processing")} if found else None

@@ -139,11 +139,18 @@ def _find(client: Client, store: JobStore, job: Job) -> dict[str, Any] | None:
 
         return translate.find_lost(client, store, job, since)
     videos = client.videos.list(title=job.title, limit=LIST_LIMIT)
-    candidates = [v for v in videos if v.id and v.title == job.title and (v.created_at or 0) >= since]
-    for video in sorted(candidates, key=lambda v: abs((v.created_at or 0) - sent_at(job))):
-        owner = store.find_by_video_id(job.account, video.id)
+    video = closest_unowned(store, job, [v for v in videos if v.title == job.title], since)
+    return {"video_id": video.id, "status": video.status} if video is not None else None
+
+
+def closest_unowned(store: JobStore, job: Job, listed: list[Any], since: float) -> Any:
+    """Of ``listed`` (things with ``id`` and ``created_at``), the one created since ``since`` nearest to
+    when ``job`` was sent that no other job owns, or None."""
+    candidates = [x for x in listed if x.id and (x.created_at or 0) >= since]
+    for found in sorted(candidates, key=lambda x: abs((x.created_at or 0) - sent_at(job))):
+        owner = store.find_by_video_id(job.account, found.id)
         if owner is None or owner.id == job.id:
-            return {"video_id": video.id, "status": video.status}
+            return found
     return None
 
 

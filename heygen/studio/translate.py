@@ -319,14 +319,9 @@ def find_lost(client: Client, store: JobStore, job: Job, since: float) -> dict[s
 
 def _listed(client: Client, store: JobStore, job: Job, since: float) -> Translation | None:
     language = details_of(job).get("language")
-    candidates = [t for t in client.translations.list(limit=reconcile.LIST_LIMIT)
-                  if t.id and t.title == job.title and t.output_language in (None, language)
-                  and (t.created_at or 0) >= since]
-    for found in sorted(candidates, key=lambda t: abs((t.created_at or 0) - since)):
-        owner = store.find_by_video_id(job.account, found.id)
-        if owner is None or owner.id == job.id:
-            return found
-    return None
+    listed = [t for t in client.translations.list(limit=reconcile.LIST_LIMIT)
+              if t.title == job.title and t.output_language in (None, language)]
+    return reconcile.closest_unowned(store, job, listed, since)
 
 
 # ---------------------------------------------------------------- the proofread
