@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 
 class Sleeps(list):
@@ -64,3 +66,25 @@ def wait_for_catalogue_fetches(deadline_seconds: float = 60) -> None:
     """Wait until no background catalogue fetch runs in this process (a generous deadline, then fail)."""
     wait_for(lambda: not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate()),
              timeout=deadline_seconds, message="a background catalogue fetch did not end", interval=0.02)
+
+
+@contextmanager
+def app_on(sandbox, api_key: str, monkeypatch, data_dir: Path, **env: object):
+    """The app (as AppTest runs it) talking to ``sandbox`` with ``api_key``, keeping its data in
+    ``data_dir`` (made here), with the extra environment ``env``; Streamlit's caches are cleared
+    before and after. Yields ``data_dir``."""
+    import streamlit as st
+
+    monkeypatch.setenv("HEYGEN_API_KEY", api_key)
+    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield data_dir
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
-from tests.support import Sleeps
+from tests.support import Sleeps, app_on
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-agent-test-4e5f6a7b8c9d0e1f2a3b4c5d"
@@ -33,17 +32,9 @@ def _clean(sandbox, tmp_path, monkeypatch):
     sandbox.reset()
     sandbox.clear_faults()
     sandbox.configure(render_seconds=1.0, agent_render_seconds=None, latency_ms=0, render_outcome="complete")
-    data_dir = tmp_path / "studio-data"
-    data_dir.mkdir()
-    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
-    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
-    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+    with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data"):
+        yield
     sandbox.clear_faults()
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

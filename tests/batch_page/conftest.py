@@ -4,11 +4,11 @@ data folder and cleared Streamlit caches for every test, and helpers to drive th
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from heygen import Client
 from heygen.sandbox import Sandbox
 from tests.batch_page.page_helpers import API_KEY, RENDER_SECONDS
+from tests.support import app_on
 
 
 @pytest.fixture(scope="module")
@@ -37,15 +37,6 @@ def page_env(sandbox, tmp_path, monkeypatch):
     sandbox.reset()
     sandbox.clear_faults()
     sandbox.configure(render_seconds=RENDER_SECONDS, latency_ms=0, render_outcome="complete")
-    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
-    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
-    monkeypatch.setenv("HEYGEN_POLL_SECONDS", "0.5")
-    monkeypatch.setenv("HEYGEN_MAX_POLL_SECONDS", "1")
-    data_dir = tmp_path / "studio-data"
-    data_dir.mkdir()
-    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield data_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data", HEYGEN_POLL_SECONDS=0.5,
+                HEYGEN_MAX_POLL_SECONDS=1) as data_dir:
+        yield data_dir

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen.sandbox import Sandbox
-from tests.support import wait_for_catalogue_fetches
+from tests.support import app_on, wait_for_catalogue_fetches
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-scenes-test-5a4b3c2d1e0f9a8b7c6d5e4f"
@@ -29,17 +28,8 @@ def scenes_env(sandbox, tmp_path, monkeypatch):
     sandbox.reset()
     sandbox.clear_faults()
     sandbox.configure(render_seconds=1.0, latency_ms=0)
-    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
-    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
-    monkeypatch.setenv("HEYGEN_STUDIO_WORKER", "off")
-    data_dir = tmp_path / "studio-data"
-    data_dir.mkdir()
-    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield data_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data", HEYGEN_STUDIO_WORKER="off") as data_dir:
+        yield data_dir
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client
 from heygen.sandbox import Sandbox
-from tests.support import wait_for_catalogue_fetches
+from tests.support import app_on, wait_for_catalogue_fetches
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-studio-test-7c1d2e3f4a5b6c7d8e9f0a1b"  # also in test_studio_apptest.py
@@ -30,16 +29,8 @@ def studio_env(sandbox, tmp_path, monkeypatch):
     sandbox.reset()
     sandbox.clear_faults()
     sandbox.configure(render_seconds=1.0, latency_ms=0)
-    monkeypatch.setenv("HEYGEN_API_KEY", API_KEY)
-    monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
-    data_dir = tmp_path / "studio-data"
-    data_dir.mkdir()
-    monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data"):
+        yield
 
 
 @pytest.fixture
