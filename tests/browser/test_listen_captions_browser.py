@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from heygen.sandbox import Sandbox
@@ -43,8 +44,13 @@ def _open_studio_with(page, url: str, look) -> None:
     search.fill(look.name)
     search.press("Enter")
     card = page.locator(f".st-key-studio_av_pick_{look.id} button")
-    expect(card).to_have_count(1)  # the filtered gallery has settled
-    card.click()
+    for _ in range(20):  # while a rerun draws the filtered gallery, its old copy can still be on the page
+        expect(card).to_have_count(1)  # the filtered gallery has settled
+        try:
+            card.click(timeout=2_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(250)
     expect(card).to_have_text("✓ Selected")
     _commit(page.get_by_role("textbox", name="Script", exact=True), SCRIPT)
 
