@@ -69,6 +69,7 @@ JULY_OPERATIONS: list[tuple[str, str]] = [
     ("POST", "/v3/video-translations"),
     ("GET", "/v3/video-translations"),
     ("GET", "/v3/video-translations/{video_translation_id}"),
+    ("GET", "/v3/video-translations/statuses"),
     ("POST", "/v3/video-translations/proofreads"),
     ("GET", "/v3/video-translations/proofreads/{proofread_id}"),
     ("GET", "/v3/video-translations/proofreads/{proofread_id}/srt"),
@@ -149,6 +150,9 @@ OVERRIDES: list[dict] = [
     ),
     # The bulk statuses endpoint names its status values in prose only.
     {"target": f"/$defs/{op_def_name('GET', '/v3/videos/statuses', 'response')}/properties/data/items/properties/status/enum",
+     "set": ["queued", "processing", "completed", "failed", "not_found"], "reason": _BULK_STATUS_REASON},
+    {"target": f"/$defs/{op_def_name('GET', '/v3/video-translations/statuses', 'response')}/properties/data/items"
+               "/properties/status/enum",
      "set": ["queued", "processing", "completed", "failed", "not_found"], "reason": _BULK_STATUS_REASON},
 ]
 

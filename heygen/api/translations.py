@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from .client import Client
 
 PAGE_MAX = 100
+STATUSES_MAX = 100  # translation ids per GET /v3/video-translations/statuses
 MODES = ("speed", "precision")
 TERMINAL_STATUSES = ("completed", "failed")
 SRT_MAX_BYTES = 2 * 1024 * 1024  # a subtitle file larger than this is not a subtitle file
@@ -35,6 +37,21 @@ class Translation:
     audio_url: str | None = None
     srt_caption_url: str | None = None
     vtt_caption_url: str | None = None
+    failure_message: str | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+@dataclass
+class TranslationStatus:
+    """One entry of ``GET /v3/video-translations/statuses``: ``queued``, ``processing``, ``completed``,
+    ``failed`` or ``not_found``; any other status is kept as sent and counts as running. It carries no links."""
+
+    id: str = ""
+    status: str = "queued"
+    failure_code: str | None = None
     failure_message: str | None = None
 
     @property
@@ -165,6 +182,26 @@ class Translations:
         found.id = found.id or translation_id
         return found
 
+    def statuses(self, translation_ids: Iterable[str]) -> dict[str, TranslationStatus]:
+        """The status of each translation, by id: one ``GET /v3/video-translations/statuses`` per
+        ``STATUSES_MAX`` ids. Ids HeyGen's answer leaves out are missing from the result."""
+        operation = "GET /v3/video-translations/statuses"
+        wanted = list(dict.fromkeys(str(t).strip() for t in translation_ids if t is not None and str(t).strip()))
+        found: dict[str, TranslationStatus] = {}
+        for start in range(0, len(wanted), STATUSES_MAX):
+            chunk = wanted[start:start + STATUSES_MAX]
+            body = self._client.request("GET", "/v3/video-translations/statuses",
+                                        params={"video_translation_ids": ",".join(chunk)}, operation=operation)
+            items = body.get("data")
+            if not isinstance(items, list):
+                raise errors.UnexpectedResponseError(
+                    "HeyGen sent translation statuses in a shape the studio could not read.", operation=operation)
+            for item in items:
+                status = _translation_status(item)
+                if status is not None and status.id in chunk:
+                    found[status.id] = status
+        return found
+
     def list(self, *, limit: int | None = None) -> list[Translation]:
         """Translations on the account, newest first (all pages, or the first ``limit``)."""
         items = self._client.paginate("/v3/video-translations", {}, page_size=PAGE_MAX, limit=limit,
@@ -225,6 +262,21 @@ class Translations:
             raise errors.UnexpectedResponseError("HeyGen started the render but did not return its id.",
                                                  operation=operation)
         return found
+
+
+def _translation_status(item: Any) -> TranslationStatus | None:
+    """A TranslationStatus from one statuses entry (its id is sent as ``video_id``, the read model being
+    shared with videos); None when it names no translation or no status."""
+    if not isinstance(item, dict) or not isinstance(item.get("status"), str):
+        return None
+    found = next((item[key] for key in ("video_id", "video_translation_id", "id")
+                  if isinstance(item.get(key), str) and item[key]), None)
+    if found is None:
+        return None
+    failure = item.get("error") if isinstance(item.get("error"), dict) else {}
+    code, message = failure.get("code"), failure.get("message")
+    return TranslationStatus(id=found, status=item["status"], failure_code=None if code is None else str(code),
+                             failure_message=None if message is None else str(message))
 
 
 class BrandGlossaries:

@@ -296,6 +296,37 @@ def get(state, req, translation_id):
     return 200, {"data": translation_json(state, item)}
 
 
+STATUSES_MAX = 100
+BULK_STATUS = {"pending": "queued", "running": "processing"}
+
+
+def _status_item(state, translation_id: str) -> dict:
+    """One entry of GET /v3/video-translations/statuses; the id is sent as ``video_id`` (a read model shared
+    with the videos' bulk statuses) and the entry carries no links."""
+    item = book(state).translations.get(translation_id)
+    if item is None:
+        return {"video_id": translation_id, "status": "not_found"}
+    status = phase(item)
+    entry = {"video_id": translation_id, "status": BULK_STATUS.get(status, status)}
+    if status == "failed":
+        entry["error"] = {"code": "translation_failed", "message": item.failure_message}
+    return entry
+
+
+def statuses(state, req):
+    """GET /v3/video-translations/statuses (up to STATUSES_MAX video_translation_ids; the sandbox makes no batches)."""
+    api = _api()
+    ids = api._id_list(req.query, "video_translation_ids")
+    batch_ids = api._id_list(req.query, "batch_ids")
+    if not ids and not batch_ids:
+        raise invalid("video_translation_ids", "Give video_translation_ids (comma-separated translation ids) "
+                                               "or batch_ids.")
+    if len(ids) > STATUSES_MAX:
+        raise invalid("video_translation_ids",
+                      f"video_translation_ids takes at most {STATUSES_MAX} ids (got {len(ids)}).")
+    return 200, {"data": [_status_item(state, i) for i in ids], "has_more": False, "next_token": None}
+
+
 def list_translations(state, req):
     """GET /v3/video-translations (newest first)."""
     api = _api()
@@ -411,6 +442,7 @@ ROUTES = (
     ("/v3/video-translations/proofreads/([^/]+)/generate", {"POST": generate}),
     ("/v3/video-translations/proofreads/([^/]+)", {"GET": get_proofread}),
     ("/v3/video-translations", {"GET": list_translations, "POST": create}),
+    ("/v3/video-translations/statuses", {"GET": statuses}),  # before the {id} route, which would match it
     ("/v3/video-translations/([^/]+)", {"GET": get}),
     ("/v3/brand-glossaries", {"GET": list_glossaries}),
 )

@@ -55,6 +55,7 @@ EXPECTED_OPERATIONS = {
     "POST /v3/video-translations",
     "GET /v3/video-translations",
     "GET /v3/video-translations/{video_translation_id}",
+    "GET /v3/video-translations/statuses",
     "POST /v3/video-translations/proofreads",
     "GET /v3/video-translations/proofreads/{proofread_id}",
     "GET /v3/video-translations/proofreads/{proofread_id}/srt",

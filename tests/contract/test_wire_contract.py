@@ -361,10 +361,12 @@ def _translation_traffic(client, sb):
     spec = TranslationSpec(output_languages=languages[:2], video_url=source.video_url, title="Translated demo",
                            mode="precision", captions=True, stock_voice=True, brand_glossary_id="bg_product_names")
     ids = client.translations.create(spec)
+    client.translations.statuses(ids + ["vt_unknown"])
     for _ in range(100):
         if all(client.translations.get(i).is_terminal for i in ids):
             break
         time.sleep(0.03)
+    client.translations.statuses(ids)
     client.translations.list(limit=5)
     with pytest.raises(errors.InvalidRequestError):
         client.translations.create(TranslationSpec(output_languages=["Klingon"], video_url=source.video_url))
@@ -390,6 +392,7 @@ TRANSLATION_OPERATIONS = {
     "GET /v3/video-translations/proofreads/{proofread_id}", "GET /v3/video-translations/proofreads/{proofread_id}/srt",
     "PUT /v3/video-translations/proofreads/{proofread_id}/srt",
     "POST /v3/video-translations/proofreads/{proofread_id}/generate", "GET /v3/brand-glossaries",
+    "GET /v3/video-translations/statuses",
 }
 
 
@@ -413,6 +416,11 @@ def test_translation_operations_are_covered_and_their_bodies_are_valid(traffic):
     proofreads = {e["response_json"]["data"]["status"] for e in entries if e["method"] == "GET"
                   and operation_for("GET", e["path"]) == "GET /v3/video-translations/proofreads/{proofread_id}"}
     assert proofreads == {"processing", "completed"}
+    bulk = [e["response_json"]["data"] for e in entries if e["method"] == "GET"
+            and e["path"] == "/v3/video-translations/statuses"]
+    assert [len(answer) for answer in bulk] == [3, 2]  # the unknown id is answered "not_found", never left out
+    assert bulk[0][-1] == {"video_id": "vt_unknown", "status": "not_found"}
+    assert {item["status"] for item in bulk[1]} == {"completed"} and not any("video_url" in i for i in bulk[1])
 
 
 def test_output_options_and_speech_are_covered_and_valid(traffic):

@@ -120,3 +120,24 @@ def test_proofread_subtitles_are_replaced_only_by_a_well_timed_srt_then_rendered
 def test_unknown_ids_are_404(sb):
     assert call(sb, "GET", "/v3/video-translations/vt_nope").status_code == 404
     assert call(sb, "GET", "/v3/video-translations/proofreads/pr_nope").status_code == 404
+
+
+def test_bulk_statuses_answer_every_id_without_links_and_name_a_failure(sb):
+    call(sb, "POST", "/_sandbox/translations", json={"fail_languages": ["Polish"]})
+    try:
+        body = {"video": {"type": "url", "url": source_url(sb)}, "output_languages": ["Swedish", "Polish"]}
+        ids = call(sb, "POST", "/v3/video-translations", json=body).json()["data"]["video_translation_ids"]
+        path = "/v3/video-translations/statuses"
+        first = call(sb, "GET", path, params={"video_translation_ids": ",".join([*ids, "vt_nope"])}).json()["data"]
+        assert [(e["video_id"], e["status"]) for e in first] == [(ids[0], "queued"), (ids[1], "queued"),
+                                                                  ("vt_nope", "not_found")]
+        done = wait_for(lambda: call(sb, "GET", path, params={"video_translation_ids": ",".join(ids)}).json()["data"],
+                        lambda d: all(e["status"] in ("completed", "failed") for e in d))
+        assert [e["status"] for e in done] == ["completed", "failed"]
+        assert done[1]["error"]["message"] == "The speech could not be translated into Polish."
+        assert not any("video_url" in e for e in done)
+    finally:
+        call(sb, "POST", "/_sandbox/translations", json={"fail_languages": []})
+    too_many = call(sb, "GET", path, params={"video_translation_ids": ",".join(f"vt_{n}" for n in range(101))})
+    assert too_many.status_code == 400 and too_many.json()["error"]["param"] == "video_translation_ids"
+    assert call(sb, "GET", path).status_code == 400
