@@ -11,7 +11,7 @@ from heygen.studio import agent_launch, kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
-from . import connection, nav, status_panel, translate_panel
+from . import connection, nav, reviews_panel, status_panel, translate_panel
 
 FILTERS = {
     "Running": states.RUNNING,
@@ -53,6 +53,7 @@ def render(conn: connection.Connection) -> None:
             "Title": translate_panel.history_titles(jobs),
             "Origin": [kinds.of(j).label for j in jobs],
             "Status": [status_panel.status_words(j.status) for j in jobs],
+            "Review": reviews_panel.states_of(jobs),
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],
             "Duration": [status_panel.fmt_duration(j.duration) if j.duration else "" for j in jobs],
         }

@@ -17,15 +17,21 @@ class PageInfo:
     icon: str
     form: str | None = None  # the session-key prefix of the launch form it holds, if any
 
+    @property
+    def url_path(self) -> str:
+        """The page's address below the app's root ("" for the default page)."""
+        return "" if self is DEFAULT else self.path.rsplit("/", 1)[-1].removesuffix(".py")
+
 
 STUDIO = PageInfo("pages/studio.py", "Studio", ":material/movie_edit:", form="studio")
 SCENES = PageInfo("pages/scenes.py", "Scenes", ":material/view_carousel:", form="scenes")
 AGENT = PageInfo("pages/agent.py", "Prompt to video", ":material/auto_awesome:", form="agent")
 VIDEOS = PageInfo("pages/videos.py", "Videos", ":material/video_library:")
+PRESENT = PageInfo("pages/present.py", "Present", ":material/slideshow:")
 BATCH = PageInfo("pages/batch.py", "Batch", ":material/contacts:")
 SETTINGS = PageInfo("pages/settings.py", "Settings", ":material/settings:")
 
-ALL = [STUDIO, SCENES, AGENT, VIDEOS, BATCH, SETTINGS]  # in the order the navigation shows them
+ALL = [STUDIO, SCENES, AGENT, VIDEOS, PRESENT, BATCH, SETTINGS]  # in the order the navigation shows them
 DEFAULT = STUDIO
 
 # Which page edits a job of each kind (Edit & retry); kinds not named here open in the Studio.

@@ -293,8 +293,9 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     if "thumbnail" in local or job.thumbnail_url:
         with st.expander("Thumbnail"):
             st.image(str(local["thumbnail"]) if "thumbnail" in local else job.thumbnail_url, width=320)
-    from . import replace_audio
+    from . import replace_audio, reviews_panel
 
+    reviews_panel.job_section(job)
     replace_audio.section(conn, job)
     from . import translate_panel
 

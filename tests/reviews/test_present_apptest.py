@@ -1,0 +1,84 @@
+"""The Present page in AppTest, against a sandbox: choose finished videos, show them side by side or one
+at a time with nothing of the studio around them, and share them as a review link."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from heygen.studio.reviews import ReviewStore
+from tests.reviews.conftest import APP
+from tests.support import shown
+
+
+def present_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    return at
+
+
+def everything(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.subheader] + [e.value for e in at.info]
+    parts += [e.value for e in at.caption] + [e.value for e in at.title]
+    return shown("\n".join(str(p) for p in parts))
+
+
+def pick(at: AppTest, *jobs) -> AppTest:
+    at.multiselect(key="present_jobs").set_value([j.id for j in jobs]).run()
+    assert not at.exception
+    return at
+
+
+def test_three_variants_side_by_side_show_videos_titles_and_notes_only(finished):
+    jobs = [finished(f"Variant {n}") for n in "ABC"]
+    at = pick(present_page(), *jobs)
+    assert list(at.data_editor[0].value["Title shown"]) == ["Variant A", "Variant B", "Variant C"]
+    at.radio(key="present_layout").set_value("side").run()
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Variant A", "Variant B", "Variant C"]
+    assert len(at.get("video")) == 3
+    assert all("/media/" in v.proto.url for v in at.get("video"))  # the copies kept on this computer
+    text = everything(at)
+    assert "Sandbox" not in text and not at.sidebar.markdown and not at.sidebar.caption
+    assert not any(j.id in text for j in jobs)
+    assert [b.label for b in at.button] == ["Exit"]
+    at.button[0].click().run()
+    assert not at.exception and [t.value for t in at.title] == ["Present"]
+
+
+def test_one_at_a_time_steps_through_the_videos(finished):
+    jobs = [finished("Intro"), finished("Offer")]
+    at = pick(present_page(), *jobs)
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert [s.value for s in at.subheader] == ["Intro"] and "1 of 2" in everything(at)
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert [s.value for s in at.subheader] == ["Offer"] and "2 of 2" in everything(at)
+    assert next(b for b in at.button if b.label == "Next").disabled
+    next(b for b in at.button if b.label == "Previous").click().run()
+    assert [s.value for s in at.subheader] == ["Intro"]
+
+
+def test_sharing_for_review_makes_a_link_that_opens_those_videos(finished, store, account):
+    jobs = [finished("Cut 1"), finished("Cut 2")]
+    at = pick(present_page(), *jobs)
+    at.text_input(key="review_title").input("Acme spring cuts")
+    next(b for b in at.button if b.label == "Create review link").click().run()
+    assert not at.exception
+    made = ReviewStore(store.db).list(account)
+    assert len(made) == 1 and [i.job_id for i in made[0].items] == [j.id for j in jobs]
+    assert made[0].title == "Acme spring cuts"
+    codes = [c.value for c in at.code]
+    assert any(c.endswith(f"/?review={made[0].token}") for c in codes)
+    assert "Open until" in everything(at)
+    next(b for b in at.button if b.label == "Revoke link").click().run()
+    assert ReviewStore(store.db).get(made[0].id).state() == "revoked"
+    assert "Revoked" in everything(at)
+
+
+def test_an_empty_choice_says_what_to_do(finished):
+    finished("Only one")
+    at = present_page()
+    assert "Choose at least one finished video" in everything(at)
+    assert not any(b.label == "Start presenting" for b in at.button)

@@ -1,0 +1,168 @@
+"""Client reviews as the studio's user sees them: sharing videos as a review link, the links made so far
+(revoke, summary as CSV), and each video's review state and comments on the Videos page."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from heygen.studio import kinds, reviews
+from heygen.studio.jobs import Job
+
+from . import connection
+from .feedback import show_error
+from .review_room import PARAM, event_line
+from .text import md
+
+PUBLIC_URL_ENV = "HEYGEN_STUDIO_PUBLIC_URL"
+DEFAULT_DAYS = 14
+MAX_DAYS = 365
+_CREATED = "review_created"
+_SHOWN_LINKS = 20
+
+
+def store() -> reviews.ReviewStore:
+    return reviews.ReviewStore(connection.job_store().db)
+
+
+def public_base() -> str:
+    """Where clients reach this studio: $HEYGEN_STUDIO_PUBLIC_URL, else the address this page was opened at."""
+    configured = (os.environ.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    if configured:
+        return configured
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
+
+
+def link(review: reviews.Review) -> str:
+    return f"{public_base()}/?{PARAM}={review.token}"
+
+
+def version_of(job: Job | None) -> str:
+    """Which version of a video this is, in words: its kind and when it was finished."""
+    if job is None:
+        return "no longer in the history"
+    when = datetime.fromtimestamp(job.completed_at or job.created_at).strftime("%Y-%m-%d %H:%M")
+    return f"{kinds.of(job).label}, finished {when}"
+
+
+def share_form(conn: connection.Connection, shown: list) -> None:
+    """Make a review link for the chosen videos (``present.Shown`` items: job, title, note)."""
+    if not shown:
+        st.caption("Choose videos first.")
+        return
+    default_title = shown[0].title if len(shown) == 1 else f"{len(shown)} videos for review"
+    title = st.text_input("Title the client sees", value=default_title, key="review_title",
+                          max_chars=reviews.MAX_TITLE)
+    message = st.text_area("Message (optional)", key="review_message", max_chars=reviews.MAX_NOTE,
+                           placeholder="Hi! Here are the videos we discussed. Tell us what to change.")
+    today = date.today()
+    until = st.date_input("Link works until", value=today + timedelta(days=DEFAULT_DAYS),
+                          min_value=today, max_value=today + timedelta(days=MAX_DAYS), key="review_until",
+                          format="DD/MM/YYYY")
+    st.caption("Anyone with the link can watch these videos and leave decisions until then, or until you "
+               "revoke it. It opens nothing else of the studio.")
+    if st.button("Create review link", type="primary", key="review_create", icon=":material/add_link:"):
+        end_of_day = datetime.combine(until, datetime.max.time()).timestamp()
+        try:
+            review = store().create(conn.account, [reviews.Item(s.job.id, s.title, s.note) for s in shown],
+                                    title=title, message=message, expires_at=end_of_day)
+        except reviews.ReviewError as exc:
+            show_error({"message": str(exc)}, title="The link was not made")
+        else:
+            st.session_state[_CREATED] = review.id
+    created = st.session_state.get(_CREATED)
+    review = store().get(created) if created else None
+    if review is not None and review.account == conn.account:
+        st.success("Review link ready. Copy it and send it to your client.", icon=":material/link:")
+        st.code(link(review), language=None)
+
+
+def links_section(conn: connection.Connection) -> None:
+    """The review links made so far: state, decisions, the link, revoke, and the summary as CSV."""
+    made = store().list(conn.account)
+    st.subheader("Review links")
+    if not made:
+        st.caption("None yet. Choose videos above and use “Share for review”.")
+        return
+    jobs = connection.job_store()
+    now = time.time()
+    for review in made[:_SHOWN_LINKS]:
+        events = store().events(review.id)
+        _link_card(review, events, jobs, now)
+    if len(made) > _SHOWN_LINKS:
+        st.caption(f"The newest {_SHOWN_LINKS} of {len(made)} links.")
+
+
+def _state_text(review: reviews.Review, now: float) -> str:
+    state = review.state(now)
+    if state == "revoked":
+        return ":material/link_off: Revoked"
+    until = datetime.fromtimestamp(review.expires_at).strftime("%-d %b %Y")
+    return f":material/link: Open until {until}" if state == "open" else f":material/schedule: Expired on {until}"
+
+
+def _link_card(review: reviews.Review, events: list[reviews.Event], jobs, now: float) -> None:
+    visits = sum(1 for e in events if e.kind == "visit")
+    latest: dict[str, reviews.Event] = {}
+    for event in events:
+        if event.kind == "decision":
+            latest[event.job_id] = event
+    approved = sum(1 for e in latest.values() if e.decision == "approved")
+    changes = sum(1 for e in latest.values() if e.decision == "changes")
+    with st.container(border=True):
+        head, actions = st.columns([3, 2])
+        head.markdown(f"**{md(review.title)}**  \n{_state_text(review, now)} · {len(review.items)} video"
+                      f"{'s' if len(review.items) != 1 else ''} · {visits} visit{'s' if visits != 1 else ''}"
+                      + (" · batch sample" if review.batch_id else ""))
+        head.caption(f"{approved} approved · {changes} changes needed · "
+                     f"{len(review.items) - approved - changes} waiting")
+        summary = store().summary_csv(review, version_of=lambda job_id: version_of(jobs.get(job_id)))
+        actions.download_button("Summary (CSV)", data=summary, file_name=f"review-{review.created_at:.0f}.csv",
+                                mime="text/csv", key=f"review_csv_{review.id}", icon=":material/download:",
+                                on_click="ignore", width="stretch")
+        if review.is_open(now):
+            if actions.button("Revoke link", key=f"review_revoke_{review.id}", icon=":material/link_off:",
+                              width="stretch", help="The link stops working at once; decisions made stay."):
+                store().revoke(review.id)
+                st.rerun()
+            st.code(link(review), language=None)
+        said = [e for e in events if e.kind in ("decision", "comment")]
+        if said:
+            titles = {item.job_id: item.title for item in review.items}
+            with st.expander(f"Decisions and comments ({len(said)})"):
+                for event in reversed(said):
+                    st.markdown(f"{md(titles.get(event.job_id, ''))} — {event_line(event)}")
+
+
+def states_of(jobs: list[Job]) -> list[str]:
+    """The history's Review column: each video's latest decision, "In review" while a link is open, else ""."""
+    ids = [j.id for j in jobs]
+    latest = store().latest_decisions(ids)
+    open_now = store().in_review(ids)
+    words = []
+    for job in jobs:
+        event = latest.get(job.id)
+        words.append(reviews.DECISIONS[event.decision] if event else ("In review" if job.id in open_now else ""))
+    return words
+
+
+def job_section(job: Job) -> None:
+    """On a finished video's panel: the client's decisions and comments on it."""
+    said = store().feedback([job.id]).get(job.id, [])
+    if not said:
+        return
+    latest = next((e for e in reversed(said) if e.kind == "decision"), None)
+    with st.container(border=True):
+        if latest is not None:
+            icon = ":material/check_circle:" if latest.decision == "approved" else ":material/edit_note:"
+            who = f" by {md(latest.who)}" if latest.who else ""
+            st.markdown(f"{icon} **Client review: {reviews.DECISIONS[latest.decision]}**{who}")
+        else:
+            st.markdown("**Client review**")
+        for event in reversed(said):
+            st.markdown(event_line(event))
