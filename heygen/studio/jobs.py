@@ -380,8 +380,10 @@ class JobStore:
         idempotency_key: str | None = None,
         batch_id: str | None = None,
         batch_row: int | None = None,
+        queued: bool = False,
     ) -> Job:
-        """Record a new job in status "submitting" (call before sending the create request)."""
+        """Record a new job in status "submitting" (call before sending the create request), or "queued"
+        when it waits for its turn to be sent."""
         validate_account(account)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(sorted(KINDS))}")
@@ -395,18 +397,19 @@ class JobStore:
         if batch_row is not None and (isinstance(batch_row, bool) or not isinstance(batch_row, int)):
             raise TypeError("batch_row must be an int")
         job_id = uuid.uuid4().hex
+        status = "queued" if queued else "submitting"
 
         def tx(conn: Connection) -> Job:
             now = time.time()
             query(
                 conn,
                 "INSERT INTO jobs (id, account, kind, title, inputs, idempotency_key, status, created_at,"
-                " updated_at, batch_id, batch_row) VALUES (:id, :account, :kind, :title, :inputs, :key, 'submitting',"
+                " updated_at, batch_id, batch_row) VALUES (:id, :account, :kind, :title, :inputs, :key, :status,"
                 " :now, :now, :batch_id, :batch_row)",
                 {"id": job_id, "account": account, "kind": kind, "title": title, "inputs": inputs_json,
-                 "key": idempotency_key, "now": now, "batch_id": batch_id, "batch_row": batch_row},
+                 "key": idempotency_key, "status": status, "now": now, "batch_id": batch_id, "batch_row": batch_row},
             )
-            self._add_event(conn, job_id, "submitting", now)
+            self._add_event(conn, job_id, status, now)
             return self._fetch(conn, job_id)
 
         return self.db.run(tx, write=True)
@@ -600,7 +603,7 @@ class JobStore:
             if inputs.get("sent_at") is None:
                 inputs["sent_at"] = now
             if job.status != "submitting":
-                self._add_event(conn, job.id, "submitting", now, "sent again")
+                self._add_event(conn, job.id, "submitting", now, None if job.status == "queued" else "sent again")
             return {"inputs": _encode_inputs(inputs), "status": "submitting"}
 
         job = self._update(job_id, change)

@@ -27,7 +27,8 @@ class JobKind:
     ``send(client, store, job[, files], progress=...)`` sends the job's create once, uploading
     ``files`` first (files already uploaded are reused);
     ``check(client, store, job, policy, ...)`` watches one job; ``bulk`` says whether its renders can
-    be asked about in ``GET /v3/videos/statuses`` once they have a video id. ``first_factor`` and
+    be asked about many at a time once they have a video id, at ``statuses`` (``GET /v3/videos/statuses``
+    unless told otherwise). ``first_factor`` and
     ``deadline_setting`` shape its poll policy from the settings; ``terminal`` are the statuses in
     which watching ends; ``failure_hints`` map HeyGen's failure codes to advice; ``refresh`` renews
     a finished job's links; ``editable`` says whether "Edit & retry" can reopen it in a form.
@@ -38,6 +39,7 @@ class JobKind:
     send: Callable[..., Job]
     check: Callable[..., watch.CheckResult]
     bulk: bool = True
+    statuses: watch.BulkStatuses = watch.VIDEO_STATUSES
     first_factor: float = 1.0
     deadline_setting: str = "deadline_minutes"
     terminal: frozenset[str] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND,
@@ -71,9 +73,10 @@ KINDS: dict[str, JobKind] = {
                        failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
                                       "audio is clear speech, then replace the audio of the original again."}),
     # One language of a translated video (POST /v3/video-translations, optionally after a proofread),
-    # watched at GET /v3/video-translations/{id}; its subtitles may wait for the user's review.
-    "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check, bulk=False,
-                           refresh=translate.refresh_links, editable=False,
+    # watched many at a time at GET /v3/video-translations/statuses (a proofread one by one, its
+    # subtitles possibly waiting for the user's review).
+    "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check,
+                           statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False,
                            failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
 }
 

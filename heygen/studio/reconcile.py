@@ -167,12 +167,13 @@ def _adopt(store: JobStore, job: Job, found: dict[str, Any]) -> Job:
 
 
 def may_send(job: Job) -> bool:
-    """True when the job's create may go out: never sent yet, surely not received, or looked for in vain."""
+    """True when the job's create may go out: never sent yet (or waiting its turn), surely not received, or
+    looked for in vain."""
     if job.video_id is not None or job.status in ("checking",):
         return False
     if job.status == "submitting":
         return (job.inputs or {}).get("sent_at") is None  # else an earlier send was cut off: look first
-    return job.status in ("submit_failed", UNCLEAR)
+    return job.status in (JobStatus.QUEUED, "submit_failed", UNCLEAR)
 
 
 def require_sendable(job: Job) -> None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 class JobStatus(StrEnum):
     """Where a job stands."""
 
+    QUEUED = "queued"  # recorded, waiting for a free slot among its request's translations (the worker sends it)
     SUBMITTING = "submitting"  # recorded, its create not answered yet
     CHECKING = "checking"  # the create's answer was lost; the account is being searched for it
     WAITING = "waiting"  # HeyGen has it (queued)
@@ -35,8 +36,8 @@ TERMINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND
 FINAL = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
 # A create whose answer was lost, before and after the account was searched.
 UNSETTLED = frozenset({JobStatus.CHECKING, JobStatus.UNCLEAR})
-# Statuses a background worker keeps watching.
-WATCHED = (JobStatus.SUBMITTING, JobStatus.CHECKING, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
+# Statuses a background worker keeps watching (a queued job: until it is sent).
+WATCHED = (JobStatus.QUEUED, JobStatus.SUBMITTING, JobStatus.CHECKING, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
            JobStatus.PROOFREADING)
 # Still on its way at HeyGen (the history's "Running" filter).
 RUNNING = WATCHED

@@ -10,6 +10,10 @@ and a create whose answer was lost is looked for with ``GET /v3/video-translatio
 is sent again. The job's ``video_id`` holds HeyGen's translation id (the proofread id while the
 subtitles are being reviewed).
 
+Several finished videos translated at once (``create_many``) make one job per video and language,
+all recorded at once in status "queued" with a cap on how many of them run at a time; the background
+worker sends them in turn (``send_queued``), as earlier ones finish, through the same ``submit``.
+
 Phases (``inputs["translation"]["phase"]``): "translate" (a translation HeyGen renders), "proofread"
 (HeyGen prepares the subtitles; job status "proofreading"), "review" (the user edits them; status
 "review"), "generate" (the corrected subtitles are uploaded and the render is started, once).
@@ -23,11 +27,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
-from heygen.api.translations import MODES, Translation, TranslationSpec
+from heygen.api.translations import MODES, STATUSES_MAX, Translation, TranslationSpec
 
 from . import reconcile, srt, watch
-from .jobs import Job, JobStore
-from .states import JobStatus
+from .jobs import Job, JobNotFoundError, JobStore
+from .states import WATCHED, JobStatus
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -42,6 +46,10 @@ FAILED_CODE = "translation_failed"
 FAILURE_HINT = ("HeyGen could not translate this language. Check that the speech in the video is clear, then use "
                 "Retry this language.")
 REVIEW_WAIT = 600.0  # a job waiting for the user is looked at rarely, and without asking HeyGen
+QUEUED = JobStatus.QUEUED  # recorded, waiting for a free slot among its request's translations
+DEFAULT_AT_ONCE = 3  # translations of one request running at once, by default (as a batch's renders)
+MAX_AT_ONCE = 10
+QUEUE_TROUBLE_WAIT = 5.0  # after a send that surely did not reach HeyGen (network), before the next one
 SRT_MIME = "application/x-subrip"
 
 
@@ -96,6 +104,21 @@ def facts(languages: list[str], duration: float | None) -> str:
 def _length(seconds: float) -> str:
     whole = int(round(seconds))
     return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
+
+
+def facts_many(sources: list[Job], languages: list[str]) -> str:
+    """The cost-relevant facts of translating several videos: videos × languages, and the minutes made."""
+    videos, count = len(sources), len(languages)
+    text = (f"{videos} video{'s' if videos != 1 else ''} × {count} language{'s' if count != 1 else ''} = "
+            f"{videos * count} translation{'s' if videos * count != 1 else ''}")
+    known = [float(j.duration) for j in sources if j.duration]
+    if known:
+        total = sum(known)
+        text += f" · {_length(total)} of video → {_length(total * count)} of translated video"
+        missing = videos - len(known)
+        if missing:
+            text += f" (plus {missing} video{'s' if missing != 1 else ''} of unknown length)"
+    return text
 
 
 def check_request(languages: list[str], supported: list[str] | None, options: Options,
@@ -164,6 +187,152 @@ def create_jobs(
         jobs.append(store.create(account=account, kind=KIND, title=title_for(base["source_title"], language),
                                  inputs={KIND: details, "spec": spec}))
     return jobs
+
+
+def source_problems(client: Client, sources: list[Job]) -> dict[str, str]:
+    """Sources HeyGen cannot give a download link for (deleted, or without a video), by title: one
+    ``GET`` per source, nothing created. Raises the ``HeyGenError`` of a request that failed for
+    another reason (network, key), so that nothing is recorded on a guess."""
+    problems: dict[str, str] = {}
+    for source in sources:
+        details = {"source_video_id": source.video_id, "source_kind": source.kind}
+        try:
+            source_link(client, details)
+        except errors.NotFoundError:
+            problems[source.title or source.id] = ("HeyGen no longer has this video, so it cannot be translated. "
+                                                   "Unselect it.")
+    return problems
+
+
+def create_many(
+    store: JobStore,
+    *,
+    account: str,
+    sources: list[Job],
+    languages: list[str],
+    options: Options,
+    supported: list[str] | None = None,
+    at_once: int = DEFAULT_AT_ONCE,
+    unreachable: dict[str, str] | None = None,
+) -> list[Job]:
+    """Check the request, then record one job per video and language, all "queued" (nothing is sent here).
+
+    At most ``at_once`` of them run at a time: the background worker sends the others as earlier ones
+    finish (``send_queued``). ``unreachable`` are the sources HeyGen cannot give (``source_problems``).
+    Raises ``TranslationRequestError`` and records nothing on a problem.
+    """
+    problems = check_request(languages, supported, options)
+    if not sources:
+        problems["source"] = "Choose at least one finished video to translate."
+    else:
+        named = [f"“{j.title or 'Untitled video'}”: {source_problem(j)}" for j in sources if source_problem(j)]
+        named += [f"“{title}”: {message}" for title, message in (unreachable or {}).items()]
+        if len({j.id for j in sources}) != len(sources):
+            named.append("A video is chosen twice.")
+        if named:
+            problems["source"] = " ".join(named)
+    if isinstance(at_once, bool) or not isinstance(at_once, int) or not 1 <= at_once <= MAX_AT_ONCE:
+        problems["at_once"] = f"Choose how many translate at once: 1 to {MAX_AT_ONCE}."
+    if problems:
+        raise TranslationRequestError(problems)
+    group = uuid.uuid4().hex
+    jobs = []
+    for source in sources:
+        base = {"source_job_id": source.id, "source_video_id": source.video_id, "source_kind": source.kind,
+                "source_title": source.title, "source_asset_id": None, "duration": source.duration}
+        spec = {"aspect_ratio": ((source.inputs or {}).get("spec") or {}).get("aspect_ratio")}
+        for language in languages:
+            details = {**base, "group": group, "at_once": at_once, "language": language, "mode": options.mode,
+                       "captions": bool(options.captions), "stock_voice": bool(options.stock_voice),
+                       "glossary_id": options.glossary_id, "glossary_name": options.glossary_name,
+                       "proofread": False, "phase": None, "proofread_id": None}
+            jobs.append(store.create(account=account, kind=KIND, title=title_for(source.title, language),
+                                     inputs={KIND: details, "spec": spec}, queued=True))
+    return jobs
+
+
+@dataclass(frozen=True)
+class QueueReport:
+    """What one pass over the queued translations did: sent, not sent (each with its reason in its job),
+    HeyGen requests made, and when the next send may be tried (None: at the next pass)."""
+
+    sent: int = 0
+    not_sent: int = 0
+    requests: int = 0
+    retry_at: float | None = None
+
+
+# Refusals that every later send of the same request would meet too: its other queued languages are not sent.
+_STOPS_THE_REQUEST = (errors.InsufficientCreditError, errors.AuthenticationError, errors.PermissionDeniedError)
+# Statuses in which a translation holds one of its request's slots.
+_HOLDS_A_SLOT = tuple(status for status in WATCHED if status != JobStatus.QUEUED)
+# Passing trouble on a send that surely did not reach HeyGen: the translation waits for the next pass.
+_PASSING = (errors.RateLimitError, errors.NetworkError, errors.ServerError)
+
+
+def send_queued(client: Client, store: JobStore, account: str, *, now: float | None = None) -> QueueReport:
+    """Send the account's queued translations, oldest first, while their request has a free slot.
+
+    A request holds a slot for each of its translations on its way at HeyGen (sending, being
+    looked for after a lost answer, queued or rendering there). Each send is ``submit`` (once, never
+    twice: the store's ``start_sending`` claim, then ``reconcile``). A send that surely did not reach
+    HeyGen for a passing reason (429, a network failure before sending) is queued again and the pass
+    ends; a refusal every later send would meet too (credit, key) marks the request's other queued
+    translations not sent with the same reason; any other refusal marks that one translation not sent.
+    Meant to run under the worker's per-account lease, so that two passes never fill the same slots.
+    """
+    now = time.time() if now is None else now
+    waiting = sorted((j for j in store.list(account, statuses=(QUEUED,), limit=1000) if j.kind == KIND),
+                     key=lambda j: (j.created_at, j.id))
+    if not waiting:
+        return QueueReport()
+    busy: dict[str, int] = {}
+    for job in store.list(account, statuses=_HOLDS_A_SLOT, limit=1000):
+        if job.kind == KIND:
+            group = details_of(job).get("group")
+            busy[group] = busy.get(group, 0) + 1
+    sent = not_sent = requests = 0
+    stopped: dict[str, dict] = {}  # requests refused for good in this pass, with the reason
+    for job in waiting:
+        details = details_of(job)
+        group = details.get("group")
+        if group in stopped:
+            store.mark_submit_failed(job.id, stopped[group])
+            not_sent += 1
+            continue
+        if busy.get(group, 0) >= _at_once(details):
+            continue
+        try:
+            submit(client, store, job)
+        except JobNotFoundError:
+            continue  # removed from the history meanwhile
+        except errors.HeyGenError as exc:
+            requests += 1 + (not details.get("source_asset_id"))
+            now_job = store.get(job.id)
+            status = now_job.status if now_job is not None else None
+            if status in (JobStatus.SUBMITTING, JobStatus.CHECKING):  # another sender has it, or HeyGen may have
+                busy[group] = busy.get(group, 0) + 1
+                if status == JobStatus.CHECKING:
+                    return QueueReport(sent, not_sent, requests, now + QUEUE_TROUBLE_WAIT)
+                continue
+            if isinstance(exc, _PASSING):  # not sent (a lost create would be "checking" above)
+                store.set_status(job.id, QUEUED, detail=f"Not sent yet: {exc.message} The studio tries again shortly.")
+                wait = exc.retry_after if isinstance(exc, errors.RateLimitError) and exc.retry_after else \
+                    QUEUE_TROUBLE_WAIT
+                return QueueReport(sent, not_sent, requests, now + wait)
+            not_sent += 1
+            if isinstance(exc, _STOPS_THE_REQUEST):
+                stopped[group] = exc.to_dict()
+            continue
+        requests += 1 + (not details.get("source_asset_id"))
+        sent += 1
+        busy[group] = busy.get(group, 0) + 1
+    return QueueReport(sent, not_sent, requests)
+
+
+def _at_once(details: dict[str, Any]) -> int:
+    value = details.get("at_once")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else DEFAULT_AT_ONCE
 
 
 def retry(store: JobStore, job: Job) -> Job:
@@ -300,6 +469,31 @@ def check(
     if known is not None:
         return watch.CheckResult(known, job)
     return watch.CheckResult(watch.RUNNING, job, wait=policy.wait_after_poll(job, now))
+
+
+def _bulk_detail(client: Client, store: JobStore, job: Job, policy: watch.PollPolicy, now: float,
+                 failures: int) -> watch.CheckResult:
+    """One ``GET /v3/video-translations/{id}`` for a translation the bulk statuses found finished: its links
+    (the bulk answer has none) or its failure, recorded."""
+    try:
+        job = record(store, job.id, client.translations.get(job.video_id))
+    except errors.HeyGenError as exc:
+        return watch.watch_error(store, job, exc, policy, consecutive_failures=failures)
+    known = watch.outcome_of(job)
+    if known is not None:
+        return watch.CheckResult(known, job)
+    return watch.CheckResult(watch.RUNNING, job, wait=policy.wait_after_poll(job, now))
+
+
+def _asked_in_bulk(job: Job) -> bool:
+    """Whether the job's ``video_id`` is a translation id (not a proofread's, nor one awaiting the user)."""
+    return details_of(job).get("phase") == "translate" and job.status != REVIEW
+
+
+# Translations are watched many at a time: one GET /v3/video-translations/statuses for up to 100.
+BULK_STATUSES = watch.BulkStatuses("GET /v3/video-translations/statuses", STATUSES_MAX,
+                                   lambda client, ids: client.translations.statuses(ids), _bulk_detail,
+                                   _asked_in_bulk)
 
 
 def refresh_links(client: Client, store: JobStore, job: Job) -> Job:

@@ -2,8 +2,9 @@
 
 One ``check()`` makes at most one status request, records what it learned in the job store, and
 says whether watching goes on (and after how long) or has stopped for good, and why.
-``check_many()`` does the same for many jobs at once: one ``GET /v3/videos/statuses`` for up to
-100 due renders, plus one ``GET /v3/videos/{id}`` for each that has just finished.
+``check_many()`` does the same for many jobs at once: one bulk status request for up to 100 due
+renders of a kind (``GET /v3/videos/statuses``, ``GET /v3/video-translations/statuses``), plus one
+detail request for each that has just finished.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
 from . import reconcile
@@ -35,6 +36,7 @@ UNCLEAR = "unclear"  # the create's answer was lost and reconciliation found no 
 STOPPED = frozenset({COMPLETED, FAILED, NOT_FOUND, REJECTED, OVERDUE, CONNECTION_LOST, NOT_SUBMITTED, UNCLEAR})
 
 STATUS_WORDS = {
+    "queued": "Waiting for a free slot",  # a translation beyond its request's cap (heygen.studio.translate)
     "submitting": "Sending to HeyGen",
     "waiting": "Waiting in HeyGen's queue",
     "pending": "Queued at HeyGen",
@@ -51,6 +53,8 @@ STATUS_WORDS = {
 }
 
 NEXT_STEP = {
+    "queued": "Only a few translations of this request run at once; the studio sends this one as soon as one of "
+              "them finishes, even with this page closed. Nothing has been sent or charged for it yet.",
     "submitting": "The studio is sending the request to HeyGen.",
     "waiting": "HeyGen has the request and will start rendering shortly.",
     "pending": "HeyGen will start rendering shortly.",
@@ -284,9 +288,34 @@ def next_check_at(job: Job, policy: PollPolicy) -> float:
 # Bulk statuses before processing, and the job statuses that already say "not started yet".
 _BULK_QUEUED = "queued"
 _QUEUED_STATUSES = ("waiting", "pending")
-_BULK_OPERATION = "GET /v3/videos/statuses"
+
+
+@dataclass(frozen=True)
+class BulkStatuses:
+    """A bulk status endpoint, for the kinds of job whose renders can be asked about many at a time.
+
+    ``fetch(client, ids)`` answers by id with entries that have ``status``, ``failure_message`` and
+    ``is_terminal`` (``queued``, ``processing``, ``completed``, ``failed`` or ``not_found``), at most
+    ``max_ids`` ids per request; ``detail(client, store, job, policy, now, failures)`` makes the one
+    request that fetches and records a render that has just finished (its links or its failure);
+    ``applies(job)`` says whether the job's ``video_id`` is one the endpoint knows.
+    """
+
+    operation: str
+    max_ids: int
+    fetch: Callable[[Any, list[str]], Mapping[str, Any]]
+    detail: Callable[..., "CheckResult"]
+    applies: Callable[[Job], bool] = lambda job: True
 # Jobs whose own checks keep their timing (a reconciliation look, a launch cut off mid-request).
 _SELF_TIMED = frozenset({reconcile.CHECKING, "submitting"})
+
+
+def _video_detail(client: Client, store: JobStore, job: Job, policy: PollPolicy, now: float, failures: int) -> CheckResult:
+    return _detail(client, store, job, policy, now, failures)
+
+
+VIDEO_STATUSES = BulkStatuses("GET /v3/videos/statuses", STATUSES_MAX,
+                              lambda client, ids: client.videos.statuses(ids), _video_detail)
 
 
 def check_many(
@@ -301,16 +330,18 @@ def check_many(
     consecutive_failures: Mapping[str, int] | None = None,
     max_requests: int | None = None,
 ) -> list[CheckResult]:
-    """``check()`` for many jobs, asking about up to STATUSES_MAX renders per request; one result per job, in order.
+    """``check()`` for many jobs, asking about up to 100 renders per request; one result per job, in order.
 
-    Due renders with a video id go into ``GET /v3/videos/statuses`` requests; one that is still
-    queued or processing is recorded as one poll; one that has just completed or failed gets one
-    ``GET /v3/videos/{id}`` for its links or failure details; ``not_found`` ends it as a 404 would.
-    A failed bulk request is recorded for every job it asked about, as ``check()`` records it for
-    one. Jobs without a video id (a launch being reconciled, a Video Agent session not yet naming its
-    video), jobs of kinds not watched in bulk (lip-syncs) and renders the answer leaves out go one by
-    one through their kind's check (``heygen.studio.kinds``); so do all the renders of a bulk
-    request the server refuses with 400 or 404 (a server without the endpoint).
+    Due renders with a video id go into their kind's bulk status requests (``BulkStatuses``: videos
+    in ``GET /v3/videos/statuses``, translations in ``GET /v3/video-translations/statuses``); one
+    that is still queued or processing is recorded as one poll; one that has just completed or
+    failed gets one detail request for its links or failure details; ``not_found`` ends it as a 404
+    would. A failed bulk request is recorded for every job it asked about, as ``check()`` records it
+    for one. Jobs without a video id (a launch being reconciled, a Video Agent session not yet naming
+    its video), jobs of kinds not watched in bulk (lip-syncs), jobs whose id the endpoint does not
+    know (a translation's proofread) and renders the answer leaves out go one by one through their
+    kind's check (``heygen.studio.kinds``); so do all the renders of a bulk request the server
+    refuses with 400 or 404 (a server without the endpoint).
 
     ``policy`` is one PollPolicy or a function giving each job's. ``due`` says which jobs are due
     (default: ``next_check_at(job) <= now``); others come back RUNNING with their remaining wait
@@ -330,7 +361,8 @@ def check_many(
     starts = deadline_from or {}
     failures = consecutive_failures or {}
     results: list[CheckResult | None] = [None] * len(jobs)
-    bulk: list[int] = []
+    bulk: dict[str, list[int]] = {}  # job indices by bulk operation
+    endpoints: dict[str, BulkStatuses] = {}
     one_by_one: list[int] = []
     for i, job in enumerate(jobs):
         known = outcome_of(job, now)
@@ -343,13 +375,15 @@ def check_many(
             if not (due(job) if due is not None else when <= now):
                 results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
                 continue
-        if job.video_id is None or not kinds.of(job).bulk:
+        kind = kinds.of(job)
+        if job.video_id is None or not kind.bulk or not kind.statuses.applies(job):
             one_by_one.append(i)
             continue
         if now - (starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:
             results[i] = CheckResult(OVERDUE, job, requested=False)
             continue
-        bulk.append(i)
+        endpoints[kind.statuses.operation] = kind.statuses
+        bulk.setdefault(kind.statuses.operation, []).append(i)
 
     made = 0
     halted = False
@@ -368,8 +402,10 @@ def check_many(
             halted = True
         return result
 
-    for start in range(0, len(bulk), STATUSES_MAX):
-        chunk = bulk[start:start + STATUSES_MAX]
+    chunks = [(endpoints[operation], indices[start:start + endpoints[operation].max_ids])
+              for operation, indices in bulk.items()
+              for start in range(0, len(indices), endpoints[operation].max_ids)]
+    for endpoint, chunk in chunks:
         if not may_request():
             for i in chunk:
                 results[i] = unasked(i)
@@ -377,7 +413,7 @@ def check_many(
         made += 1
         bulk_cost[chunk[0]] = 1
         try:
-            answers = client.videos.statuses([jobs[i].video_id for i in chunk])
+            answers = endpoint.fetch(client, [jobs[i].video_id for i in chunk])
         except (errors.NotFoundError, errors.InvalidRequestError):
             one_by_one.extend(chunk)  # the server cannot answer in bulk: ask about each
             continue
@@ -395,7 +431,7 @@ def check_many(
                 one_by_one.append(i)
                 continue
             result = _bulk_answer(client, store, job, answer, policy_of(job), now, failures.get(job.id, 0),
-                                  may_request)
+                                  may_request, endpoint)
             results[i] = unasked(i) if result is None else counted(result)
 
     for i in one_by_one:
@@ -413,16 +449,17 @@ def check_many(
     return results  # type: ignore[return-value]  # every slot is filled above
 
 
-def _bulk_answer(client, store, job, answer, policy, now, failures, may_request) -> CheckResult | None:
+def _bulk_answer(client, store, job, answer, policy, now, failures, may_request,
+                 endpoint: BulkStatuses) -> CheckResult | None:
     """What one bulk status means for ``job``; None when it needs a request that may not be made."""
     if answer.status == "not_found":
-        exc = errors.NotFoundError(status=404, code="not_found", operation=_BULK_OPERATION,
+        exc = errors.NotFoundError(status=404, code="not_found", operation=endpoint.operation,
                                    detail=answer.failure_message)
         return replace(watch_error(store, job, exc, policy), requested=False, requests=0)
     if answer.is_terminal:
         if not may_request():
             return None
-        return _detail(client, store, job, policy, now, failures)
+        return endpoint.detail(client, store, job, policy, now, failures)
     if answer.status == _BULK_QUEUED:
         status = job.status if job.status in _QUEUED_STATUSES else "pending"
     else:

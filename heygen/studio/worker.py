@@ -1,5 +1,5 @@
-"""The background worker: watches every unfinished render and advances every running batch, whether
-or not a browser is open.
+"""The background worker: watches every unfinished render, sends queued translations as slots free up,
+and advances every running batch, whether or not a browser is open.
 
 It runs on Huey. A chain of ``tick`` tasks (one every ``TICK_SECONDS``) schedules the work: one
 ``watch`` task per account with renders to watch, and one ``advance`` task per running batch. Each
@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import archive, states, watch
+from . import archive, states, translate, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir, private_file
@@ -160,6 +160,7 @@ class Worker:
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
         self._failures: dict[str, int] = {}
+        self._queue_not_before: dict[str, float] = {}  # by account: no queued translation sent before then
         self._consumer: Consumer | None = None
         self._stopping = threading.Event()  # set when this worker's consumer stops: steps in a loop end
 
@@ -254,7 +255,8 @@ class Worker:
         return any(j.batch_id is None for j in self.store.list(account, statuses=WATCHED, limit=50))
 
     def watch_account(self, account: str, now: float | None = None) -> int:
-        """Check the renders of ``account`` (not batch rows) that are due, in bulk; HeyGen requests made."""
+        """Check the renders of ``account`` (not batch rows) that are due, in bulk, then send its queued
+        translations that have a free slot; HeyGen requests made."""
         client = self.accounts.get(account)
         if client is None:
             return 0
@@ -263,24 +265,33 @@ class Worker:
             return 0
         try:
             now_ = time.time() if now is None else now
-            jobs = [j for j in self.store.list(account, statuses=WATCHED, limit=1000) if j.batch_id is None
-                    and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
-            if not jobs:
-                return 0
-            results = watch.check_many(
-                client, self.store, jobs, lambda job: self.policy_for(job.kind), now=now_,
-                deadline_from={j.id: (j.inputs or {}).get("deadline_from") for j in jobs},
-                consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs},
-            )
-            for job, result in zip(jobs, results):
-                if result.requested:
-                    transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
-                    self._failures[job.id] = self._failures.get(job.id, 0) + 1 if transient else 0
-                if result.stopped:
-                    self._failures.pop(job.id, None)
-            return sum(r.request_count for r in results)
+            listed = [j for j in self.store.list(account, statuses=WATCHED, limit=1000) if j.batch_id is None
+                      and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
+            jobs = [j for j in listed if j.status != states.JobStatus.QUEUED]
+            requests = self._watch(client, jobs, now_) if jobs else 0
+            if len(jobs) < len(listed) and now_ >= self._queue_not_before.get(account, 0.0):
+                # translations waiting for a slot: sent now that the checks above may have freed some
+                sent = translate.send_queued(client, self.store, account, now=now_)
+                requests += sent.requests
+                self._queue_not_before[account] = sent.retry_at or 0.0
+            return requests
         finally:
             lease.release()
+
+    def _watch(self, client: Client, jobs: list, now_: float) -> int:
+        """One bulk check of ``jobs`` (due ones only); HeyGen requests made."""
+        results = watch.check_many(
+            client, self.store, jobs, lambda job: self.policy_for(job.kind), now=now_,
+            deadline_from={j.id: (j.inputs or {}).get("deadline_from") for j in jobs},
+            consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs},
+        )
+        for job, result in zip(jobs, results):
+            if result.requested:
+                transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
+                self._failures[job.id] = self._failures.get(job.id, 0) + 1 if transient else 0
+            if result.stopped:
+                self._failures.pop(job.id, None)
+        return sum(r.request_count for r in results)
 
     def advance_batch(self, batch_id: str, now: float | None = None, *, report_next: bool = False):
         """One step of a batch (send queued rows within its concurrency, watch its renders).
