@@ -20,6 +20,8 @@ from .text import md
 
 _SHOW = "present_show"
 _INDEX = "present_index"
+_KEPT = "present_kept"  # the setup's choices while the show is on (widgets not drawn lose their state)
+_SETUP_KEYS = ("present_source", "present_jobs", "present_batch", "present_group", "present_layout")
 LAYOUTS = {"one": "One at a time", "side": "Side by side, to compare"}
 SOURCES = ("Videos", "A batch", "A translation group")
 PER_ROW = 3
@@ -120,9 +122,11 @@ def default_title(job: Job) -> str:
 def annotate(jobs: list[Job], prefix: str) -> list[Shown] | None:
     """Titles and notes as they will be shown, editable in a table; None when a title is left empty."""
     digest = hashlib.sha1("|".join(j.id for j in jobs).encode()).hexdigest()[:10]
-    table = pd.DataFrame({"Video": [j.title for j in jobs], "Title shown": [default_title(j) for j in jobs],
-                          "Note": ["" for _ in jobs]})
-    edited = st.data_editor(table, key=f"{prefix}_notes_{digest}", hide_index=True, width="stretch",
+    earlier = {item["job_id"]: item for item in st.session_state.get(f"{prefix}_notes_kept", [])}
+    table = pd.DataFrame({"Video": [j.title for j in jobs],
+                          "Title shown": [earlier.get(j.id, {}).get("title") or default_title(j) for j in jobs],
+                          "Note": [earlier.get(j.id, {}).get("note", "") for j in jobs]})
+    edited = st.data_editor(table, key=f"{prefix}_notes_{digest}_{len(earlier)}", hide_index=True, width="stretch",
                             disabled=["Video"], num_rows="fixed",
                             column_config={"Title shown": st.column_config.TextColumn(max_chars=200, required=True),
                                            "Note": st.column_config.TextColumn(max_chars=1000)})
@@ -160,9 +164,11 @@ def setup(conn: connection.Connection) -> None:
     left, right = st.columns(2)
     if left.button("Start presenting", type="primary", icon=":material/slideshow:", disabled=shown is None,
                    width="stretch"):
-        st.session_state[_SHOW] = {"items": [{"job_id": s.job.id, "title": s.title, "note": s.note} for s in shown],
-                                   "layout": layout}
+        items = [{"job_id": s.job.id, "title": s.title, "note": s.note} for s in shown]
+        st.session_state[_SHOW] = {"items": items, "layout": layout}
         st.session_state[_INDEX] = 0
+        st.session_state[_KEPT] = {key: st.session_state[key] for key in _SETUP_KEYS if key in st.session_state}
+        st.session_state["present_notes_kept"] = items
         st.rerun()
     with right.popover("Share for review", icon=":material/share:", width="stretch", disabled=shown is None):
         reviews_panel.share_form(conn, shown or [])
@@ -212,8 +218,11 @@ def show(conn: connection.Connection) -> None:
 
 
 def stop() -> None:
+    """End the show and bring back the choices it was made from."""
     st.session_state.pop(_SHOW, None)
     st.session_state.pop(_INDEX, None)
+    for key, value in (st.session_state.pop(_KEPT, None) or {}).items():
+        st.session_state[key] = value
 
 
 def _one(item: Shown) -> None:

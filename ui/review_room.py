@@ -3,13 +3,15 @@
 A browser session that opened a review link stays a review session: changing the address or its
 parameters never reaches another page, the navigation, the account or another video. A visitor
 from another computer (or one arriving through a proxy) only ever gets review rooms, with or
-without a token. The studio itself is for this computer's own browser.
+without a token, and so does everyone when $HEYGEN_STUDIO_REVIEW_ONLY is set (a second server
+started only to be shared). The studio itself is for this computer's own browser.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 from datetime import datetime
 
 import streamlit as st
@@ -23,11 +25,13 @@ from .text import md
 log = logging.getLogger("heygen.studio")
 
 PARAM = "review"
+REVIEW_ONLY_ENV = "HEYGEN_STUDIO_REVIEW_ONLY"
 _TOKEN = "_review_token"
 _NAME = "review_name"
 _VISITED = "_review_visited"
 _DONE = "_review_done"
 EXPIRED_TITLE = "This link has expired"
+NO_LINK_TITLE = "Open the review link you were sent"
 _PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
 _HIDE_CHROME = """
 <style>
@@ -55,6 +59,8 @@ def active() -> bool:
     token = st.query_params.get(PARAM)
     if isinstance(token, str) and token:
         st.session_state[_TOKEN] = token  # a newer link replaces an older one; a removed one stays
+    if os.environ.get(REVIEW_ONLY_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
+        return True  # a server that only serves review rooms (e.g. the one a tunnel points at)
     return _TOKEN in st.session_state or not local_visitor(st.context.ip_address, st.context.headers)
 
 
@@ -81,8 +87,12 @@ def _expired() -> None:
 
 def _room() -> None:
     token = st.session_state.get(_TOKEN)
+    if not token:  # a visitor from elsewhere without a review link
+        st.title(NO_LINK_TITLE)
+        st.markdown("This studio only shows videos through the review link you were sent.")
+        return
     store = _store()
-    review = store.by_token(token) if token else None
+    review = store.by_token(token)
     if review is None or not review.is_open():
         _expired()
         return
@@ -118,13 +128,20 @@ def _video(review: reviews.Review, position: int, item: reviews.Item, job: Job |
     if job is None or job.account != review.account:
         st.info("This video is no longer available.", icon=":material/videocam_off:")
         return
-    local = kept_media.files(job)
-    if "video" in local:
-        st.video(str(local["video"]))
-    elif job.video_url:
-        st.video(job.video_url)
-    else:
-        st.info("This video cannot be played right now.", icon=":material/videocam_off:")
+    player, talk = st.columns([1.3, 1], gap="large")
+    with player:
+        local = kept_media.files(job)
+        if "video" in local:
+            st.video(str(local["video"]))
+        elif job.video_url:
+            st.video(job.video_url)
+        else:
+            st.info("This video cannot be played right now.", icon=":material/videocam_off:")
+    with talk:
+        _decision(review, position, item, events)
+
+
+def _decision(review: reviews.Review, position: int, item: reviews.Item, events: list[reviews.Event]) -> None:
     decisions = [e for e in events if e.kind == "decision"]
     if decisions:
         last = decisions[-1]

@@ -46,6 +46,23 @@ def test_three_variants_side_by_side_show_videos_titles_and_notes_only(finished)
     assert [b.label for b in at.button] == ["Exit"]
     at.button[0].click().run()
     assert not at.exception and [t.value for t in at.title] == ["Present"]
+    # Back to the choices the show was made from.
+    assert at.multiselect(key="present_jobs").value == [j.id for j in jobs]
+    assert at.radio(key="present_layout").value == "side"
+    assert any(b.label == "Start presenting" for b in at.button)
+
+
+def test_titles_and_notes_edited_for_the_show_appear_on_screen_and_survive_it(finished):
+    jobs = [finished("Long cut"), finished("Short cut")]
+    at = pick(present_page(), *jobs)
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {0: {"Title shown": "Version 1", "Note": "For the website"},
+                                                               1: {"Title shown": "Version 2"}},
+                                               "added_rows": [], "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert [s.value for s in at.subheader] == ["Version 1"] and "For the website" in everything(at)
+    next(b for b in at.button if b.label == "Exit").click().run()
+    assert list(at.data_editor[0].value["Title shown"]) == ["Version 1", "Version 2"]
 
 
 def test_one_at_a_time_steps_through_the_videos(finished):

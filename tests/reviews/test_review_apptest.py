@@ -186,3 +186,13 @@ def test_only_this_computers_own_browser_counts_as_the_studio(address, headers, 
     from ui.review_room import local_visitor
 
     assert local_visitor(address, headers) is local
+
+
+def test_a_review_only_server_shows_nothing_but_review_rooms(shared, monkeypatch):
+    review, _first, _second, private = shared
+    monkeypatch.setenv("HEYGEN_STUDIO_REVIEW_ONLY", "1")
+    at = room(None, job=private.id)
+    assert [t.value for t in at.title] == ["Open the review link you were sent"]
+    assert studio_traces(at) == [] and not at.get("video")
+    at = room(review.token)
+    assert [s.value for s in at.subheader] == ["Teaser A", "Teaser B"] and studio_traces(at) == []
