@@ -99,3 +99,21 @@ def test_an_empty_choice_says_what_to_do(finished):
     at = present_page()
     assert "Choose at least one finished video" in everything(at)
     assert not any(b.label == "Start presenting" for b in at.button)
+
+
+def test_a_translation_group_is_presented_source_first_with_its_languages(finished, store, account):
+    source = finished("Product tour")
+    other = finished("Unrelated video")
+    for n, language in enumerate(("Spanish", "German")):
+        job = store.create(account=account, kind="translation", title=f"Product tour ({language})",
+                           inputs={"translation": {"source_job_id": source.id, "language": language}})
+        store.mark_submitted(job.id, f"translation-{n}", "pending")
+        store.record_poll(job.id, status="completed", video_url=source.video_url, duration=4.0)
+    at = present_page()
+    at.segmented_control(key="present_source").set_value("A translation group").run()
+    assert not at.exception
+    assert list(at.data_editor[0].value["Title shown"]) == ["Product tour", "Spanish", "German"]
+    at.radio(key="present_layout").set_value("side").run()
+    next(b for b in at.button if b.label == "Start presenting").click().run()
+    assert [s.value for s in at.subheader] == ["Product tour", "Spanish", "German"]
+    assert "Unrelated video" not in everything(at) and other.id not in everything(at)
