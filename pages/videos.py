@@ -23,4 +23,5 @@ if selected:
 
 import_panel.section(conn)
 translate_panel.upload_section(conn)
+translate_panel.many_section(conn)
 history.render(conn)

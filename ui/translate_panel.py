@@ -1,8 +1,11 @@
-"""Translating a finished video: the "Translate" section of its panel (languages, speed or precision,
-captions, voice, brand glossary, subtitles to review first), the review table of a proofread, a failed
-language retried, and translations shown under their source in the history."""
+"""Translating finished videos: the "Translate" section of a video's panel (languages, speed or precision,
+captions, voice, brand glossary, subtitles to review first), the Videos page's sections for an uploaded
+MP4 and for several videos at once (queued, at most a few translating at a time), the review table of a
+proofread, a failed language retried, and translations shown under their source in the history."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -59,24 +62,30 @@ def upload_section(conn: connection.Connection) -> None:
         _form(conn, prefix, info.duration_seconds, upload=(uploaded, info))
 
 
-def _form(conn: connection.Connection, prefix: str, duration: float | None, *, source: Job | None = None,
-          upload=None) -> None:
-    """Languages (loaded on request), review, quality, voice, captions, glossary, the cost facts and Translate."""
-    k = lambda name: f"{prefix}_{name}"  # noqa: E731 - a short local helper
-    choices = st.session_state.get(k("choices"))
+def _choices(conn: connection.Connection, prefix: str) -> dict | None:
+    """The languages and glossaries of the form ``prefix``, loaded when the user asks (None until then)."""
+    choices = st.session_state.get(f"{prefix}_choices")
     if choices is None:
-        if st.button("Choose languages", key=k("load"), icon=":material/translate:"):
+        if st.button("Choose languages", key=f"{prefix}_load", icon=":material/translate:"):
             _load_choices(conn, prefix)
             st.rerun()
-        failure = st.session_state.get(k("load_failure"))
+        failure = st.session_state.get(f"{prefix}_load_failure")
         if failure:
             show_error(failure, title="The languages could not be loaded")
-        return
+    return choices
+
+
+def _options(prefix: str, choices: dict, *, review: bool = True) -> tuple[list[str], set[str], translate.Options]:
+    """The language picker and the options every translation form shares: (languages, languages whose
+    subtitles are reviewed first, the options). ``review`` False leaves the review picker out."""
+    k = lambda name: f"{prefix}_{name}"  # noqa: E731 - a short local helper
     languages = st.multiselect("Languages", choices["languages"], key=k("languages"),
                                placeholder="Type to search, pick several")
-    review = st.multiselect("Review the subtitles first", languages, key=k("review"),
-                            help="For these languages you check and correct the subtitles before HeyGen renders "
-                                 "the video (a product or client name, for example).")
+    reviewed: list[str] = []
+    if review:
+        reviewed = st.multiselect("Review the subtitles first", languages, key=k("review"),
+                                  help="For these languages you check and correct the subtitles before HeyGen "
+                                       "renders the video (a product or client name, for example).")
     left, right = st.columns(2)
     mode = left.radio("Quality", list(MODES), key=k("mode"), format_func=MODES.get)
     voice = right.radio("Voice", list(VOICES), key=k("voice"), format_func=VOICES.get)
@@ -84,15 +93,25 @@ def _form(conn: connection.Connection, prefix: str, duration: float | None, *, s
     names = [NO_GLOSSARY, *[g["name"] for g in choices["glossaries"]]]
     glossary = st.selectbox("Brand glossary", names, key=k("glossary"),
                             help="Custom translations of your brand's terms, set up on HeyGen.")
+    found = next((g for g in choices["glossaries"] if g["name"] == glossary), None)
+    options = translate.Options(mode=mode or "speed", captions=bool(captions), stock_voice=voice == "stock",
+                                glossary_id=found["id"] if found else None,
+                                glossary_name=found["name"] if found else None)
+    return list(languages), set(reviewed), options
+
+
+def _form(conn: connection.Connection, prefix: str, duration: float | None, *, source: Job | None = None,
+          upload=None) -> None:
+    """Languages (loaded on request), review, quality, voice, captions, glossary, the cost facts and Translate."""
+    k = lambda name: f"{prefix}_{name}"  # noqa: E731 - a short local helper
+    choices = _choices(conn, prefix)
+    if choices is None:
+        return
+    languages, review, options = _options(prefix, choices)
     if languages:
         st.info(md(f"To be made: {translate.facts(languages, duration)}."), icon=":material/payments:")
     if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
-        found = next((g for g in choices["glossaries"] if g["name"] == glossary), None)
-        options = translate.Options(mode=mode, captions=captions, stock_voice=voice == "stock",
-                                    glossary_id=found["id"] if found else None,
-                                    glossary_name=found["name"] if found else None)
-        _launch(conn, prefix, list(languages), options, set(review), choices["languages"], source=source,
-                upload=upload)
+        _launch(conn, prefix, languages, options, review, choices["languages"], source=source, upload=upload)
     for message in (st.session_state.get(k("problems")) or {}).values():
         st.error(md(message), icon=":material/error:")
     failure = st.session_state.pop(k("failure"), None)
@@ -170,6 +189,99 @@ def _launch(conn: connection.Connection, prefix: str, languages: list[str], opti
     st.session_state[k("sent")] = text + f" They are in the history below, {where}."
 
 
+# ---------------------------------------------------------------- several videos at once
+
+MANY = "tr_many"
+
+
+def _video_label(job: Job) -> str:
+    return f"{job.title or 'Untitled video'} · {status_panel.fmt_duration(job.duration)} · " \
+           f"{datetime.fromtimestamp(job.created_at):%d %b %Y}"
+
+
+def many_section(conn: connection.Connection) -> None:
+    """The Videos page's "Translate several videos" expander: finished videos × languages, queued and sent
+    at most a few at a time by the studio's background worker."""
+    k = lambda name: f"{MANY}_{name}"  # noqa: E731
+    with st.expander("Translate several videos", icon=":material/translate:",
+                     expanded=bool(st.session_state.get(k("open")))):
+        st.caption("Dub several finished videos into several languages at once. Each video and language becomes a "
+                   "translation of its own in the history, under its video. Only a few translate at a time; the "
+                   "studio sends the others as those finish, even with this page closed.")
+        finished = [j for j in connection.job_store().list(conn.account, statuses=("completed",), limit=500)
+                    if not translate.source_problem(j)]
+        if not finished:
+            st.info("No finished video yet. Once a video is ready, it can be translated here.",
+                    icon=":material/info:")
+            return
+        by_id = {j.id: j for j in finished}
+        if k("videos") in st.session_state:  # a video removed from the history meanwhile drops out
+            st.session_state[k("videos")] = [i for i in st.session_state[k("videos")] if i in by_id]
+        picked = st.multiselect("Videos", list(by_id), key=k("videos"), format_func=lambda i: _video_label(by_id[i]),
+                                placeholder="Type a title to search, pick several")
+        choices = _choices(conn, MANY)
+        if choices is None:
+            return
+        languages, _, options = _options(MANY, choices, review=False)
+        at_once = st.number_input("At most translating at once", min_value=1, max_value=translate.MAX_AT_ONCE,
+                                  value=translate.DEFAULT_AT_ONCE, step=1, key=k("at_once"),
+                                  help="The others wait their turn, like a batch's renders: each is sent as one of "
+                                       "these finishes.")
+        sources = [by_id[i] for i in picked if i in by_id]
+        if sources and languages:
+            st.info(md(f"To be made: {translate.facts_many(sources, languages)}. At most {int(at_once)} translating "
+                       "at once."), icon=":material/payments:")
+        if st.button("Translate these videos", key=k("go"), type="primary", icon=":material/send:"):
+            _launch_many(conn, sources, languages, options, choices["languages"], int(at_once or 1))
+        for message in (st.session_state.get(k("problems")) or {}).values():
+            st.error(md(message), icon=":material/error:")
+        failure = st.session_state.pop(k("failure"), None)
+        if failure:
+            show_error(failure, title="Nothing was recorded or sent")
+        recorded = st.session_state.get(k("sent"))
+        if recorded:
+            st.success(md(recorded["text"]), icon=":material/check_circle:")
+
+
+def _launch_many(conn: connection.Connection, sources: list[Job], languages: list[str], options: translate.Options,
+                 supported: list[str], at_once: int) -> None:
+    """Check the request (HeyGen must still have every video), then record every video × language, queued.
+
+    Nothing is sent here: the background worker sends them, at most ``at_once`` at a time. The same
+    request clicked twice is recorded once."""
+    k = lambda name: f"{MANY}_{name}"  # noqa: E731
+    st.session_state[k("open")] = True
+    st.session_state.pop(k("problems"), None)
+    signature = [sorted(j.id for j in sources), languages, options.__dict__, at_once]
+    recorded = st.session_state.get(k("sent"))
+    if recorded and recorded["signature"] == signature:
+        return  # already recorded: the message stays
+    st.session_state.pop(k("sent"), None)
+    problems = translate.check_many(sources, languages, supported, options, at_once)
+    if problems:
+        st.session_state[k("problems")] = problems
+        return
+    try:
+        with st.spinner(f"Checking that HeyGen still has the {len(sources)} video{'s' if len(sources) != 1 else ''}…"):
+            unreachable = translate.source_problems(conn.client, sources)
+    except errors.HeyGenError as exc:
+        st.session_state[k("failure")] = exc.to_dict()
+        return
+    try:
+        jobs = translate.create_many(connection.job_store(), account=conn.account, sources=sources,
+                                     languages=languages, options=options, supported=supported, at_once=at_once,
+                                     unreachable=unreachable)
+    except translate.TranslationRequestError as exc:
+        st.session_state[k("problems")] = exc.problems
+        return
+    count = len(jobs)
+    text = (f"Recorded {count} translation{'s' if count != 1 else ''}: "
+            f"{translate.facts_many(sources, languages).split(' · ')[0]}. The studio sends "
+            f"{min(at_once, count)} now and each of the others as one finishes. They are in the history below, "
+            "each under its video.")
+    st.session_state[k("sent")] = {"signature": signature, "text": text}
+
+
 # ---------------------------------------------------------------- a translation's own panel
 
 
@@ -179,6 +291,9 @@ def panel(conn: connection.Connection, job: Job) -> bool:
         return False
     details = translate.details_of(job)
     st.caption(md(f"{details.get('language')} · translated from “{details.get('source_title') or 'a video'}”"))
+    if job.status == translate.QUEUED:
+        st.fragment(_queued, run_every=status_panel.TICK_SECONDS)(job.id)
+        return True
     phase = details.get("phase")
     if phase == "review" or (phase == "generate" and job.status != "submitting"):
         _review(conn, job)
@@ -187,6 +302,22 @@ def panel(conn: connection.Connection, job: Job) -> bool:
         _failed(conn, job)
         return True
     return False
+
+
+def _queued(job_id: str) -> None:
+    """A translation waiting for a free slot (refreshed from the store; a full rerun once it is sent)."""
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None or job.status != translate.QUEUED:
+        st.rerun()
+    group = translate.group_of(store, job)
+    running = sum(1 for j in group if j.status in translate.HOLDS_A_SLOT)
+    waiting = sum(1 for j in group if j.status == translate.QUEUED)
+    at_once = translate.details_of(job).get("at_once") or translate.DEFAULT_AT_ONCE
+    st.info(f"**{status_panel.status_words(job.status)}.** {running} of this request's translations are on their "
+            f"way (at most {at_once} at once) and {waiting} wait, this one included. The studio sends it as soon as "
+            "one finishes, even with this page closed. Nothing has been sent or charged for it yet.",
+            icon=":material/hourglass_top:")
 
 
 def _failed(conn: connection.Connection, job: Job) -> None:

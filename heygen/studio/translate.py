@@ -204,6 +204,25 @@ def source_problems(client: Client, sources: list[Job]) -> dict[str, str]:
     return problems
 
 
+def check_many(sources: list[Job], languages: list[str], supported: list[str] | None, options: Options,
+               at_once: int = DEFAULT_AT_ONCE, unreachable: dict[str, str] | None = None) -> dict[str, str]:
+    """Problems with a request to translate several videos (by field: "source", "languages", "mode",
+    "at_once"); empty when it can be recorded. Asks HeyGen nothing (``source_problems`` does)."""
+    problems = check_request(languages, supported, options)
+    if not sources:
+        problems["source"] = "Choose at least one finished video to translate."
+    else:
+        named = [f"“{j.title or 'Untitled video'}”: {source_problem(j)}" for j in sources if source_problem(j)]
+        named += [f"“{title}”: {message}" for title, message in (unreachable or {}).items()]
+        if len({j.id for j in sources}) != len(sources):
+            named.append("A video is chosen twice.")
+        if named:
+            problems["source"] = " ".join(named)
+    if isinstance(at_once, bool) or not isinstance(at_once, int) or not 1 <= at_once <= MAX_AT_ONCE:
+        problems["at_once"] = f"Choose how many translate at once: 1 to {MAX_AT_ONCE}."
+    return problems
+
+
 def create_many(
     store: JobStore,
     *,
@@ -221,18 +240,7 @@ def create_many(
     finish (``send_queued``). ``unreachable`` are the sources HeyGen cannot give (``source_problems``).
     Raises ``TranslationRequestError`` and records nothing on a problem.
     """
-    problems = check_request(languages, supported, options)
-    if not sources:
-        problems["source"] = "Choose at least one finished video to translate."
-    else:
-        named = [f"“{j.title or 'Untitled video'}”: {source_problem(j)}" for j in sources if source_problem(j)]
-        named += [f"“{title}”: {message}" for title, message in (unreachable or {}).items()]
-        if len({j.id for j in sources}) != len(sources):
-            named.append("A video is chosen twice.")
-        if named:
-            problems["source"] = " ".join(named)
-    if isinstance(at_once, bool) or not isinstance(at_once, int) or not 1 <= at_once <= MAX_AT_ONCE:
-        problems["at_once"] = f"Choose how many translate at once: 1 to {MAX_AT_ONCE}."
+    problems = check_many(sources, languages, supported, options, at_once, unreachable)
     if problems:
         raise TranslationRequestError(problems)
     group = uuid.uuid4().hex
@@ -264,8 +272,8 @@ class QueueReport:
 
 # Refusals that every later send of the same request would meet too: its other queued languages are not sent.
 _STOPS_THE_REQUEST = (errors.InsufficientCreditError, errors.AuthenticationError, errors.PermissionDeniedError)
-# Statuses in which a translation holds one of its request's slots.
-_HOLDS_A_SLOT = tuple(status for status in WATCHED if status != JobStatus.QUEUED)
+# Statuses in which a translation holds one of its request's slots (on its way at HeyGen).
+HOLDS_A_SLOT = tuple(status for status in WATCHED if status != JobStatus.QUEUED)
 # Passing trouble on a send that surely did not reach HeyGen: the translation waits for the next pass.
 _PASSING = (errors.RateLimitError, errors.NetworkError, errors.ServerError)
 
@@ -287,7 +295,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
     if not waiting:
         return QueueReport()
     busy: dict[str, int] = {}
-    for job in store.list(account, statuses=_HOLDS_A_SLOT, limit=1000):
+    for job in store.list(account, statuses=HOLDS_A_SLOT, limit=1000):
         if job.kind == KIND:
             group = details_of(job).get("group")
             busy[group] = busy.get(group, 0) + 1
