@@ -88,3 +88,60 @@ def app_on(sandbox, api_key: str, monkeypatch, data_dir: Path, **env: object):
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+class Worker:
+    """The studio's real background worker (heygen.studio.worker.Worker) for tests that run the app in
+    process: it works on the app's data folder and acts for the account of ``api_key`` on ``base_url``
+    (the test's sandbox, over real HTTP), with the poll settings of the environment at each tick.
+
+    The app in those tests starts no worker (HEYGEN_STUDIO_WORKER=off) and its pages only read the
+    store, so a test calls ``tick()`` (one inline round: watch every due render, step every running
+    batch, keep finished videos) where the in-process consumer would have done the work.
+    """
+
+    def __init__(self, data_dir: Path, api_key: str, base_url: str) -> None:
+        from heygen import Client
+        from heygen.studio import archive, preferences
+        from heygen.studio.batch import BatchStore
+        from heygen.studio.config import Settings, account_fingerprint, poll_policy
+        from heygen.studio.jobs import JobStore
+        from heygen.studio.worker import Accounts, make_huey
+        from heygen.studio.worker import Worker as Background
+
+        self.account = account_fingerprint(api_key, base_url)
+        self.client = Client(api_key, base_url, max_retries=0)  # as the app's worker: it owns the waiting
+        accounts = Accounts()
+        accounts.register(self.account, self.client)
+        self.store = JobStore(data_dir)
+        self.batches = BatchStore(self.store)
+        self.background = Background(
+            make_huey(data_dir), self.store, self.batches, accounts=accounts,
+            policy_for=lambda kind: poll_policy(Settings.from_env(), kind),
+            media_root=archive.default_media_root(), retention=lambda: preferences.get_retention(data_dir))
+
+    def tick(self):
+        """One round of the worker's work, done now; its TickReport."""
+        return self.background.run_once()
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.client.close()
+            self.store.close()
+            self.client = None
+
+
+def run_until(at, probe, worker: Worker, *, timeout: float = 30, message: str = "the page never got there",
+              interval: float = 0.2):
+    """Rerun the page ``at`` until ``probe(at)`` holds, with one tick of ``worker`` before each rerun (the
+    page itself never asks HeyGen); fail with ``message`` after ``timeout`` seconds. Returns ``at``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert not at.exception, [e.value for e in at.exception]
+        if probe(at):
+            return at
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message} (waited {timeout:.0f} s)")
+        time.sleep(interval)
+        worker.tick()
+        at.run()
