@@ -29,7 +29,7 @@ if conn is not None:
         worker.ensure(conn)
     except Exception as exc:  # the studio still works page by page without its worker
         connection.log.exception("The background worker could not start")
-        show_error(exc, title="The background worker could not start; open pages still make progress")
+        show_error(exc, title="The background worker could not start; nothing is watched until it runs")
 try:
     page.run()
 except Exception as exc:  # the last safety net: never a traceback on the page

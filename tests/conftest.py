@@ -18,9 +18,10 @@ import os
 
 import pytest
 
-# AppTests run the app inside the test process: there, pages drive progress themselves and no
-# background worker is started (tests/batch/test_worker.py tests the worker; browser tests run a
-# real server with it on).
+# AppTests run the app inside the test process, which then starts no background worker of its own.
+# Its pages only read the store, as with a worker; a test that needs renders or batches to move on
+# steps a real worker itself between reruns (tests.support.Worker, its tick() one inline round).
+# tests/batch/test_worker.py tests the worker on its queue; browser tests run a real server with it on.
 os.environ.setdefault("HEYGEN_STUDIO_WORKER", "off")
 
 from tests import servers

@@ -14,10 +14,10 @@ from typing import Any
 import streamlit as st
 
 from heygen.api import errors
-from heygen.studio import agent_chat, archive, watch
+from heygen.studio import agent_chat, archive
 from heygen.studio.jobs import TERMINAL, Job
 
-from . import connection, kept_media, nav, worker
+from . import connection, kept_media, nav
 from .feedback import show_error
 from .text import md
 
@@ -40,15 +40,12 @@ def panel(conn: connection.Connection, job: Job) -> bool:
         return False
     keys = _keys(job.id)
     st.session_state[keys["seen"]] = _signature(job)
-    from . import status_panel  # its watching state: a page that checks by itself stops on a lasting problem
-
-    halted = _halted(job)
-    if job.status in TERMINAL or halted:
+    if job.status in TERMINAL:
         _progress(job)
         _conversation(job)
     else:
         live = st.fragment(_live, run_every=TICK_SECONDS)
-        live(conn, job.id)
+        live(job.id)
     _problem(job)
     _controls(conn, job)
     _videos(conn, job)
@@ -62,19 +59,10 @@ def _signature(job: Job) -> tuple:
             tuple(e.get("state") for e in agent_chat.outbox(job)))
 
 
-def _live(conn: connection.Connection, job_id: str) -> None:
-    store = connection.job_store()
-    job = store.get(job_id)
-    if job is None:
-        st.rerun()
-    if not worker.running():  # no background worker: this page drives the checks
-        from . import status_panel
-
-        state = status_panel.watch_state(job_id)
-        force, state["check_now"] = state["check_now"], False
-        result = status_panel.poll_if_due(conn, job, force=force)
-        job = result.job if result is not None else job
-    if _signature(job) != st.session_state.get(_keys(job_id)["seen"]):
+def _live(job_id: str) -> None:
+    """One refresh: what the worker last recorded about the session (no HeyGen request)."""
+    job = connection.job_store().get(job_id)
+    if job is None or _signature(job) != st.session_state.get(_keys(job_id)["seen"]):
         st.rerun()
     _progress(job)
     _conversation(job)
@@ -96,7 +84,7 @@ def _progress(job: Job) -> None:
         "failed": "The session ended without finishing.",
     }
     note = notes.get(status, "")
-    if worker.running() and session.get("checked_at") and job.status not in TERMINAL:
+    if session.get("checked_at") and job.status not in TERMINAL:
         import time
 
         note += f" Checked {max(0, int(time.time() - session['checked_at']))} s ago."
@@ -124,24 +112,7 @@ def _conversation(job: Job) -> None:
                     st.caption(PENDING_WORDS[entry["state"]])
 
 
-def _halted(job: Job) -> bool:
-    """Whether this page, checking by itself (no worker), stopped on a lasting problem (key refused, no
-    connection, overdue) for a session still under way."""
-    from . import status_panel
-
-    stopped = status_panel.watch_state(job.id)["stopped"]
-    return (not worker.running() and job.status not in TERMINAL
-            and stopped in (watch.REJECTED, watch.CONNECTION_LOST, watch.OVERDUE))
-
-
 def _problem(job: Job) -> None:
-    from . import status_panel
-
-    state = status_panel.watch_state(job.id)
-    if _halted(job):
-        show_error(state["error"] or job.error_detail or {"message": "The studio stopped checking this session."},
-                   title="Checking the session stopped")
-        st.button("Check again", key=f"agent_session_resume_{job.id}", on_click=_resume, args=(job.id,))
     if job.status == "submit_failed":
         show_error(job.error_detail or {"message": "The session ended before it made a video."},
                    title="The session did not make a video")
@@ -182,12 +153,6 @@ def _controls(conn: connection.Connection, job: Job) -> None:
                   help="Stops the agent at its next checkpoint. Videos it already made are kept.")
 
 
-def _resume(job_id: str) -> None:
-    from . import status_panel
-
-    status_panel.watch_state(job_id).update(stopped=None, failures=0, error=None, wait=None, check_now=True)
-
-
 def _submitted(conn: connection.Connection, job_id: str) -> None:
     _send(conn, job_id, st.session_state.get(_keys(job_id)["input"]) or "")
 
@@ -199,7 +164,6 @@ def _send(conn: connection.Connection, job_id: str, text: str) -> None:
     job = store.get(job_id)
     if job is None:
         return
-    _resume(job_id)  # whatever happens, the session is looked at again
     try:
         agent_chat.send_message(conn.client, store, job, text)
     except agent_chat.ChatError as exc:
@@ -221,7 +185,6 @@ def _stop(conn: connection.Connection, job_id: str) -> None:
     job = store.get(job_id)
     if job is None:
         return
-    _resume(job_id)
     try:
         agent_chat.stop(conn.client, store, job)
     except (agent_chat.ChatError, errors.HeyGenError) as exc:

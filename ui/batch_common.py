@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from heygen.api import errors
-from heygen.studio.batch import BatchRow, BatchRunner, BatchStore, BatchTemplate
+from heygen.studio.batch import BatchRow, BatchStore, BatchTemplate
 from heygen.studio.scripting import estimated_seconds
 
 from . import connection
@@ -66,12 +66,6 @@ _CSS = """
 def store() -> BatchStore:
     """The batch store on the studio's data file (shared by every browser session)."""
     return BatchStore(connection.job_store())
-
-
-@st.cache_resource(show_spinner=False)
-def runner() -> BatchRunner:
-    """The runner that drives every batch of this process, polling as the settings say."""
-    return BatchRunner(store(), policy=connection.poll_policy())
 
 
 def inject_css() -> None:

@@ -1,11 +1,12 @@
 """One stored batch: its sample, the live status of the whole run, and the downloads.
 
+The background worker sends the rows and watches their renders; the page only reads the store.
 While anything can still happen without the user (a render in flight, a row to send, a wait
-asked for by HeyGen), the sample or run section is a fragment with ``run_every`` that calls
-``BatchRunner.step()`` once per tick when a step is due. When the runner says nothing more will
-happen on its own, the fragment records that and reruns the page, which from then on draws the
-same section without ``run_every`` (so the browser's timer is disarmed). Any button that sets the
-batch going again (approve, resume, retry) clears that record.
+asked for by HeyGen), the sample or run section is a fragment with ``run_every`` that redraws what
+the worker recorded. Once nothing more will happen on its own, the fragment records that and
+reruns the page, which from then on draws the same section without ``run_every`` (so the browser's
+timer is disarmed). Any button that sets the batch going again (approve, resume, retry) clears
+that record.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio.batch import Batch, BatchRow, StepReport, count_statuses, render, results_csv, results_zip, slug
+from heygen.studio.batch import Batch, BatchRow, count_statuses, render, results_csv, results_zip, slug
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
-from . import worker
 from . import batch_setup, connection, nav
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
@@ -59,7 +59,7 @@ def render_batch(conn: connection.Connection, batch_id: str) -> None:
     with st.container(border=True, key="batch_step_sample"):
         if batch.state in SAMPLE_STATES:
             if live:
-                st.fragment(_live_sample, run_every=common.TICK_SECONDS)(conn, batch_id)
+                st.fragment(_live_sample, run_every=common.TICK_SECONDS)(batch_id)
             else:
                 _sample_body(batch, rows, live=False)
         else:
@@ -71,9 +71,9 @@ def render_batch(conn: connection.Connection, batch_id: str) -> None:
             st.caption(f"Then the other {others:,} ready row{'s' if others != 1 else ''} are sent, at most "
                        f"{batch.concurrency} at a time. You can pause at any moment.")
         elif live:
-            st.fragment(_live_run, run_every=common.TICK_SECONDS)(conn, batch_id)
+            st.fragment(_live_run, run_every=common.TICK_SECONDS)(batch_id)
         else:
-            _run_body(batch, rows, _tick_state(batch_id), live=False)
+            _run_body(batch, rows, live=False)
     with st.container(border=True, key="batch_step_export"):
         if batch.state in SAMPLE_STATES:
             common.step_header(6, "Download the results", status="later", note="once the batch runs")
@@ -88,14 +88,8 @@ def _live_key(batch_id: str) -> str:
     return f"batch_live_{batch_id}"
 
 
-def _tick_state(batch_id: str) -> dict:
-    return st.session_state.setdefault(f"batch_tick_{batch_id}", {
-        "next": 0.0, "force": True, "report": None, "problems": [], "hold": None, "not_before": None,
-    })
-
-
 def _has_work(batch: Batch, rows: list[BatchRow]) -> bool:
-    """True when the runner has something to do without the user (mirrors StepReport.next_step_at)."""
+    """True when the worker has something to do without the user (mirrors StepReport.next_step_at)."""
     if any(r.status == "rendering" for r in rows):
         return True
     if batch.state == "running":
@@ -106,7 +100,7 @@ def _has_work(batch: Batch, rows: list[BatchRow]) -> bool:
 
 
 def _is_live(batch: Batch, rows: list[BatchRow]) -> bool:
-    """Whether this session keeps stepping the batch: recorded when it stopped, else worked out afresh."""
+    """Whether this session keeps redrawing the batch: recorded when it stopped, else worked out afresh."""
     record = st.session_state.get(_live_key(batch.id))
     if record is not None and record["updated_at"] == batch.updated_at:
         return record["live"]
@@ -116,9 +110,8 @@ def _is_live(batch: Batch, rows: list[BatchRow]) -> bool:
 
 
 def set_going(batch_id: str) -> None:
-    """After a button that may give the runner work: step at once and refresh while there is work."""
+    """After a button that may give the worker work: refresh while there is work."""
     st.session_state.pop(_live_key(batch_id), None)
-    _tick_state(batch_id).update(force=True, next=0.0)
 
 
 def _stop_live(batch_id: str) -> None:
@@ -127,77 +120,28 @@ def _stop_live(batch_id: str) -> None:
     st.rerun()
 
 
-def _step(conn: connection.Connection, batch_id: str) -> dict:
-    """One runner step if one is due (or asked for); returns the session's tick record."""
-    tick = _tick_state(batch_id)
-    now = time.time()
-    due = tick["force"] or tick["next"] is None or now >= tick["next"]
-    if not due:
-        return tick
-    tick["force"] = False
-    try:
-        report = common.runner().step(connection.batch_client(conn), batch_id)
-    except Exception as exc:  # noqa: BLE001 - a broken step must not take the page down; the next tick retries
-        if common.store().get(batch_id) is None:
-            _stop_live(batch_id)
-        tick.update(next=now + common.TICK_SECONDS, error=exc)
-        return tick
-    previous = tick.get("not_before")
-    if report.not_before is not None and report.not_before != previous:
-        tick["hold"] = "trouble" if report.problems else "rate"
-    tick.update(report=report, next=report.next_step_at, error=None, not_before=report.not_before)
-    if report.problems:
-        tick["problems"] = (tick["problems"] + report.problems)[-6:]
-    return tick
+def _live_sample(batch_id: str) -> None:
+    _live(batch_id, lambda batch, rows: _sample_body(batch, rows, live=True))
 
 
-def _finished_ticking(tick: dict) -> bool:
-    report: StepReport | None = tick.get("report")
-    return report is not None and not report.busy and report.next_step_at is None and tick.get("error") is None
+def _live_run(batch_id: str) -> None:
+    _live(batch_id, lambda batch, rows: _run_body(batch, rows, live=True))
 
 
-def _live_sample(conn: connection.Connection, batch_id: str) -> None:
-    _live(conn, batch_id, lambda batch, rows, tick: _sample_body(batch, rows, live=True, tick=tick))
-
-
-def _live_run(conn: connection.Connection, batch_id: str) -> None:
-    _live(conn, batch_id, lambda batch, rows, tick: _run_body(batch, rows, tick, live=True))
-
-
-def _live(conn: connection.Connection, batch_id: str, draw: Callable[[Batch, list[BatchRow], dict], None]) -> None:
-    """One tick: a step when due, then the section; stops the refreshing once nothing more will happen.
-
-    With a background worker running, a tick only reads the store: the worker sends and watches.
-    """
-    if worker.running():
-        store = common.store()
-        batch = store.get(batch_id)
-        if batch is None:
-            _stop_live(batch_id)
-        rows = store.rows(batch_id)
-        if not _has_work(batch, rows):
-            _stop_live(batch_id)
-        try:
-            draw(batch, rows, _tick_state(batch_id))
-        except Exception as exc:  # noqa: BLE001 - a fragment rerun is outside the app's own safety net
-            show_error(exc)
-        return
-    tick = _step(conn, batch_id)
-    if _finished_ticking(tick):
-        _stop_live(batch_id)
+def _live(batch_id: str, draw: Callable[[Batch, list[BatchRow]], None]) -> None:
+    """One refresh: the section as the store has it (no HeyGen request); stops refreshing once nothing
+    more will happen without the user."""
     store = common.store()
     batch = store.get(batch_id)
     if batch is None:
         _stop_live(batch_id)
+    rows = store.rows(batch_id)
+    if not _has_work(batch, rows):
+        _stop_live(batch_id)
     try:
-        draw(batch, store.rows(batch_id), tick)
+        draw(batch, rows)
     except Exception as exc:  # noqa: BLE001 - a fragment rerun is outside the app's own safety net
         show_error(exc)
-
-
-def _tick_error(tick: dict | None) -> None:
-    if tick and tick.get("error") is not None:
-        show_error(tick["error"], title="The last update failed; the studio tries again in a moment")
 
 
 # -- 1–3 · what the batch is made of --------------------------------------------------------------
@@ -244,12 +188,11 @@ def _sample_row(batch: Batch, rows: list[BatchRow]) -> BatchRow | None:
     return next((r for r in rows if r.row == batch.sample_row), None)
 
 
-def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool, tick: dict | None = None) -> None:
+def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
     row = _sample_row(batch, rows)
     status = row.status if row is not None else None
     common.step_header(4, "Watch a sample", status="current",
                        note="one video first; nothing else is spent until it looks right")
-    _tick_error(tick)
     if batch.state == "draft" or row is None:
         st.info("Choose a row and render it alone first.", icon=":material/movie:")
         _other_row_controls(batch, rows, label="Render the sample")
@@ -364,31 +307,30 @@ def _sample_done(batch: Batch, rows: list[BatchRow]) -> None:
 # -- 5 · the run ----------------------------------------------------------------------------------
 
 
-def _run_body(batch: Batch, rows: list[BatchRow], tick: dict, *, live: bool) -> None:
+def _run_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
     counts = count_statuses(rows)
     to_go = counts["queued"] + counts["rendering"]
     done = counts["completed"] + counts["failed"]
     status = "done" if batch.state == "finished" else "current"
     common.step_header(5, "Render the batch", status=status,
                        note=f"at most {batch.concurrency} render{'s' if batch.concurrency != 1 else ''} at once")
-    _tick_error(tick if live else None)
     cols = st.columns(5)
     for col, key in zip(cols, ("queued", "rendering", "completed", "failed", "skipped")):
         col.metric(common.STATUS_TITLES[key], f"{counts[key]:,}")
     sendable = batch.ready_count
     st.progress(done / sendable if sendable else 1.0,
                 text=f"{done:,} of {sendable:,} ready rows done" + (f" · {to_go:,} to go" if to_go else ""))
-    _run_messages(batch, counts, tick)
+    _run_messages(batch, counts)
     _run_controls(batch, counts, live=live)
     table = common.results_table(batch.template, rows)
     st.dataframe(table, hide_index=True, column_config=common.RESULT_COLUMNS, key="batch_results_table",
                  height=min(38 + 35 * len(table), 420), placeholder="")
     if live:
-        st.caption("This table updates on its own while the batch runs; you can leave the page and come back — "
-                   "the batch carries on when you return.")
+        st.caption("This table updates on its own while the batch runs; the batch carries on when you leave the "
+                   "page or close the browser.")
 
 
-def _run_messages(batch: Batch, counts: dict[str, int], tick: dict) -> None:
+def _run_messages(batch: Batch, counts: dict[str, int]) -> None:
     now = time.time()
     if batch.state == "stopped_credit":
         reason = batch.stop_reason or {}
@@ -420,16 +362,7 @@ def _run_messages(batch: Batch, counts: dict[str, int], tick: dict) -> None:
     not_before = batch.not_before
     if batch.state == "running" and not_before and not_before > now:
         wait = math.ceil(not_before - now)
-        if tick.get("hold") == "trouble":
-            st.warning(f"HeyGen could not be reached for a moment; the studio tries again in {wait} s.",
-                       icon=":material/wifi_off:")
-        else:
-            st.info(f"HeyGen asked us to slow down; next submission in {wait} s.", icon=":material/hourglass_top:")
-    problems = tick.get("problems") or []
-    if problems and batch.state == "running":
-        with st.expander(f"Messages from the last steps ({len(problems)})", icon=":material/report:"):
-            for problem in problems:
-                st.markdown(f"- {md(problem)}")
+        st.info(f"HeyGen asked us to slow down; next submission in {wait} s.", icon=":material/hourglass_top:")
 
 
 def _run_controls(batch: Batch, counts: dict[str, int], *, live: bool) -> None:

@@ -82,7 +82,7 @@ def render(conn: connection.Connection) -> None:
     running = [j for j in jobs if _watchable(j) and j.id != nav.selected_job()]
     if running:
         watcher = st.fragment(_watch_running, run_every=status_panel.TICK_SECONDS)
-        watcher(conn, [j.id for j in running])
+        watcher({j.id: j.status for j in running})
 
 
 def _watchable(job: Job) -> bool:
@@ -90,18 +90,12 @@ def _watchable(job: Job) -> bool:
     return (job.video_id is not None or waiting_for_id) and status_panel.stopped_outcome(job) is None
 
 
-def _watch_running(conn: connection.Connection, job_ids: list[str]) -> None:
-    """Ask HeyGen about each running render that is due; rerun the page when one changes."""
+def _watch_running(shown: dict[str, str]) -> None:
+    """Rerun the page when the background worker has recorded a change to a running render shown
+    (the store only: no HeyGen request)."""
     store = connection.job_store()
-    changed = False
-    for job_id in job_ids:
+    for job_id, status in shown.items():
         job = store.get(job_id)
-        if job is None or not _watchable(job):
-            changed = True
-            continue
-        result = status_panel.poll_if_due(conn, job)
-        if result is not None and (result.stopped or result.job.status != job.status):
-            changed = True
-    if changed:
-        st.rerun()
+        if job is None or not _watchable(job) or job.status != status:
+            st.rerun()
     st.caption("Running renders on this page update on their own.")

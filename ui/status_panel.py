@@ -1,8 +1,10 @@
 """The status panel of one render: refreshes itself while HeyGen works, and always stops with a reason.
 
-The live part is a fragment with ``run_every``. When a check reaches a stopped outcome, the
-outcome is kept in session state and the page reruns in full; from then on the fragment is no
-longer called, so the browser's timer is disarmed and no further status request is made.
+The live part is a fragment with ``run_every`` that only reads the job store: the background
+worker asks HeyGen and records the answers, and the panel shows what it last saw and how long ago.
+A refresh never calls HeyGen; only the user's buttons do ("Check now", "Keep waiting", "Retry",
+"Send again", "Refresh links"). When the job reaches a stopped outcome the page reruns in full; from
+then on the fragment is no longer called, so the browser's timer is disarmed.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio import agent_launch, kinds, reconcile, scenes, watch
+from heygen.studio import kinds, reconcile, scenes, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
-from . import connection, nav, worker
+from . import connection, nav
 from .feedback import show_error
 from .text import md
 
@@ -25,16 +27,16 @@ TICK_SECONDS = 2.0
 
 
 def watch_state(job_id: str) -> dict:
-    """Per-session watching state of one job: failures in a row, deadline restart, stop reason."""
+    """Per-session state of the user's own checks of one job: failures in a row, deadline restart, stop
+    reason, last error."""
     all_states = st.session_state.setdefault("watch_state", {})
-    return all_states.setdefault(job_id, {"failures": 0, "deadline_from": None, "stopped": None, "error": None,
-                                          "wait": None, "check_now": False})
+    return all_states.setdefault(job_id, {"failures": 0, "deadline_from": None, "stopped": None, "error": None})
 
 
 def stopped_outcome(job: Job) -> str | None:
     """Why watching this job has stopped in this session (or for good), or None."""
     known = watch.outcome_of(job) or watch_state(job.id)["stopped"]
-    if known is None and worker.running() and job.video_id is not None:
+    if known is None and job.video_id is not None:
         policy = connection.poll_policy(job.kind)
         started = (job.inputs or {}).get("deadline_from") or job.submitted_at or job.created_at
         if time.time() - started > policy.deadline:
@@ -95,23 +97,17 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     _remove_controls(conn, job)
 
 
-def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -> watch.CheckResult | None:
-    """One status request for ``job`` if its next check is due (or ``force``), keeping the session's
-    watching state; None when nothing was due."""
+def check_now(conn: connection.Connection, job: Job) -> watch.CheckResult:
+    """One status request for ``job``, asked for by the user, keeping the session's state of such checks.
+
+    Never called by a page refresh: between the user's checks the background worker asks HeyGen.
+    """
     state = watch_state(job.id)
-    if worker.running() and not force:
-        return None  # the background worker checks; a tick only reads what it saw
     policy = connection.poll_policy(job.kind)
-    wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
-    watchable = (job.video_id is not None or agent_launch.awaiting_video(job)
-                 or job.status in (reconcile.CHECKING, "submitting"))  # a lost answer is looked for
-    due = watchable and (job.last_polled_at is None or time.time() >= job.last_polled_at + wait)
-    if not (due or force):
-        return None
     result = kinds.of(job).check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
                                 deadline_from=state["deadline_from"] or (job.inputs or {}).get("deadline_from"))
     transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
-    state.update(wait=result.wait or None, failures=state["failures"] + 1 if transient else 0,
+    state.update(failures=state["failures"] + 1 if transient else 0,
                  error=result.error.to_dict() if result.error is not None else None)
     if result.stopped:
         state["stopped"] = result.outcome
@@ -119,62 +115,52 @@ def poll_if_due(conn: connection.Connection, job: Job, *, force: bool = False) -
 
 
 def _live(conn: connection.Connection, job_id: str) -> None:
+    """One refresh: what the store says about the job (no HeyGen request); a full rerun once it stopped."""
     job = connection.job_store().get(job_id)
-    if job is None:
+    if job is None or stopped_outcome(job) is not None:
         st.rerun()
-    state = watch_state(job_id)
-    force, state["check_now"] = state["check_now"], False
-    result = poll_if_due(conn, job, force=force)
-    if result is not None:
-        if result.stopped:
-            st.rerun()
-        job = result.job
-    elif stopped_outcome(job) is not None:
-        st.rerun()  # the background worker saw it stop: show the result
-    _live_view(job, state, connection.poll_policy(job.kind))
+    _live_view(conn, job)
 
 
-def _live_view(job: Job, state: dict, policy: watch.PollPolicy) -> None:
+def _live_view(conn: connection.Connection, job: Job) -> None:
     steps = ["submitting", "waiting", "pending", "processing", "completed"]
     position = steps.index(job.status) if job.status in steps else 0 if job.status == reconcile.CHECKING else 3
     st.progress(position / (len(steps) - 1), text=f"**{md(status_words(job.status))}** · {fmt_duration(job.elapsed)} elapsed")
-    next_in = None
-    if job.last_polled_at is not None:
-        wait = state["wait"] if state["wait"] is not None else policy.interval(job.polls)
-        next_in = max(0, job.last_polled_at + wait - time.time())
     note = watch.NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
     if job.kind == "agent":
         note += " Video Agent renders often take 10–30 minutes."
-    if worker.running():
-        if job.last_polled_at is not None:
-            note += f" Checked {fmt_duration(max(0.0, time.time() - job.last_polled_at))} ago."
-        note += " The studio keeps checking even when this page is closed."
-    elif next_in is not None:
-        note += f" Next check in {next_in:.0f} s."
+    if job.last_polled_at is not None:
+        note += f" Checked {fmt_duration(max(0.0, time.time() - job.last_polled_at))} ago."
+    note += " The studio keeps checking even when this page is closed."
     st.caption(note)
-    if state["error"]:
-        err = state["error"]
+    # The last check failed (the user's or the worker's; a successful one clears the stored error).
+    err = job.error_detail if job.video_id is not None else None
+    if err:
         if err.get("kind") == "RateLimitError":
             st.info(f"HeyGen asked the studio to slow down; checking again in {err.get('retry_after') or 'a few'} s.")
         else:
-            st.warning(f"{md(err.get('message'))} The studio will try again (attempt {state['failures']} of "
-                       f"{policy.max_network_failures}).")
-    st.button("Check now", key=f"check_now_{job.id}", on_click=_request_check, args=(job.id,))
+            st.warning(f"{md(err.get('message'))} The studio will try again.", icon=":material/sync_problem:")
+    st.button("Check now", key=f"check_now_{job.id}", on_click=_check_clicked, args=(conn, job.id))
 
 
-def _request_check(job_id: str) -> None:
-    watch_state(job_id)["check_now"] = True
+def _check_clicked(conn: connection.Connection, job_id: str) -> None:
+    job = connection.job_store().get(job_id)
+    if job is not None:
+        check_now(conn, job)
 
 
-def _resume(job_id: str, *, restart_deadline: bool = False) -> None:
+def _resume(conn: connection.Connection, job_id: str, *, restart_deadline: bool = False) -> None:
+    """The user asks to watch a stopped job again: a check at once, then the worker's as usual."""
     state = watch_state(job_id)
-    state.update(stopped=None, failures=0, error=None, wait=None, check_now=True)
-    if restart_deadline:
+    state.update(stopped=None, failures=0, error=None)
+    store = connection.job_store()
+    job = store.get(job_id)
+    if job is None:
+        return
+    if restart_deadline:  # the background worker restarts its deadline too
         state["deadline_from"] = time.time()
-        store = connection.job_store()
-        job = store.get(job_id)
-        if job is not None:  # the background worker restarts its deadline too
-            store.update_inputs(job_id, {**(job.inputs or {}), "deadline_from": state["deadline_from"]})
+        job = store.update_inputs(job_id, {**(job.inputs or {}), "deadline_from": state["deadline_from"]})
+    check_now(conn, job)
 
 
 def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
@@ -209,12 +195,12 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
         st.warning(f"**This render is taking longer than usual** ({fmt_duration(job.elapsed)} so far). HeyGen may "
                    "still finish it; the studio has stopped checking for now.", icon=":material/hourglass_top:")
         st.button("Keep waiting", key=f"keep_waiting_{job.id}", type="primary",
-                  on_click=_resume, args=(job.id,), kwargs={"restart_deadline": True})
+                  on_click=_resume, args=(conn, job.id), kwargs={"restart_deadline": True})
     elif outcome == watch.CONNECTION_LOST:
         show_error(state["error"] or {"message": "The studio could not reach HeyGen."},
                    title="Connection to HeyGen lost")
         st.caption("The render goes on at HeyGen; the studio stopped asking after several failed attempts.")
-        st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(job.id,))
+        st.button("Retry", key=f"retry_watch_{job.id}", type="primary", on_click=_resume, args=(conn, job.id))
     elif outcome == watch.UNCLEAR:
         show_error(job.error_detail or {"message": f"{reconcile.MAY_HAVE}. {reconcile.RESEND_WARNING}"},
                    title="Waiting for your decision")
@@ -249,7 +235,7 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
     except (errors.HeyGenError, ValueError) as exc:
         detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
         st.session_state[f"resend_error_{job_id}"] = detail
-    watch_state(job_id).update(stopped=None, failures=0, error=None, wait=None, check_now=True)
+    watch_state(job_id).update(stopped=None, failures=0, error=None)  # the worker watches it from here
 
 
 def _completed(conn: connection.Connection, job: Job) -> None:

@@ -2,8 +2,11 @@
 
 By default the app's own process runs the worker (Huey on SQLite in the data folder). With
 ``HEYGEN_STUDIO_QUEUE_URL`` set (team mode), separate ``python -m heygen.worker`` processes do the
-work and this process starts none. ``HEYGEN_STUDIO_WORKER=off`` turns the in-process worker off;
-the pages then drive progress themselves while they are open (as tests of single pages do).
+work and this process starts none. ``HEYGEN_STUDIO_WORKER=off`` also starts none, with no team
+either: for tests and for embedding the studio next to a worker run by other means.
+
+In every mode the pages only read the store and show what the worker last saw; a page refresh never
+calls HeyGen. Only the user's actions (launch, send again, check now, refresh links, …) do.
 """
 
 from __future__ import annotations
@@ -22,21 +25,12 @@ WORKER_ENV = "HEYGEN_STUDIO_WORKER"
 
 
 def mode() -> str:
-    """"team" (other processes do the work), "off" (pages drive progress) or "in-process"."""
+    """"team" (worker processes elsewhere), "off" (this process starts no worker) or "in-process"."""
     if os.environ.get(background.QUEUE_URL_ENV):
         return "team"
     if os.environ.get(WORKER_ENV, "").strip().lower() in ("off", "0", "false", "no"):
         return "off"
     return "in-process"
-
-
-_started = {"in-process": False}
-
-
-def running() -> bool:
-    """True when a worker (in this process or elsewhere) advances renders and batches: pages only read."""
-    current = mode()
-    return current == "team" or (current == "in-process" and _started["in-process"])
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,7 +49,6 @@ def _in_process() -> background.Worker:
     )
     worker.start_consumer()
     atexit.register(worker.stop_consumer)
-    _started["in-process"] = True
     return worker
 
 

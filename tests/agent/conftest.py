@@ -12,7 +12,7 @@ from heygen import Client
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
-from tests.support import Sleeps, app_on
+from tests.support import Sleeps, Worker, app_on
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-agent-test-4e5f6a7b8c9d0e1f2a3b4c5d"
@@ -35,6 +35,14 @@ def _clean(sandbox, tmp_path, monkeypatch):
     with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data"):
         yield
     sandbox.clear_faults()
+
+
+@pytest.fixture
+def worker(sandbox, tmp_path):
+    """The studio's background worker on the app's data folder, stepped by the test (the app starts none)."""
+    w = Worker(tmp_path / "studio-data", API_KEY, sandbox.base_url)
+    yield w
+    w.close()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from heygen import Client
 from heygen.sandbox import Sandbox
 from tests.batch_page.page_helpers import API_KEY, RENDER_SECONDS
-from tests.support import app_on
+from tests.support import Worker, app_on
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,11 @@ def page_env(sandbox, tmp_path, monkeypatch):
     with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data", HEYGEN_POLL_SECONDS=0.5,
                 HEYGEN_MAX_POLL_SECONDS=1) as data_dir:
         yield data_dir
+
+
+@pytest.fixture
+def worker(sandbox, page_env):
+    """The studio's background worker on the test's data folder, stepped by the test (the app starts none)."""
+    w = Worker(page_env, API_KEY, sandbox.base_url)
+    yield w
+    w.close()

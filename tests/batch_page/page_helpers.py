@@ -71,13 +71,19 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
-def tick_until(at: AppTest, predicate, *, limit: int = 80, pause: float = 0.25) -> AppTest:
-    """Rerun (one fragment tick per run) until ``predicate(at)``."""
+def step(at: AppTest, worker) -> AppTest:
+    """One round of the background worker (tests.support.Worker), then a rerun of the page."""
+    worker.tick()
+    return run(at)
+
+
+def tick_until(at: AppTest, worker, predicate, *, limit: int = 80, pause: float = 0.25) -> AppTest:
+    """A round of the worker and a rerun of the page (which only reads the store) until ``predicate(at)``."""
     for _ in range(limit):
         if predicate(at):
             return at
         time.sleep(pause)
-        run(at)
+        step(at, worker)
     raise AssertionError("the page never got there:\n" + text(at))
 
 

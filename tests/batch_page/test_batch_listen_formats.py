@@ -68,7 +68,7 @@ def test_a_voice_that_cannot_speak_gets_a_note(sandbox):
     assert speech_posts(sandbox) == []
 
 
-def test_captions_ratio_and_fit_reach_every_row(sandbox):
+def test_captions_ratio_and_fit_reach_every_row(sandbox, worker):
     at, look, _ = template_with(sandbox, speaks=True)
     at.segmented_control(key="batch_aspect").set_value("1:1")
     at.segmented_control(key="batch_captions").set_value("burned")
@@ -77,6 +77,7 @@ def test_captions_ratio_and_fit_reach_every_row(sandbox):
     assert metric(at, "Ready rows") == "2 of 2"
     at.button(key="batch_start_sample").click()
     run(at)
+    worker.tick()  # the background worker sends the sample
     (post,) = video_posts(sandbox)
     body = post["request_json"]
     assert body["avatar_id"] == look.id and body["aspect_ratio"] == "1:1" and body["fit"] == "contain"

@@ -1,6 +1,9 @@
 """The Batch page driven through AppTest against a sandbox over real HTTP: the contacts file and its
 refusals, the template and its placeholders, the row checks, the sample, the capped run with its
-stops (402, 429, pause), resuming after a restart, retrying failed rows, and the exports."""
+stops (402, 429, pause), resuming after a restart, retrying failed rows, and the exports.
+
+The page only reads the store; the tests step a real background worker (tests.support.Worker) where the
+app's own would send the rows and watch their renders."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from heygen.studio.batch import idempotency_key
+from tests.support import Worker
 from tests.batch_page.page_helpers import (
+    API_KEY,
     errors,
     has_button,
     metric,
@@ -21,6 +26,7 @@ from tests.batch_page.page_helpers import (
     restart,
     run,
     shown,
+    step,
     table_with,
     text,
     tick_until,
@@ -81,10 +87,10 @@ def ready_batch(cat, n: int = 4, *, concurrency: int | None = None):
     return at
 
 
-def through_sample(at):
+def through_sample(at, worker):
     """Render and approve the sample; returns the batch id."""
     batch_id = start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     assert at.get("video"), "the finished sample plays in the page"
     at.button(key="batch_approve").click()
     run(at)
@@ -241,12 +247,12 @@ def test_unknown_placeholder_blocks_every_row(cat):
 # -- 4–7 · sample, run, export --------------------------------------------------------------------
 
 
-def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downloads):
+def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downloads, worker):
     at = ready_batch(cat, 5, concurrency=2)
     batch_id = start_sample(at)
     assert "Watch a sample" in text(at)
     assert not has_button(at, "batch_pause"), "nothing but the sample runs before approval"
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     assert [b.label for b in at.button if b.key == "batch_approve"] == ["Looks good — render the other 4"]
     assert len(video_posts(sandbox)) == 1, "only the sample was sent"
     assert at.get("video")[0].proto.url.startswith(sandbox.base_url)
@@ -259,7 +265,7 @@ def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downl
             break
         peak = max(peak, int(metric(at, "Rendering")))
         time.sleep(0.25)
-        run(at)
+        step(at, worker)
     assert "Finished." in text(at)
     assert peak <= 2, "never more renders in flight than asked for"
     assert metric(at, "Ready") == "5"
@@ -278,6 +284,7 @@ def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downl
         time.sleep(0.3)
         run(at)
     assert len(sandbox.requests_log()) == count
+    assert worker.tick().advanced_batches == [], "a finished batch is not stepped again"
 
     data = downloads["contacts-results.csv"]
     assert data.startswith(b"\xef\xbb\xbf")
@@ -290,14 +297,14 @@ def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downl
     assert "5 MP4s" in zip_button.label and not zip_button.proto.disabled
 
 
-def test_out_of_credit_stops_sending_and_resume_carries_on(cat, sandbox):
+def test_out_of_credit_stops_sending_and_resume_carries_on(cat, sandbox, worker):
     at = ready_batch(cat, 4, concurrency=3)
     batch_id = start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     sandbox.add_fault(method="POST", path="/v3/videos", status=402, code="insufficient_credit", times=None)
     at.button(key="batch_approve").click()
     run(at)
-    tick_until(at, lambda a: "out of credit" in errors(a))
+    tick_until(at, worker, lambda a: "out of credit" in errors(a))
     assert ("HeyGen says the account is out of credit — 3 rows were not sent. Add credits and press Resume."
             in errors(at))
     assert metric(at, "Queued") == "3"
@@ -305,47 +312,47 @@ def test_out_of_credit_stops_sending_and_resume_carries_on(cat, sandbox):
     posts = len(video_posts(sandbox))
     for _ in range(3):
         time.sleep(0.3)
-        run(at)
+        step(at, worker)
     assert len(video_posts(sandbox)) == posts, "nothing more is sent while stopped"
 
     sandbox.clear_faults()
     at.button(key="batch_resume").click()
     run(at)
-    tick_until(at, lambda a: "Finished." in text(a))
+    tick_until(at, worker, lambda a: "Finished." in text(a))
     assert metric(at, "Ready") == "4"
     ok = [e for e in video_posts(sandbox) if e["status"] == 200]
     assert {e["idempotency_key"] for e in ok} == {idempotency_key(batch_id, r, 0) for r in range(1, 5)}
     assert len(ok) == 4
 
 
-def test_rate_limit_shows_the_wait(cat, sandbox):
+def test_rate_limit_shows_the_wait(cat, sandbox, worker):
     at = ready_batch(cat, 3)
     start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     sandbox.add_fault(method="POST", path="/v3/videos", status=429, retry_after=30, times=1)
     at.button(key="batch_approve").click()
     run(at)
-    tick_until(at, lambda a: "slow down" in text(a))
+    tick_until(at, worker, lambda a: "slow down" in text(a))
     note = next(str(i.value) for i in at.info if "slow down" in str(i.value))
     assert note.startswith("HeyGen asked us to slow down; next submission in ")
     assert 25 <= int(note.split("in ")[1].split(" s")[0]) <= 30
     assert metric(at, "Queued") == "2"
 
 
-def test_pause_stops_new_submissions_and_resume_finishes(cat, sandbox):
+def test_pause_stops_new_submissions_and_resume_finishes(cat, sandbox, worker):
     at = ready_batch(cat, 5, concurrency=1)
-    batch_id = through_sample(at)
-    tick_until(at, lambda a: metric(a, "Rendering") == "1")
+    batch_id = through_sample(at, worker)
+    tick_until(at, worker, lambda a: metric(a, "Rendering") == "1")
     at.button(key="batch_pause").click()
     run(at)
     assert "Paused: no new rows are sent." in text(at)
-    tick_until(at, lambda a: metric(a, "Rendering") == "0")
+    tick_until(at, worker, lambda a: metric(a, "Rendering") == "0")
     posts = len(video_posts(sandbox))
     queued = metric(at, "Queued")
     assert int(queued) >= 1
     for _ in range(4):
         time.sleep(0.3)
-        run(at)
+        step(at, worker)
     assert len(video_posts(sandbox)) == posts, "a paused batch sends nothing"
     assert metric(at, "Queued") == queued
     assert has_button(at, "batch_resume")
@@ -353,40 +360,45 @@ def test_pause_stops_new_submissions_and_resume_finishes(cat, sandbox):
 
     at.button(key="batch_resume").click()
     run(at)
-    tick_until(at, lambda a: "Finished." in text(a))
+    tick_until(at, worker, lambda a: "Finished." in text(a))
     assert set(posts_per_key(sandbox).values()) == {1}
 
 
-def test_a_restart_comes_back_to_the_batch_from_the_url_and_resumes(cat, sandbox):
+def test_a_restart_comes_back_to_the_batch_from_the_url_and_resumes(cat, sandbox, worker, page_env):
     at = ready_batch(cat, 6, concurrency=2)
-    batch_id = through_sample(at)
-    tick_until(at, lambda a: int(metric(a, "Ready")) >= 2)
+    batch_id = through_sample(at, worker)
+    tick_until(at, worker, lambda a: int(metric(a, "Ready")) >= 2)
     del at
     restart()
+    worker.close()
+    worker = Worker(page_env, API_KEY, sandbox.base_url)  # a restarted server starts a new worker
 
     again = open_page({"batch": batch_id})
     assert again.query_params.get("batch") == batch_id
     assert "Render the batch" in text(again)
-    tick_until(again, lambda a: "Finished." in text(a))
+    try:
+        tick_until(again, worker, lambda a: "Finished." in text(a))
+    finally:
+        worker.close()
     keys = posts_per_key(sandbox)
     assert set(keys) == {idempotency_key(batch_id, row, 0) for row in range(1, 7)}
     assert set(keys.values()) == {1}, "no row was sent twice"
 
 
-def test_retry_failed_rows_resends_only_those(cat, sandbox):
+def test_retry_failed_rows_resends_only_those(cat, sandbox, worker):
     at = ready_batch(cat, 3)
     batch_id = start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     sandbox.configure(render_outcome="fail", failure_code="internal_error", failure_message="Render crashed.")
     at.button(key="batch_approve").click()
     run(at)
-    tick_until(at, lambda a: "Finished." in text(a))
+    tick_until(at, worker, lambda a: "Finished." in text(a))
     assert metric(at, "Failed") == "2"
     assert "Render crashed." in " ".join(results(at)["Note"])
     sandbox.configure(render_outcome="complete")
     at.button(key="batch_retry_failed").click()
     run(at)
-    tick_until(at, lambda a: "Finished." in text(a) and metric(a, "Ready") == "3")
+    tick_until(at, worker, lambda a: "Finished." in text(a) and metric(a, "Ready") == "3")
     keys = posts_per_key(sandbox)
     assert keys[idempotency_key(batch_id, 1, 0)] == 1, "the finished sample is never sent again"
     assert keys[idempotency_key(batch_id, 2, 1)] == 1 and keys[idempotency_key(batch_id, 3, 1)] == 1
@@ -395,10 +407,10 @@ def test_retry_failed_rows_resends_only_those(cat, sandbox):
 # -- the list of batches and the way back -------------------------------------------------------
 
 
-def test_batches_are_listed_and_reopened(cat):
+def test_batches_are_listed_and_reopened(cat, worker):
     at = ready_batch(cat, 2)
     batch_id = start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     at.button(key="batch_back").click()
     run(at)
     assert not at.query_params.get("batch")
@@ -410,10 +422,10 @@ def test_batches_are_listed_and_reopened(cat):
     assert has_button(at, "batch_approve")
 
 
-def test_change_the_template_discards_the_batch_and_keeps_the_form(cat):
+def test_change_the_template_discards_the_batch_and_keeps_the_form(cat, worker):
     at = ready_batch(cat, 3)
     batch_id = start_sample(at)
-    tick_until(at, lambda a: has_button(a, "batch_approve"))
+    tick_until(at, worker, lambda a: has_button(a, "batch_approve"))
     at.button(key="batch_edit").click()
     run(at)
     assert not at.query_params.get("batch")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from heygen.studio.jobs import JobStore
 from heygen.studio.scenes import Storyboard
-from tests.support import shown
+from tests.support import Worker, shown, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 CLIP = (REPO / "heygen" / "sandbox" / "media" / "landscape.mp4").read_bytes()
@@ -138,9 +138,8 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-def test_a_failed_render_names_its_scene_and_edit_and_retry_reopens_the_storyboard(scenes_page, sandbox, scenes_env):
-    import time
-
+def test_a_failed_render_names_its_scene_and_edit_and_retry_reopens_the_storyboard(scenes_page, sandbox, scenes_env,
+                                                                                   monkeypatch):
     at = scenes_page()
     still = _add(at, "image")
     at.get("file_uploader")[0].upload("slide.png", _png(), "image/png")
@@ -156,17 +155,13 @@ def test_a_failed_render_names_its_scene_and_edit_and_retry_reopens_the_storyboa
     job = JobStore(scenes_env).get(job_id)
     sandbox.set_video_outcome(job.video_id, "fail", failure_code="scene_failed",
                               failure_message="Scene 2: the clip could not be decoded.", render_seconds=0)
-    from heygen import Client
-    from heygen.studio import kinds
-    from heygen.studio.config import Settings, poll_policy
-
-    store = JobStore(scenes_env)
-    with Client(sandbox.api_key, sandbox.base_url) as client:  # what the background worker would do
-        for _ in range(50):
-            kinds.of(job).check(client, store, store.get(job_id), poll_policy(Settings.from_env(), "scenes"))
-            if store.get(job_id).status == "failed":
-                break
-            time.sleep(0.1)
+    monkeypatch.setenv("HEYGEN_POLL_SECONDS", "0.5")  # the worker's next check comes soon
+    worker = Worker(scenes_env, sandbox.api_key, sandbox.base_url)  # the app starts none: the test steps it
+    try:
+        wait_for(lambda: (worker.tick(), worker.store.get(job_id).status == "failed")[1], timeout=20,
+                 message="the worker never saw the render fail")
+    finally:
+        worker.close()
     at.switch_page("pages/videos.py").run()
     errors = shown("\n".join(e.value for e in at.error))
     assert "Scene 2: the clip could not be decoded." in errors

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from heygen import Client
 from heygen.sandbox import Sandbox
-from tests.support import app_on, wait_for_catalogue_fetches
+from tests.support import Worker, app_on, wait_for_catalogue_fetches
 
 REPO = Path(__file__).resolve().parents[2]
 API_KEY = "sk-studio-test-7c1d2e3f4a5b6c7d8e9f0a1b"  # also in test_studio_apptest.py
@@ -31,6 +31,14 @@ def studio_env(sandbox, tmp_path, monkeypatch):
     sandbox.configure(render_seconds=1.0, latency_ms=0)
     with app_on(sandbox, API_KEY, monkeypatch, tmp_path / "studio-data"):
         yield
+
+
+@pytest.fixture
+def worker(sandbox, tmp_path, studio_env):
+    """The studio's background worker on the test's data folder, stepped by the test (the app starts none)."""
+    w = Worker(tmp_path / "studio-data", API_KEY, sandbox.base_url)
+    yield w
+    w.close()
 
 
 @pytest.fixture

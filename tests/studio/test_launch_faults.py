@@ -16,6 +16,11 @@ from tests.studio.test_studio_apptest import (
 
 __all__ = ["cat"]  # the module-scoped catalogue fixture, shared with the Studio tests
 
+
+def video_lists(sandbox) -> list[dict]:
+    """GET /v3/videos: the account's list, where a create whose answer was lost is looked for."""
+    return [e for e in sandbox.requests_log() if e["method"] == "GET" and e["path"] == "/v3/videos"]
+
 DEFINITE = [
     ("401", {"status": 401, "code": "authentication_failed"}, "did not accept the API key"),
     ("402", {"status": 402, "code": "insufficient_credit"}, "does not have enough credit"),
@@ -54,7 +59,7 @@ def test_a_create_refused_for_sure_keeps_everything_and_says_nothing_was_sent(st
 
 
 @pytest.mark.parametrize("name,fault", UNCLEAR, ids=[u[0] for u in UNCLEAR])
-def test_a_create_whose_answer_was_lost_is_checked_never_resent(studio, cat, sandbox, name, fault):
+def test_a_create_whose_answer_was_lost_is_checked_never_resent(studio, cat, sandbox, worker, name, fault):
     at = studio()
     ready_avatar_video(at, cat)
     sandbox.add_fault(method="POST", path="/v3/videos", times=1, **fault)
@@ -65,19 +70,25 @@ def test_a_create_whose_answer_was_lost_is_checked_never_resent(studio, cat, san
     assert "not sent" not in text(at).lower()
     (job,) = jobs(sandbox)
     assert job.status == "checking"
-    at.run()  # the panel's next tick looks on the account; nothing is posted again
+    at.run()  # a rerun of the panel only reads the store
     assert_clean(at)
-    assert len(video_posts(sandbox)) == 1
+    assert video_lists(sandbox) == []
+    worker.tick()  # the worker looks on the account; nothing is posted again
+    at.run()
+    assert_clean(at)
+    assert len(video_lists(sandbox)) == 1 and len(video_posts(sandbox)) == 1
 
 
-def test_a_create_heygen_made_but_answered_with_a_502_page_is_adopted(studio, cat, sandbox):
+def test_a_create_heygen_made_but_answered_with_a_502_page_is_adopted(studio, cat, sandbox, worker):
     at = studio()
     ready_avatar_video(at, cat)
     sandbox.add_fault(method="POST", path="/v3/videos", kind="html", status=502, after=True)
     generate(at)
     assert_clean(at)
     (job,) = jobs(sandbox)
+    worker.tick()  # the worker looks on the account and finds the video
     at.run()
+    assert_clean(at)
     (job,) = jobs(sandbox)
     made = video_posts(sandbox)[0]["processed_json"]["data"]["video_id"]
     assert job.video_id == made and len(video_posts(sandbox)) == 1

@@ -4,7 +4,6 @@ twice) and "Replace the audio" on a finished video (checked range, kept inputs, 
 from __future__ import annotations
 
 import io
-import time
 import wave
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from heygen.sandbox import Sandbox
 from heygen.studio import imports
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
+from tests.support import Worker, run_until
 from ui.text import md
 
 KEY = "sk-import-apptest-0123456789abcdef"
@@ -44,6 +44,14 @@ def env(sandbox, tmp_path, monkeypatch):
     yield sandbox
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def worker(env, tmp_path):
+    """The studio's background worker on the app's data folder, stepped by the test."""
+    w = Worker(tmp_path, KEY, env.base_url)
+    yield w
+    w.close()
 
 
 def store(env) -> JobStore:
@@ -156,7 +164,7 @@ def ra(job, name):
     return f"ra_{job.id}_{name}"
 
 
-def test_replacing_a_range_checks_it_keeps_the_inputs_and_opens_the_new_entry(env):
+def test_replacing_a_range_checks_it_keeps_the_inputs_and_opens_the_new_entry(env, worker):
     job = imported_job(env)  # 42 s long
     at = videos_page(job.id)
     assert "Replace the audio" in [e.label for e in at.expander]
@@ -182,12 +190,8 @@ def test_replacing_a_range_checks_it_keeps_the_inputs_and_opens_the_new_entry(en
     new = store(env).list(account(env))[0]
     assert new.kind == "lipsync" and new.title == "Replace audio of " + job.title
     assert "Replace audio of " in " ".join(h.value for h in at.subheader)
-    for _ in range(40):
-        if at.get("video"):
-            break
-        time.sleep(0.3)
-        at.run()
-    assert at.get("video") and "Ready" in texts(at)
+    run_until(at, lambda a: a.get("video"), worker, message="the lip-sync never showed as ready")
+    assert "Ready" in texts(at)
 
 
 def test_a_definite_refusal_is_shown_and_nothing_is_left_behind(env):
@@ -215,18 +219,14 @@ def test_an_unusable_file_is_refused_with_a_plain_reason(env):
     assert [e for e in env.requests_log() if e["path"] == "/v3/lipsyncs"] == []
 
 
-def test_a_failed_lipsync_says_why_and_offers_no_edit(env):
+def test_a_failed_lipsync_says_why_and_offers_no_edit(env, worker):
     job = imported_job(env)
     env.configure(render_outcome="fail", failure_message="The new audio has no speech in it.")
     at = videos_page(job.id)
     at.get("file_uploader")[0].upload("silence.wav", wav(1.0), "audio/wav").run()
     at.button(key=ra(job, "go")).click().run()
     new = store(env).list(account(env))[0]
-    for _ in range(40):
-        if "could not render" in texts(at):
-            break
-        time.sleep(0.3)
-        at.run()
+    run_until(at, lambda a: "could not render" in texts(a), worker, message="the failed lip-sync was never shown")
     body = texts(at)
     assert new.kind == "lipsync" and md("The new audio has no speech in it.") in body
     assert md("HeyGen could not lip-sync the new audio.") in body
