@@ -49,6 +49,7 @@ REVIEW_WAIT = 600.0  # a job waiting for the user is looked at rarely, and witho
 QUEUED = JobStatus.QUEUED  # recorded, waiting for a free slot among its request's translations
 DEFAULT_AT_ONCE = 3  # translations of one request running at once, by default (as a batch's renders)
 MAX_AT_ONCE = 10
+MAX_MANY = 200  # translations one "several videos" request may make
 QUEUE_TROUBLE_WAIT = 5.0  # after a send that surely did not reach HeyGen (network), before the next one
 SRT_MIME = "application/x-subrip"
 
@@ -220,6 +221,9 @@ def check_many(sources: list[Job], languages: list[str], supported: list[str] | 
             problems["source"] = " ".join(named)
     if isinstance(at_once, bool) or not isinstance(at_once, int) or not 1 <= at_once <= MAX_AT_ONCE:
         problems["at_once"] = f"Choose how many translate at once: 1 to {MAX_AT_ONCE}."
+    if len(sources) * len(languages) > MAX_MANY and "source" not in problems:
+        problems["source"] = (f"{len(sources)} videos × {len(languages)} languages is {len(sources) * len(languages)} "
+                              f"translations; one request makes at most {MAX_MANY}. Choose fewer videos or languages.")
     return problems
 
 
@@ -290,7 +294,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
     Meant to run under the worker's per-account lease, so that two passes never fill the same slots.
     """
     now = time.time() if now is None else now
-    waiting = sorted((j for j in store.list(account, statuses=(QUEUED,), limit=1000) if j.kind == KIND),
+    waiting = sorted((j for j in store.list(account, statuses=(QUEUED,)) if j.kind == KIND),
                      key=lambda j: (j.created_at, j.id))
     if not waiting:
         return QueueReport()

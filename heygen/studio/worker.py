@@ -57,6 +57,7 @@ ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account an
 ARCHIVE_RETRY_SECONDS = 120.0  # after a failed download, wait this long before trying that job again
 # Statuses of a single render the worker watches (batch rows are watched by their batch's step).
 WATCHED = states.WATCHED
+SENT = tuple(status for status in WATCHED if status != states.JobStatus.QUEUED)  # ... once sent (queued: send_queued)
 # Batch states in which a step may have something to do without the user.
 ADVANCING = (*ACTIVE_STATES, "paused", "stopped_credit")
 
@@ -265,11 +266,10 @@ class Worker:
             return 0
         try:
             now_ = time.time() if now is None else now
-            listed = [j for j in self.store.list(account, statuses=WATCHED, limit=1000) if j.batch_id is None
-                      and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
-            jobs = [j for j in listed if j.status != states.JobStatus.QUEUED]
+            jobs = [j for j in self.store.list(account, statuses=SENT, limit=1000) if j.batch_id is None
+                    and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
             requests = self._watch(client, jobs, now_) if jobs else 0
-            if len(jobs) < len(listed) and now_ >= self._queue_not_before.get(account, 0.0):
+            if now_ >= self._queue_not_before.get(account, 0.0):
                 # translations waiting for a slot: sent now that the checks above may have freed some
                 sent = translate.send_queued(client, self.store, account, now=now_)
                 requests += sent.requests

@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from heygen import Client
-from heygen.api import errors
 from heygen.sandbox import Sandbox
 from heygen.studio import imports, kinds, translate, watch
 from heygen.studio.batch import BatchStore
@@ -203,6 +202,26 @@ def test_videos_times_languages_are_recorded_queued_and_drain_within_the_cap(sb,
     assert [e["request_json"]["output_languages"] for e in creates(sb)] == [["Italian"], ["Korean"]] * 3
 
 
+def test_the_worker_on_its_queue_drains_the_translations_with_no_page_open(sb, client, store, tmp_path):
+    jobs = many(client, store, at_once=2)
+    registered = Accounts()
+    registered.register(ACCOUNT, client)
+    background = Worker(make_huey(tmp_path / "consumer-queue"), store, BatchStore(store),
+                        policy_for=lambda kind: POLICY, accounts=registered, tick_seconds=0.2)
+    background.start_consumer(workers=2)
+    most = 0
+    try:
+        deadline = time.time() + 60
+        while {store.get(j.id).status for j in jobs} != {"completed"}:
+            assert time.time() < deadline, Counter(store.get(j.id).status for j in jobs)
+            most = max(most, in_flight(store))
+            time.sleep(0.02)
+    finally:
+        background.stop_consumer()
+    keys = Counter(e["idempotency_key"] for e in creates(sb))
+    assert len(keys) == 6 and set(keys.values()) == {1} and most <= 2
+
+
 def test_two_workers_never_send_one_translation_twice_nor_pass_the_cap(sb, client, store, tmp_path):
     jobs = many(client, store, at_once=3, languages=("Italian", "Korean", "Dutch"))
     registered = Accounts()
@@ -284,6 +303,7 @@ def test_bad_requests_are_refused_before_anything_is_recorded(sb, client, store)
         (dict(sources=videos, languages=[]), "languages", "Choose at least one language"),
         (dict(sources=videos, languages=["Klingon"]), "languages", "does not translate into Klingon"),
         (dict(sources=videos, languages=["Italian"], at_once=0), "at_once", "1 to 10"),
+        (dict(sources=videos * 101, languages=["Italian"]), "source", "A video is chosen twice."),
     ]
     running = store.create(account=ACCOUNT, kind="avatar", title="Still rendering", inputs={})
     cases.append((dict(sources=[videos[0], running], languages=["Italian"]), "source",
@@ -306,6 +326,14 @@ def test_a_source_heygen_no_longer_has_is_named_before_anything_is_recorded(sb, 
     assert store.count(ACCOUNT) == 2 and creates(sb) == []
 
 
+def test_one_request_makes_at_most_max_many_translations():
+    made = [type("J", (), {"id": str(i), "status": "completed", "video_id": f"v{i}", "kind": "imported",
+                           "title": f"V{i}", "inputs": {}})() for i in range(translate.MAX_MANY // 2 + 1)]
+    problems = translate.check_many(made, ["Italian", "Korean"], None, translate.Options())
+    assert problems == {"source": f"{len(made)} videos × 2 languages is {2 * len(made)} translations; one request "
+                                  f"makes at most {translate.MAX_MANY}. Choose fewer videos or languages."}
+
+
 def test_facts_name_videos_languages_and_minutes():
     made = [type("J", (), {"duration": 42.0})(), type("J", (), {"duration": 90.0})(), type("J", (), {"duration": None})()]
     assert translate.facts_many(made[:2], ["Italian", "Korean"]) == (
@@ -318,4 +346,3 @@ def test_a_queued_translation_reads_in_words_and_counts_as_running():
 
     assert watch.STATUS_WORDS[JobStatus.QUEUED] == "Waiting for a free slot"
     assert JobStatus.QUEUED in states.RUNNING and JobStatus.QUEUED not in states.TERMINAL
-    assert errors.unclear(errors.RateLimitError("slow down")) is False  # a 429 never made it: queued again
