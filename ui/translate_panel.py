@@ -217,7 +217,7 @@ def many_section(conn: connection.Connection) -> None:
         by_id = {j.id: j for j in finished}
         if k("videos") in st.session_state:  # a video removed from the history meanwhile drops out
             st.session_state[k("videos")] = [i for i in st.session_state[k("videos")] if i in by_id]
-        picked = st.multiselect("Videos", list(by_id), key=k("videos"), format_func=lambda i: _video_label(by_id[i]),
+        picked = st.multiselect("Finished videos", list(by_id), key=k("videos"), format_func=lambda i: _video_label(by_id[i]),
                                 placeholder="Type a title to search, pick several")
         choices = _choices(conn, MANY)
         if choices is None:
@@ -274,11 +274,10 @@ def _launch_many(conn: connection.Connection, sources: list[Job], languages: lis
     except translate.TranslationRequestError as exc:
         st.session_state[k("problems")] = exc.problems
         return
-    count = len(jobs)
-    text = (f"Recorded {count} translation{'s' if count != 1 else ''}: "
-            f"{translate.facts_many(sources, languages).split(' · ')[0]}. The studio sends "
-            f"{min(at_once, count)} now and each of the others as one finishes. They are in the history below, "
-            "each under its video.")
+    count, videos = len(jobs), len(sources)
+    text = (f"Recorded {count} translation{'s' if count != 1 else ''} ({videos} video{'s' if videos != 1 else ''} × "
+            f"{len(languages)} language{'s' if len(languages) != 1 else ''}). The studio sends {min(at_once, count)} "
+            "now and each of the others as one finishes. They are in the history below, each under its video.")
     st.session_state[k("sent")] = {"signature": signature, "text": text}
 
 

@@ -114,7 +114,7 @@ def facts_many(sources: list[Job], languages: list[str]) -> str:
             f"{videos * count} translation{'s' if videos * count != 1 else ''}")
     known = [float(j.duration) for j in sources if j.duration]
     if known:
-        total = sum(known)
+        total = round(sum(known))  # whole seconds, so that the two figures agree
         text += f" · {_length(total)} of video → {_length(total * count)} of translated video"
         missing = videos - len(known)
         if missing:

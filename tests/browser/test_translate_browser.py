@@ -120,3 +120,73 @@ def test_translate_a_finished_video_into_three_languages_one_proofread(sandbox, 
     expect(page.locator("[role=gridcell]", has_text="↳ French (France)")).to_have_count(1, timeout=30_000)
     expect(page.locator("[role=gridcell]", has_text="Ready")).to_have_count(4)
     screenshot(page, "history")
+
+
+@pytest.fixture
+def two_videos_sandbox():
+    sb = Sandbox(api_key=KEY, render_seconds=3, elsewhere_videos=2).start()
+    yield sb
+    sb.stop()
+
+
+@pytest.mark.timeout(300)
+def test_several_videos_into_two_languages_go_out_two_at_a_time(two_videos_sandbox, streamlit_server, page,
+                                                                screenshot, tmp_path):
+    sandbox = two_videos_sandbox
+    data = tmp_path / "studio-data"
+    account = account_fingerprint(KEY, sandbox.base_url)
+    app = streamlit_server({"HEYGEN_API_KEY": KEY, "HEYGEN_API_BASE_URL": sandbox.base_url,
+                            "HEYGEN_STUDIO_DATA_DIR": str(data), "HEYGEN_POLL_SECONDS": "1"})
+    page.goto(f"{app}/videos")
+    expect(page.get_by_text("No videos yet.", exact=False)).to_be_visible(timeout=30_000)
+    store = JobStore(data)
+    client = Client(KEY, sandbox.base_url)
+    videos = imports.import_videos(store, account, [client.videos.get(f"v_elsewhere_0{i}") for i in (1, 2)]).added
+    page.reload()
+    expect(page.locator("[role=gridcell]", has_text=videos[0].title)).to_have_count(1, timeout=30_000)
+    page.get_by_text("Translate several videos", exact=True).click()
+    box = page.locator(".st-key-tr_many_videos input")
+    expect(box).to_be_visible()
+    for video in videos:
+        option = page.get_by_role("option", name=re.compile(re.escape(video.title)))
+        for _ in range(3):  # typing during a rerun may be lost: type again
+            box.click()
+            box.fill(video.title.split(": ")[1][:12])  # part of the title, to search
+            try:
+                expect(option).to_be_visible(timeout=5_000)
+                break
+            except AssertionError:
+                continue
+        option.click()
+        expect(page.locator(".st-key-tr_many_videos", has_text=video.title)).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Choose languages").click()
+    expect(page.locator(".st-key-tr_many_languages")).to_be_visible(timeout=20_000)
+    pick(page, "tr_many_languages", ["Italian", "Korean"])
+    page.locator(".st-key-tr_many_at_once input").fill("2")
+    page.locator(".st-key-tr_many_at_once input").press("Enter")
+    expect(page.get_by_text(re.compile(r"To be made: 2 videos × 2 languages = 4 translations · .* of video → "
+                                       r".* of translated video\. At most 2 translating at once\."))).to_be_visible()
+    screenshot(page, "many-form")
+    page.locator(".st-key-tr_many_go button").click()
+    expect(page.get_by_text(re.compile(r"Recorded 4 translations \(2 videos × 2 languages\)"))).to_be_visible(
+        timeout=30_000)
+    screenshot(page, "many-recorded")
+
+    most = 0
+
+    def all_ready():
+        nonlocal most
+        jobs = [j for j in store.list(account) if j.kind == "translation"]
+        most = max(most, sum(1 for j in jobs if j.status in translate.HOLDS_A_SLOT))
+        return len(jobs) == 4 and all(j.status == "completed" for j in jobs)
+
+    wait_for("every translation ready", all_ready, timeout=120)
+    assert most <= 2
+    posts = [e for e in sandbox.requests_log() if e["method"] == "POST" and e["path"] == "/v3/video-translations"]
+    assert len(posts) == 4 and len({e["idempotency_key"] for e in posts}) == 4
+    assert [e for e in sandbox.requests_log() if e["path"] == "/v3/video-translations/statuses"]
+    page.goto(f"{app}/videos")
+    expect(page.locator("[role=gridcell]", has_text="↳ Korean")).to_have_count(2, timeout=30_000)
+    expect(page.locator("[role=gridcell]", has_text="Ready")).to_have_count(6)
+    screenshot(page, "many-history")

@@ -110,7 +110,8 @@ def test_every_video_and_language_is_queued_under_its_video_and_sent_within_the_
     at.number_input(key=f"{K}_at_once").set_value(2).run()
     at.button(key=f"{K}_go").click().run()
     assert not at.exception
-    assert "Recorded 6 translations: 2 videos × 3 languages = 6 translations. The studio sends 2 now" in plain(at)
+    assert "Recorded 6 translations (2 videos × 3 languages). The studio sends 2 now and each of the others as " \
+           "one finishes." in plain(at)
     jobs = [j for j in app_store.list(app_account) if j.kind == "translation"]
     assert len(jobs) == 6 and {j.status for j in jobs} == {"queued"} and creates(env) == []
     at.button(key=f"{K}_go").click().run()  # the same request clicked again is recorded once

@@ -335,9 +335,9 @@ def test_one_request_makes_at_most_max_many_translations():
 
 
 def test_facts_name_videos_languages_and_minutes():
-    made = [type("J", (), {"duration": 42.0})(), type("J", (), {"duration": 90.0})(), type("J", (), {"duration": None})()]
+    made = [type("J", (), {"duration": 42.4})(), type("J", (), {"duration": 18.0})(), type("J", (), {"duration": None})()]
     assert translate.facts_many(made[:2], ["Italian", "Korean"]) == (
-        "2 videos × 2 languages = 4 translations · 2 min 12 s of video → 4 min 24 s of translated video")
+        "2 videos × 2 languages = 4 translations · 1 min 00 s of video → 2 min 00 s of translated video")
     assert translate.facts_many(made, ["Italian"]).endswith("(plus 1 video of unknown length)")
 
 
