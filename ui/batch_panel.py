@@ -23,7 +23,7 @@ from heygen.studio.batch import Batch, BatchRow, count_statuses, render, results
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
-from . import batch_setup, connection, nav
+from . import batch_setup, connection, nav, reviews_panel
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
 from .text import html_text, md
@@ -250,6 +250,8 @@ def _sample_actions(batch: Batch, rows: list[BatchRow], row: BatchRow, *, retry:
         label = f"Looks good — render the other {others:,}" if others else "Looks good — finish the batch"
         if st.button(label, key="batch_approve", type="primary", icon=":material/thumb_up:", width="stretch"):
             _go(_approve_and_start, batch.id)
+        reviews_panel.batch_sample_section(connection.current(), batch, row,
+                                           row.title or batch.template.title_for(row.data, row.row))
     if retry and st.button("Try this row again", key="batch_sample_retry", type="primary", icon=":material/replay:",
                            width="stretch"):
         _go(common.store().start_sample, batch.id, row.row)

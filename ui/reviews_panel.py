@@ -166,3 +166,36 @@ def job_section(job: Job) -> None:
             st.markdown("**Client review**")
         for event in reversed(said):
             st.markdown(event_line(event))
+
+
+def batch_sample_section(conn: connection.Connection, batch, row, title: str) -> None:
+    """Under a ready batch sample: send it for the client's approval, and what the client said so far.
+
+    The client's approval starts the batch (ui/review_room.py); Changes needed shows their comment here.
+    """
+    sample_reviews = [r for r in store().for_batch(batch.id) if r.has(row.job_id)]
+    current = next((r for r in sample_reviews if r.is_open()), None)
+    if current is None:
+        if st.button("Ask the client to approve", key="batch_client_review", icon=":material/share:",
+                     width="stretch", help="Makes a review link for this sample; the client's approval "
+                                           "renders the rest of the batch."):
+            end_of_day = datetime.combine(date.today() + timedelta(days=DEFAULT_DAYS), datetime.max.time())
+            try:
+                store().create(conn.account, [reviews.Item(row.job_id, title)], title=f"{batch.name}: sample",
+                               message="This is one video of a personalised series. Approve it and the rest "
+                                       "will be made the same way.", expires_at=end_of_day.timestamp(),
+                               batch_id=batch.id)
+            except reviews.ReviewError as exc:
+                show_error({"message": str(exc)}, title="The link was not made")
+                return
+            st.rerun()
+        return
+    said = [e for e in store().events(current.id) if e.kind in ("decision", "comment")]
+    latest = next((e for e in reversed(said) if e.kind == "decision"), None)
+    with st.container(border=True):
+        if latest is not None and latest.decision == "changes":
+            st.markdown(f":material/edit_note: **The client asked for changes**  \n{event_line(latest)}")
+        else:
+            st.markdown(":material/hourglass_top: **Waiting for the client's decision.** The batch starts "
+                        "by itself when they approve the sample.")
+        st.code(link(current), language=None)
