@@ -2,7 +2,9 @@
 
 ``BatchRunner.step()`` never waits: it asks HeyGen about the renders that are due a status check
 (heygen.studio.watch.check_many: one request for up to 100 of them, plus one for each that has just
-finished; each render spaced by the PollPolicy), then, while the batch is
+finished; renders due soon after ride along). Until a row of the batch has completed, each render is
+spaced by the PollPolicy; after that, a render is first checked when it should be done, judging by
+the batch's completed ones (``typical_render_seconds``). Then, while the batch is
 sampling or running, sends queued rows (heygen.studio.launch.submit, one request each) until the
 concurrency limit of renders in flight is reached. Everything it learns is written to the
 stores before it returns, so any later step (after a reload or a restart) carries on.
@@ -46,6 +48,26 @@ __all__ = ["BatchRunner", "StepReport", "idempotency_key"]
 _FINISHABLE = frozenset({"running", "paused", "stopped_credit"})
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
+
+
+# A row is first checked at LIKELY_DONE_SHARE of the batch's typical render time; after that, every
+# LATE_FIRST_SHARE of it (at least LATE_FLOOR_SECONDS) plus LATE_GROWTH of the time it has run late,
+# up to the policy's maximum interval.
+LIKELY_DONE_SHARE = 0.95
+LATE_FIRST_SHARE = 0.05
+LATE_FLOOR_SECONDS = 0.1
+LATE_GROWTH = 0.1
+
+
+def typical_render_seconds(rows: list[BatchRow]) -> float | None:
+    """How long the batch's renders take: the lower quartile of the times from sending to finding a
+    render completed, over its completed rows (this computer's clock only, so HeyGen's clock cannot
+    skew it; renders watched again after a retry only make it longer, hence not the median); None
+    before any row has completed."""
+    spans = sorted(r.last_polled_at - r.submitted_at for r in rows
+                   if r.status == "completed" and r.last_polled_at and r.submitted_at
+                   and r.last_polled_at > r.submitted_at)
+    return spans[len(spans) // 4] if spans else None
 
 
 def idempotency_key(batch_id: str, row: int, attempt: int) -> str:
@@ -127,10 +149,23 @@ class BatchRunner:
         finally:
             lock.release()
 
-    def due_at(self, row: BatchRow) -> float:
-        """When a rendering row's next status check is due."""
+    def due_at(self, row: BatchRow, typical: float | None = None) -> float:
+        """When a rendering row's next status check is due.
+
+        ``typical``: how long the batch's renders have taken so far (``typical_render_seconds``). With
+        it, a row is first checked when a render like the others would be done, then at short and
+        slowly growing intervals; without it (before the sample has finished), the policy's back-off.
+        """
         last = row.last_polled_at or row.submitted_at or row.job_created_at or 0.0
-        return last + self.policy.interval(row.polls)
+        sent = row.submitted_at or row.job_created_at
+        if typical is None or sent is None:
+            return last + self.policy.interval(row.polls)
+        # never later than the deadline allows: an overdue render is still noticed in time
+        likely_done = min(sent + LIKELY_DONE_SHARE * typical, (row.watch_from or sent) + 0.9 * self.policy.deadline)
+        if last < likely_done:
+            return likely_done
+        soon = max(LATE_FIRST_SHARE * typical, LATE_FLOOR_SECONDS)
+        return last + min(self.policy.maximum, soon + LATE_GROWTH * (last - likely_done))
 
 
 class _Step:
@@ -194,10 +229,16 @@ class _Step:
     def _poll(self, rows: list[BatchRow]) -> None:
         if not self._can_request():
             return
-        rendering = [r for r in rows if r.status == "rendering"]
+        typical = typical_render_seconds(rows)
+        rendering = sorted((self.r.due_at(r, typical), r.row, r) for r in rows if r.status == "rendering")
+        if not rendering or rendering[0][0] > self.now:
+            return
+        # Renders due within the shortest interval ride along in the same bulk request: it costs nothing
+        # more, and renders sent moments apart keep sharing one request instead of one each.
+        horizon = self.now + self.r.policy.interval(0)
         due: list[tuple[BatchRow, Job]] = []
-        for when, _, row in sorted((self.r.due_at(r), r.row, r) for r in rendering):
-            if when > self.now:
+        for when, _, row in rendering:
+            if when > horizon:
                 break
             job = self.jobs.get(row.job_id)
             if job is not None:
@@ -357,7 +398,8 @@ class _Step:
     # -- what next
 
     def _next_step_at(self, batch: Batch, rows: list[BatchRow]) -> float | None:
-        times = [self.r.due_at(r) for r in rows if r.status == "rendering"]
+        typical = typical_render_seconds(rows)
+        times = [self.r.due_at(r, typical) for r in rows if r.status == "rendering"]
         queued = [r for r in rows if r.status == "queued"]
         if batch.state == "sampling":
             queued = [r for r in queued if r.row == batch.sample_row]
