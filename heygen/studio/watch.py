@@ -288,6 +288,8 @@ def next_check_at(job: Job, policy: PollPolicy) -> float:
 # Bulk statuses before processing, and the job statuses that already say "not started yet".
 _BULK_QUEUED = "queued"
 _QUEUED_STATUSES = ("waiting", "pending")
+# Jobs whose own checks keep their timing (a reconciliation look, a launch cut off mid-request).
+_SELF_TIMED = frozenset({reconcile.CHECKING, "submitting"})
 
 
 @dataclass(frozen=True)
@@ -306,16 +308,11 @@ class BulkStatuses:
     fetch: Callable[[Any, list[str]], Mapping[str, Any]]
     detail: Callable[..., "CheckResult"]
     applies: Callable[[Job], bool] = lambda job: True
-# Jobs whose own checks keep their timing (a reconciliation look, a launch cut off mid-request).
-_SELF_TIMED = frozenset({reconcile.CHECKING, "submitting"})
 
 
-def _video_detail(client: Client, store: JobStore, job: Job, policy: PollPolicy, now: float, failures: int) -> CheckResult:
-    return _detail(client, store, job, policy, now, failures)
-
-
+# Videos are watched many at a time: one GET /v3/videos/statuses for up to 100, GET /v3/videos/{id} once done.
 VIDEO_STATUSES = BulkStatuses("GET /v3/videos/statuses", STATUSES_MAX,
-                              lambda client, ids: client.videos.statuses(ids), _video_detail)
+                              lambda client, ids: client.videos.statuses(ids), _detail)
 
 
 def check_many(
