@@ -305,6 +305,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
             busy[group] = busy.get(group, 0) + 1
     sent = not_sent = requests = 0
     stopped: dict[str, dict] = {}  # requests refused for good in this pass, with the reason
+    links: dict[tuple, str] = {}  # source links fetched in this pass: each video's once
     for job in waiting:
         details = details_of(job)
         group = details.get("group")
@@ -314,12 +315,14 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
             continue
         if busy.get(group, 0) >= _at_once(details):
             continue
+        asks_link = not details.get("source_asset_id") and source_key(details) not in links
         try:
-            submit(client, store, job)
+            submit(client, store, job, links=links)
         except JobNotFoundError:
             continue  # removed from the history meanwhile
         except errors.HeyGenError as exc:
-            requests += 1 + (not details.get("source_asset_id"))
+            # the link's request, then the create's unless fetching the link failed
+            requests += asks_link + (not asks_link or source_key(details) in links)
             now_job = store.get(job.id)
             status = now_job.status if now_job is not None else None
             if status in (JobStatus.SUBMITTING, JobStatus.CHECKING):  # another sender has it, or HeyGen may have
@@ -336,7 +339,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
             if isinstance(exc, _STOPS_THE_REQUEST):
                 stopped[group] = exc.to_dict()
             continue
-        requests += 1 + (not details.get("source_asset_id"))
+        requests += 1 + asks_link
         sent += 1
         busy[group] = busy.get(group, 0) + 1
     return QueueReport(sent, not_sent, requests)
@@ -384,6 +387,11 @@ def source_link(client: Client, details: dict[str, Any]) -> str:
     return url
 
 
+def source_key(details: dict[str, Any]) -> tuple:
+    """What names a translation's source on HeyGen: its kind and id."""
+    return details.get("source_kind"), details.get("source_video_id")
+
+
 def spec_of(job: Job, video_url: str | None) -> TranslationSpec:
     """The one-language create request of ``job``."""
     d = details_of(job)
@@ -393,19 +401,27 @@ def spec_of(job: Job, video_url: str | None) -> TranslationSpec:
                            brand_glossary_id=d.get("glossary_id"))
 
 
-def submit(client: Client, store: JobStore, job: Job, **_: Any) -> Job:
+def submit(client: Client, store: JobStore, job: Job, *, links: dict[tuple, str] | None = None, **_: Any) -> Job:
     """Send the job's create once: a translation, or a proofread when its subtitles are reviewed first.
 
     A failure before the create marks the job not sent; a create whose answer was lost makes it
     "checking" (``heygen.studio.reconcile``). The error is raised again in both cases. A job HeyGen
-    has already accepted is returned unchanged.
+    has already accepted is returned unchanged. ``links`` keeps the source links fetched by earlier
+    sends of one pass (by ``source_key``), so the languages of one video fetch its link once.
     """
     if job.video_id is not None:
         return job
     reconcile.require_sendable(job)
     details = details_of(job)
     try:
-        url = None if details.get("source_asset_id") else source_link(client, details)
+        if details.get("source_asset_id"):
+            url = None
+        elif links is not None and source_key(details) in links:
+            url = links[source_key(details)]
+        else:
+            url = source_link(client, details)
+            if links is not None:
+                links[source_key(details)] = url
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise

@@ -193,8 +193,11 @@ def test_videos_times_languages_are_recorded_queued_and_drain_within_the_cap(sb,
     assert len(jobs) == 6 and {j.status for j in jobs} == {"queued"} and creates(sb) == []
     assert len({translate.details_of(j)["group"] for j in jobs}) == 1
     assert [store.events(j.id)[0].status for j in jobs] == ["queued"] * 6
-    worker.run_once()
+    before = len(sb.requests_log())
+    report = worker.run_once()
     assert in_flight(store) == 2 and len(creates(sb)) == 2  # the first tick fills the two slots
+    source_links = [e for e in sb.requests_log()[before:] if e["path"].startswith("/v3/videos/v_elsewhere")]
+    assert len(source_links) == 1 and report.requests == 3  # both languages of the first video: its link once
     assert drain(store, worker, cap=2) == 2
     assert {store.get(j.id).status for j in jobs} == {"completed"}
     keys = Counter(e["idempotency_key"] for e in creates(sb))
