@@ -182,25 +182,33 @@ class Worker:
 
         @huey.task(name="studio.advance")
         def advance_task(batch_id: str) -> None:
-            # Work due before the next tick would come round to it is stepped right then: waits
-            # shorter than the queue's scheduling granularity are slept here, longer ones scheduled.
-            # A task steps one batch for at most STEP_LOOP_SECONDS, then hands over to a new task so
-            # other work queued meanwhile gets its turn.
+            # The batch's next step is slept for here, so it happens when due rather than when the
+            # queue's scheduler or the next tick comes round to it (a second or more late, on every
+            # render's detection), while no other task waits for a thread and for at most
+            # STEP_LOOP_SECONDS. Meanwhile the ticks queue no step of this batch (``_stepping``).
+            # Otherwise the task hands over: a short wait to a new task now, a longer one scheduled,
+            # one of two ticks or more left to the ticks.
             until = time.monotonic() + STEP_LOOP_SECONDS
-            while not self._stopping.is_set():
-                next_at = self.advance_batch(batch_id, report_next=True)
-                if next_at is None:
-                    return
-                delay = max(next_at - time.time(), MIN_STEP_GAP)
-                if delay >= self.tick_seconds * 2:
-                    return  # the ticks come round to it first
-                if delay > SCHEDULER_SECONDS:
-                    advance_task.schedule(args=(batch_id,), delay=delay)
-                    return
-                if time.monotonic() + delay > until:
-                    advance_task(batch_id)
-                    return
-                self._stopping.wait(delay)
+            marker = f"stepping:{batch_id}"
+            self.huey.put(marker, time.time() + STEP_LOOP_SECONDS + self.tick_seconds)
+            try:
+                while not self._stopping.is_set():
+                    next_at = self.advance_batch(batch_id, report_next=True)
+                    if next_at is None:
+                        return
+                    delay = max(next_at - time.time(), MIN_STEP_GAP)
+                    crowded = delay > SCHEDULER_SECONDS and self.huey.pending_count() > 0
+                    if crowded or time.monotonic() + delay > until:
+                        if delay >= self.tick_seconds * 2:
+                            return  # the ticks come round to it first
+                        if delay > SCHEDULER_SECONDS:
+                            advance_task.schedule(args=(batch_id,), delay=delay)
+                        else:
+                            advance_task(batch_id)
+                        return
+                    self._stopping.wait(delay)
+            finally:
+                self.huey.delete(marker)
 
         @huey.task(name="studio.archive")
         def archive_task(job_id: str) -> None:
@@ -225,12 +233,18 @@ class Worker:
                 self._watch_task(account)
                 report.watched_accounts.append(account)
             for batch in self._live_batches(account):
-                self._advance_task(batch.id)
-                report.advanced_batches.append(batch.id)
+                if not self._stepping(batch.id):
+                    self._advance_task(batch.id)
+                    report.advanced_batches.append(batch.id)
             for job_id in self._to_keep(account):
                 self._archive_task(job_id)
                 report.archived.append(job_id)
         return report
+
+    def _stepping(self, batch_id: str) -> bool:
+        """True while a task keeps stepping the batch (a worker killed meanwhile: until its mark expires)."""
+        until = self.huey.get(f"stepping:{batch_id}", peek=True)
+        return isinstance(until, (int, float)) and until > time.time()
 
     def _live_batches(self, account: str) -> list:
         """Batches that may have work without the user: sending, or with renders still in flight."""
