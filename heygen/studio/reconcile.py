@@ -120,27 +120,28 @@ def look(client: Client, store: JobStore, job: Job, *, now: float | None = None)
 
 
 def _find(client: Client, store: JobStore, job: Job) -> dict[str, Any] | None:
-    since = sent_at(job) - CLOCK_MARGIN
-    if job.kind == "agent":
-        sessions = client.video_agents.sessions(limit=LIST_LIMIT)
-        owned = store.session_owners(job.account)
-        candidates = [s for s in sessions if s.session_id and (s.created_at or 0) >= since
-                      and owned.get(s.session_id, job.id) == job.id]
-        if not candidates:
-            return None
-        best = min(candidates, key=lambda s: abs((s.created_at or 0) - sent_at(job)))
-        return {"session_id": best.session_id, "created_at": best.created_at}
-    if job.kind == "lipsync":
-        from . import lipsync  # it builds on this module
+    from .kinds import of  # the kinds table builds on this module
 
-        return lipsync.find_lost(client, store, job, since)
-    if job.kind == "translation":
-        from . import translate  # it builds on this module
+    return of(job).find_lost(client, store, job, sent_at(job) - CLOCK_MARGIN)
 
-        return translate.find_lost(client, store, job, since)
+
+def find_video(client: Client, store: JobStore, job: Job, since: float) -> dict[str, Any] | None:
+    """A video of the job's title created since ``since`` that no other job owns, nearest to the send."""
     videos = client.videos.list(title=job.title, limit=LIST_LIMIT)
     video = closest_unowned(store, job, [v for v in videos if v.title == job.title], since)
     return {"video_id": video.id, "status": video.status} if video is not None else None
+
+
+def find_session(client: Client, store: JobStore, job: Job, since: float) -> dict[str, Any] | None:
+    """A Video Agent session created since ``since`` that no other job owns, nearest to the send."""
+    sessions = client.video_agents.sessions(limit=LIST_LIMIT)
+    owned = store.session_owners(job.account)
+    candidates = [s for s in sessions if s.session_id and (s.created_at or 0) >= since
+                  and owned.get(s.session_id, job.id) == job.id]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda s: abs((s.created_at or 0) - sent_at(job)))
+    return {"session_id": best.session_id, "created_at": best.created_at}
 
 
 def closest_unowned(store: JobStore, job: Job, listed: list[Any], since: float) -> Any:
