@@ -508,7 +508,8 @@ def launch_section(conn: connection.Connection, current: Storyboard, found: dict
 def _run_launch(conn: connection.Connection, current: Storyboard) -> None:
     draft_id = st.session_state[DRAFT_ID]
     try:
-        spec, uploads = scenes.build(current, read=lambda f: drafts().read_file(draft_id, f))
+        # the draft's files are sent from disk block by block, never held in memory whole
+        spec, uploads = scenes.build(current, read=lambda f: drafts().file_path(draft_id, f))
     except FileNotFoundError as exc:
         launch_panel.record_failure(P, {"message": f"The file {exc} of this draft is no longer in the data folder.",
                                         "hint": "Choose the file again in its scene."}, None, "")

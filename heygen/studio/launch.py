@@ -6,6 +6,7 @@ answer was lost is never resent on its own: ``heygen.studio.reconcile`` looks fo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
@@ -32,7 +33,9 @@ class Upload:
     """A prepared file waiting to be uploaded as an asset."""
 
     role: str  # "image", "audio" or "background"; for a scene also "clip"
-    data: bytes | IO[bytes]  # bytes are sent in place (never copied); a file object is read from its start
+    # bytes are sent in place (never copied); a file object is read from its start; a path is read
+    # from disk as it is sent
+    data: bytes | IO[bytes] | os.PathLike
     filename: str
     mime_type: str
     target: str | None = None  # a multi-scene video's place for it (StudioSpec.fill), e.g. "2/source"
@@ -72,9 +75,9 @@ def byte_progress(report: Progress, label: str, filename: str, start: float, spa
     return bytes_sent
 
 
-def upload_file(client: Client, data: bytes | IO[bytes], filename: str, mime_type: str,
+def upload_file(client: Client, data: bytes | IO[bytes] | os.PathLike, filename: str, mime_type: str,
                 progress: Callable[[int, int], None]) -> Any:
-    """Upload one file through ``client.assets.upload_file`` (a file object from its start)."""
+    """Upload one file through ``client.assets.upload_file`` (a file object from its start, a path from disk)."""
     if not isinstance(data, (bytes, bytearray, memoryview)) and hasattr(data, "seek"):
         data.seek(0)
     return client.assets.upload_file(data, filename=filename, mime_type=mime_type, progress=progress)

@@ -121,6 +121,16 @@ class DraftStore:
             raise FileNotFoundError(file.name)
         return (self._folder(draft_id) / file.stored).read_bytes()
 
+    def file_path(self, draft_id: str, file: SceneFile) -> Path:
+        """Where a kept file is on disk (a launch sends it from there block by block, never holding it
+        in memory whole); FileNotFoundError when it is no longer there."""
+        if not file.stored or "/" in file.stored or file.stored.startswith("."):
+            raise FileNotFoundError(file.name)
+        path = self._folder(draft_id) / file.stored
+        if not path.is_file():
+            raise FileNotFoundError(file.name)
+        return path
+
     def has_file(self, draft_id: str, file: SceneFile) -> bool:
         return bool(file.stored) and (self._folder(draft_id) / file.stored).is_file()
 

@@ -15,6 +15,7 @@ import re
 import json
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -343,8 +344,10 @@ def _scene_body(scene: Scene, index: int, pending: list[tuple[str, str, SceneFil
     return {"type": "avatar_video", "input": inner}
 
 
-def build(board: Storyboard, read: Callable[[SceneFile], bytes] | None = None) -> tuple[StudioSpec, list[Upload]]:
-    """The spec to send and the uploads that fill its files in (``read`` gives a kept file's bytes).
+def build(board: Storyboard, read: Callable[[SceneFile], bytes | Path] | None = None
+          ) -> tuple[StudioSpec, list[Upload]]:
+    """The spec to send and the uploads that fill its files in (``read`` gives a kept file's bytes or
+    its path on disk).
 
     Without ``read`` the uploads are left out and each missing file shows ``PLACEHOLDER`` (for the
     summary's "what will be sent").
@@ -362,10 +365,20 @@ def build(board: Storyboard, read: Callable[[SceneFile], bytes] | None = None) -
     return spec, uploads
 
 
+def _digest(data: bytes | Path) -> str:
+    """SHA-256 of bytes, or of a file read block by block."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with open(data, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def signature(spec: StudioSpec, uploads: list[Upload]) -> str:
     """A fingerprint of what would be sent: unchanged inputs give the same one (to retry the same job)."""
-    payload = {"spec": spec.to_dict(),
-               "uploads": [(u.target, u.filename, hashlib.sha256(u.data).hexdigest()) for u in uploads]}
+    payload = {"spec": spec.to_dict(), "uploads": [(u.target, u.filename, _digest(u.data)) for u in uploads]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -54,3 +54,22 @@ def test_drafts_survive_a_restart(tmp_path):
 @pytest.mark.team
 def test_drafts_on_postgresql(postgres_url, tmp_path):
     _exercise(Database(postgres_url), tmp_path / "scene-drafts")
+
+
+def test_a_launch_reads_kept_files_from_disk_and_fingerprints_them_as_bytes(tmp_path):
+    from heygen.studio import scenes
+
+    store = DraftStore(Database(tmp_path / "jobs.sqlite3"), tmp_path / "drafts")
+    board = Storyboard(title="Launch video")
+    clip = board.add("clip")
+    draft = store.create("acct", board)
+    clip.clip = store.keep_file(draft.id, b"clip bytes" * 1000, SceneFile("intro.mp4", mime_type="video/mp4"))
+    path = store.file_path(draft.id, clip.clip)
+    assert path.read_bytes() == b"clip bytes" * 1000
+    from_disk = scenes.build(board, read=lambda f: store.file_path(draft.id, f))
+    in_memory = scenes.build(board, read=lambda f: store.read_file(draft.id, f))
+    assert from_disk[1][0].data == path  # sent from the file, not a copy in memory
+    assert scenes.signature(*from_disk) == scenes.signature(*in_memory)
+    path.unlink()
+    with pytest.raises(FileNotFoundError):
+        store.file_path(draft.id, clip.clip)
