@@ -364,7 +364,8 @@ def _run_messages(batch: Batch, counts: dict[str, int]) -> None:
     not_before = batch.not_before
     if batch.state == "running" and not_before and not_before > now:
         wait = math.ceil(not_before - now)
-        st.info(f"HeyGen asked us to slow down; next submission in {wait} s.", icon=":material/hourglass_top:")
+        st.info(f"Pausing briefly: HeyGen asked the studio to slow down, or did not answer. Next request in "
+                f"{wait} s; nothing is lost or sent twice.", icon=":material/hourglass_top:")
 
 
 def _run_controls(batch: Batch, counts: dict[str, int], *, live: bool) -> None:

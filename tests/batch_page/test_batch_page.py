@@ -334,8 +334,8 @@ def test_rate_limit_shows_the_wait(cat, sandbox, worker):
     run(at)
     tick_until(at, worker, lambda a: "slow down" in text(a))
     note = next(str(i.value) for i in at.info if "slow down" in str(i.value))
-    assert note.startswith("HeyGen asked us to slow down; next submission in ")
-    assert 25 <= int(note.split("in ")[1].split(" s")[0]) <= 30
+    assert note.startswith("Pausing briefly: HeyGen asked the studio to slow down")
+    assert 25 <= int(note.split("Next request in ")[1].split(" s")[0]) <= 30
     assert metric(at, "Queued") == "2"
 
 
