@@ -339,6 +339,19 @@ def _failed(conn: connection.Connection, job: Job) -> None:
     failure = st.session_state.pop(_key(job, "retry_failure"), None)
     if failure:
         show_error(failure, title="The retry was not sent")
+    store = connection.job_store()
+    not_sent = translate.not_sent_of(store, job) if job.status == "submit_failed" else []
+    if len(not_sent) > 1:
+        languages = ", ".join(sorted({str(translate.details_of(j).get("language")) for j in not_sent}))
+        if st.button(f"Queue all {len(not_sent)} not sent again", key=_key(job, "requeue"), icon=":material/queue:",
+                     help=f"{languages}: sent by the studio in turn, within the request's limit of translations "
+                          "at once (after you have fixed what stopped them, e.g. added credit)."):
+            queued = translate.queue_again(store, not_sent)
+            st.session_state[_key(job, "requeued")] = queued
+            st.rerun()
+    requeued = st.session_state.pop(_key(job, "requeued"), None)
+    if requeued:
+        st.success(f"{requeued} translation{'s' if requeued != 1 else ''} queued again.", icon=":material/queue:")
 
 
 def _review(conn: connection.Connection, job: Job) -> None:

@@ -359,6 +359,23 @@ def retry(store: JobStore, job: Job) -> Job:
                         inputs={KIND: details, "spec": (job.inputs or {}).get("spec") or {}})
 
 
+def not_sent_of(store: JobStore, job: Job) -> list[Job]:
+    """The translations of ``job``'s request that never reached HeyGen (refused before sending)."""
+    return [j for j in group_of(store, job) if j.status == JobStatus.SUBMIT_FAILED]
+
+
+def queue_again(store: JobStore, jobs: list[Job]) -> int:
+    """Put translations that were never sent back in their request's queue: the worker sends them within
+    the request's cap, with their own request keys. Returns how many were queued."""
+    queued = 0
+    for job in jobs:
+        current = store.get(job.id)
+        if current is not None and current.status == JobStatus.SUBMIT_FAILED and not current.video_id:
+            store.set_status(job.id, QUEUED, detail="Queued again by the user.")
+            queued += 1
+    return queued
+
+
 def group_of(store: JobStore, job: Job) -> list[Job]:
     """Every job of the request ``job`` belongs to, oldest first."""
     group = details_of(job).get("group")

@@ -138,3 +138,30 @@ def test_every_video_and_language_is_queued_under_its_video_and_sent_within_the_
     assert "Waiting for a free slot.** 2 of this request's translations are on their way (at most 2 at once)" \
         in plain(at)
     client.close()
+
+
+def test_translations_stopped_by_credit_are_queued_again_with_one_button(env, app_store, app_account, tmp_path):
+    videos = finished(env, app_store, app_account)
+    at = videos_page()
+    open_form(at, videos, ["Italian", "Korean"])
+    at.button(key=f"{K}_go").click().run()
+    env.add_fault(method="POST", path="/v3/video-translations", status=402, code="insufficient_credit",
+                  message="Not enough credit.", times=1)
+    accounts = Accounts()
+    client = Client(APP_KEY, env.base_url, max_retries=0)
+    accounts.register(app_account, client)
+    worker = Worker(make_huey(tmp_path / "queue"), app_store, BatchStore(app_store), policy_for=lambda kind: POLICY,
+                    accounts=accounts)
+    worker.run_once()
+    jobs = [j for j in app_store.list(app_account) if j.kind == "translation"]
+    assert {j.status for j in jobs} == {"submit_failed"}
+    at.session_state["selected_job"] = jobs[0].id
+    at.run()
+    assert not at.exception
+    requeue = next(b for b in at.button if b.label == "Queue all 4 not sent again")
+    requeue.click().run()
+    assert not at.exception
+    assert {app_store.get(j.id).status for j in jobs} == {"queued"}
+    worker.run_once()
+    assert len([e for e in creates(env) if e["status"] == 200]) == 3  # the request's cap: 3 at once
+    client.close()

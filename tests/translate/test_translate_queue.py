@@ -288,6 +288,22 @@ def test_out_of_credit_stops_the_request_and_every_language_says_why(sb, client,
     assert len(creates(sb)) == 1  # nothing more is tried
 
 
+def test_translations_not_sent_are_queued_again_and_sent_within_the_cap(sb, client, store, worker):
+    jobs = many(client, store, at_once=2)
+    sb.add_fault(method="POST", path="/v3/video-translations", status=402, code="insufficient_credit",
+                 message="Not enough credit.", times=1)
+    worker.run_once()
+    assert {store.get(j.id).status for j in jobs} == {"submit_failed"}
+    not_sent = translate.not_sent_of(store, store.get(jobs[0].id))
+    assert sorted(j.id for j in not_sent) == sorted(j.id for j in jobs)
+    assert translate.queue_again(store, not_sent) == len(jobs)
+    assert translate.queue_again(store, not_sent) == 0  # already queued: nothing twice
+    drain(store, worker, cap=2)
+    assert {store.get(j.id).status for j in jobs} == {"completed"}
+    accepted = [e for e in creates(sb) if e["status"] == 200]
+    assert len(accepted) == len(jobs)  # each language made once
+
+
 def test_a_refused_language_is_reported_and_the_others_still_go(sb, client, store, worker):
     jobs = many(client, store, n=1, at_once=1, languages=("Italian", "Korean"))
     sb.add_fault(method="POST", path="/v3/video-translations", status=400, code="invalid_parameter",
