@@ -30,6 +30,8 @@ _HIDE_CHROME = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
 .block-container { padding-top: 1.5rem; max-width: 100%; }
+/* a portrait video side by side stays within the screen's height */
+[data-testid="stVideo"] { max-height: 78vh; background: transparent; }
 </style>
 """
 
