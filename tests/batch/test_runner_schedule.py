@@ -34,8 +34,11 @@ def test_a_render_is_first_checked_when_it_should_be_done_then_often():
     fresh = row(1, status="rendering", sent=1000.0)
     assert runner.due_at(fresh) == 1000.0 + POLICY.interval(0)  # nothing finished yet: the policy's back-off
     assert runner.due_at(fresh, typical=180.0) == pytest.approx(1000.0 + LIKELY_DONE_SHARE * 180.0)
-    late = row(1, status="rendering", sent=1000.0, last=1000.0 + 171.0, polls=1)
-    assert runner.due_at(late, typical=180.0) == pytest.approx(1000.0 + 171.0 + 9.0)  # 5 % of the typical time
+    early = row(1, status="rendering", sent=1000.0, last=1000.0 + 20.0, polls=1)  # checked early by a shared request
+    assert runner.due_at(early, typical=180.0) == pytest.approx(1000.0 + LIKELY_DONE_SHARE * 180.0)
+    late = row(1, status="rendering", sent=1000.0, last=1000.0 + 185.0, polls=2)
+    # then 5 % of the typical time, plus a tenth of how late it already is
+    assert runner.due_at(late, typical=180.0) == pytest.approx(1000.0 + 185.0 + 9.0 + 0.1 * (185.0 - 180.0 * LIKELY_DONE_SHARE))
     much_later = row(1, status="rendering", sent=1000.0, last=1000.0 + 600.0, polls=5)
     assert runner.due_at(much_later, typical=180.0) == pytest.approx(1000.0 + 600.0 + POLICY.maximum)
     # never past the point where the deadline would go unnoticed

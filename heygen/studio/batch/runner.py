@@ -53,7 +53,7 @@ _locks_guard = threading.Lock()
 # A row is first checked at LIKELY_DONE_SHARE of the batch's typical render time; after that, every
 # LATE_FIRST_SHARE of it (at least LATE_FLOOR_SECONDS) plus LATE_GROWTH of the time it has run late,
 # up to the policy's maximum interval.
-LIKELY_DONE_SHARE = 0.95
+LIKELY_DONE_SHARE = 1.0
 LATE_FIRST_SHARE = 0.05
 LATE_FLOOR_SECONDS = 0.1
 LATE_GROWTH = 0.1
