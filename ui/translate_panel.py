@@ -112,14 +112,19 @@ def _form(conn: connection.Connection, prefix: str, duration: float | None, *, s
         st.info(md(f"To be made: {translate.facts(languages, duration)}."), icon=":material/payments:")
     if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
         _launch(conn, prefix, languages, options, review, choices["languages"], source=source, upload=upload)
-    for message in (st.session_state.get(k("problems")) or {}).values():
-        st.error(md(message), icon=":material/error:")
-    failure = st.session_state.pop(k("failure"), None)
-    if failure:
-        show_error(failure, title="The translation was not sent")
+    _show_problems(prefix, "The translation was not sent")
     sent = st.session_state.get(k("sent"))
     if sent:
         st.success(md(sent), icon=":material/check_circle:")
+
+
+def _show_problems(prefix: str, failure_title: str) -> None:
+    """The form's per-field problems and the last send's failure, if any (the failure is shown once)."""
+    for message in (st.session_state.get(f"{prefix}_problems") or {}).values():
+        st.error(md(message), icon=":material/error:")
+    failure = st.session_state.pop(f"{prefix}_failure", None)
+    if failure:
+        show_error(failure, title=failure_title)
 
 
 def _load_choices(conn: connection.Connection, prefix: str) -> None:
@@ -233,11 +238,7 @@ def many_section(conn: connection.Connection) -> None:
                        "at once."), icon=":material/payments:")
         if st.button("Translate these videos", key=k("go"), type="primary", icon=":material/send:"):
             _launch_many(conn, sources, languages, options, choices["languages"], int(at_once or 1))
-        for message in (st.session_state.get(k("problems")) or {}).values():
-            st.error(md(message), icon=":material/error:")
-        failure = st.session_state.pop(k("failure"), None)
-        if failure:
-            show_error(failure, title="Nothing was recorded or sent")
+        _show_problems(MANY, "Nothing was recorded or sent")
         recorded = st.session_state.get(k("sent"))
         if recorded:
             st.success(md(recorded["text"]), icon=":material/check_circle:")
