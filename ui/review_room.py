@@ -184,6 +184,8 @@ def _send(review: reviews.Review, position: int, item: reviews.Item, decision: s
         st.error(md(str(exc)), icon=":material/error:")
         return
     st.session_state[f"{_DONE}_{position}"] = message
+    for field in ("decision", "comment", "moment"):  # sent: an empty form, so a second Send cannot repeat it
+        st.session_state.pop(f"review_{field}_{position}", None)
     st.rerun()
 
 

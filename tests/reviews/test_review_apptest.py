@@ -124,6 +124,8 @@ def test_the_clients_decisions_reach_the_studios_history(shared, reviews):
     at.text_input(key="review_moment_1").input("0:07")
     at = _send(at, 1)
     assert "Sent: Changes needed" in page_text(at)
+    assert at.text_area(key="review_comment_1").value == ""  # sent: the form is empty, a second Send repeats nothing
+    assert at.radio(key="review_decision_1").value is None
     latest = reviews.latest_decisions([first.id, second.id])
     assert latest[first.id].decision == "approved" and latest[first.id].who == "Dana from Acme"
     assert latest[second.id].decision == "changes" and latest[second.id].moment == 7
