@@ -153,8 +153,11 @@ def _decision(review: reviews.Review, position: int, item: reviews.Item, events:
             for event in events:
                 st.markdown(event_line(event))
     done = st.session_state.pop(f"{_DONE}_{position}", None)
-    if done:
+    if done:  # sent: an empty form (set, not removed, so the browser shows it), a second Send repeats nothing
         st.success(done, icon=":material/check:")
+        st.session_state[f"review_decision_{position}"] = None
+        st.session_state[f"review_comment_{position}"] = ""
+        st.session_state[f"review_moment_{position}"] = ""
     with st.form(f"review_form_{position}", border=False):
         decision = st.radio("Your decision", list(reviews.DECISIONS), format_func=reviews.DECISIONS.get,
                             index=None, horizontal=True, key=f"review_decision_{position}")
@@ -184,8 +187,6 @@ def _send(review: reviews.Review, position: int, item: reviews.Item, decision: s
         st.error(md(str(exc)), icon=":material/error:")
         return
     st.session_state[f"{_DONE}_{position}"] = message
-    for field in ("decision", "comment", "moment"):  # sent: an empty form, so a second Send cannot repeat it
-        st.session_state.pop(f"review_{field}_{position}", None)
     st.rerun()
 
 
