@@ -237,6 +237,7 @@ def _stored_batch(store, client, df, template, checks, *, finish: bool) -> str:
 def page_part(args: argparse.Namespace) -> None:
     import streamlit as st
 
+    from ui import process
     app = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
     names = ("HEYGEN_API_KEY", "HEYGEN_API_BASE_URL", "HEYGEN_STUDIO_DATA_DIR", "HEYGEN_POLL_SECONDS")
     saved = {name: os.environ.get(name) for name in names}
@@ -255,6 +256,7 @@ def page_part(args: argparse.Namespace) -> None:
                                       HEYGEN_STUDIO_DATA_DIR=tmp, HEYGEN_POLL_SECONDS="300")
                     st.cache_data.clear()
                     st.cache_resource.clear()
+                    process.reset()
                     sandbox.reset()
                     sandbox.configure(render_outcome="complete")
                     df = read_csv(make_csv(rows, looks).encode())
@@ -272,6 +274,7 @@ def page_part(args: argparse.Namespace) -> None:
                     }
                     store.jobs.close()
                     st.cache_resource.clear()
+                    process.reset()
     finally:
         for name, value in saved.items():
             if value is None:

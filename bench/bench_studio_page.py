@@ -55,6 +55,7 @@ def main() -> None:
 
     logging.disable(logging.WARNING)  # AppTest's "no runtime" notices
     import streamlit as st
+    from ui import process
     from streamlit.testing.v1 import AppTest
 
     from heygen.studio import catalogue as hc
@@ -99,6 +100,7 @@ def main() -> None:
     def measure(kind: str) -> tuple[float, int]:
         settle()
         st.cache_resource.clear()  # a restarted server: no client, no catalogue in memory
+        process.reset()
         st.cache_data.clear()
         fresh_data_dir()
         if kind in ("sequential", "cold"):
@@ -113,6 +115,7 @@ def main() -> None:
             first_render()  # keeps the catalogue on disk (cold, not counted)
             settle()
             st.cache_resource.clear()
+            process.reset()
             return first_render()
         first_render()  # fills memory (cold, not counted)
         settle()
@@ -153,6 +156,7 @@ def main() -> None:
         settle()
         st.cache_data.clear()
         st.cache_resource.clear()
+        process.reset()
         sandbox.stop()
         for folder in folders:
             folder.cleanup()

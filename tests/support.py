@@ -75,6 +75,7 @@ def app_on(sandbox, api_key: str, monkeypatch, data_dir: Path, **env: object):
     before and after. Yields ``data_dir``."""
     import streamlit as st
 
+    from ui import process
     monkeypatch.setenv("HEYGEN_API_KEY", api_key)
     monkeypatch.setenv("HEYGEN_API_BASE_URL", sandbox.base_url)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -83,11 +84,13 @@ def app_on(sandbox, api_key: str, monkeypatch, data_dir: Path, **env: object):
         monkeypatch.setenv(name, str(value))
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     try:
         yield data_dir
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+        process.reset()
 
 
 class Worker:

@@ -12,7 +12,7 @@ from heygen.api import errors
 from heygen.studio.batch import BatchRow, BatchStore, BatchTemplate
 from heygen.studio.scripting import estimated_seconds
 
-from . import connection
+from . import connection, process
 from .feedback import show_error
 from .text import html_text
 
@@ -62,10 +62,10 @@ _CSS = """
 """
 
 
-@st.cache_resource(show_spinner=False)
 def store() -> BatchStore:
     """The batch store on the studio's data file (shared by every browser session)."""
-    return BatchStore(connection.job_store())
+    connection.job_store()  # stops the page with an explanation when the store cannot open
+    return process.batch_store()
 
 
 def inject_css() -> None:

@@ -10,6 +10,11 @@ import streamlit as st
 from heygen import Client
 from heygen.api.client import DEFAULT_BASE_URL
 from heygen.studio.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
+from heygen.studio.config import poll_policy as policy_for
+from heygen.studio.jobs import JobStoreError
+
+from . import process
+from .feedback import show_error
 
 log = logging.getLogger("heygen.studio")
 
@@ -31,10 +36,9 @@ class ConnectionProblem(ValueError):
     """The configuration cannot give a working client (e.g. a malformed base URL)."""
 
 
-@st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     """Settings from the environment, read once per process."""
-    return Settings.from_env()
+    return process.settings()
 
 
 def _secret(name: str) -> str | None:
@@ -64,16 +68,12 @@ def configured_base_url() -> str:
     return _secret("HEYGEN_API_BASE_URL") or settings().base_url or DEFAULT_BASE_URL
 
 
-@st.cache_resource(show_spinner="Starting the sandbox…")
 def _sandbox():
-    from heygen.sandbox import Sandbox
-
-    return Sandbox(render_seconds=settings().sandbox_render_seconds).start()
+    return process.sandbox()
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _client(account: str, base_url: str, _api_key: str) -> Client:
-    return Client(_api_key, base_url)
+def _client(account: str, base_url: str, api_key: str) -> Client:
+    return process.client(account, base_url, api_key)
 
 
 def current() -> Connection:
@@ -92,9 +92,8 @@ def current() -> Connection:
     return Connection(client, account, False, source, client.base_url)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _batch_client(account: str, base_url: str, _api_key: str) -> Client:
-    return Client(_api_key, base_url, max_retries=0)
+def _batch_client(account: str, base_url: str, api_key: str) -> Client:
+    return process.client(account, base_url, api_key, for_worker=True)
 
 
 def batch_client(conn: Connection) -> Client:
@@ -121,7 +120,13 @@ def use_session_key(api_key: str) -> None:
 
 
 def forget_session_key() -> None:
-    st.session_state.pop(SESSION_KEY, None)
+    """Forget the pasted key in this session and everywhere in the process (its clients, the worker's too)."""
+    key = st.session_state.pop(SESSION_KEY, None)
+    if key:
+        try:
+            process.forget_account(account_fingerprint(key, configured_base_url()))
+        except ValueError:  # a key that never made a client
+            pass
 
 
 def check_key(api_key: str):
@@ -130,27 +135,14 @@ def check_key(api_key: str):
         return client.users.me()
 
 
-@st.cache_resource(show_spinner=False)
-def _job_store():
-    from heygen.studio.datadir import private_dir
-    from heygen.studio.db import configured_url
-    from heygen.studio.jobs import JobStore
-
-    return JobStore(configured_url() or private_dir(settings().data_dir))
-
-
 def job_store():
     """The job store shared by every browser session of this process.
 
-    A history that cannot be opened stops the page with a plain explanation (nothing is cached,
+    A history that cannot be opened stops the page with a plain explanation (nothing is kept,
     so the next run tries again once the file is fixed).
     """
-    from heygen.studio.jobs import JobStoreError
-
-    from .feedback import show_error
-
     try:
-        return _job_store()
+        return process.job_store()
     except (JobStoreError, OSError) as exc:
         show_error(exc if isinstance(exc, JobStoreError) else JobStoreError(
             f"The studio cannot use its data folder {settings().data_dir}: {exc.strerror or exc}."))
@@ -159,6 +151,4 @@ def job_store():
 
 def poll_policy(kind: str = "avatar"):
     """How the status panels poll, from the settings (agent renders get a longer deadline)."""
-    from heygen.studio.config import poll_policy as policy_for
-
     return policy_for(settings(), kind)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from heygen.studio import archive, preferences
 from heygen.studio.jobs import Job
 
-from . import connection
+from . import connection, process, server
 from .feedback import show_error
 from .text import md
 
@@ -35,6 +36,22 @@ def files(job: Job) -> dict[str, Path]:
         return archive.local_files(job, media_root())
     except (OSError, ValueError):
         return {}
+
+
+def play_source(job: Job, path: Path, *, review_token: str | None = None) -> str:
+    """What a player is given for the kept file ``path`` of ``job``: the server's address of the file
+    (streamed from disk with ranges, never loaded into memory) when the page came over the network,
+    else the path (an app run in process)."""
+    page = st.context.url
+    if not process.served() or not page:
+        return str(path)
+    parts = urlsplit(page)
+    return server.kept_url(f"{parts.scheme}://{parts.netloc}", job.id, path_kind(path), review_token)
+
+
+def path_kind(path: Path) -> str:
+    """The kind (``video``, ``thumbnail``, ``subtitles``) of a kept file, from its name."""
+    return path.stem if path.stem in (archive.VIDEO, archive.THUMBNAIL, archive.SUBTITLES) else archive.VIDEO
 
 
 def read(job_id: str, field: str) -> bytes | None:

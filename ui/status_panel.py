@@ -248,7 +248,7 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
     width = {"9:16": 360, "16:9": 720}.get(shape, 480)
     if "video" in local:
-        st.video(str(local["video"]), width=width)
+        st.video(kept_media.play_source(job, local["video"]), width=width)
         st.caption(kept_media.LOCAL_CAPTION)
     elif job.video_url:
         st.video(job.video_url, width=width)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from pathlib import Path
 
 SANDBOX_ACCOUNT = "sandbox"
@@ -15,7 +16,7 @@ SANDBOX_ACCOUNT = "sandbox"
 class Settings:
     """Everything configurable with environment variables (see the README)."""
 
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     data_dir: Path = Path(".studio-data")
     poll_seconds: float = 5.0
@@ -23,6 +24,20 @@ class Settings:
     deadline_minutes: float = 30.0
     agent_deadline_minutes: float = 90.0
     sandbox_render_seconds: float = 20.0
+    owner_secret: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    review_only: bool = False
+    extra_hosts: tuple[str, ...] = ()
+
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """Host names the studio answers to: this computer's, the public address's, and any extra ones."""
+        hosts = ["localhost", "127.0.0.1", "::1"]
+        if self.public_url:
+            name = urlsplit(self.public_url).hostname
+            if name:
+                hosts.append(name)
+        hosts.extend(self.extra_hosts)
+        return tuple(dict.fromkeys(h.lower() for h in hosts))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -36,6 +51,11 @@ class Settings:
             deadline_minutes=_number(env, "HEYGEN_DEADLINE_MINUTES", 30.0, low=0.05, high=24 * 60),
             agent_deadline_minutes=_number(env, "HEYGEN_AGENT_DEADLINE_MINUTES", 90.0, low=0.05, high=24 * 60),
             sandbox_render_seconds=_number(env, "HEYGEN_SANDBOX_RENDER_SECONDS", 20.0, low=0, high=3600),
+            owner_secret=(env.get("HEYGEN_STUDIO_OWNER_SECRET") or "").strip() or None,
+            public_url=(env.get("HEYGEN_STUDIO_PUBLIC_URL") or "").strip().rstrip("/") or None,
+            review_only=(env.get("HEYGEN_STUDIO_REVIEW_ONLY") or "").strip().lower() in ("1", "true", "yes", "on"),
+            extra_hosts=tuple(h.strip().lower() for h in (env.get("HEYGEN_STUDIO_ALLOWED_HOSTS") or "").split(",")
+                              if h.strip()),
         )
 
 

@@ -82,6 +82,15 @@ class Accounts:
         with self._lock:
             return sorted(self._clients)
 
+    def unregister(self, account: str) -> None:
+        """Stop acting for ``account`` (its key is forgotten)."""
+        with self._lock:
+            self._clients.pop(account, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._clients.clear()
+
 
 accounts = Accounts()
 

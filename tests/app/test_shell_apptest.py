@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from ui import process
 from streamlit.testing.v1 import AppTest
 
 from heygen.sandbox import Sandbox
@@ -22,9 +23,11 @@ def clean(monkeypatch, tmp_path):
     monkeypatch.setenv("HEYGEN_STUDIO_DATA_DIR", str(tmp_path))
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     yield monkeypatch
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 @pytest.fixture(scope="module")

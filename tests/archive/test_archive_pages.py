@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from ui import process
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client, VideoSpec
@@ -42,9 +43,11 @@ def env(sandbox, tmp_path, monkeypatch):
     monkeypatch.delenv("HEYGEN_STUDIO_MEDIA_DIR", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     yield sandbox
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import streamlit as st
+
+from ui import process
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,6 +22,7 @@ def restart() -> None:
     """What a server restart forgets: every cached resource (stores, runner, clients) and cached data."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 def open_page(query: dict | None = None) -> AppTest:

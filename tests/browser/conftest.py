@@ -26,12 +26,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from heygen.studio import access
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1400, "height": 1800}
 STARTUP_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 SECRET_ENV = ("HEYGEN_API_KEY",)
+# The owner's secret every test server is started with; the `context` fixture carries its cookie, so a
+# test's `page` is the owner's browser unless it makes a fresh context of its own (a visitor).
+OWNER_SECRET = "test-owner-secret-0123456789abcdef"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,6 +72,19 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # Streamlit scrolls inside its own container, so a tall viewport shows whole pages.
     return {**browser_context_args, "viewport": VIEWPORT}
+
+
+def owner_cookie(secret: str = OWNER_SECRET, host: str = "127.0.0.1") -> dict:
+    """The owner's cookie, as the owner address sets it, for a Playwright context on ``host``."""
+    return {"name": access.OWNER_COOKIE, "value": access.owner_cookie(secret), "domain": host, "path": "/",
+            "httpOnly": True, "sameSite": "Strict"}
+
+
+@pytest.fixture
+def context(context):
+    """pytest-playwright's context, signed in as the studio's owner (the cookie the owner address sets)."""
+    context.add_cookies([owner_cookie()])
+    return context
 
 
 def _free_port() -> int:
@@ -114,6 +132,7 @@ class StreamlitServers:
         env["HEYGEN_STUDIO_DATA_DIR"] = str(workdir / "studio-data")
         env["PYTHONUNBUFFERED"] = "1"
         env["HEYGEN_STUDIO_WORKER"] = "on"  # a real server runs its background worker, as users get it
+        env["HEYGEN_STUDIO_OWNER_SECRET"] = OWNER_SECRET
         env.update({k: str(v) for k, v in (env_overrides or {}).items()})
         if not (Path(cwd) / app).is_file():
             pytest.fail(f"Streamlit app not found: {Path(cwd) / app}")

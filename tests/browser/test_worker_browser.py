@@ -13,6 +13,7 @@ from heygen.studio import archive
 from heygen.studio.batch import BatchStore
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
+from tests.browser.conftest import owner_cookie
 from tests.browser.test_batch_browser import build_batch, contacts_csv, whole_page
 from tests.support import wait_for
 
@@ -35,6 +36,7 @@ def test_closing_the_browser_stops_nothing(streamlit_server, browser, screenshot
     look = Client(KEY, own_sandbox.base_url).avatars.looks(ownership="public", limit=1)[0]
 
     first = browser.new_context(viewport={"width": 1400, "height": 1600})
+    first.add_cookies([owner_cookie()])
     page = first.new_page()
     # A single render from the Studio.
     page.goto(base)
@@ -65,6 +67,7 @@ def test_closing_the_browser_stops_nothing(streamlit_server, browser, screenshot
     assert len(posts) == 5 and len({e["idempotency_key"] for e in posts}) == 5
 
     second = browser.new_context(viewport={"width": 1400, "height": 1600})
+    second.add_cookies([owner_cookie()])
     page = second.new_page()
     page.goto(f"{base}/videos?job={single.id}")
     expect(page.get_by_text("Kept on this computer", exact=True)).to_be_visible(timeout=30_000)

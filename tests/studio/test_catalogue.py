@@ -215,6 +215,7 @@ def pick_buttons(at) -> list[str]:
 def test_page_restart_shows_the_gallery_from_disk_and_refresh_lists_fetches_again(studio, sandbox):
     import streamlit as st
 
+    from ui import process
     at = studio()
     assert pick_buttons(at)
     folder = Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]) / "catalogues"
@@ -236,6 +237,7 @@ def test_page_restart_shows_the_gallery_from_disk_and_refresh_lists_fetches_agai
 
     # A restart (nothing in memory) shows the gallery from disk; the refresh runs in the background.
     st.cache_resource.clear()
+    process.reset()
     sandbox.reset()
     sandbox.configure(latency_ms=20)
     restarted = studio()
@@ -254,6 +256,7 @@ def test_page_with_a_damaged_copy_fetches_fresh(studio, sandbox):
     until(fetches_ended, "the first fetch to end")
     kept.write_text("{ this is not json")
     st.cache_resource.clear()
+    process.reset()
     sandbox.reset()
     again = studio()
     assert pick_buttons(again) == pick_buttons(at)

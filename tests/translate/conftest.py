@@ -10,6 +10,7 @@ import pytest
 import requests
 import streamlit as st
 
+from ui import process
 from heygen.sandbox import Sandbox
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
@@ -38,9 +39,11 @@ def env(app_sandbox, tmp_path, monkeypatch):
     assert os.environ.get("HEYGEN_STUDIO_WORKER") == "off"
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     yield app_sandbox
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from ui import process
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client
@@ -41,9 +42,11 @@ def env(sandbox, tmp_path, monkeypatch):
     monkeypatch.setenv("HEYGEN_POLL_SECONDS", "0.5")
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     yield sandbox
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from ui import process
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client, VideoSpec
@@ -44,9 +45,11 @@ def env(sandbox, tmp_path, monkeypatch):
     monkeypatch.setenv("HEYGEN_POLL_SECONDS", "0.5")
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
     yield sandbox
     st.cache_data.clear()
     st.cache_resource.clear()
+    process.reset()
 
 
 @pytest.fixture
@@ -192,6 +195,7 @@ def test_rejected_key_stops_with_its_reason(env, worker, launched):
 def test_deadline_offers_keep_waiting(env, worker, launched, monkeypatch):
     monkeypatch.setenv("HEYGEN_DEADLINE_MINUTES", "0.05")
     st.cache_resource.clear()
+    process.reset()
     env.configure(render_outcome="never")
     job = launched()
     at = open_job(job.id)

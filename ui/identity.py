@@ -1,0 +1,39 @@
+"""Who is using this browser session: the owner, a team member, or a visitor.
+
+The owner and team members prove it with a cookie (set by the owner address or an invite link, see
+``ui.server``); everyone else is a visitor, who only ever reaches review rooms. The network address a
+browser came from plays no part. An app run in process (AppTest: no server, no browser, no network)
+belongs to the owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from . import process, server
+
+
+@dataclass(frozen=True)
+class Who:
+    """The role of this session ("owner", "member" or "visitor") and a member's name."""
+
+    role: str
+    name: str | None = None
+
+    @property
+    def visitor(self) -> bool:
+        return self.role == "visitor"
+
+    @property
+    def owner(self) -> bool:
+        return self.role == "owner"
+
+
+def current() -> Who:
+    """This session's role, from its cookies (checked again on every run, so a revoked invite ends at once)."""
+    if not process.served():
+        return Who("visitor") if process.settings().review_only else Who("owner")
+    role, name = server.role_for(dict(st.context.cookies))
+    return Who(role, name)

@@ -1,0 +1,241 @@
+"""The studio's web server around Streamlit: who may come in, the kept videos streamed from disk, and the
+process's start and stop.
+
+- ``Gate`` (ASGI middleware, for every HTTP request and WebSocket): answers only to the allowed host
+  names (DNS rebinding), turns the owner address (``/?owner=SECRET``) and an invite link
+  (``/?invite=TOKEN``) into an HttpOnly, SameSite=Strict cookie and drops the secret from the address
+  bar, gives each browser an opaque visitor cookie, and adds headers that forbid framing.
+- ``/kept/{job_id}/{kind}``: a kept video, thumbnail or subtitles, with HTTP ranges, for the owner
+  or a team member, or for a review link that includes that video; anything else gets 403.
+- ``lifespan``: opens the store and starts the worker before any page runs, prints the owner
+  address, and stops everything when the server stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import sys
+import webbrowser
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.requests import Request
+from streamlit import config
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from heygen.studio import access, archive, reviews
+
+from . import process
+
+log = logging.getLogger("heygen.studio")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+KEPT_PREFIX = "/kept"
+REVIEW_PARAM = "review"
+KINDS = {archive.VIDEO, archive.THUMBNAIL, archive.SUBTITLES}
+COOKIE_DAYS = 30
+SECURITY_HEADERS = (
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+OPEN_BROWSER_ENV = "HEYGEN_STUDIO_OPEN_BROWSER"
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _host_name(host: str) -> str:
+    """The host name of a Host header, without its port ("[::1]:8501" -> "::1")."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def cookies_of(headers: dict[str, str]) -> dict[str, str]:
+    jar = SimpleCookie()
+    try:
+        jar.load(headers.get("cookie", ""))
+    except Exception:  # a malformed Cookie header counts as no cookie
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def _cookie(name: str, value: str, *, secure: bool, max_age: int = COOKIE_DAYS * 86400,
+            same_site: str = "Strict") -> bytes:
+    parts = [f"{name}={value}", "Path=/", f"Max-Age={max_age}", "HttpOnly", f"SameSite={same_site}"]
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts).encode("latin-1")
+
+
+class Gate:
+    """ASGI middleware that decides, before Streamlit sees a request, what it may reach (see the module)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = _headers(scope)
+        settings = process.settings()
+        if _host_name(headers.get("host", "")) not in settings.allowed_hosts():
+            log.warning("Refused a request for the host %r (not one of the studio's addresses)",
+                        headers.get("host", "")[:100])
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await PlainTextResponse("This address is not one of this studio's.", status_code=403)(
+                    scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https"
+        params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        names = {name for name, _ in params}
+        if access.OWNER_PARAM in names or access.INVITE_PARAM in names:
+            await self._sign_in(scope, receive, send, params, secure)
+            return
+        extra = []
+        if access.VISITOR_COOKIE not in cookies_of(headers):
+            extra.append((b"set-cookie", _cookie(access.VISITOR_COOKIE, secrets.token_urlsafe(18), secure=secure,
+                                                 max_age=365 * 86400, same_site="Lax")))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    async def _sign_in(self, scope: Scope, receive: Receive, send: Send, params: list[tuple[str, str]],
+                       secure: bool) -> None:
+        """Answer the owner address or an invite link: a cookie when it is right, and the same address
+        without the secret either way."""
+        given = dict(params)
+        set_cookies = []
+        if access.OWNER_PARAM in given:
+            if access.is_owner_secret(given[access.OWNER_PARAM], process.owner_secret()):
+                set_cookies.append(_cookie(access.OWNER_COOKIE, access.owner_cookie(process.owner_secret()),
+                                           secure=secure))
+            else:
+                log.warning("Someone opened the owner address with a wrong secret")
+        if access.INVITE_PARAM in given:
+            token = given[access.INVITE_PARAM]
+            member = await asyncio.to_thread(process.members().by_token, token)
+            if member is not None:
+                set_cookies.append(_cookie(access.MEMBER_COOKIE, token, secure=secure))
+            else:
+                log.warning("Someone opened an invite link that is not valid (revoked or never made)")
+        kept = [(name, value) for name, value in params if name not in (access.OWNER_PARAM, access.INVITE_PARAM)]
+        if access.INVITE_PARAM in given and not set_cookies:
+            kept.append(("signin", "invalid"))
+        location = (scope.get("root_path", "") + scope.get("path", "/")) or "/"
+        if kept:
+            location += "?" + urlencode(kept)
+        response = Response(status_code=303, headers={"location": location, "cache-control": "no-store"})
+        for value in set_cookies:
+            response.raw_headers.append((b"set-cookie", value))
+        response.raw_headers.extend(SECURITY_HEADERS)
+        await response(scope, receive, send)
+
+
+def role_for(cookies: dict[str, str]) -> tuple[str, str | None]:
+    """("owner", None), ("member", name) or ("visitor", None) for a browser's cookies (no network address used)."""
+    if process.settings().review_only:
+        return "visitor", None
+    if access.is_owner_cookie(cookies.get(access.OWNER_COOKIE), process.owner_secret()):
+        return "owner", None
+    member = process.members().by_token(cookies.get(access.MEMBER_COOKIE))
+    if member is not None:
+        return "member", member.name
+    return "visitor", None
+
+
+def may_see(job_id: str, cookies: dict[str, str], review_token: str | None) -> bool:
+    """Whether a browser with these cookies (and this review link) may fetch the kept files of ``job_id``."""
+    role, _ = role_for(cookies)
+    if role in ("owner", "member"):
+        return True
+    if not review_token:
+        return False
+    review = reviews.ReviewStore(process.job_store().db).by_token(review_token)
+    if review is None or not review.is_open() or not review.has(job_id):
+        return False
+    job = process.job_store().get(job_id)
+    return job is not None and job.account == review.account
+
+
+async def kept_file(request: Request) -> Response:
+    """A kept file of a job, streamed from disk with ranges, to those allowed to see it."""
+    job_id, kind = request.path_params["job_id"], request.path_params["kind"]
+    if kind not in KINDS:
+        return PlainTextResponse("Not found.", status_code=404)
+    allowed = await asyncio.to_thread(may_see, job_id, cookies_of(_headers(request.scope)),
+                                      request.query_params.get(REVIEW_PARAM))
+    if not allowed:
+        return PlainTextResponse("This file is not part of what you may see.", status_code=403)
+    try:
+        path = (await asyncio.to_thread(archive.local_files, job_id, archive.default_media_root())).get(kind)
+    except (OSError, ValueError):
+        path = None
+    if path is None:
+        return PlainTextResponse("This file is not kept on this computer.", status_code=404)
+    return FileResponse(path, headers={"cache-control": "private, max-age=300"})
+
+
+def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None) -> str:
+    """The address of a kept file on this server (``base`` is the page's origin)."""
+    url = f"{base.rstrip('/')}{KEPT_PREFIX}/{job_id}/{kind}"
+    return f"{url}?{urlencode({REVIEW_PARAM: review_token})}" if review_token else url
+
+
+routes = [Route(KEPT_PREFIX + "/{job_id}/{kind}", kept_file, methods=["GET", "HEAD"])]
+
+
+def _announce() -> None:
+    """Print the owner address on a line of its own (and open it on a desktop when asked to)."""
+    settings = process.settings()
+    if settings.review_only:
+        print("This studio only serves review rooms (HEYGEN_STUDIO_REVIEW_ONLY).", flush=True)
+        return
+    port = config.get_option("server.port")
+    address = config.get_option("server.address") or "localhost"
+    if address in ("0.0.0.0", "::", ""):
+        address = "localhost"
+    base = settings.public_url or f"http://{'[' + address + ']' if ':' in address else address}:{port}"
+    owner = access.owner_address(base, process.owner_secret())
+    print(f"\nOwner address: {owner}\n", file=sys.stdout, flush=True)
+    wants = os.environ.get(OPEN_BROWSER_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    if wants and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin"):
+        webbrowser.open(owner)
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """Start the studio's process-wide objects before any page runs, and stop them at the end."""
+    process.configure_logging()
+    await asyncio.to_thread(process.start)
+    process.mark_served()
+    _announce()
+    try:
+        yield None
+    finally:
+        await asyncio.to_thread(process.stop)
