@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from streamlit import config
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -105,7 +106,8 @@ class Gate:
                     scope, receive, send)
             return
         if scope["type"] == "websocket":
-            await self.app(scope, receive, send)
+            owner = (await asyncio.to_thread(role_for, cookies_of(headers)))[0] == "owner"
+            await self.app(scope, receive if owner else _without_clear_cache(receive), send)
             return
         secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https"
         params = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -155,6 +157,30 @@ class Gate:
             response.raw_headers.append((b"set-cookie", value))
         response.raw_headers.extend(SECURITY_HEADERS)
         await response(scope, receive, send)
+
+
+def _without_clear_cache(receive: Receive) -> Receive:
+    """``receive`` for a browser that is not the owner's: its requests to clear Streamlit's caches are dropped."""
+
+    async def filtered() -> Message:
+        while True:
+            message = await receive()
+            data = message.get("bytes") if message["type"] == "websocket.receive" else None
+            if data and _is_clear_cache(data):
+                log.warning("Ignored a request to clear the studio's caches from a browser that is not the owner's")
+                continue
+            return message
+
+    return filtered
+
+
+def _is_clear_cache(data: bytes) -> bool:
+    msg = BackMsg()
+    try:
+        msg.ParseFromString(data)
+    except Exception:  # not a message Streamlit would act on either
+        return False
+    return msg.WhichOneof("type") == "clear_cache"
 
 
 def role_for(cookies: dict[str, str]) -> tuple[str, str | None]:

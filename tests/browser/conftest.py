@@ -38,6 +38,12 @@ SECRET_ENV = ("HEYGEN_API_KEY",)
 # test's `page` is the owner's browser unless it makes a fresh context of its own (a visitor).
 OWNER_SECRET = "test-owner-secret-0123456789abcdef"
 
+
+class ServerURL(str):
+    """A test server's base URL, which also knows the server's process id (``pid``)."""
+
+    pid: int
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -156,7 +162,9 @@ class StreamlitServers:
             deadline = time.monotonic() + STARTUP_TIMEOUT_S
             while time.monotonic() < deadline and proc.poll() is None:
                 if _healthy(port):
-                    return f"http://127.0.0.1:{port}"
+                    url = ServerURL(f"http://127.0.0.1:{port}")
+                    url.pid = proc.pid
+                    return url
                 time.sleep(0.2)
             self._stop(proc)
             output = _tail(log)
