@@ -14,7 +14,7 @@ from ui.feedback import show_error
 
 def main() -> None:
     """One run of the app for one browser session."""
-    who = identity.current()
+    who = identity.remember(identity.current())
     if review_room.active(who):  # a review link, or a browser that is not the owner's: review rooms only
         st.set_page_config(page_title="Review", page_icon="🎬", layout="wide", initial_sidebar_state="collapsed")
         review_room.run(who)

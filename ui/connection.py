@@ -13,7 +13,7 @@ from heygen.studio.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
 from heygen.studio.config import poll_policy as policy_for
 from heygen.studio.jobs import JobStoreError
 
-from . import process
+from . import identity, process
 from .feedback import show_error
 
 log = logging.getLogger("heygen.studio")
@@ -142,7 +142,7 @@ def job_store():
     so the next run tries again once the file is fixed).
     """
     try:
-        return process.job_store()
+        return process.job_store().for_member(identity.remembered().name)
     except (JobStoreError, OSError) as exc:
         show_error(exc if isinstance(exc, JobStoreError) else JobStoreError(
             f"The studio cannot use its data folder {settings().data_dir}: {exc.strerror or exc}."))

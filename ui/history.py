@@ -58,6 +58,8 @@ def render(conn: connection.Connection) -> None:
             "Duration": [status_panel.fmt_duration(j.duration) if j.duration else "" for j in jobs],
         }
     )
+    if any(j.made_by for j in jobs):  # a team: who launched each video
+        table.insert(table.columns.get_loc("Created"), "By", [j.made_by or "" for j in jobs])
     event = st.dataframe(
         table,
         key="history_table",

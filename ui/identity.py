@@ -31,6 +31,21 @@ class Who:
         return self.role == "owner"
 
 
+_KEY = "_studio_who"
+
+
+def remember(who: Who) -> Who:
+    """Keep this run's role for the pieces of the page that need it (set once per run by the app)."""
+    st.session_state[_KEY] = who
+    return who
+
+
+def remembered() -> Who:
+    """The role the app found at the start of this run (the owner for pieces run without the app)."""
+    found = st.session_state.get(_KEY)
+    return found if isinstance(found, Who) else Who("owner")
+
+
 def current() -> Who:
     """This session's role, from its cookies (checked again on every run, so a revoked invite ends at once)."""
     if not process.served():

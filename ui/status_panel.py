@@ -70,6 +70,8 @@ def panel(conn: connection.Connection, job_id: str) -> None:
         return
     st.subheader(md(job.title or "Untitled video"))
     caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
+    if job.made_by:
+        caption[0] += f" by {md(job.made_by)}"
     if job.video_id:
         caption.append(f"HeyGen {'lip-sync' if job.kind == 'lipsync' else 'video'} id {md(job.video_id)}")
     if job.kind == "agent":

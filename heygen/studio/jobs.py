@@ -11,6 +11,7 @@ schema of both is heygen.studio.db's migrations, so there is one schema version 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -99,6 +100,7 @@ class Job:
     claimed_until: float | None = None
     archived_at: float | None = None
     media_dir: str | None = None
+    made_by: str | None = None
 
     @property
     def terminal(self) -> bool:
@@ -130,7 +132,7 @@ _COLUMNS = (
     "video_id", "submitted_at", "completed_at", "video_url", "thumbnail_url", "gif_url", "captioned_video_url",
     "subtitle_url", "video_page_url", "duration", "failure_code", "failure_message", "error_detail", "polls",
     "last_polled_at", "batch_id", "batch_row", "next_check_at", "checked_at", "claimed_by", "claimed_until",
-    "archived_at", "media_dir",
+    "archived_at", "media_dir", "made_by",
 )
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM jobs"
 
@@ -202,6 +204,7 @@ def _row_to_job(row: tuple) -> Job:
         claimed_until=_opt_float(data["claimed_until"]),
         archived_at=_opt_float(data["archived_at"]),
         media_dir=_opt_str(data["media_dir"]),
+        made_by=_opt_str(data["made_by"]),
     )
 
 
@@ -278,8 +281,17 @@ class JobStore:
         self.db = path if isinstance(path, Database) else Database(path)
         db_path = self.db.path
         self.path: Path | str = db_path if db_path is not None else self.db.url.render_as_string(hide_password=False)
+        self.made_by: str | None = None
         # A database with tables of another shape fails here rather than later.
         self.db.run(self._check_tables, write=False)
+
+    def for_member(self, name: str | None) -> JobStore:
+        """This store, recording every job it creates as made by the team member ``name`` (itself for None)."""
+        if not name:
+            return self
+        view = copy.copy(self)
+        view.made_by = name
+        return view
 
     def __repr__(self) -> str:
         return f"JobStore({self.db.label!r})"
@@ -404,10 +416,11 @@ class JobStore:
             query(
                 conn,
                 "INSERT INTO jobs (id, account, kind, title, inputs, idempotency_key, status, created_at,"
-                " updated_at, batch_id, batch_row) VALUES (:id, :account, :kind, :title, :inputs, :key, :status,"
-                " :now, :now, :batch_id, :batch_row)",
+                " updated_at, batch_id, batch_row, made_by) VALUES (:id, :account, :kind, :title, :inputs, :key,"
+                " :status, :now, :now, :batch_id, :batch_row, :made_by)",
                 {"id": job_id, "account": account, "kind": kind, "title": title, "inputs": inputs_json,
-                 "key": idempotency_key, "status": status, "now": now, "batch_id": batch_id, "batch_row": batch_row},
+                 "key": idempotency_key, "status": status, "now": now, "batch_id": batch_id, "batch_row": batch_row,
+                 "made_by": self.made_by},
             )
             self._add_event(conn, job_id, status, now)
             return self._fetch(conn, job_id)
