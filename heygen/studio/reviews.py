@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .db import Database, query
+from .spreadsheet import safe_cell
 
 TOKEN_BYTES = 24
 DECISIONS = {"approved": "Approved", "changes": "Changes needed"}
@@ -324,10 +325,10 @@ class ReviewStore:
         writer.writerow(CSV_COLUMNS)
         for event in self.events(review.id, kinds=("decision", "comment")):
             writer.writerow([
-                _cell(review.title), _cell(titles.get(event.job_id, "")),
-                _cell(version_of(event.job_id) if version_of else event.job_id),
+                safe_cell(review.title), safe_cell(titles.get(event.job_id, "")),
+                safe_cell(version_of(event.job_id) if version_of else event.job_id),
                 DECISIONS.get(event.decision, "Comment") if event.kind == "decision" else "Comment",
-                _cell(event.comment or ""), moment_text(event.moment), _cell(event.who or ""),
+                safe_cell(event.comment), moment_text(event.moment), safe_cell(event.who),
                 datetime.fromtimestamp(event.at).isoformat(timespec="seconds"),
             ])
         return out.getvalue()
@@ -366,8 +367,3 @@ def _review(row) -> Review:
 def _event(row) -> Event:
     return Event(row[0], row[1], row[2], row[3], row[4], row[5], None if row[6] is None else float(row[6]),
                  row[7], float(row[8]))
-
-
-def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

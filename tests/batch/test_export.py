@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from heygen.studio import reviews, spreadsheet
 from heygen.studio.batch import (
     BatchTemplate, check_rows, read_csv, results_csv, results_zip, safe_cell, slug, video_filename,
 )
@@ -116,6 +117,11 @@ def test_plain_numbers_stay_numbers(value: str) -> None:
 @pytest.mark.parametrize("value", ["a=b", "x-1", "  plain", "\n", "  ", "\u0663", "Zoë"])
 def test_text_that_is_not_a_formula_is_unchanged(value: str) -> None:
     assert safe_cell(value) == value
+
+
+def test_the_batch_export_and_the_review_summary_share_one_formula_guard() -> None:
+    assert safe_cell is spreadsheet.safe_cell
+    assert reviews.safe_cell is spreadsheet.safe_cell and not hasattr(reviews, "_cell")
 
 
 def test_results_csv_neutralises_full_width_formulas_and_keeps_negative_numbers(store) -> None:

@@ -120,6 +120,23 @@ def test_the_summary_csv_lists_decisions_and_defuses_formulas(store):
     assert rows[1][7].startswith(time.strftime("%Y", time.localtime(NOW + 60)))
 
 
+@pytest.mark.parametrize("said", ["＝HYPERLINK(1)", "＋33 6", "－1+1", "＠SUM(A1)", "\t=cmd", "\r=cmd", "  =1+1",
+                                  "+1", "-HYPERLINK(1)"])
+def test_the_summary_csv_defuses_full_width_and_hidden_formulas(store, said):
+    review = make(store, "a", title=said)
+    store.decide(review, "a", "changes", comment=said, who=said, now=NOW)
+    row = list(csv.reader(io.StringIO(store.summary_csv(review, version_of=lambda job_id: said), newline="")))[1]
+    # title, version, comment and name: each shown as text (title, comment and name are stored trimmed)
+    assert [row[0], row[2], row[4], row[6]] == ["'" + said.strip(), "'" + said, "'" + said.strip(), "'" + said.strip()]
+
+
+def test_the_summary_csv_keeps_plain_negative_numbers_as_numbers(store):
+    review = make(store, "a", title="-12")
+    store.comment(review, "a", "-3.5", who="x-1", now=NOW)
+    row = list(csv.reader(io.StringIO(store.summary_csv(review))))[1]
+    assert [row[0], row[4], row[6]] == ["-12", "-3.5", "x-1"]
+
+
 def test_moments_are_read_as_minutes_and_seconds():
     assert reviews.parse_moment("") is None
     assert reviews.parse_moment("0:42") == 42

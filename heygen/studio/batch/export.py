@@ -2,11 +2,9 @@
 
 The CSV has the row number, every input column, then the video id, status, video link and failure
 reason (a result column whose name clashes with an input column is prefixed with ``heygen_``). It
-is UTF-8 with a byte-order mark so spreadsheets pick the right encoding. A cell that starts with a
-tab or a carriage return, or whose first character after any leading white space is ``=``, ``+``,
-``-``, ``@`` or one of their full-width or other compatibility forms (``＝``, ``＋``, ``－``, ``＠``...),
-gets a leading ``'`` so a spreadsheet shows it as text instead of running it as a formula. A plain
-negative number (``-12``, ``-3.5``) is left as it is, so it stays a number.
+is UTF-8 with a byte-order mark so spreadsheets pick the right encoding. Every cell goes through
+``heygen.studio.spreadsheet.safe_cell``, so a spreadsheet shows it as text instead of running it as
+a formula.
 
 The zip holds one MP4 per completed row, named ``row-0007-<title>.mp4``, and a README.txt listing
 the rows without a video and why.
@@ -22,9 +20,10 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from heygen.api import errors
+from ..spreadsheet import safe_cell
 from .store import BatchRow, BatchStore
 
 if TYPE_CHECKING:
@@ -33,27 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["RESULT_COLUMNS", "ZipReport", "results_csv", "results_zip", "safe_cell", "slug", "video_filename"]
 
 RESULT_COLUMNS = ("video_id", "status", "video_url", "failure_reason")
-_FORMULA_STARTS = ("=", "+", "-", "@")
-_CONTROL_STARTS = ("\t", "\r")
-_NEGATIVE_NUMBER = re.compile(r"-(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _SPOOL_BYTES = 16 * 1024 * 1024
-
-
-def safe_cell(value: Any) -> str:
-    """The cell as text, with a leading ``'`` when a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if _is_formula(text) else text
-
-
-def _is_formula(text: str) -> bool:
-    """True when a spreadsheet could read ``text`` as a formula."""
-    if text.startswith(_CONTROL_STARTS):
-        return True
-    rest = text.lstrip()
-    if not rest or _NEGATIVE_NUMBER.fullmatch(rest):
-        return False
-    # NFKC turns the full-width and small forms (＝ ＋ － ＠ ﹦...) into their ASCII characters.
-    return unicodedata.normalize("NFKC", rest[0]).startswith(_FORMULA_STARTS)
 
 
 def results_csv(store: BatchStore, batch_id: str) -> bytes:
