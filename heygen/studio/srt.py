@@ -1,15 +1,22 @@
 """SRT subtitles as data: read a file (reporting what is malformed, with its line number), check the
 timing (each cue ends after it starts, no cue overlaps the next, nothing past the video's end), and
-write it back. Pure functions, no I/O."""
+write it back. Pure functions, no I/O.
+
+A time typed in a table is a finite number of seconds from 0 to ``MAX_TYPED`` (24 hours); a time
+written out is "" when it is not a number at all (infinite, NaN) and held to ``MAX_STAMP`` otherwise.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 _TIME = r"(\d{1,3}):(\d{2}):(\d{2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s+.*)?$")
 END_TOLERANCE = 0.05  # seconds a last cue may run past the video's end (rounding of lengths)
+MAX_TYPED = 24 * 3600.0  # seconds: the latest time parse_time accepts
+MAX_STAMP = 999 * 3600 + 59 * 60 + 59.999  # seconds: the latest time an SRT file can hold (999:59:59,999)
 
 
 class SrtError(ValueError):
@@ -34,26 +41,32 @@ def _seconds(h: str, m: str, s: str, ms: str) -> float:
 
 
 def stamp(seconds: float) -> str:
-    """``seconds`` as an SRT time, e.g. ``00:01:02,500``."""
-    total = max(0, int(round(seconds * 1000)))
+    """``seconds`` as an SRT time, e.g. ``00:01:02,500``, held between 0 and ``MAX_STAMP``; "" for a value
+    that is not a finite number."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        return ""
+    total = int(round(min(max(seconds, 0.0), MAX_STAMP) * 1000))
     return f"{total // 3_600_000:02d}:{total // 60_000 % 60:02d}:{total // 1000 % 60:02d},{total % 1000:03d}"
 
 
 def parse_time(text: str) -> float:
-    """An SRT time (``00:01:02,500``, or ``1:02.5`` / ``62.5`` as typed in a table) in seconds; ValueError if none."""
+    """An SRT time (``00:01:02,500``, or ``1:02.5`` / ``62.5`` as typed in a table) in seconds; ValueError for
+    anything else, and for a time that is not finite, negative or past ``MAX_TYPED``."""
     value = (text or "").strip()
-    match = re.fullmatch(_TIME, value)
-    if match:
-        return _seconds(*match.groups())
-    match = re.fullmatch(r"(?:(\d+):)?(\d{1,2}(?:\.\d+)?)", value) if ":" in value else None
-    if match:
-        return int(match.group(1) or 0) * 60 + float(match.group(2))
     try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"“{value}” is not a time; write it like 00:01:02,500.") from None
-    if number < 0 or number != number:
-        raise ValueError(f"“{value}” is not a time; write it like 00:01:02,500.")
+        match = re.fullmatch(_TIME, value)
+        if match:
+            number = _seconds(*match.groups())
+        elif ":" in value and (match := re.fullmatch(r"(?:(\d+):)?(\d{1,2}(?:\.\d+)?)", value)):
+            number = int(match.group(1) or 0) * 60 + float(match.group(2))
+        else:
+            number = float(value)
+    except ValueError:  # not a number, or one with too many digits to read
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"“{value[:40]}” is not a time; write it like 00:01:02,500.")
+    if number > MAX_TYPED:
+        raise ValueError(f"“{value[:40]}” is past 24 hours; write a time within the video, like 00:01:02,500.")
     return number
 
 

@@ -79,12 +79,31 @@ def test_times_typed_in_the_table_are_read(typed, seconds):
     assert srt.parse_time(typed) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("typed", ["soon", "", "-1", "1:2:3:4", "nan"])
+@pytest.mark.parametrize("typed", ["soon", "", "-1", "-5", "1:2:3:4", "nan", "inf", "-inf", "Infinity", "1e999",
+                                   "9" * 5000 + ":00"])
 def test_what_is_not_a_time_is_refused_plainly(typed):
     with pytest.raises(ValueError, match="is not a time"):
         srt.parse_time(typed)
 
 
+@pytest.mark.parametrize("typed", ["99999:00", "90000", "25:00:00,000", "999:59:59,999"])
+def test_a_time_past_a_day_is_refused_plainly(typed):
+    with pytest.raises(ValueError, match="past 24 hours"):
+        srt.parse_time(typed)
+    assert srt.parse_time("24:00:00,000") == 86_400
+
+
 def test_stamps_round_to_milliseconds_and_never_go_negative():
     assert srt.stamp(3723.4567) == "01:02:03,457"
     assert srt.stamp(-2) == "00:00:00,000"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), None, "12"])
+def test_a_time_that_is_not_a_number_is_written_as_nothing(value):
+    assert srt.stamp(value) == ""
+
+
+def test_a_huge_time_is_held_to_what_an_srt_file_can_hold():
+    assert srt.stamp(1e300) == srt.stamp(srt.MAX_STAMP) == "999:59:59,999"
+    problems = srt.timing_problems([Cue(0, float("inf"), "a")], 10.0)  # reported, not a crash
+    assert len(problems) == 1 and "past the end of the video (00:00:10,000)" in problems[0]
