@@ -31,18 +31,28 @@ def png_chunk(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
 
-def huge_png(width: int, height: int, *, real_pixels: bool) -> bytes:
-    """A 1-bit PNG whose header claims ``width``×``height``. With real pixels it is a genuine
-    all-black image (a few hundred KB for gigapixels); otherwise its pixel data is garbage, so
-    any attempt to decode it fails."""
-    header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+def huge_png(width: int, height: int, *, real_pixels: bool, depth: int = 1, colour: int = 0) -> bytes:
+    """A PNG whose header claims ``width``×``height`` pixels of bit ``depth`` and PNG ``colour``
+    type (0 grey, 2 RGB, 4 grey with alpha, 6 RGBA); the default is 1-bit black and white. With
+    real pixels it is a genuine all-black image (a few hundred KB for gigapixels); otherwise its
+    pixel data is garbage, so any attempt to decode it fails."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour]
+    header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0))
     if real_pixels:
         packer = zlib.compressobj(9)
-        row = bytes(1 + (width + 7) // 8)
+        row = bytes(1 + (width * channels * depth + 7) // 8)
         body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     else:
         body = b"not compressed pixel data at all" * 4
     return b"\x89PNG\r\n\x1a\n" + header + png_chunk(b"IDAT", body) + png_chunk(b"IEND", b"")
+
+
+def webp_header_only(width: int, height: int, *, alpha: bool = True) -> bytes:
+    """An extended (VP8X) WebP whose header claims ``width``×``height`` and whose image data is garbage."""
+    flags = 0x10 if alpha else 0
+    chunk = bytes([flags, 0, 0, 0]) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    body = b"WEBP" + b"VP8X" + struct.pack("<I", len(chunk)) + chunk + b"VP8 " + struct.pack("<I", 64) + bytes(64)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def wav(seconds: float, *, rate: int = 8000, width: int = 1, channels: int = 1) -> bytes:

@@ -74,12 +74,17 @@ def _png_chunk(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
 
-def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
-    """A small PNG whose header claims ``width``×``height`` (900 megapixels); its pixel data is
-    junk, so nothing can ever decode it into memory."""
-    header = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+def png_bomb(width: int = 30_000, height: int = 30_000, *, depth: int = 1, colour: int = 0) -> bytes:
+    """A small PNG whose header claims ``width``×``height`` (900 megapixels) at bit ``depth`` and
+    PNG ``colour`` type (6 = RGBA); its pixel data is junk, so nothing can ever decode it into memory."""
+    header = _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0))
     body = zlib.compress(b"\x00" * 4096)
     return b"\x89PNG\r\n\x1a\n" + header + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+
+
+def png_over_memory() -> bytes:
+    """10,000×10,000 RGBA: within the pixel limit, but 400 MB once decoded."""
+    return png_bomb(10_000, 10_000, depth=8, colour=6)
 
 
 def pdf_named_jpg() -> bytes:

@@ -655,6 +655,7 @@ BAD_PHOTOS = [
     ("cut.jpg", corpus.truncated_jpeg, "truncated"),
     ("empty.jpg", lambda: b"", "empty"),
     ("bomb.png", corpus.png_bomb, "too_many_pixels"),
+    ("cutout.png", corpus.png_over_memory, "too_large_decoded"),
     ("party.gif", corpus.animated_gif, "unsupported_format"),
     ("moving.png", corpus.animated_png, "animated"),
     ("icon.png", corpus.tiny_png, "too_small"),

@@ -18,7 +18,7 @@ class MediaError(ValueError):
 
     ``str(error)`` is one plain sentence meant for the marketer; ``code`` is a stable machine
     code such as "not_an_image", "truncated", "empty", "animated", "too_many_pixels",
-    "too_small", "too_large_file", "unsupported_format", "not_audio", "audio_too_long" or
+    "too_large_decoded" (too much memory once opened), "too_small", "too_large_file", "unsupported_format", "not_audio", "audio_too_long" or
     "audio_unreadable".
     """
 

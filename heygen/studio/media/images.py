@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PIL import Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from .errors import MediaError, check_upload_size, safe_stem
+from .pixels import MAX_DECODED_BYTES, MAX_PIXELS, READER_LIMIT, check_size, reader_limit_refusal, webp_header
 from .sniff import Sniffed, identify
 
 __all__ = [
@@ -20,12 +21,12 @@ __all__ = [
     "prepare_image",
     "max_side_for",
     "MAX_PIXELS",
+    "MAX_DECODED_BYTES",
     "MIN_SHORT_SIDE",
     "DEFAULT_MAX_SIDE",
     "JPEG_QUALITY",
 ]
 
-MAX_PIXELS = 100_000_000
 MIN_SHORT_SIDE = 256
 DEFAULT_MAX_SIDE = 1920
 JPEG_QUALITY = 90
@@ -93,22 +94,27 @@ def _refuse_format(sniffed: Sniffed) -> MediaError:
     return MediaError("not_an_image", f"This file is not an image we can read; {_ACCEPTED}.")
 
 
-def _open(data: bytes, fmt: str) -> Image.Image:
+def _open(data: bytes, fmt: str, size: tuple[int, int] | None) -> Image.Image:
     # The format's own reader is used directly: it reads the header only, and unlike Image.open it
     # does not warn or raise about the pixel count, which is checked here with our own message.
+    # (The WebP reader still checks it; ``size`` is the one read from the header beforehand.)
     try:
         return _OPENERS[fmt](io.BytesIO(data))
     except MemoryError:
         raise
+    except READER_LIMIT as exc:
+        raise reader_limit_refusal(size, exc) from None
     except Exception:
         raise _damaged() from None
 
 
-def _frame_count(im: Image.Image) -> int:
+def _frame_count(im: Image.Image, size: tuple[int, int]) -> int:
     try:
         return int(getattr(im, "n_frames", 1))
     except MemoryError:
         raise
+    except READER_LIMIT as exc:
+        raise reader_limit_refusal(size, exc) from None
     except Exception:
         raise _damaged() from None
 
@@ -121,20 +127,30 @@ def _target_size(width: int, height: int, max_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _load(im: Image.Image, target: tuple[int, int]) -> tuple[float, float, float, float] | None:
-    """Decode the pixels; for a JPEG that will be shrunk, let libjpeg decode at 1/2, 1/4 or 1/8."""
-    box = None
+def _draft(im: Image.Image, target: tuple[int, int]) -> tuple[float, float, float, float] | None:
+    """For a JPEG that will be shrunk, have libjpeg decode at 1/2, 1/4 or 1/8 (``im.size`` becomes
+    the size decoded); this reads nothing more than the header."""
+    if im.format != "JPEG" or target == im.size:
+        return None
     try:
-        if im.format == "JPEG" and target != im.size:
-            drafted = im.draft("RGB", target)
-            if drafted is not None:
-                box = drafted[1]
-        im.load()
+        drafted = im.draft("RGB", target)
     except MemoryError:
         raise
     except Exception:
         raise _damaged() from None
-    return box
+    return drafted[1] if drafted is not None else None
+
+
+def _load(im: Image.Image, size: tuple[int, int]) -> None:
+    """Decode the pixels (``size`` is the image's own size, for a refusal)."""
+    try:
+        im.load()
+    except MemoryError:
+        raise
+    except READER_LIMIT as exc:
+        raise reader_limit_refusal(size, exc) from None
+    except Exception:
+        raise _damaged() from None
 
 
 def _orientation(im: Image.Image) -> int:
@@ -269,7 +285,10 @@ def prepare_image(data: bytes, filename: str = "photo", *, max_side: int = DEFAU
     fmt = sniffed.format
     if fmt not in _OPENERS:
         raise _refuse_format(sniffed)
-    im = _open(data, fmt)
+    header = webp_header(data) if fmt == "WEBP" else None
+    if header is not None:  # the WebP reader takes memory for the whole picture as it opens the file
+        check_size(*header)
+    im = _open(data, fmt, header[0] if header else None)
     try:
         return _prepare_opened(im, data, fmt, filename, int(max_side))
     finally:
@@ -280,27 +299,23 @@ def _prepare_opened(im: Image.Image, data: bytes, fmt: str, filename: str, max_s
     width, height = im.size
     if width <= 0 or height <= 0:
         raise _damaged()
-    if width * height > MAX_PIXELS:
-        raise MediaError(
-            "too_many_pixels",
-            f"This image is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels), more than the "
-            f"{MAX_PIXELS // 1_000_000} megapixels we can handle; please resize it and upload it again.",
-        )
+    target = _target_size(width, height, max_side)
+    box = _draft(im, target)
+    check_size((width, height), im.mode, im.size)  # from the header: nothing is decoded yet
     if min(width, height) < MIN_SHORT_SIDE:
         raise MediaError(
             "too_small",
             f"This image is only {width}×{height} pixels, too small to show a face clearly; please use a "
             f"photo that is at least {MIN_SHORT_SIDE} pixels on its shorter side.",
         )
-    frames = _frame_count(im)
+    frames = _frame_count(im, (width, height))
     if frames > 1:
         raise MediaError(
             "animated",
             f"This image is animated ({frames} frames); please upload a still JPEG, PNG or WebP photo.",
         )
 
-    target = _target_size(width, height, max_side)
-    box = _load(im, target)
+    _load(im, (width, height))
     orientation = _orientation(im)
     rotated = orientation in (5, 6, 7, 8)
     original_size = (height, width) if rotated else (width, height)
