@@ -147,7 +147,7 @@ def _decision(review: reviews.Review, position: int, item: reviews.Item, events:
         last = decisions[-1]
         icon = ":material/check_circle:" if last.decision == "approved" else ":material/edit_note:"
         who = f" by {md(last.who)}" if last.who else ""
-        st.markdown(f"{icon} **{reviews.DECISIONS[last.decision]}**{who}")
+        st.markdown(f"{icon} **{reviews.DECISIONS.get(last.decision, '')}**{who}")
     if events:
         with st.expander(f"Comments and decisions ({len(events)})"):
             for event in events:
@@ -174,8 +174,10 @@ def _send(review: reviews.Review, position: int, item: reviews.Item, decision: s
           moment_text: str) -> None:
     store = _store()
     who = st.session_state.get(_NAME, "")
+    job = connection.job_store().get(item.job_id)
+    duration = job.duration if job is not None and job.account == review.account else None
     try:
-        moment = reviews.parse_moment(moment_text)
+        moment = reviews.parse_moment(moment_text, duration)
         if decision is None:
             store.comment(review, item.job_id, comment, moment=moment, who=who)
             message = "Your comment was sent."
@@ -183,11 +185,32 @@ def _send(review: reviews.Review, position: int, item: reviews.Item, decision: s
             store.decide(review, item.job_id, decision, comment=comment, moment=moment, who=who,
                          on_sample_approved=_sample_approved)
             message = f"Sent: {reviews.DECISIONS[decision]}. Thank you."
-    except reviews.ReviewError as exc:
-        st.error(md(str(exc)), icon=":material/error:")
+    except reviews.ReviewError as exc:  # refused: the form keeps what the client typed
+        st.error(refusal(exc), icon=":material/error:")
         return
     st.session_state[f"{_DONE}_{position}"] = message
     st.rerun()
+
+
+def refusal(exc: reviews.ReviewError) -> str:
+    """Why a decision or comment was not recorded, in plain words (Markdown, escaped)."""
+    if isinstance(exc, reviews.TooManyMessages):
+        return ("Many decisions and comments were sent through this link in the last minute, so this one was "
+                "not recorded. Wait a minute, then press Send again: what you wrote is still here.")
+    if isinstance(exc, reviews.CommentTooLong):
+        return (f"The comment is too long ({exc.length:,} characters; at most {exc.limit:,}). Shorten it, then "
+                "press Send again.")
+    if isinstance(exc, reviews.MomentError):
+        if exc.reason == "negative":
+            return "A moment of the video cannot be negative: write it as minutes:seconds, e.g. 0:42."
+        if exc.reason == "too_long":
+            return (f"“{md(exc.text[:40])}” is more than 24 hours into the video: write it as minutes:seconds, "
+                    "e.g. 0:42.")
+        if exc.reason == "past_end":
+            return (f"“{md(exc.text[:40])}” is past the end of the video, which is "
+                    f"{reviews.moment_text(exc.duration) or 'shorter'} long: choose a moment within it.")
+        return f"“{md(exc.text[:40])}” is not a moment of the video: write it as minutes:seconds, e.g. 0:42."
+    return md(str(exc))
 
 
 def _sample_approved(batch_id: str) -> None:
@@ -210,8 +233,9 @@ def event_line(event: reviews.Event) -> str:
     parts = [f"**{md(event.who) if event.who else 'Someone'}**"]
     if event.kind == "decision":
         parts.append(reviews.DECISIONS.get(event.decision, ""))
-    if event.moment is not None:
-        parts.append(f"at {reviews.moment_text(event.moment)}")
+    moment = reviews.moment_text(event.moment)  # "" for a stored value that is not a moment
+    if moment:
+        parts.append(f"at {moment}")
     parts.append(when)
     line = " · ".join(parts)
     return f"{line}  \n{md(event.comment)}" if event.comment else line

@@ -1,5 +1,9 @@
 """Client reviews as the studio's user sees them: sharing videos as a review link, the links made so far
-(revoke, summary as CSV), and each video's review state and comments on the Videos page."""
+(revoke, summary as CSV), and each video's review state and comments on the Videos page.
+
+The studio keeps only a fingerprint of a link's token, so a link is shown in full only in the browser
+session that made it (kept in its session state); later, a review offers to make a new link instead,
+which stops the old one."""
 
 from __future__ import annotations
 
@@ -22,7 +26,12 @@ PUBLIC_URL_ENV = "HEYGEN_STUDIO_PUBLIC_URL"
 DEFAULT_DAYS = 14
 MAX_DAYS = 365
 _CREATED = "review_created"
+_FRESH = "review_fresh_links"  # {review id: token} of the links made in this browser session
 _SHOWN_LINKS = 20
+_ONCE = ("Copy it now: the studio keeps only a fingerprint of it and cannot show it again once you reload or "
+         "leave the studio (you can then make a new link).")
+_SHOWN_WHEN_MADE = ("The link was shown when it was made; the studio keeps only a fingerprint of it. Lost it? "
+                    "Make a new link: the old one stops working, decisions made stay.")
 
 
 def store() -> reviews.ReviewStore:
@@ -38,8 +47,36 @@ def public_base() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
 
 
-def link(review: reviews.Review) -> str:
-    return f"{public_base()}/?{PARAM}={review.token}"
+def link(token: str) -> str:
+    """The address a client opens for the review link ``token``."""
+    return f"{public_base()}/?{PARAM}={token}"
+
+
+def _remember(review: reviews.Review) -> None:
+    """Keep a just-made link's token for this browser session, the only place it is ever shown."""
+    st.session_state.setdefault(_FRESH, {})[review.id] = review.token
+
+
+def _fresh_token(review: reviews.Review) -> str | None:
+    return (st.session_state.get(_FRESH) or {}).get(review.id)
+
+
+def _link_or_new(review: reviews.Review, key: str) -> None:
+    """An open review's link when this session made it, else the offer to make a new one."""
+    token = _fresh_token(review)
+    if token:
+        st.code(link(token), language=None)
+        st.caption(_ONCE)
+        return
+    st.caption(_SHOWN_WHEN_MADE)
+    if st.button("Make a new link", key=key, icon=":material/add_link:",
+                 help="A new link to the same videos; the old link stops working at once."):
+        try:
+            _remember(store().new_link(review.id))
+        except reviews.ReviewError as exc:
+            show_error({"message": str(exc)}, title="No new link was made")
+            return
+        st.rerun()
 
 
 def version_of(job: Job | None) -> str:
@@ -75,11 +112,14 @@ def share_form(conn: connection.Connection, shown: list) -> None:
             show_error({"message": str(exc)}, title="The link was not made")
         else:
             st.session_state[_CREATED] = review.id
+            _remember(review)
     created = st.session_state.get(_CREATED)
     review = store().get(created) if created else None
-    if review is not None and review.account == conn.account:
+    token = _fresh_token(review) if review is not None and review.account == conn.account else None
+    if token:
         st.success("Review link ready. Copy it and send it to your client.", icon=":material/link:")
-        st.code(link(review), language=None)
+        st.code(link(token), language=None)
+        st.caption(_ONCE)
 
 
 def links_section(conn: connection.Connection) -> None:
@@ -107,7 +147,7 @@ def _state_text(review: reviews.Review, now: float) -> str:
 
 
 def _link_card(review: reviews.Review, events: list[reviews.Event], jobs, now: float) -> None:
-    visits = sum(1 for e in events if e.kind == "visit")
+    visitors = reviews.count_visitors(events)
     latest: dict[str, reviews.Event] = {}
     for event in events:
         if event.kind == "decision":
@@ -117,7 +157,7 @@ def _link_card(review: reviews.Review, events: list[reviews.Event], jobs, now: f
     with st.container(border=True):
         head, actions = st.columns([3, 2])
         head.markdown(f"**{md(review.title)}**  \n{_state_text(review, now)} · {len(review.items)} video"
-                      f"{'s' if len(review.items) != 1 else ''} · {visits} visit{'s' if visits != 1 else ''}"
+                      f"{'s' if len(review.items) != 1 else ''} · {visitors} visitor{'s' if visitors != 1 else ''}"
                       + (" · batch sample" if review.batch_id else ""))
         head.caption(f"{approved} approved · {changes} changes needed · "
                      f"{len(review.items) - approved - changes} waiting")
@@ -130,7 +170,7 @@ def _link_card(review: reviews.Review, events: list[reviews.Event], jobs, now: f
                               width="stretch", help="The link stops working at once; decisions made stay."):
                 store().revoke(review.id)
                 st.rerun()
-            st.code(link(review), language=None)
+            _link_or_new(review, f"review_new_link_{review.id}")
         said = [e for e in events if e.kind in ("decision", "comment")]
         if said:
             titles = {item.job_id: item.title for item in review.items}
@@ -147,7 +187,8 @@ def states_of(jobs: list[Job]) -> list[str]:
     words = []
     for job in jobs:
         event = latest.get(job.id)
-        words.append(reviews.DECISIONS[event.decision] if event else ("In review" if job.id in open_now else ""))
+        words.append(reviews.DECISIONS.get(event.decision, "") if event else
+                     ("In review" if job.id in open_now else ""))
     return words
 
 
@@ -161,7 +202,7 @@ def job_section(job: Job) -> None:
         if latest is not None:
             icon = ":material/check_circle:" if latest.decision == "approved" else ":material/edit_note:"
             who = f" by {md(latest.who)}" if latest.who else ""
-            st.markdown(f"{icon} **Client review: {reviews.DECISIONS[latest.decision]}**{who}")
+            st.markdown(f"{icon} **Client review: {reviews.DECISIONS.get(latest.decision, '')}**{who}")
         else:
             st.markdown("**Client review**")
         for event in reversed(said):
@@ -181,13 +222,15 @@ def batch_sample_section(conn: connection.Connection, batch, row, title: str) ->
                                            "renders the rest of the batch."):
             end_of_day = datetime.combine(date.today() + timedelta(days=DEFAULT_DAYS), datetime.max.time())
             try:
-                store().create(conn.account, [reviews.Item(row.job_id, title)], title=f"{batch.name}: sample",
-                               message="This is one video of a personalised series. Approve it and the rest "
-                                       "will be made the same way.", expires_at=end_of_day.timestamp(),
-                               batch_id=batch.id)
+                made = store().create(conn.account, [reviews.Item(row.job_id, title)],
+                                      title=f"{batch.name}: sample",
+                                      message="This is one video of a personalised series. Approve it and the "
+                                              "rest will be made the same way.",
+                                      expires_at=end_of_day.timestamp(), batch_id=batch.id)
             except reviews.ReviewError as exc:
                 show_error({"message": str(exc)}, title="The link was not made")
                 return
+            _remember(made)
             st.rerun()
         return
     said = [e for e in store().events(current.id) if e.kind in ("decision", "comment")]
@@ -198,4 +241,4 @@ def batch_sample_section(conn: connection.Connection, batch, row, title: str) ->
         else:
             st.markdown(":material/hourglass_top: **Waiting for the client's decision.** The batch starts "
                         "by itself when they approve the sample.")
-        st.code(link(current), language=None)
+        _link_or_new(current, "batch_client_new_link")

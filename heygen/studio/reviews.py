@@ -1,17 +1,26 @@
 """Client reviews: chosen finished videos shared through a link (``?review=TOKEN``), every visit and
 decision made through it, and the summary exported as CSV.
 
-A review belongs to an account fingerprint, like a job. Its token is random (192 bits), unique, and
-only opens the review while it is neither past its expiry nor revoked. A client marks each video
-Approved or Changes needed, with an optional comment tied to a moment of the video; every decision is
-kept, and a video's state is its latest decision. A review made for a batch's sample approves the
-batch when the client approves the sample (see ``decide``).
+A review belongs to an account fingerprint, like a job. Its token is random (192 bits) and only opens
+the review while it is neither past its expiry nor revoked; the database keeps only its SHA-256, so
+the plain token exists once, on the ``Review`` that ``create`` or ``new_link`` returns. A client marks
+each video Approved or Changes needed, with an optional comment tied to a moment of the video; every
+decision is kept, and a video's state is its latest decision. A review made for a batch's sample
+approves the batch when the client approves the sample (see ``decide``).
+
+Nothing a visitor sends can make the studio fail: a moment is a finite number of seconds from 0 to
+24 hours (and within the video when its length is known), a comment has at most ``MAX_COMMENT``
+characters, and a link takes at most ``RATE_LIMIT`` decisions and comments in ``RATE_WINDOW`` seconds.
+A value stored before these rules (an infinite or negative moment) is shown as no moment at all.
+Visits are counted by visitor (a hash of the browser's id), not by page load.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import math
 import secrets
 import time
 import uuid
@@ -29,11 +38,44 @@ MAX_NAME = 80
 MAX_TITLE = 200
 MAX_NOTE = 1000
 MAX_ITEMS = 24
+MAX_MOMENT = 24 * 3600.0  # seconds: no video is longer than a day
+MOMENT_TOLERANCE = 1.0  # seconds a moment may pass the video's length (moments are whole seconds)
+RATE_LIMIT = 30  # decisions and comments per link...
+RATE_WINDOW = 60.0  # ...in this many seconds
 CSV_COLUMNS = ("review", "video", "version", "decision", "comment", "moment", "who", "when")
 
 
 class ReviewError(Exception):
     """A review request that cannot be carried out; the message says why in plain words."""
+
+
+class MomentError(ReviewError):
+    """A moment that is not one of the video: ``reason`` is "format", "not_finite", "negative", "too_long"
+    (past ``MAX_MOMENT``) or "past_end" (past ``duration``, the video's length)."""
+
+    def __init__(self, text: str, reason: str, duration: float | None = None) -> None:
+        super().__init__(f"moment {text[:40]!r}: {reason}")
+        self.text = text
+        self.reason = reason
+        self.duration = duration
+
+
+class CommentTooLong(ReviewError):
+    """A comment of ``length`` characters, more than ``limit``."""
+
+    def __init__(self, length: int, limit: int = MAX_COMMENT) -> None:
+        super().__init__(f"comment of {length} characters; at most {limit}")
+        self.length = length
+        self.limit = limit
+
+
+class TooManyMessages(ReviewError):
+    """The link already took ``limit`` decisions and comments in the last ``window`` seconds; nothing was recorded."""
+
+    def __init__(self, limit: int = RATE_LIMIT, window: float = RATE_WINDOW) -> None:
+        super().__init__(f"more than {limit} decisions and comments in {window:g} s")
+        self.limit = limit
+        self.window = window
 
 
 @dataclass
@@ -58,15 +100,20 @@ class Event:
     moment: float | None
     who: str | None
     at: float
+    visitor: str | None = None  # for a visit: the hash of the visitor's id, when known
 
 
 @dataclass
 class Review:
-    """A shared set of videos and the link that opens it."""
+    """A shared set of videos and the link that opens it.
+
+    ``token_hash`` is what the database keeps; ``token``, the link's secret itself, is known only on the
+    review ``create`` or ``new_link`` returned ("" on a review read back).
+    """
 
     id: str
     account: str
-    token: str
+    token_hash: str
     title: str
     message: str
     batch_id: str | None
@@ -74,6 +121,7 @@ class Review:
     expires_at: float
     revoked_at: float | None
     items: list[Item] = field(default_factory=list)
+    token: str = ""
 
     def state(self, now: float | None = None) -> str:
         """"open", "expired" or "revoked"."""
@@ -98,16 +146,44 @@ def looks_like_token(text: object) -> bool:
     return isinstance(text, str) and 16 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
 
 
-def moment_text(seconds: float | None) -> str:
-    """A moment in a video as m:ss ("" for none)."""
-    if seconds is None:
+def token_hash(token: str) -> str:
+    """What the database keeps of a link token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def visitor_hash(review_id: str, visitor: str) -> str:
+    """What the database keeps of a visitor's id: its SHA-256 with the review's id (hex), so the same
+    browser cannot be followed from one review to another."""
+    return hashlib.sha256(f"{review_id}\n{visitor}".encode("utf-8", "replace")).hexdigest()
+
+
+def moment_text(seconds: object) -> str:
+    """A moment in a video as m:ss; "" for none and for anything that is not a moment (infinite,
+    negative, past ``MAX_MOMENT``, not a number), as a value stored before the rules may be."""
+    if not _is_moment(seconds):
         return ""
-    whole = int(round(seconds))
+    whole = int(round(seconds))  # type: ignore[arg-type]
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def parse_moment(text: str) -> float | None:
-    """"1:05", "65" or "" (none) as seconds; ReviewError for anything else."""
+def check_moment(seconds: float, duration: float | None = None, text: str | None = None) -> float:
+    """``seconds`` when it is a moment of the video: finite, from 0 to ``MAX_MOMENT``, and not past
+    ``duration`` (the video's length, when known); MomentError otherwise."""
+    shown = str(seconds) if text is None else text
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+        raise MomentError(shown, "not_finite" if isinstance(seconds, float) else "format")
+    if seconds < 0:
+        raise MomentError(shown, "negative")
+    if seconds > MAX_MOMENT:
+        raise MomentError(shown, "too_long")
+    if _is_moment(duration) and duration > 0 and seconds > duration + MOMENT_TOLERANCE:  # type: ignore[operator]
+        raise MomentError(shown, "past_end", float(duration))  # type: ignore[arg-type]
+    return float(seconds)
+
+
+def parse_moment(text: str, duration: float | None = None) -> float | None:
+    """"1:05", "65" or "" (none) as seconds; MomentError for anything else, for a moment that is not
+    finite, negative or past 24 hours, and for one past ``duration`` (the video's length, when known)."""
     text = (text or "").strip()
     if not text:
         return None
@@ -120,10 +196,22 @@ def parse_moment(text: str) -> float | None:
         else:
             raise ValueError(text)
     except ValueError:
-        raise ReviewError(f"“{text}” is not a moment of the video: write it as minutes:seconds, e.g. 0:42.") from None
-    if seconds < 0:
-        raise ReviewError("A moment of the video cannot be negative.")
-    return seconds
+        raise MomentError(text, "format") from None
+    return check_moment(seconds, duration, text)
+
+
+def count_visitors(events: Iterable[Event]) -> int:
+    """How many visitors ``events`` hold: one per distinct visitor, and one per visit whose visitor is unknown."""
+    known: set[str] = set()
+    unknown = 0
+    for event in events:
+        if event.kind != "visit":
+            continue
+        if event.visitor:
+            known.add(event.visitor)
+        else:
+            unknown += 1
+    return len(known) + unknown
 
 
 class ReviewStore:
@@ -152,18 +240,22 @@ class ReviewStore:
             raise ReviewError(f"The title is too long ({len(title)} characters; at most {MAX_TITLE}).")
         if expires_at <= now:
             raise ReviewError("The expiry date is in the past; choose a later date.")
+        if len((message or "").strip()) > MAX_NOTE:
+            raise ReviewError(f"The message is too long ({len(message.strip())} characters; at most {MAX_NOTE}).")
         for item in chosen:
             if len(item.note) > MAX_NOTE or len(item.title) > MAX_TITLE:
                 raise ReviewError(f"The note or title of “{item.title[:40]}” is too long.")
-        review = Review(uuid.uuid4().hex, account, new_token(), title, (message or "").strip(), batch_id, now,
+        token = new_token()
+        review = Review(uuid.uuid4().hex, account, token_hash(token), title, (message or "").strip(), batch_id, now,
                         float(expires_at), None,
                         [Item(i.job_id, (i.title or "").strip() or "Untitled video", (i.note or "").strip())
-                         for i in chosen])
+                         for i in chosen], token=token)
 
         def tx(conn) -> None:
-            query(conn, "INSERT INTO reviews (id, account, token, title, message, batch_id, created_at, expires_at) "
-                        "VALUES (:id, :account, :token, :title, :message, :batch_id, :created_at, :expires_at)",
-                  {"id": review.id, "account": account, "token": review.token, "title": review.title,
+            query(conn, "INSERT INTO reviews (id, account, token_hash, title, message, batch_id, created_at, "
+                        "expires_at) VALUES (:id, :account, :token_hash, :title, :message, :batch_id, :created_at, "
+                        ":expires_at)",
+                  {"id": review.id, "account": account, "token_hash": review.token_hash, "title": review.title,
                    "message": review.message, "batch_id": batch_id, "created_at": now,
                    "expires_at": review.expires_at})
             query(conn, "INSERT INTO review_items (review_id, position, job_id, title, note) "
@@ -181,10 +273,30 @@ class ReviewStore:
         """The review the link token opens, whatever its state (None for a token never issued)."""
         if not looks_like_token(token):
             return None
-        review = self._one("token", token)
+        digest = token_hash(token)
+        review = self._one("token_hash", digest)
         # The lookup is by equality in SQL; compare again in constant time before trusting it.
-        if review is None or not secrets.compare_digest(review.token, token):
+        if review is None or not secrets.compare_digest(review.token_hash, digest):
             return None
+        return review
+
+    def new_link(self, review_id: str, now: float | None = None) -> Review:
+        """Give an open review a new token (returned on the review); the old link stops working at once.
+        ReviewError when the review is gone, expired or revoked."""
+        now = time.time() if now is None else now
+        token = new_token()
+
+        def tx(conn) -> None:
+            changed = query(conn, "UPDATE reviews SET token_hash = :hash WHERE id = :id AND revoked_at IS NULL "
+                                  "AND expires_at > :now", {"id": review_id, "hash": token_hash(token), "now": now})
+            if changed.rowcount != 1:
+                raise ReviewError("This review link has expired or was revoked; make a new review instead.")
+
+        self.db.run(tx, write=True)
+        review = self.get(review_id)
+        if review is None:  # deleted in between
+            raise ReviewError("This review no longer exists; make a new review instead.")
+        review.token = token
         return review
 
     def list(self, account: str) -> list[Review]:
@@ -222,8 +334,11 @@ class ReviewStore:
 
     # -- what the client does
 
-    def record_visit(self, review: Review, now: float | None = None) -> Event:
-        return self._add(review, None, "visit", now=now)
+    def record_visit(self, review: Review, visitor: str | None = None, now: float | None = None) -> Event:
+        """Record a visit by ``visitor`` (an opaque id of the browser; only its hash is kept). A visitor seen
+        before on this review adds nothing (their first visit is returned); a visit with no id is always new."""
+        return self._add(review, None, "visit", visitor=visitor_hash(review.id, str(visitor)) if visitor else None,
+                         now=now)
 
     def decide(self, review: Review, job_id: str, decision: str, *, comment: str = "", moment: float | None = None,
                who: str = "", now: float | None = None, on_sample_approved=None) -> Event:
@@ -248,26 +363,46 @@ class ReviewStore:
         return self._add(review, job_id, "comment", comment=comment, moment=moment, who=who, now=now)
 
     def _add(self, review: Review, job_id: str | None, kind: str, *, decision: str | None = None,
-             comment: str | None = None, moment: float | None = None, who: str = "",
+             comment: str | None = None, moment: float | None = None, who: str = "", visitor: str | None = None,
              now: float | None = None) -> Event:
+        """Record one event, checking in the same transaction that the link is open, the video is in it and
+        the link is within its rate (decisions and comments only)."""
         now = time.time() if now is None else now
-        current = self.get(review.id)
-        if current is None or not current.is_open(now):
-            raise ReviewError("This review link has expired; nothing was recorded.")
-        if job_id is not None and not current.has(job_id):
-            raise ReviewError("That video is not part of this review.")
-        comment = (comment or "").strip() or None
+        comment = _clean(comment).strip() or None
         if comment is not None and len(comment) > MAX_COMMENT:
-            raise ReviewError(f"The comment is too long ({len(comment)} characters; at most {MAX_COMMENT}).")
-        who = (who or "").strip()[:MAX_NAME] or None
-        if moment is not None and moment < 0:
-            raise ReviewError("A moment of the video cannot be negative.")
-        event = Event(uuid.uuid4().hex, review.id, job_id, kind, decision, comment, moment, who, now)
-        self.db.run(lambda conn: query(
-            conn, "INSERT INTO review_events (id, review_id, job_id, kind, decision, comment, moment, who, at) "
-                  "VALUES (:id, :review_id, :job_id, :kind, :decision, :comment, :moment, :who, :at)",
-            event.__dict__), write=True)
-        return event
+            raise CommentTooLong(len(comment))
+        who = _clean(who).strip()[:MAX_NAME] or None
+        if moment is not None:
+            moment = check_moment(moment)
+        event = Event(uuid.uuid4().hex, review.id, job_id, kind, decision, comment, moment, who, now, visitor)
+
+        def tx(conn) -> Event:
+            row = query(conn, "SELECT revoked_at, expires_at FROM reviews WHERE id = :id" + self.db.for_update,
+                        {"id": review.id}).fetchone()
+            if row is None or row[0] is not None or now >= float(row[1]):
+                raise ReviewError("This review link has expired; nothing was recorded.")
+            if job_id is not None and query(
+                    conn, "SELECT 1 FROM review_items WHERE review_id = :id AND job_id = :job_id",
+                    {"id": review.id, "job_id": job_id}).fetchone() is None:
+                raise ReviewError("That video is not part of this review.")
+            if kind == "visit" and visitor is not None:
+                seen = query(conn, f"SELECT {_EVENT_COLUMNS} FROM review_events WHERE review_id = :id "
+                                   "AND kind = 'visit' AND visitor = :visitor ORDER BY at, id LIMIT 1",
+                             {"id": review.id, "visitor": visitor}).fetchone()
+                if seen is not None:
+                    return _event(seen)
+            if kind != "visit":
+                recent = query(conn, "SELECT count(*) FROM review_events WHERE review_id = :id "
+                                     "AND kind IN ('decision', 'comment') AND at > :since",
+                               {"id": review.id, "since": now - RATE_WINDOW}).scalar()
+                if recent >= RATE_LIMIT:
+                    raise TooManyMessages()
+            query(conn, "INSERT INTO review_events (id, review_id, job_id, kind, decision, comment, moment, who, at, "
+                        "visitor) VALUES (:id, :review_id, :job_id, :kind, :decision, :comment, :moment, :who, :at, "
+                        ":visitor)", event.__dict__)
+            return event
+
+        return self.db.run(tx, write=True)
 
     # -- what the studio reads
 
@@ -307,14 +442,15 @@ class ReviewStore:
         """Those of ``job_ids`` that are in a review still open."""
         now = time.time() if now is None else now
         ids = list(dict.fromkeys(job_ids))
-        if not ids:
-            return set()
-        names = {f"j{n}": job_id for n, job_id in enumerate(ids[:500])}
-        rows = self.db.run(lambda conn: query(
-            conn, "SELECT DISTINCT i.job_id FROM review_items i JOIN reviews r ON r.id = i.review_id "
-                  f"WHERE r.revoked_at IS NULL AND r.expires_at > :now AND i.job_id IN "
-                  f"({', '.join(':' + n for n in names)})", {"now": now, **names}).fetchall(), write=False)
-        return {row[0] for row in rows}
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            names = {f"j{n}": job_id for n, job_id in enumerate(ids[start:start + 500])}
+            rows = self.db.run(lambda conn, names=names: query(
+                conn, "SELECT DISTINCT i.job_id FROM review_items i JOIN reviews r ON r.id = i.review_id "
+                      f"WHERE r.revoked_at IS NULL AND r.expires_at > :now AND i.job_id IN "
+                      f"({', '.join(':' + n for n in names)})", {"now": now, **names}).fetchall(), write=False)
+            found.update(row[0] for row in rows)
+        return found
 
     def summary_csv(self, review: Review, version_of=None) -> str:
         """The review's decisions and comments as CSV: review, video, version, decision, comment, moment,
@@ -355,8 +491,8 @@ class ReviewStore:
         return reviews
 
 
-_REVIEW_COLUMNS = "id, account, token, title, message, batch_id, created_at, expires_at, revoked_at"
-_EVENT_COLUMNS = "id, review_id, job_id, kind, decision, comment, moment, who, at"
+_REVIEW_COLUMNS = "id, account, token_hash, title, message, batch_id, created_at, expires_at, revoked_at"
+_EVENT_COLUMNS = "id, review_id, job_id, kind, decision, comment, moment, who, at, visitor"
 
 
 def _review(row) -> Review:
@@ -365,5 +501,22 @@ def _review(row) -> Review:
 
 
 def _event(row) -> Event:
-    return Event(row[0], row[1], row[2], row[3], row[4], row[5], None if row[6] is None else float(row[6]),
-                 row[7], float(row[8]))
+    return Event(row[0], row[1], row[2], row[3], row[4], row[5], _number(row[6]), row[7], float(row[8]), row[9])
+
+
+def _number(value: object) -> float | None:
+    """A stored number as a float; None for none and for a value that is not a number at all."""
+    try:
+        return None if value is None else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_moment(seconds: object) -> bool:
+    return (isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and math.isfinite(seconds)
+            and 0 <= seconds <= MAX_MOMENT)
+
+
+def _clean(text: str | None) -> str:
+    """``text`` without NUL characters (PostgreSQL's text cannot hold them)."""
+    return (text or "").replace("\x00", "")

@@ -3,9 +3,11 @@ at a time with nothing of the studio around them, and share them as a review lin
 
 from __future__ import annotations
 
+import time
+
 from streamlit.testing.v1 import AppTest
 
-from heygen.studio.reviews import ReviewStore
+from heygen.studio.reviews import Item, ReviewStore
 from tests.reviews.conftest import APP
 from tests.support import shown
 
@@ -86,12 +88,33 @@ def test_sharing_for_review_makes_a_link_that_opens_those_videos(finished, store
     made = ReviewStore(store.db).list(account)
     assert len(made) == 1 and [i.job_id for i in made[0].items] == [j.id for j in jobs]
     assert made[0].title == "Acme spring cuts"
-    codes = [c.value for c in at.code]
-    assert any(c.endswith(f"/?review={made[0].token}") for c in codes)
+    links = {c.value for c in at.code if "/?review=" in c.value}
+    assert len(links) == 1  # shown right after it was made (in the form and on the link's card)
+    token = links.pop().rsplit("=", 1)[1]
+    assert ReviewStore(store.db).by_token(token).id == made[0].id
     assert "Open until" in everything(at)
     next(b for b in at.button if b.label == "Revoke link").click().run()
     assert ReviewStore(store.db).get(made[0].id).state() == "revoked"
     assert "Revoked" in everything(at)
+
+
+def test_a_link_is_shown_only_in_the_session_that_made_it_and_can_be_replaced(finished, store, account):
+    job = finished("Cut 1")
+    reviews = ReviewStore(store.db)
+    old = reviews.create(account, [Item(job.id, "Cut 1")], title="Acme cut", expires_at=time.time() + 86_400)
+    for visitor in ("browser-a", "browser-a", "browser-b"):  # a reload is no new visitor
+        reviews.record_visit(old, visitor=visitor)
+    at = present_page()  # a later session: the studio has only the token's fingerprint
+    assert "2 visitors" in everything(at)
+    assert not [c for c in at.code if "/?review=" in c.value]
+    assert "The link was shown when it was made" in everything(at)
+    next(b for b in at.button if b.label == "Make a new link").click().run()
+    assert not at.exception
+    links = [c.value for c in at.code if "/?review=" in c.value]
+    assert len(links) == 1 and old.token not in links[0]
+    assert reviews.by_token(links[0].rsplit("=", 1)[1]).id == old.id  # the same review, decisions and all
+    assert reviews.by_token(old.token) is None  # the old link stops working
+    assert not any(b.label == "Make a new link" for b in at.button)
 
 
 def test_an_empty_choice_says_what_to_do(finished):

@@ -9,9 +9,12 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from heygen.studio import reviews as domain
+from heygen.studio.db import query
 from heygen.studio.reviews import Item, ReviewStore
 from tests.reviews.conftest import APP
 from tests.support import shown
+from ui.review_room import refusal
 
 DAY = 86_400
 
@@ -122,13 +125,18 @@ def test_the_clients_decisions_reach_the_studios_history(shared, reviews):
     assert at.radio(key="review_decision_1").value == "changes"
     at.text_area(key="review_comment_1").input("Use our new logo")
     at.text_input(key="review_moment_1").input("0:07")
+    at = _send(at, 1)  # the video is 2 s long: refused, everything typed kept
+    assert "past the end of the video, which is 0:02 long" in page_text(at)
+    assert at.text_area(key="review_comment_1").value == "Use our new logo"
+    assert at.text_input(key="review_moment_1").value == "0:07"
+    at.text_input(key="review_moment_1").input("0:01")
     at = _send(at, 1)
     assert "Sent: Changes needed" in page_text(at)
     assert at.text_area(key="review_comment_1").value == ""  # sent: the form is empty, a second Send repeats nothing
     assert at.radio(key="review_decision_1").value is None
     latest = reviews.latest_decisions([first.id, second.id])
     assert latest[first.id].decision == "approved" and latest[first.id].who == "Dana from Acme"
-    assert latest[second.id].decision == "changes" and latest[second.id].moment == 7
+    assert latest[second.id].decision == "changes" and latest[second.id].moment == 1
     visits = [e for e in reviews.events(review.id) if e.kind == "visit"]
     assert len(visits) == 1  # one visit per browser session, however many reruns
 
@@ -198,3 +206,71 @@ def test_a_review_only_server_shows_nothing_but_review_rooms(shared, monkeypatch
     assert studio_traces(at) == [] and not at.get("video")
     at = room(review.token)
     assert [s.value for s in at.subheader] == ["Teaser A", "Teaser B"] and studio_traces(at) == []
+
+
+@pytest.mark.parametrize("stored", ["1e999", "-1e999", "-5", "1e300", "(0.0 / 0.0)", "'soon'"])
+def test_a_stored_moment_that_is_not_one_breaks_no_page(shared, reviews, stored):
+    review, first, _second, _private = shared
+    reviews.comment(review, first.id, "Check the intro", moment=1, who="Dana")
+    reviews.db.run(lambda c: query(c, f"UPDATE review_events SET moment = {stored}"), write=True)
+
+    at = room(review.token)  # the review room
+    assert not at.exception and "Check the intro" in page_text(at) and " at " not in page_text(at)
+
+    studio = AppTest.from_file(APP, default_timeout=30)  # the Present page's card, with its Revoke button
+    studio.run()
+    studio.switch_page("pages/present.py").run()
+    assert not studio.exception and "Campaign cuts" in page_text(studio)
+    next(b for b in studio.button if b.label == "Revoke link").click().run()
+    assert not studio.exception and reviews.get(review.id).state() == "revoked"
+
+    panel = AppTest.from_file(APP, default_timeout=30)  # the video's panel
+    panel.session_state["selected_job"] = first.id
+    panel.run()
+    panel.switch_page("pages/videos.py").run()
+    assert not panel.exception and "Check the intro" in page_text(panel)
+
+
+@pytest.mark.parametrize("typed", ["inf", "nan", "1e999", "-5", "99999:00"])
+def test_a_moment_that_is_not_one_is_refused_and_the_form_kept(shared, reviews, typed):
+    review, first, _second, _private = shared
+    at = room(review.token)
+    at.text_area(key="review_comment_0").input("Check the intro")
+    at.text_input(key="review_moment_0").input(typed)
+    at = _send(at, 0)
+    assert at.error and ("not a moment" in at.error[0].value or "negative" in at.error[0].value
+                         or "24 hours" in at.error[0].value)
+    assert at.text_area(key="review_comment_0").value == "Check the intro"
+    assert at.text_input(key="review_moment_0").value == typed
+    assert reviews.feedback([first.id]) == {}
+
+
+def test_past_the_limit_a_link_says_to_wait_and_keeps_what_was_typed(shared, reviews):
+    review, first, second, _private = shared
+    now = time.time()
+    for n in range(30):
+        reviews.comment(review, second.id, f"note {n}", now=now)
+    at = room(review.token)
+    at.radio(key="review_decision_0").set_value("changes")
+    at.text_area(key="review_comment_0").input("Slower, please")
+    at = _send(at, 0)
+    assert "Wait a minute, then press Send again" in page_text(at)
+    assert at.radio(key="review_decision_0").value == "changes"
+    assert at.text_area(key="review_comment_0").value == "Slower, please"
+    assert first.id not in reviews.feedback([first.id])
+
+
+
+def test_each_refusal_is_said_plainly():
+    def said(exc) -> str:
+        return shown(refusal(exc))
+
+    assert said(domain.CommentTooLong(2001)) == ("The comment is too long (2,001 characters; at most 2,000). "
+                                                 "Shorten it, then press Send again.")
+    assert "Wait a minute" in said(domain.TooManyMessages())
+    assert "past the end of the video, which is 0:12 long" in said(domain.MomentError("0:20", "past_end", 12.4))
+    assert "more than 24 hours" in said(domain.MomentError("99999:00", "too_long"))
+    assert "cannot be negative" in said(domain.MomentError("-5", "negative"))
+    assert "“*inf*” is not a moment" in said(domain.MomentError("*inf*", "not_finite"))
+    assert "\\*inf\\*" in refusal(domain.MomentError("*inf*", "format"))  # what the client typed, escaped
+    assert said(domain.ReviewError("The comment is empty.")) == "The comment is empty."

@@ -169,7 +169,7 @@ def _has_exif(im: Image.Image) -> bool:
 
 
 def _flatten_on_white(im: Image.Image) -> tuple[Image.Image, bool]:
-    rgba = im.convert("RGBA")
+    rgba = im if im.mode == "RGBA" else im.convert("RGBA")  # only read below: no copy of a large photo
     alpha = rgba.getchannel("A")
     if alpha.getextrema()[0] == 255:
         return rgba.convert("RGB"), False
