@@ -94,6 +94,10 @@ def settings_section() -> None:
         return
     count = "1 video" if usage.videos == 1 else f"{usage.videos} videos"
     st.markdown(f"**{archive.human_size(usage.bytes)}** used by {count}  \nFolder: {md(os.fspath(root))}")
+    held = len(archive.held_for_review(connection.job_store(), root))
+    if held:
+        st.caption(f"{'1 kept video is' if held == 1 else f'{held} kept videos are'} held for open review links: "
+                   "whatever the choice below, they stay until their link expires or is revoked.")
 
     current = preferences.get_retention(data_dir)
     mode = current[0] if isinstance(current, tuple) else current

@@ -7,7 +7,8 @@ under its final name only once it is complete, so a file that is there is whole.
 The media root is ``$HEYGEN_STUDIO_MEDIA_DIR`` (shared storage in team mode) or ``<data folder>/media``.
 How long files are kept is the user's retention policy (see ``preferences``): ``"everything"``,
 ``("days", N)`` (files of jobs completed more than N days ago are removed) or ``"nothing"``
-(nothing is downloaded).
+(nothing is downloaded). Retention never removes the files of a video in a client review that is
+still open (neither expired nor revoked): the client is watching that copy.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from heygen.api import errors
 from . import preferences
 from .datadir import private_dir
 from .jobs import DATA_DIR_ENV, Job, default_data_dir
+from .reviews import ReviewStore
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MEDIA_DIR_ENV", "VIDEO", "THUMBNAIL", "SUBTITLES", "ArchiveError", "ArchiveResult", "Expired", "Usage",
-    "apply_retention", "default_media_root", "disk_usage", "human_size", "keep", "local_files", "remove",
-    "retention_plan",
+    "apply_retention", "default_media_root", "disk_usage", "held_for_review", "human_size", "keep", "local_files",
+    "remove", "retention_plan",
 ]
 
 MEDIA_DIR_ENV = "HEYGEN_STUDIO_MEDIA_DIR"
@@ -233,14 +235,18 @@ def retention_plan(
     """The job folders ``policy`` removes at ``now``, oldest first.
 
     A job's age counts from its completion; a folder whose job is no longer in the history counts
-    from when its files were written.
+    from when its files were written. The videos of reviews open at ``now`` are never in the plan.
     """
     policy = preferences.check_retention(policy)
     if policy == "everything":
         return []
     now = time.time() if now is None else now
+    folders = _job_folders(Path(media_root))
+    held = ReviewStore(store.db).in_review(folders, now)
     plan = []
-    for job_id, folder in _job_folders(Path(media_root)).items():
+    for job_id, folder in folders.items():
+        if job_id in held:
+            continue
         job = store.get(job_id)
         since = _completed_at(job) if job is not None else _written_at(folder)
         if policy == "nothing" or _too_old(since, policy[1], now):
@@ -265,6 +271,11 @@ def apply_retention(
         remove(item.job_id, media_root)
         removed.append(item)
     return removed
+
+
+def held_for_review(store: JobStore, media_root: str | os.PathLike, now: float | None = None) -> set[str]:
+    """The kept videos (job ids) that reviews open at ``now`` hold, which no retention policy removes."""
+    return ReviewStore(store.db).in_review(_job_folders(Path(media_root)), now)
 
 
 def human_size(size: int | float) -> str:

@@ -15,6 +15,7 @@ from heygen import Client, VideoSpec
 from heygen.studio import archive, preferences, watch
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
+from heygen.studio.reviews import Item, ReviewStore
 from heygen.sandbox import Sandbox
 from tests.support import Sleeps
 
@@ -267,6 +268,29 @@ def test_retention_removes_the_folders_of_old_jobs_only(client, store, media):
     assert archive.apply_retention(store, media, "nothing", now, only=[]) == []
     assert [p.job_id for p in archive.apply_retention(store, media, "nothing", now)] == [recent.id]
     assert archive.disk_usage(media) == archive.Usage(0, 0)
+
+
+def test_retention_never_removes_a_video_in_an_open_review(client, store, media):
+    shared, expired, revoked, alone = (render(client, store, t) for t in ("Shared", "Expired", "Revoked", "Alone"))
+    for job in (shared, expired, revoked, alone):
+        archive.keep(client, job, media, policy="everything")
+    now = alone.completed_at + 100 * 86400
+    reviews = ReviewStore(store.db)
+    reviews.create("sandbox", [Item(shared.id, "A")], title="Open", expires_at=now + 86400, now=now - 10)
+    reviews.create("sandbox", [Item(expired.id, "B")], title="Over", expires_at=now - 1, now=now - 10)
+    gone = reviews.create("sandbox", [Item(revoked.id, "C")], title="Revoked", expires_at=now + 86400, now=now - 10)
+    reviews.revoke(gone.id, now=now - 5)
+    assert archive.held_for_review(store, media, now) == {shared.id}
+    for policy in ("nothing", ("days", 30)):
+        assert {p.job_id for p in archive.retention_plan(store, media, policy, now)} == {expired.id, revoked.id,
+                                                                                      alone.id}
+    removed = archive.apply_retention(store, media, "nothing", now, only=[shared.id, alone.id])
+    assert [p.job_id for p in removed] == [alone.id]  # asked for by name, still held
+    assert {p.job_id for p in archive.apply_retention(store, media, "nothing", now)} == {expired.id, revoked.id}
+    assert sorted(os.listdir(media)) == [shared.id]
+    # Once the review closes, the video is like any other.
+    assert [p.job_id for p in archive.apply_retention(store, media, "nothing", now + 2 * 86400)] == [shared.id]
+    assert archive.held_for_review(store, media, now + 2 * 86400) == set()
 
 
 def test_nothing_is_downloaded_under_a_keep_nothing_or_expired_policy(client, store, media, sandbox):

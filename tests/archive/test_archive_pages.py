@@ -18,6 +18,7 @@ from heygen.studio import archive, preferences, watch
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
+from heygen.studio.reviews import Item, ReviewStore
 from heygen.sandbox import Sandbox
 
 KEY = "sk-archive-pages-0123456789abcdef"
@@ -157,3 +158,23 @@ def test_settings_show_disk_use_and_save_the_retention_choice(env, client, compl
     assert not at.exception
     assert sorted(os.listdir(media)) == [recent.id]
     assert any("Removed 1 kept video" in s.value for s in at.success)
+
+
+def test_settings_say_how_many_kept_videos_open_reviews_hold_and_keep_them(env, client, completed, tmp_path):
+    store, make = completed
+    shared, other = make("Shared cut"), make("Other cut")
+    media = tmp_path / "media"
+    for job in (shared, other):
+        archive.keep(client, job, media, policy="everything")
+    ReviewStore(store.db).create(shared.account, [Item(shared.id, "Shared cut")], title="For Acme",
+                                 expires_at=time.time() + 86400)
+    preferences.set_retention("nothing", tmp_path)
+
+    at = open_page("pages/settings.py")
+    assert any("1 kept video is held for open review links" in c for c in captions(at))
+    next(b for b in at.button if b.label == "Apply now…").click().run()
+    confirm = "\n".join(m.value for m in at.markdown)
+    assert "**Remove 1 kept video" in confirm and "Other cut" in confirm and "Shared cut" not in confirm
+    next(b for b in at.button if b.label == "Remove").click().run()
+    assert not at.exception
+    assert sorted(os.listdir(media)) == [shared.id]
