@@ -8,4 +8,6 @@ source scripts/_common.sh
 
 ensure_venv requirements.txt
 [ -f streamlit_app.py ] || die "streamlit_app.py was not found in $(pwd)."
+# The studio prints its owner address at start; on a desktop it opens it in the browser too.
+export HEYGEN_STUDIO_OPEN_BROWSER="${HEYGEN_STUDIO_OPEN_BROWSER:-1}"
 exec .venv/bin/streamlit run streamlit_app.py "$@"

@@ -15,6 +15,8 @@ import os
 import threading
 from collections.abc import Callable
 
+from streamlit import config
+
 from heygen import Client
 from heygen.sandbox import Sandbox
 from heygen.studio import access, archive, preferences
@@ -71,6 +73,12 @@ def served() -> bool:
 def settings() -> Settings:
     """Settings from the environment, read once per process."""
     return _once("settings", Settings.from_env)
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    """Host names the studio answers to: the settings' and any in Streamlit's own ``server.allowedHosts``."""
+    configured = tuple(str(h).strip().lower() for h in (config.get_option("server.allowedHosts") or ()))
+    return tuple(dict.fromkeys((*settings().allowed_hosts(), *configured)))
 
 
 def job_store() -> JobStore:
@@ -152,6 +160,8 @@ def start() -> None:
     owner's secret, and the worker, acting at once for the key in the environment if there is one."""
     job_store()
     owner_secret()
+    # Streamlit's own check of the WebSocket's Host header, with the same names as the gate's.
+    config.set_option("server.allowedHosts", list(allowed_hosts()))
     running = worker()
     conf = settings()
     if running is not None and conf.api_key:

@@ -95,8 +95,7 @@ class Gate:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        settings = process.settings()
-        if _host_name(headers.get("host", "")) not in settings.allowed_hosts():
+        if _host_name(headers.get("host", "")) not in process.allowed_hosts():
             log.warning("Refused a request for the host %r (not one of the studio's addresses)",
                         headers.get("host", "")[:100])
             if scope["type"] == "websocket":

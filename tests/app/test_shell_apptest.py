@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from ui import process
 from streamlit.testing.v1 import AppTest
 
 from heygen.sandbox import Sandbox
+from heygen.studio import worker as background
+from heygen.studio.config import account_fingerprint
 from tests.support import shown
+from ui import process
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 KEY = "sk-shell-apptest-0123456789abcdef"
@@ -103,6 +105,24 @@ def test_settings_checks_a_pasted_key_before_using_it(clean, remote):
     at.run()
     assert any("Connected as" in s.value for s in at.success)
     assert any("pasted on this page" in s.value for s in at.success)
+
+
+def test_forgetting_the_pasted_key_forgets_it_everywhere_in_the_process(clean, remote):
+    clean.setenv("HEYGEN_API_BASE_URL", remote.base_url)
+    clean.setenv("HEYGEN_STUDIO_WORKER", "on")  # the in-process worker, which is told the pasted key's account
+    at = run_page("pages/settings.py")
+    at.text_input[0].input(KEY)
+    at.button[0].click()
+    at.run()
+    at.switch_page("streamlit_app.py").run()  # the entry point's run tells the worker the session's account
+    account = account_fingerprint(KEY, remote.base_url)
+    assert background.accounts.get(account) is not None  # the worker acts for the pasted key's account
+    at.switch_page("pages/settings.py").run()
+    next(b for b in at.button if b.label == "Forget the pasted key").click().run()
+    assert not at.exception
+    assert background.accounts.get(account) is None  # the worker no longer holds a client with that key
+    assert not [k for k in process._clients if k[0] == account]  # nor does any page's client
+    assert any("built-in sandbox" in i.value for i in at.info)
 
 
 def test_malformed_server_address_is_explained_not_crashed(clean):
