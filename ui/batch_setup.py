@@ -21,6 +21,7 @@ import streamlit as st
 from heygen.studio.batch import (
     AVATAR_COLUMN, MAX_ROWS, VOICE_COLUMN, Batch, BatchCheck, BatchInputError, BatchRow, BatchTemplate, check_rows, read_csv, render,
 )
+from heygen.studio.batch.csvfile import MAX_BYTES as MAX_CSV_BYTES, check_size, utf8_size
 from heygen.studio.scripting import estimated_seconds, format_duration
 from heygen.api.avatars import AvatarLook
 from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, FITS, RESOLUTIONS
@@ -45,7 +46,7 @@ CAPTIONS_KEY, FIT, TRANSPARENT, AVATAR_V = "batch_captions", "batch_fit", "batch
 ASPECT_MANUAL = "batch_aspect_manual"  # the user chose the ratio: it no longer follows the chosen look
 PREVIEW_ROW, NAME, CONCURRENCY, SAMPLE_ROW = "batch_preview_row", "batch_name", "batch_concurrency", "batch_sample_row"
 ONLY_PROBLEMS = "batch_only_problems"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20 * 1024 * 1024  # the browser's own cap on the upload; above MAX_CSV_BYTES we refuse it ourselves
 
 DEFAULTS: dict[str, Any] = {
     MODE: "upload", PASTE: "", SCRIPT: "", TITLE: "", INSERT_INTO: "script", RESOLUTION: "1080p", ASPECT: "16:9",
@@ -110,7 +111,7 @@ def _contacts_step() -> pd.DataFrame | None:
         loaded = st.session_state.get(CSV)
         df = _parsed(loaded)
         common.step_header(1, "Upload your contacts", status="done" if df is not None else "current",
-                           note=f"a CSV file, up to {MAX_ROWS:,} rows")
+                           note=f"a CSV file, up to {MAX_ROWS:,} rows and {MAX_CSV_BYTES // 1_048_576} MB")
         st.segmented_control("How to add the contacts", list(MODES), key=MODE, required=True,
                              format_func=MODES.get, label_visibility="collapsed", persist_state="session")
         if st.session_state.get(MODE) == "paste":
@@ -154,16 +155,22 @@ def _upload_changed() -> None:
 
 
 def _take_upload(upload: Any) -> None:
-    if upload.size > MAX_BYTES:
-        st.session_state[CSV] = {"name": upload.name, "origin": "upload", "file_id": upload.file_id,
-                                 "error": f"The file is {upload.size / 1_048_576:.0f} MB; a contacts file for "
-                                          f"{MAX_ROWS:,} rows is far smaller. Check that this is the right file."}
+    try:
+        check_size(upload.size)  # before the file's bytes are read at all
+    except BatchInputError as exc:
+        st.session_state[CSV] = {"name": upload.name, "origin": "upload", "file_id": upload.file_id, "error": str(exc)}
         return
     _set_contacts(upload.getvalue(), name=upload.name, origin="upload", file_id=upload.file_id)
 
 
 def _use_paste() -> None:
-    _set_contacts(st.session_state.get(PASTE) or "", name="pasted text", origin="paste")
+    text = st.session_state.get(PASTE) or ""
+    try:
+        check_size(utf8_size(text), pasted=True)  # the text stays in its box, to be shortened
+    except BatchInputError as exc:
+        st.session_state[CSV] = {"name": "pasted text", "origin": "paste", "error": str(exc)}
+        return
+    _set_contacts(text, name="pasted text", origin="paste")
 
 
 def _set_contacts(data: bytes | str, *, name: str, origin: str, file_id: str | None = None) -> None:

@@ -150,9 +150,13 @@ def test_pasted_csv_is_used_like_a_file():
         (b"", "The file is empty."),
         (b"first_name,company\n", "The file has column names but no rows."),
         (b"first_name\n" + b"".join(b"P%d\n" % i for i in range(10_000)),
-         "The file has 10,000 rows; a batch takes at most 1,000"),
+         "The file has more than 1,000 rows (reading stopped at row 1,001, on line 1,002); a batch takes at most 1,000"),
+        (b"first_name\n" + b"Ana\n" * 3_000_000,
+         "The file is 11.5 MB; a batch's contacts can be at most 5 MB. Check that this is the right file"),
+        (b"first_name,note\nAna,hi\nBen," + b"x" * 200_000 + b"\n",
+         "Row 2 (line 3) has a cell longer than 128 KiB, more than a cell can hold."),
     ],
-    ids=["bad-encoding", "ragged", "empty", "header-only", "10000-rows"],
+    ids=["bad-encoding", "ragged", "empty", "header-only", "10000-rows", "over-5-mb", "long-cell"],
 )
 def test_refusals_say_why_and_keep_the_upload(data, message):
     at = upload(open_page(), data, name="people.csv")
@@ -162,6 +166,32 @@ def test_refusals_say_why_and_keep_the_upload(data, message):
     assert at.get("file_uploader")[0].value.name == "people.csv"
     assert not [t for t in at.text_area if t.key == "batch_script"], "no template before a usable file"
     assert not at.exception
+
+
+@pytest.mark.parametrize(
+    ("pasted", "message"),
+    [
+        ("first_name\n" + "Ana\n" * 1_500_000, "The pasted text is 5.8 MB; a batch's contacts can be at most 5 MB."),
+        ("first_name\n" + "Ana\n" * 1_200, "The file has more than 1,000 rows (reading stopped at row 1,001"),
+        ('first_name,note\nAna,"hi\n' + "Ben,ok\n" * 30_000, "Row 1 (line 2) has a cell longer than 128 KiB"),
+    ],
+    ids=["over-5-mb", "too-many-rows", "open-quote"],
+)
+def test_a_refused_paste_says_why_and_stays_in_its_box(pasted, message):
+    at = open_page()
+    at.segmented_control(key="batch_input_mode").set_value("paste")
+    run(at)
+    at.text_area(key="batch_paste").input(pasted)
+    at.button(key="batch_use_paste").click()
+    run(at)
+    assert message in errors(at)
+    assert at.text_area(key="batch_paste").value == pasted, "the pasted text is kept to be fixed"
+    assert not [t for t in at.text_area if t.key == "batch_script"], "no template before usable contacts"
+    at.text_area(key="batch_paste").input("first_name\nAna\n")  # shortened: used at once
+    at.button(key="batch_use_paste").click()
+    run(at)
+    assert not at.error
+    assert table_with(at, "first_name")["first_name"].tolist() == ["Ana"]
 
 
 # -- 2 · template ---------------------------------------------------------------------------------
