@@ -47,8 +47,31 @@ def remembered() -> Who:
 
 
 def current() -> Who:
-    """This session's role, from its cookies (checked again on every run, so a revoked invite ends at once)."""
+    """This session's role, from its cookies (checked again on every run, so a revoked invite ends at once),
+    or, where sign-in with an identity provider is set up, from the signed-in user's verified e-mail."""
     if not process.served():
         return Who("visitor") if process.settings().review_only else Who("owner")
     role, name = server.role_for(dict(st.context.cookies))
+    if role == "visitor" and not process.settings().review_only:
+        email = signed_in_email()
+        if email and process.settings().on_team(email):
+            return Who("member", str(st.user.get("name") or email))
     return Who(role, name)
+
+
+def sign_in_offered() -> bool:
+    """Whether sign-in with an identity provider is set up (an ``[auth]`` section in the secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file, or one that cannot be read: no sign-in
+        return False
+
+
+def signed_in_email() -> str | None:
+    """The e-mail of the user signed in with the identity provider, if any (and the provider verified it)."""
+    if not sign_in_offered() or not st.user.get("is_logged_in"):
+        return None
+    if st.user.get("email_verified") is False:
+        return None
+    email = st.user.get("email")
+    return email if isinstance(email, str) else None

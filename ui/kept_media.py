@@ -13,7 +13,7 @@ import streamlit as st
 from heygen.studio import archive, preferences
 from heygen.studio.jobs import Job
 
-from . import connection, process, server
+from . import connection, identity, process, server
 from .feedback import show_error
 from .text import md
 
@@ -46,7 +46,8 @@ def play_source(job: Job, path: Path, *, review_token: str | None = None) -> str
     if not process.served() or not page:
         return str(path)
     parts = urlsplit(page)
-    return server.kept_url(f"{parts.scheme}://{parts.netloc}", job.id, path_kind(path), review_token)
+    return server.kept_url(f"{parts.scheme}://{parts.netloc}", job.id, path_kind(path), review_token,
+                           grant=review_token is None and not identity.remembered().visitor)
 
 
 def path_kind(path: Path) -> str:

@@ -18,6 +18,7 @@ import logging
 import os
 import secrets
 import sys
+import time
 import webbrowser
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -44,6 +45,8 @@ Send = Callable[[Message], Awaitable[None]]
 
 KEPT_PREFIX = "/kept"
 REVIEW_PARAM = "review"
+GRANT_PARAM = "grant"
+GRANT_SECONDS = 12 * 3600
 KINDS = {archive.VIDEO, archive.THUMBNAIL, archive.SUBTITLES}
 COOKIE_DAYS = 30
 SECURITY_HEADERS = (
@@ -213,8 +216,9 @@ async def kept_file(request: Request) -> Response:
     job_id, kind = request.path_params["job_id"], request.path_params["kind"]
     if kind not in KINDS:
         return PlainTextResponse("Not found.", status_code=404)
-    allowed = await asyncio.to_thread(may_see, job_id, cookies_of(_headers(request.scope)),
-                                      request.query_params.get(REVIEW_PARAM))
+    granted = access.grant_allows(request.query_params.get(GRANT_PARAM), process.owner_secret(), job_id, kind)
+    allowed = granted or await asyncio.to_thread(may_see, job_id, cookies_of(_headers(request.scope)),
+                                                 request.query_params.get(REVIEW_PARAM))
     if not allowed:
         return PlainTextResponse("This file is not part of what you may see.", status_code=403)
     try:
@@ -226,10 +230,17 @@ async def kept_file(request: Request) -> Response:
     return FileResponse(path, headers={"cache-control": "private, max-age=300"})
 
 
-def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None) -> str:
-    """The address of a kept file on this server (``base`` is the page's origin)."""
+def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None, *, grant: bool = False) -> str:
+    """The address of a kept file on this server (``base`` is the page's origin): with a review link's token,
+    or with a grant for this file alone (for a page that has already decided its viewer may see it), or
+    bare (the owner's and members' cookies open it)."""
     url = f"{base.rstrip('/')}{KEPT_PREFIX}/{job_id}/{kind}"
-    return f"{url}?{urlencode({REVIEW_PARAM: review_token})}" if review_token else url
+    if review_token:
+        return f"{url}?{urlencode({REVIEW_PARAM: review_token})}"
+    if grant:
+        expires = int(time.time()) + GRANT_SECONDS
+        return f"{url}?{urlencode({GRANT_PARAM: access.file_grant(process.owner_secret(), job_id, kind, expires)})}"
+    return url
 
 
 routes = [Route(KEPT_PREFIX + "/{job_id}/{kind}", kept_file, methods=["GET", "HEAD"])]

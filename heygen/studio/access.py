@@ -70,6 +70,22 @@ def is_owner_cookie(candidate: object, secret: str) -> bool:
     return isinstance(candidate, str) and hmac.compare_digest(candidate.encode(), owner_cookie(secret).encode())
 
 
+def file_grant(secret: str, job_id: str, kind: str, expires_at: int) -> str:
+    """A grant to fetch one kept file until ``expires_at`` (epoch seconds): "<expiry>.<signature>"."""
+    message = f"kept-file\n{job_id}\n{kind}\n{expires_at}".encode()
+    return f"{expires_at}.{hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()}"
+
+
+def grant_allows(grant: object, secret: str, job_id: str, kind: str, now: float | None = None) -> bool:
+    """Whether ``grant`` was made by ``file_grant`` for this file and has not expired."""
+    if not isinstance(grant, str) or "." not in grant:
+        return False
+    expiry, _, _ = grant.partition(".")
+    if not expiry.isdigit() or int(expiry) < (time.time() if now is None else now):
+        return False
+    return hmac.compare_digest(grant.encode(), file_grant(secret, job_id, kind, int(expiry)).encode())
+
+
 def token_hash(token: str) -> str:
     """How a link token is stored: its SHA-256, hex."""
     return hashlib.sha256(token.encode()).hexdigest()

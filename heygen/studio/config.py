@@ -28,6 +28,16 @@ class Settings:
     public_url: str | None = None
     review_only: bool = False
     extra_hosts: tuple[str, ...] = ()
+    team_emails: tuple[str, ...] = ()
+
+    def on_team(self, email: object) -> bool:
+        """Whether a verified e-mail address belongs to the team ($HEYGEN_STUDIO_TEAM_EMAILS: addresses, or
+        ``@domain`` for a whole domain)."""
+        if not isinstance(email, str) or "@" not in email:
+            return False
+        address = email.strip().lower()
+        domain = "@" + address.rsplit("@", 1)[1]
+        return address in self.team_emails or domain in self.team_emails
 
     def allowed_hosts(self) -> tuple[str, ...]:
         """Host names the studio answers to: this computer's, the public address's, and any extra ones."""
@@ -56,6 +66,8 @@ class Settings:
             review_only=(env.get("HEYGEN_STUDIO_REVIEW_ONLY") or "").strip().lower() in ("1", "true", "yes", "on"),
             extra_hosts=tuple(h.strip().lower() for h in (env.get("HEYGEN_STUDIO_ALLOWED_HOSTS") or "").split(",")
                               if h.strip()),
+            team_emails=tuple(e.strip().lower() for e in (env.get("HEYGEN_STUDIO_TEAM_EMAILS") or "").split(",")
+                              if e.strip()),
         )
 
 

@@ -127,7 +127,7 @@ class StreamlitServers:
         self._running: list[subprocess.Popen] = []
 
     def start(self, env_overrides: dict | None = None, *, app: str | os.PathLike = "streamlit_app.py",
-              cwd: str | os.PathLike = REPO_ROOT) -> str:
+              cwd: str | os.PathLike = REPO_ROOT, args: tuple[str, ...] = ()) -> str:
         """Start `app` (relative to `cwd`) and return its base URL once /_stcore/health answers 200.
 
         The child gets this process's environment without the API key, plus a fresh
@@ -154,6 +154,7 @@ class StreamlitServers:
                 "--server.address", "127.0.0.1",
                 "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none",
+                *args,
             ]
             with open(log, "wb") as out:
                 proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
