@@ -162,23 +162,27 @@ def moment_text(seconds: object) -> str:
     negative, past ``MAX_MOMENT``, not a number), as a value stored before the rules may be."""
     if not _is_moment(seconds):
         return ""
-    whole = int(round(seconds))  # type: ignore[arg-type]
+    whole = int(round(_real(seconds)))  # type: ignore[arg-type]
     return f"{whole // 60}:{whole % 60:02d}"
 
 
 def check_moment(seconds: float, duration: float | None = None, text: str | None = None) -> float:
     """``seconds`` when it is a moment of the video: finite, from 0 to ``MAX_MOMENT``, and not past
     ``duration`` (the video's length, when known); MomentError otherwise."""
-    shown = str(seconds) if text is None else text
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
-        raise MomentError(shown, "not_finite" if isinstance(seconds, float) else "format")
-    if seconds < 0:
+    shown = str(seconds)[:40] if text is None else text
+    value = _real(seconds)
+    if value is None:
+        raise MomentError(shown, "format")
+    if not math.isfinite(value):
+        raise MomentError(shown, "not_finite")
+    if value < 0:
         raise MomentError(shown, "negative")
-    if seconds > MAX_MOMENT:
+    if value > MAX_MOMENT:
         raise MomentError(shown, "too_long")
-    if _is_moment(duration) and duration > 0 and seconds > duration + MOMENT_TOLERANCE:  # type: ignore[operator]
-        raise MomentError(shown, "past_end", float(duration))  # type: ignore[arg-type]
-    return float(seconds)
+    length = _real(duration) if _is_moment(duration) else None
+    if length and value > length + MOMENT_TOLERANCE:
+        raise MomentError(shown, "past_end", length)
+    return value
 
 
 def parse_moment(text: str, duration: float | None = None) -> float | None:
@@ -348,7 +352,7 @@ class ReviewStore:
         """
         if decision not in DECISIONS:
             raise ReviewError("Choose Approved or Changes needed.")
-        if decision == "changes" and not (comment or "").strip():
+        if decision == "changes" and not _clean(comment).strip():
             raise ReviewError("Say what should change, so the team can fix it.")
         event = self._add(review, job_id, "decision", decision=decision, comment=comment, moment=moment, who=who,
                           now=now)
@@ -358,7 +362,7 @@ class ReviewStore:
 
     def comment(self, review: Review, job_id: str, comment: str, *, moment: float | None = None, who: str = "",
                 now: float | None = None) -> Event:
-        if not (comment or "").strip():
+        if not _clean(comment).strip():
             raise ReviewError("The comment is empty.")
         return self._add(review, job_id, "comment", comment=comment, moment=moment, who=who, now=now)
 
@@ -512,9 +516,19 @@ def _number(value: object) -> float | None:
         return None
 
 
+def _real(value: object) -> float | None:
+    """``value`` as a float when it is a number (an int too large for a float is infinite); None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def _is_moment(seconds: object) -> bool:
-    return (isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and math.isfinite(seconds)
-            and 0 <= seconds <= MAX_MOMENT)
+    value = _real(seconds)
+    return value is not None and math.isfinite(value) and 0 <= value <= MAX_MOMENT
 
 
 def _clean(text: str | None) -> str:

@@ -43,9 +43,11 @@ def _seconds(h: str, m: str, s: str, ms: str) -> float:
 def stamp(seconds: float) -> str:
     """``seconds`` as an SRT time, e.g. ``00:01:02,500``, held between 0 and ``MAX_STAMP``; "" for a value
     that is not a finite number."""
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         return ""
-    total = int(round(min(max(seconds, 0.0), MAX_STAMP) * 1000))
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        return ""
+    total = int(round(min(max(seconds, 0.0), MAX_STAMP) * 1000))  # an int of any size compares exactly
     return f"{total // 3_600_000:02d}:{total // 60_000 % 60:02d}:{total // 1000 % 60:02d},{total % 1000:03d}"
 
 

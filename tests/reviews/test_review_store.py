@@ -155,7 +155,7 @@ def test_moments_are_read_as_minutes_and_seconds():
 @pytest.mark.parametrize("typed, reason", [
     ("inf", "not_finite"), ("-inf", "not_finite"), ("Infinity", "not_finite"), ("nan", "not_finite"),
     ("1e999", "not_finite"), ("-5", "negative"), ("-1:05", "negative"), ("99999:00", "too_long"),
-    ("86401", "too_long"), ("9" * 5000 + ":00", "format"), ("0x10", "format"),
+    ("86401", "too_long"), ("9" * 400 + ":00", "not_finite"), ("9" * 5000 + ":00", "format"), ("0x10", "format"),
 ])
 def test_a_moment_that_is_not_finite_negative_or_past_a_day_is_refused(typed, reason):
     with pytest.raises(MomentError) as info:
@@ -173,7 +173,7 @@ def test_a_moment_past_the_videos_end_is_refused_when_its_length_is_known():
         assert reviews.parse_moment("5:00", duration=unknown) == 300
 
 
-@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e300, -5, -0.1,
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e300, 10**400, -5, -0.1,
                                    reviews.MAX_MOMENT + 1, "1:05", None, True])
 def test_a_value_that_is_not_a_moment_is_written_as_nothing(value):
     assert reviews.moment_text(value) == ""
@@ -181,7 +181,7 @@ def test_a_value_that_is_not_a_moment_is_written_as_nothing(value):
 
 def test_a_moment_given_to_the_store_follows_the_same_rules(store):
     review = make(store, "a")
-    for bad in (float("inf"), float("nan"), 1e999, -5, reviews.MAX_MOMENT + 1):
+    for bad in (float("inf"), float("nan"), 1e999, 10**400, -5, reviews.MAX_MOMENT + 1, "12", [1]):
         with pytest.raises(MomentError):
             store.comment(review, "a", "Here", moment=bad, now=NOW)
     assert store.events(review.id) == []

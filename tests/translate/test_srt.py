@@ -104,6 +104,7 @@ def test_a_time_that_is_not_a_number_is_written_as_nothing(value):
 
 
 def test_a_huge_time_is_held_to_what_an_srt_file_can_hold():
-    assert srt.stamp(1e300) == srt.stamp(srt.MAX_STAMP) == "999:59:59,999"
+    assert srt.stamp(1e300) == srt.stamp(10**400) == srt.stamp(srt.MAX_STAMP) == "999:59:59,999"
+    assert srt.stamp(-10**400) == "00:00:00,000"
     problems = srt.timing_problems([Cue(0, float("inf"), "a")], 10.0)  # reported, not a crash
     assert len(problems) == 1 and "past the end of the video (00:00:10,000)" in problems[0]
