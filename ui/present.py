@@ -231,7 +231,7 @@ def _one(item: Shown) -> None:
     st.subheader(md(item.title))
     local = kept_media.files(item.job)
     if "video" in local:
-        st.video(str(local["video"]))
+        st.video(kept_media.play_source(item.job, local["video"]))
     elif item.job.video_url:
         st.video(item.job.video_url)
     else:

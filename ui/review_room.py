@@ -1,38 +1,39 @@
 """The review room: what a client sees through a review link (``?review=TOKEN``), and nothing else.
 
 A browser session that opened a review link stays a review session: changing the address or its
-parameters never reaches another page, the navigation, the account or another video. A visitor
-from another computer (or one arriving through a proxy) only ever gets review rooms, with or
-without a token, and so does everyone when $HEYGEN_STUDIO_REVIEW_ONLY is set (a second server
-started only to be shared). The studio itself is for this computer's own browser.
+parameters never reaches another page, the navigation, the account or another video. A browser
+without the owner's or a team member's cookie (``ui.identity``) only ever gets review rooms, with or
+without a token, wherever it connects from; so does everyone when $HEYGEN_STUDIO_REVIEW_ONLY is set
+(a server started only to be shared). Videos play from ``/kept/…`` with the room's token, which
+opens only the videos of that review.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import os
+import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import streamlit as st
 
-from heygen.studio import reviews
+from heygen.studio import access, reviews
 from heygen.studio.jobs import Job
 
-from . import connection, kept_media
+from . import connection, identity, kept_media
 from .text import md
 
 log = logging.getLogger("heygen.studio")
 
 PARAM = "review"
-REVIEW_ONLY_ENV = "HEYGEN_STUDIO_REVIEW_ONLY"
 _TOKEN = "_review_token"
 _NAME = "review_name"
 _VISITED = "_review_visited"
 _DONE = "_review_done"
 EXPIRED_TITLE = "This link has expired"
-NO_LINK_TITLE = "Open the review link you were sent"
-_PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
+NO_LINK_TITLE = "Open the address you were given"
+_WHO = "_review_who"
+_PAGE_PATH = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HIDE_CHROME = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"] { display: none; }
@@ -41,32 +42,19 @@ _HIDE_CHROME = """
 """
 
 
-def local_visitor(address: object, headers) -> bool:
-    """True for a browser on this computer: loopback, no proxy in between (no address at all: the app
-    runs in-process, as in tests)."""
-    if not isinstance(address, str) or not address:
-        return True
-    if any(headers.get(name) for name in _PROXY_HEADERS):
-        return False
-    try:
-        return ipaddress.ip_address(address.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def active() -> bool:
-    """Whether this run belongs to a review session (a review link was opened, or the visitor is remote)."""
+def active(who: identity.Who) -> bool:
+    """Whether this run belongs to a review session: a review link was opened in it, or the browser is
+    neither the owner's nor a team member's (it then only ever gets review rooms)."""
     token = st.query_params.get(PARAM)
     if isinstance(token, str) and token:
         st.session_state[_TOKEN] = token  # a newer link replaces an older one; a removed one stays
-    if os.environ.get(REVIEW_ONLY_ENV, "").strip().lower() in ("1", "true", "yes", "on"):
-        return True  # a server that only serves review rooms (e.g. the one a tunnel points at)
-    return _TOKEN in st.session_state or not local_visitor(st.context.ip_address, st.context.headers)
+    return _TOKEN in st.session_state or who.visitor
 
 
-def run() -> None:
+def run(who: identity.Who) -> None:
     """The whole app for a review session: one hidden page, whatever address was asked for."""
-    page = st.navigation([st.Page(_room, title="Review", icon=":material/rate_review:", url_path="review",
+    st.session_state[_WHO] = who
+    page = st.navigation([st.Page(_room, title="Review", icon=":material/rate_review:", url_path=_asked_path(),
                                   default=True)], position="hidden")
     st.markdown(_HIDE_CHROME, unsafe_allow_html=True)
     try:
@@ -80,6 +68,32 @@ def _store() -> reviews.ReviewStore:
     return reviews.ReviewStore(connection.job_store().db)
 
 
+def _asked_path() -> str:
+    """The page path the browser asked for, so that any address a visitor types shows the room itself
+    (never Streamlit's "Page not found" box)."""
+    path = urlsplit(st.context.url or "").path.strip("/")
+    return path if _PAGE_PATH.fullmatch(path) else "review"
+
+
+def _private() -> None:
+    st.title(NO_LINK_TITLE)
+    if st.query_params.get("signin") == "invalid":
+        st.warning("That invite link is not valid any more. Ask the studio's owner for a new one.",
+                   icon=":material/link_off:")
+    if identity.sign_in_offered():
+        email = identity.signed_in_email()
+        if email:
+            st.warning(f"You are signed in as {md(email)}, which is not on this studio's team list. Ask the "
+                       "studio's owner to add it, or sign in with another account.", icon=":material/person_off:")
+            if st.button("Sign out", key="signin_out"):
+                st.logout()
+        elif st.button("Sign in with your work account", type="primary", icon=":material/login:", key="signin_in"):
+            st.login()
+    st.markdown("This studio is private. **If it is yours**, open the address printed when the studio started "
+                "(the line that begins with `Owner address:`; starting the studio again prints it again).  \n"
+                "**If you were sent a review link**, open that link to see the videos shared with you.")
+
+
 def _expired() -> None:
     st.title(EXPIRED_TITLE)
     st.markdown("Ask the person who sent it to you for a new link.")
@@ -87,9 +101,8 @@ def _expired() -> None:
 
 def _room() -> None:
     token = st.session_state.get(_TOKEN)
-    if not token:  # a visitor from elsewhere without a review link
-        st.title(NO_LINK_TITLE)
-        st.markdown("This studio only shows videos through the review link you were sent.")
+    if not token:  # a browser without the owner's cookie and without a review link
+        _private()
         return
     store = _store()
     review = store.by_token(token)
@@ -98,7 +111,7 @@ def _room() -> None:
         return
     if st.session_state.get(_VISITED) != review.id:
         try:
-            store.record_visit(review)
+            store.record_visit(review, visitor=st.context.cookies.get(access.VISITOR_COOKIE))
         except reviews.ReviewError:
             _expired()
             return
@@ -109,8 +122,12 @@ def _room() -> None:
     st.caption(f"{count} to review · this link works until {closes}")
     if review.message:
         st.markdown(md(review.message))
-    st.text_input("Your name", key=_NAME, placeholder="So the team knows who decided",
-                  max_chars=reviews.MAX_NAME)
+    member = st.session_state.get(_WHO)
+    if isinstance(member, identity.Who) and member.name:
+        st.caption(f"Deciding as **{md(member.name)}** (team member)")
+    else:
+        st.text_input("Your name", key=_NAME, placeholder="So the team knows who decided",
+                      max_chars=reviews.MAX_NAME)
     jobs = connection.job_store()
     feedback = store.feedback(item.job_id for item in review.items)
     for position, item in enumerate(review.items):
@@ -132,7 +149,7 @@ def _video(review: reviews.Review, position: int, item: reviews.Item, job: Job |
     with player:
         local = kept_media.files(job)
         if "video" in local:
-            st.video(str(local["video"]))
+            st.video(kept_media.play_source(job, local["video"], review_token=st.session_state.get(_TOKEN)))
         elif job.video_url:
             st.video(job.video_url)
         else:
@@ -173,7 +190,8 @@ def _decision(review: reviews.Review, position: int, item: reviews.Item, events:
 def _send(review: reviews.Review, position: int, item: reviews.Item, decision: str | None, comment: str,
           moment_text: str) -> None:
     store = _store()
-    who = st.session_state.get(_NAME, "")
+    member = st.session_state.get(_WHO)
+    who = member.name if isinstance(member, identity.Who) and member.name else st.session_state.get(_NAME, "")
     job = connection.job_store().get(item.job_id)
     duration = job.duration if job is not None and job.account == review.account else None
     try:
