@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from .errors import ApiError, invalid
+from .subtitles import spoken_words
 
 QUESTION = ("Happy to make this. Who is the video for, and is there a date, offer or link it must mention? "
             "Tell me and I will write the draft.")
@@ -194,10 +195,11 @@ def post_message(state, req, session_id):
                                         "finished or stop the session.")
         kind = "draft" if not _finished_videos(state, chat) else "revision"
         count = len(chat.videos) + 1
+        script = f"{chat.prompt}\n{text.strip()}"  # what the video says: the prompt, then the latest message
         video = state.add_video(
             id=_new_video_id(), title=chat.title if count == 1 else f"{chat.title} (v{count})",
-            aspect_ratio=chat.aspect_ratio, script=f"{chat.prompt}\n{text.strip()}",
-            duration=max(6.0, min(90.0, 0.4 * len((chat.prompt + text).split()))),
+            aspect_ratio=chat.aspect_ratio, script=script,
+            duration=max(6.0, min(90.0, 0.4 * len(spoken_words(script)))),
             look_id=chat.look_id, image_key=chat.image_key, kind="agent")
         chat.messages.append(_message("user", text.strip(), now))
         chat.runs.append(Run(kind, now, video.id))

@@ -330,7 +330,7 @@ def _create_studio_video(state, body):
     fields = studio.create_studio_video(body, Lookup(state))
     video = state.add_video(
         id=_new_video_id(), title=fields["title"], aspect_ratio=fields["aspect_ratio"], script=fields["script"],
-        duration=round(sum(fields["scene_seconds"]), 2), look_id=None, image_key=None,
+        duration=round(sum(fields["scene_seconds"]), 2), look_id=None, image_key=None, speech=fields["speech"],
     )
     first = "waiting" if state.get_config()["waiting_phase"] else "pending"
     return 200, {"data": {"video_id": video.id, "status": first}}
@@ -465,7 +465,7 @@ def lipsync_detail(state: SandboxState, lipsync) -> dict:
         "created_at": int(lipsync.created_at),
         "duration": lipsync.duration if completed else None,
         "video_url": state.sign(f"/media/lipsyncs/{lipsync.id}.mp4") if completed else None,
-        "caption_url": None,
+        "caption_url": state.sign(f"/media/lipsyncs/{lipsync.id}.srt") if completed and lipsync.captions else None,
         "failure_message": lipsync.failure_message if status == "failed" else None,
         "callback_id": None,
     }
@@ -478,14 +478,29 @@ def create_lipsync(state, req):
         body = req.json()
         fields = validate.create_lipsync(body, lookup)
         source = lookup.source(body.get("video"))
+        words = _speech_text(state, body.get("audio"))
         lipsync = state.add_lipsync(
             id="ls_" + uuid.uuid4().hex[:24],
             title=fields["title"],
             aspect_ratio=getattr(source, "aspect_ratio", "16:9"),
             duration=fields["source_duration"] or 8.0,
+            script=words,
+            captions=words is not None or body.get("enable_caption") is True,
         )
         return 200, {"data": {"lipsync_id": lipsync.id}}
     return _idempotent(state, req, "lipsyncs", create)
+
+
+def _speech_text(state, ref) -> str | None:
+    """The words of audio the sandbox spoke itself (a POST /v3/voices/speech link), or None."""
+    if not isinstance(ref, dict) or ref.get("type") != "url" or not isinstance(ref.get("url"), str):
+        return None
+    if not ref["url"].startswith(state.base_url + "/"):
+        return None
+    match = re.fullmatch(r"/media/speech/([0-9a-f]+)\.wav", urlsplit(ref["url"]).path)
+    with state.lock:
+        kept = state.speech.get(match.group(1)) if match else None
+    return kept[1] if kept else None
 
 
 def get_lipsync(state, req, lipsync_id):
@@ -519,7 +534,7 @@ def text_to_speech(state, req):
     audio, duration, stamps = media.speech_wav(fields["text"], fields["voice"].pitch_hz, fields["speed"])
     speech_id = uuid.uuid4().hex
     with state.lock:
-        state.speech[speech_id] = audio
+        state.speech[speech_id] = (audio, fields["text"])
         while len(state.speech) > 20:
             state.speech.popitem(last=False)
     return 200, {"data": {

@@ -6,7 +6,7 @@ import hashlib
 import html
 import re
 
-from . import media
+from . import media, subtitles
 from .catalogue import HAIR_COLOURS, SKIN_TONES, Palette
 
 XML_ERROR = (
@@ -82,6 +82,13 @@ def asset(state, path: str):
     return MediaAnswer(200, found.data, found.mime_type, PRIVATE_CACHE)
 
 
+def _srt(item) -> MediaAnswer:
+    """The subtitles of a finished video or lip-sync: what it says (see misspeak), cue by cue."""
+    speech = item.speech or subtitles.speech_of(getattr(item, "script", None), item.duration)
+    srt = subtitles.build_srt(speech, item.duration)
+    return MediaAnswer(200, srt.encode("utf-8"), "application/x-subrip; charset=utf-8", PRIVATE_CACHE)
+
+
 def signed(state, path: str, query: dict):
     """A presigned output: finished video files and text-to-speech audio."""
     problem = state.check_signature(path, query)
@@ -92,13 +99,15 @@ def signed(state, path: str, query: dict):
     match = re.fullmatch(r"/media/speech/([0-9a-f]+)\.wav", path)
     if match:
         with state.lock:
-            audio = state.speech.get(match.group(1))
-        return MediaAnswer(200, audio, "audio/wav", PRIVATE_CACHE) if audio else not_found()
-    match = re.fullmatch(r"/media/lipsyncs/([^/]+)\.mp4", path)
+            kept = state.speech.get(match.group(1))
+        return MediaAnswer(200, kept[0], "audio/wav", PRIVATE_CACHE) if kept else not_found()
+    match = re.fullmatch(r"/media/lipsyncs/([^/.]+)\.(mp4|srt)", path)
     if match:
         lipsync = state.visible_lipsync(match.group(1))
         if lipsync is None or state.lipsync_phase(lipsync) != "completed":
             return not_found()
+        if match.group(2) == "srt":
+            return _srt(lipsync) if lipsync.captions else not_found()
         return MediaAnswer(200, media.clip(media.clip_for(lipsync.aspect_ratio)), "video/mp4", PRIVATE_CACHE)
     match = re.fullmatch(r"/media/videos/([^/.]+)\.(captioned\.mp4|mp4|png|srt)", path)
     video = state.visible_video(match.group(1)) if match else None
@@ -110,8 +119,7 @@ def signed(state, path: str, query: dict):
     if ext in ("mp4", "captioned.mp4"):
         return MediaAnswer(200, media.clip(media.clip_for(video.aspect_ratio)), "video/mp4", PRIVATE_CACHE)
     if ext == "srt":
-        srt = media.build_srt(video.script, video.duration)
-        return MediaAnswer(200, srt.encode("utf-8"), "application/x-subrip; charset=utf-8", PRIVATE_CACHE)
+        return _srt(video)
     look = state.catalogue.look_by_id.get(video.look_id or "")
     if look is not None:
         data = media.thumbnail(look.id, look.palette, video.aspect_ratio)

@@ -1,4 +1,4 @@
-"""Media the sandbox serves: generated PNG previews, WAV tones, SRT subtitles, bundled MP4 clips."""
+"""Media the sandbox serves: generated PNG previews, WAV tones, bundled MP4 clips (SRT subtitles: see subtitles)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from .subtitles import WORDS_PER_SECOND, spoken_words  # noqa: F401 - spoken_words is part of this module's API
+
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
 CLIPS = {"landscape": "landscape.mp4", "portrait": "portrait.mp4"}
-WORDS_PER_SECOND = 2.5  # about 150 spoken words a minute
 SAMPLE_RATE = 16000
 
 _BREAK = re.compile(r"<break\b[^>]*?time\s*=\s*[\"']?([\d.]+)\s*(ms|s)?[\"']?[^>]*>", re.I)
-_TAG = re.compile(r"<[^>]+>")
 
 
 # ---------------------------------------------------------------- PNG
@@ -205,12 +205,7 @@ def speech_wav(text: str, pitch_hz: float, speed: float = 1.0):
     return _wav(b"".join(parts)), round(clock, 3), stamps
 
 
-# ---------------------------------------------------------------- text and SRT
-
-
-def spoken_words(text: str) -> list:
-    """The words of a script without markup."""
-    return _TAG.sub(" ", text or "").split()
+# ---------------------------------------------------------------- script text
 
 
 def pause_seconds(text: str) -> float:
@@ -231,30 +226,6 @@ def script_duration(text: str) -> float:
     """Spoken length of a script in seconds (about 150 words a minute)."""
     words = len(spoken_words(text))
     return round(max(2.0, words / WORDS_PER_SECOND + pause_seconds(text)), 1)
-
-
-def _timestamp(seconds: float) -> str:
-    millis = int(round(seconds * 1000))
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
-
-
-def build_srt(text: str | None, duration: float) -> str:
-    """SRT subtitles for a script (a fixed line when the video was made from audio)."""
-    words = spoken_words(text) if text else []
-    if not words:
-        return f"1\n{_timestamp(0)} --> {_timestamp(duration)}\n[Narration from uploaded audio]\n"
-    blocks, clock = [], 0.0
-    for index in range(0, len(words), 7):
-        chunk = words[index:index + 7]
-        end = clock + len(chunk) / WORDS_PER_SECOND
-        blocks.append(
-            f"{len(blocks) + 1}\n{_timestamp(clock)} --> {_timestamp(end)}\n{' '.join(chunk)}\n"
-        )
-        clock = end
-    return "\n".join(blocks)
 
 
 # ---------------------------------------------------------------- MP4 clips and uploads

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .catalogue import get_catalogue
 from .errors import ApiError
+from .subtitles import speech_of
 
 OUTCOMES = ("complete", "fail", "never", "vanish")
 FAULT_KINDS = ("status", "html", "drop", "slow", "redirect")
@@ -215,6 +216,7 @@ class Video:
     audio_url_is_api: bool = False
     captions: str | None = None  # None, "sidecar" or "burned" (POST /v3/videos caption)
     output_format: str = "mp4"
+    speech: list | None = None  # what it says: subtitles.Segment list (None: its script over its length)
 
 
 @dataclass
@@ -231,7 +233,9 @@ class Lipsync:
     aspect_ratio: str
     duration: float
     deleted: bool = False
-
+    script: str | None = None  # the words of its new audio, when known (speech the sandbox made)
+    captions: bool = False  # whether it has a caption_url
+    speech: list | None = None
 
 
 class SandboxState:
@@ -478,6 +482,8 @@ class SandboxState:
                 failure_message=config["failure_message"],
                 **fields,
             )
+            if video.speech is None:
+                video.speech = speech_of(video.script, video.duration)
             self.videos[video.id] = video
             return video
 
@@ -572,6 +578,7 @@ class SandboxState:
                 render_seconds=float(config["render_seconds"]), outcome=config["render_outcome"],
                 failure_message=config["failure_message"], **fields,
             )
+            lipsync.speech = speech_of(lipsync.script, lipsync.duration)
             self.lipsyncs[lipsync.id] = lipsync
             return lipsync
 

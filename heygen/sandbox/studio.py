@@ -1,5 +1,6 @@
 """Multi-scene videos in the sandbox (``POST /v3/videos`` with ``type: studio``): strict checks of
-every scene, and the video's length as the sum of its scenes' lengths.
+every scene, the video's length as the sum of its scenes' lengths, and what each scene says (its
+script, in scene order, timed from where the scene starts).
 
 Every message about a scene starts with "Scene N" (counted from 1) and its ``param`` is
 ``scenes[i]...`` (counted from 0), as HeyGen names the scene it refuses.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import struct
 
 from . import media
+from .subtitles import Segment
 from .errors import ApiError, invalid
 from .validate import (
     IMAGE_TYPES, SCRIPT_MAX, _http_url, _is_number, _missing_asset, _voice_settings, asset_ref,
@@ -107,7 +109,7 @@ def _speech(where: dict, scene: _Scene, prefix: str, lookup, *, voice_required: 
     return DEFAULT_AUDIO_SECONDS
 
 
-def _avatar_video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
+def _avatar_video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None, bool]:
     inner = raw.get("input")
     if not isinstance(inner, dict):
         raise scene.fail("input", "input is required: an object of type 'avatar' or 'image'.")
@@ -137,10 +139,10 @@ def _avatar_video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
     if seconds is None:
         raise scene.fail("input.script", "a speaking scene needs speech: a script with voice_id, "
                                          "audio_asset_id or audio_url.")
-    return seconds, inner.get("script")
+    return seconds, inner.get("script"), True
 
 
-def _image(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
+def _image(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None, bool]:
     if raw.get("source") is None:
         raise scene.fail("source", "source is required for an image scene.")
     _ref(raw["source"], scene, "source", lookup, IMAGE_TYPES)
@@ -152,14 +154,14 @@ def _image(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
                                          "Send one of them.")
         if not _is_number(duration) or not 0 < duration <= STILL_MAX_SECONDS:
             raise scene.fail("duration", f"duration must be more than 0 and at most {STILL_MAX_SECONDS} seconds.")
-        return float(duration), None
+        return float(duration), None, False
     if seconds is None:
         raise scene.fail("duration", "an image scene needs either duration (silent) or narration "
                                      "(script with voice_id, audio_asset_id or audio_url).")
-    return seconds, raw.get("script")
+    return seconds, raw.get("script"), True
 
 
-def _video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
+def _video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None, bool]:
     if raw.get("source") is None:
         raise scene.fail("source", "source is required for a video scene.")
     ref = _ref(raw["source"], scene, "source", lookup, ("video/",))
@@ -176,14 +178,15 @@ def _video(raw: dict, scene: _Scene, lookup) -> tuple[float, str | None]:
     seconds = None
     if ref.get("type") == "asset_id":
         seconds = movie_seconds(lookup.asset(ref["asset_id"]).data)
-    return seconds or DEFAULT_CLIP_SECONDS, None
+    return seconds or DEFAULT_CLIP_SECONDS, None, False
 
 
 _SCENES = {"avatar_video": _avatar_video, "image": _image, "video": _video}
 
 
 def create_studio_video(body, lookup) -> dict:
-    """Check a ``type: studio`` body; returns title, aspect ratio, the scene lengths and their scripts."""
+    """Check a ``type: studio`` body; returns title, aspect ratio, the scene lengths, their scripts joined and
+    the video's speech (a ``Segment`` per scene)."""
     body = require_object(body)
     for key in body:
         if key not in TOP_FIELDS:
@@ -208,7 +211,7 @@ def create_studio_video(body, lookup) -> dict:
             raise invalid("caption.file_format", "caption.file_format must be 'srt'.")
         if caption.get("style") not in (None, "default"):
             raise invalid("caption.style", "caption.style must be 'default' or null.")
-    lengths, scripts = [], []
+    lengths, scripts, speech = [], [], []
     for index, raw in enumerate(scenes):
         scene = _Scene(index)
         if not isinstance(raw, dict):
@@ -217,12 +220,13 @@ def create_studio_video(body, lookup) -> dict:
         if kind not in _SCENES:
             raise scene.fail("type", "type must be one of: avatar_video, image, video.")
         _unknown(raw, SCENE_FIELDS[kind], scene, "")
-        seconds, script = _SCENES[kind](raw, scene, lookup)
+        seconds, script, narrated = _SCENES[kind](raw, scene, lookup)
         lengths.append(round(float(seconds), 2))
+        speech.append(Segment(lengths[-1], script or None, narrated))
         if script:
             scripts.append(script)
     return {"title": body.get("title"), "aspect_ratio": body.get("aspect_ratio") or "16:9",
-            "scene_seconds": lengths, "script": " ".join(scripts) or None}
+            "scene_seconds": lengths, "script": " ".join(scripts) or None, "speech": speech}
 
 
 def movie_seconds(data: bytes) -> float | None:
