@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from . import misspeak
 from .errors import error_body
 
 LOOPBACK = ("127.", "::1", "::ffff:127.")
@@ -46,6 +47,23 @@ def handle(state, method: str, path: str, query: dict, read_json):
                 return _bad("Send a JSON object describing the fault.")
             try:
                 return 200, {"data": state.add_fault(**body)}
+            except ValueError as exc:
+                return _bad(str(exc))
+    if path == "/_sandbox/misspeak":
+        if method == "GET":
+            return 200, {"data": misspeak.listing(state)}
+        if method == "DELETE":
+            misspeak.clear(state)
+            return 200, {"data": []}
+        if method == "POST":
+            body = read_json()
+            if not isinstance(body, dict):
+                return _bad("Send a JSON object: which videos (nth, match, kind, times or video_id) and what "
+                            "they say wrongly (swap, change_number, drop_sentence, placeholder, stretch).")
+            try:
+                return 200, {"data": misspeak.add(state, **body)}
+            except KeyError:
+                return 404, error_body("not_found", f"No video, lip-sync or translation {body.get('video_id')}.")
             except ValueError as exc:
                 return _bad(str(exc))
     if path == "/_sandbox/requests":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
+from . import misspeak
 from .server import SandboxHTTPServer
 from .state import SandboxState
 
@@ -155,8 +156,33 @@ class Sandbox:
         """Change one lip-sync's fate: complete, fail, never or vanish."""
         self.state.set_lipsync_fate(lipsync_id, outcome, failure_message, render_seconds)
 
+    def misspeak(self, *, nth: int | None = None, match: str | None = None, kind: str | None = None,
+                 times: int | None = 1, video_id: str | None = None, swap=None, change_number=None,
+                 drop_sentence: int | bool | None = None, placeholder=None, stretch: float | None = None) -> dict:
+        """Make videos say the wrong thing on purpose (their SRT, and for some mistakes their length).
+
+        Which: the ``nth`` create after this call (1 = the next), only creates whose title or script
+        contains ``match``, of ``kind`` "video", "agent", "lipsync" (None: any of them) or
+        "translation"; ``times`` videos in all (None: every one); or the existing ``video_id``, at once.
+        What: ``swap=("John", "Jon")`` (or "John", or True: the first name), ``change_number=("14", "15")``
+        (or "14", or True), ``drop_sentence=2`` (-1 or True: the last), ``placeholder="{{company}}"`` (said
+        for the first name; or ("Acme", "{{company}}")), ``stretch=1.6``. Returns the rule as JSON; its
+        ``applied`` lists what it changed. See heygen.sandbox.misspeak.
+        """
+        return misspeak.add(self.state, nth=nth, match=match, kind=kind, times=times, video_id=video_id,
+                            swap=swap, change_number=change_number, drop_sentence=drop_sentence,
+                            placeholder=placeholder, stretch=stretch)
+
+    def misspeak_rules(self) -> list:
+        """Every misspeak rule since the last clear or reset, each with what it changed (``applied``)."""
+        return misspeak.listing(self.state)
+
+    def clear_misspeak(self) -> None:
+        """Forget the misspeak rules (videos already changed keep what they say)."""
+        misspeak.clear(self.state)
+
     def reset(self) -> None:
-        """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
+        """Forget videos, assets, idempotency keys, faults, misspeak rules and logs; keep catalogue and config."""
         self.state.reset()
 
     def requests_log(self, media: bool = False) -> list:

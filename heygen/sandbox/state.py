@@ -14,6 +14,7 @@ from collections import OrderedDict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from . import misspeak
 from .catalogue import get_catalogue
 from .errors import ApiError
 from .subtitles import speech_of
@@ -217,6 +218,7 @@ class Video:
     captions: str | None = None  # None, "sidecar" or "burned" (POST /v3/videos caption)
     output_format: str = "mp4"
     speech: list | None = None  # what it says: subtitles.Segment list (None: its script over its length)
+    mistakes: list = field(default_factory=list)  # what misspeak rules changed
 
 
 @dataclass
@@ -236,6 +238,7 @@ class Lipsync:
     script: str | None = None  # the words of its new audio, when known (speech the sandbox made)
     captions: bool = False  # whether it has a caption_url
     speech: list | None = None
+    mistakes: list = field(default_factory=list)
 
 
 class SandboxState:
@@ -267,6 +270,8 @@ class SandboxState:
         self.idempotency: OrderedDict[tuple, dict] = OrderedDict()
         self.in_progress: set = set()
         self.faults: list[Fault] = []
+        self.misspeak_rules: list = []  # see misspeak
+        self.misspeak_seq = 0
         self.log: deque = deque(maxlen=LOG_SIZE)
         self.media_log: deque = deque(maxlen=MEDIA_LOG_SIZE)
         self.seq = 0
@@ -290,7 +295,7 @@ class SandboxState:
                 image_key=f"elsewhere:{number}", kind="elsewhere")
 
     def reset(self) -> None:
-        """Forget videos, assets, idempotency keys, faults and logs; keep catalogue and config."""
+        """Forget videos, assets, idempotency keys, faults, misspeak rules and logs; keep catalogue and config."""
         with self.lock:
             self._reset_locked()
 
@@ -484,6 +489,7 @@ class SandboxState:
             )
             if video.speech is None:
                 video.speech = speech_of(video.script, video.duration)
+            misspeak.on_create(self, video, "agent" if kind == "agent" else "video")
             self.videos[video.id] = video
             return video
 
@@ -579,6 +585,7 @@ class SandboxState:
                 failure_message=config["failure_message"], **fields,
             )
             lipsync.speech = speech_of(lipsync.script, lipsync.duration)
+            misspeak.on_create(self, lipsync, "lipsync")
             self.lipsyncs[lipsync.id] = lipsync
             return lipsync
 

@@ -1,6 +1,8 @@
 """Video translations in the sandbox: target languages, translations (one per language), proofreads whose
 subtitles can be downloaded, replaced and rendered, brand glossaries, and the media they link to.
 
+A translation's subtitles never follow a misspeak rule unless the rule names kind "translation".
+
 Rehearsal controls (``POST /_sandbox/translations``): ``fail_languages`` (language -> failure message)
 fails every translation into those languages, ``malformed_srt_languages`` makes their proofread
 subtitles unreadable, ``proofread_seconds`` sets how long a proofread takes (default: half a render).
@@ -16,7 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from . import validate
+from . import misspeak, validate
 from .errors import ApiError, invalid
 
 LANGUAGES = (
@@ -64,6 +66,7 @@ class Translation:
     captions: bool
     srt: str
     failure_message: str | None = None
+    mistakes: list = field(default_factory=list)  # what misspeak rules (kind "translation") changed
 
 
 @dataclass
@@ -257,6 +260,7 @@ def _add_translation(state, *, language, title, duration, aspect_ratio, captions
                            render_seconds=float(state.config["render_seconds"]), language=language, title=title,
                            duration=duration, aspect_ratio=aspect_ratio, captions=captions, srt=srt,
                            failure_message=shelf.fail_languages.get(language))
+        misspeak.on_create(state, item, "translation")
         shelf.translations[item.id] = item
         return item
 
