@@ -1,0 +1,235 @@
+"""Numbers as values: digits as written ("1,299", "12,99", "1.299,50", "3:30", "0958") and runs of
+English number words ("one thousand two hundred ninety-nine", "twelve ninety-nine", "five five five",
+"twenty twenty-five", "three point five", "fourteenth"), each read into the set of values it can
+stand for, written as canonical decimal strings ("1299", "12.99", "0.5").
+
+A run of number words that is not one number in English grammar ("twelve ninety-nine") is read as
+its pieces put side by side ("1299") and, for two pieces, as a price ("12.99").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .lexicon import ORDINALS, SCALES, SECOND, TEENS, TENS, UNITS, ZERO_INSIDE
+
+__all__ = ["Reading", "canon", "digits_reading", "run_length", "scaled", "words_reading"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a number can stand for: ``values`` (canonical decimal strings), its ``pieces`` (the
+    whole numbers a run of words was made of, in order), whether it is an ordinal, and its digits as
+    written for numbers read digit by digit ("0958")."""
+
+    values: frozenset[str]
+    pieces: tuple[int, ...] = ()
+    ordinal: bool = False
+
+
+def canon(value: Decimal | int) -> str:
+    """``value`` as a plain decimal string without trailing zeros: 1299, 12.5, 0.99."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value.normalize(), "f")
+    return text
+
+
+def scaled(values: frozenset[str], factor: int, *, divide: bool = False) -> frozenset[str]:
+    """Every value multiplied (or divided) by ``factor``."""
+    out = set()
+    for value in values:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            continue
+        out.add(canon(number / factor if divide else number * factor))
+    return frozenset(out)
+
+
+_GROUPING = {",", ".", "\u00a0", "\u202f", "\u2009", "'"}
+_HARD_GROUPING = {"\u00a0", "\u202f", "\u2009", "'"}
+
+
+def digits_reading(text: str) -> Reading:
+    """The values digits can stand for: "1,299" is 1299 (or 1.299 where the comma is a decimal
+    point), "12,99" is 12.99, "1.299,50" is 1299.5, "3:30" is 330, "0958" is 958 and 0958."""
+    if ":" in text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return Reading(frozenset({digits, digits.lstrip("0") or "0"}))
+    seps = [ch for ch in text if not ch.isdigit()]
+    groups = [g for g in _split(text)]
+    values: set[str] = set()
+    if not seps:
+        values.add(text.lstrip("0") or "0")
+        if text.startswith("0") and len(text) > 1:
+            values.add(text)
+        return Reading(frozenset(values))
+    # All separators grouping thousands: "1,299", "1.299.000", "1 299".
+    if len(set(seps)) == 1 and 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+        values.add(canon(int("".join(groups))))
+        if seps[0] in _HARD_GROUPING:
+            return Reading(frozenset(values))
+    # The last separator a decimal point, the others grouping thousands: "12.99", "1,299.50", "1.299,50".
+    last = seps[-1]
+    if last not in _HARD_GROUPING and (len(seps) == 1 or len(set(seps[:-1])) == 1 and seps[0] != last):
+        whole = "".join(groups[:-1])
+        if len(groups) == 2 or all(len(g) == 3 for g in groups[1:-1]):
+            try:
+                values.add(canon(Decimal(f"{whole}.{groups[-1]}")))
+            except InvalidOperation:
+                pass
+    if not values:  # separators that group nothing: read the digits side by side
+        values.add("".join(groups))
+    return Reading(frozenset(values))
+
+
+def _split(text: str) -> list[str]:
+    groups, current = [], []
+    for ch in text:
+        if ch.isdigit():
+            current.append(ch)
+        else:
+            groups.append("".join(current))
+            current = []
+    groups.append("".join(current))
+    return groups
+
+
+_STARTERS = set(UNITS) | set(TEENS) | set(TENS) | set(ORDINALS) | {"hundred", "thousand", "million", "billion"}
+_INSIDE = set(UNITS) | set(TEENS) | set(TENS) | set(SCALES) | set(ORDINALS) | ZERO_INSIDE
+_SCALE_VALUES = set(SCALES.values())
+_DIGIT_WORDS = set(UNITS) | set(TEENS) | set(TENS) | ZERO_INSIDE
+
+
+def run_length(words: list[str], start: int = 0) -> int:
+    """How many of ``words`` (folded, lower case), from ``start``, make one run of number words; 0
+    when ``words[start]`` does not begin one. A run stops after an ordinal."""
+    n = len(words)
+    i = start
+    if i >= n:
+        return 0
+    first = words[i]
+    if first == "a" or first == "point":
+        if i + 1 < n and (words[i + 1] in SCALES if first == "a" else words[i + 1] in UNITS):
+            i += 1
+        else:
+            return 0
+    elif first not in _STARTERS:
+        return 0
+    has_point = words[i - 1] == "point" if i > start else False
+    while True:
+        word = words[i]
+        if word in ORDINALS:
+            return i + 1 - start
+        j = i + 1
+        if j >= n:
+            return j - start
+        nxt = words[j]
+        if nxt in _INSIDE:
+            i = j
+            continue
+        if nxt == "and" and word in SCALES and j + 1 < n and words[j + 1] in _INSIDE and words[j + 1] not in ZERO_INSIDE:
+            i = j + 1
+            continue
+        if nxt == "point" and not has_point and j + 1 < n and words[j + 1] in _DIGIT_WORDS:
+            has_point = True
+            i = j + 1
+            continue
+        return j - start
+
+
+def words_reading(words: list[str]) -> Reading:
+    """The values of one run of number words (as ``run_length`` finds them)."""
+    pieces: list[int] = []
+    decimals: list[str] = []
+    total = current = 0
+    last = None  # "unit", "teen", "ten", "hundred", "scale", "zero"
+    scale_seen = 10**15
+    ordinal = False
+    in_decimals = False
+    started = False
+
+    def close() -> None:
+        nonlocal total, current, last, scale_seen, started
+        if started:
+            pieces.append(total + current)
+        total = current = 0
+        last = None
+        scale_seen = 10**15
+        started = False
+
+    for word in words:
+        if word in ("and", "a"):
+            if word == "a":
+                current, last, started = 1, "unit", True
+            continue
+        if word == "point":
+            in_decimals = True
+            continue
+        if word in ORDINALS:
+            ordinal = True
+            value = ORDINALS[word]
+        elif word == SECOND:
+            ordinal, value = True, 2
+        elif word in ZERO_INSIDE or word == "zero":
+            value = 0
+        else:
+            value = UNITS.get(word, TEENS.get(word, TENS.get(word, SCALES.get(word))))
+            if value is None:
+                continue
+        if in_decimals:
+            decimals.append(str(value))
+            continue
+        if value == 0:
+            close()
+            pieces.append(0)
+            continue
+        if value >= 100 and value in _SCALE_VALUES:
+            if value == 100:
+                if last in ("unit", "teen", "ten"):
+                    current *= 100
+                elif last is None:
+                    current = 100
+                else:
+                    close()
+                    current = 100
+                last, started = "hundred", True
+                continue
+            if last in ("unit", "teen", "ten", "hundred") and value < scale_seen:
+                total += current * value
+                current = 0
+                scale_seen = value
+                last, started = "scale", True
+                continue
+            if last is None:
+                total, current, scale_seen, last, started = value, 0, value, "scale", True
+                continue
+            close()
+            total, scale_seen, last, started = value, value, "scale", True
+            continue
+        kind = "unit" if value < 10 else "teen" if value < 20 else "ten"
+        fits = last in (None, "hundred", "scale") or (kind == "unit" and last == "ten" and current % 10 == 0)
+        if not fits:
+            close()
+        current += value
+        last, started = kind, True
+    close()
+    values: set[str] = set()
+    if decimals and pieces:
+        pieces_text = f"{pieces[-1]}.{''.join(decimals)}"
+        values.add(canon(Decimal(pieces_text)))
+        if len(pieces) > 1:
+            values.add("".join(str(p) for p in pieces[:-1]) + canon(Decimal(pieces_text)))
+    elif decimals:
+        values.add(canon(Decimal("0." + "".join(decimals))))
+    elif len(pieces) == 1:
+        values.add(str(pieces[0]))
+    elif pieces:
+        values.add("".join(str(p) for p in pieces))
+        if len(pieces) == 2 and pieces[0] > 0 and 0 <= pieces[1] <= 99:
+            values.add(canon(Decimal(f"{pieces[0]}.{pieces[1]:02d}")))
+        if len(pieces) == 3 and pieces[1] == 0 and pieces[2] < 10:
+            values.add(canon(Decimal(f"{pieces[0]}.0{pieces[2]}")))
+    return Reading(frozenset(values), tuple(pieces), ordinal)

@@ -1,0 +1,60 @@
+"""What a video says, from its SRT subtitles: the tokens of all cues read as one text (so a number
+or name split across two cues is still one), each with its cue and an estimated start time (its
+place in the cue's text spread over the cue's time)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from heygen.studio import srt
+
+from .words import Token, tokenize
+
+__all__ = ["Spoken", "read"]
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """The cues, their joined ``text``, its ``tokens`` and, per token, the cue it starts in and the
+    cue it ends in (indices from 0) and its estimated start in seconds; ``seconds`` is the end of
+    the last cue."""
+
+    cues: list[srt.Cue]
+    text: str
+    tokens: list[Token]
+    cue_of: list[int]
+    last_cue_of: list[int]
+    time_of: list[float]
+    seconds: float
+
+    def cue_start(self, j: int) -> float:
+        """The start of the cue token ``j`` is in."""
+        return self.cues[self.cue_of[j]].start
+
+
+def read(srt_text: str) -> Spoken:
+    """The spoken tokens of an SRT file; ``srt.SrtError`` when it cannot be read."""
+    cues = srt.parse(srt_text)
+    pieces: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for cue in cues:
+        line = " ".join(cue.text.split())
+        offsets.append(at)
+        pieces.append(line)
+        at += len(line) + 1
+    text = " ".join(pieces)
+    tokens = tokenize(text, newline_ends_sentence=False)
+    cue_of: list[int] = []
+    last_cue_of: list[int] = []
+    time_of: list[float] = []
+    for tok in tokens:
+        c = max(0, bisect_right(offsets, tok.start) - 1)
+        cue = cues[c]
+        share = (tok.start - offsets[c]) / max(1, len(pieces[c]))
+        cue_of.append(c)
+        last_cue_of.append(max(c, bisect_right(offsets, tok.end - 1) - 1))
+        time_of.append(cue.start + (cue.end - cue.start) * min(1.0, max(0.0, share)))
+    seconds = max((cue.end for cue in cues), default=0.0)
+    return Spoken(cues, text, tokens, cue_of, last_cue_of, time_of, seconds)
