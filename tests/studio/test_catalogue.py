@@ -17,6 +17,7 @@ from heygen import Client
 from heygen.studio import catalogue as hc
 from heygen.studio.config import account_fingerprint
 from tests.support import Sleeps
+from ui import process
 
 from conftest import API_KEY
 
@@ -215,7 +216,6 @@ def pick_buttons(at) -> list[str]:
 def test_page_restart_shows_the_gallery_from_disk_and_refresh_lists_fetches_again(studio, sandbox):
     import streamlit as st
 
-    from ui import process
     at = studio()
     assert pick_buttons(at)
     folder = Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]) / "catalogues"
