@@ -101,6 +101,7 @@ class Job:
     archived_at: float | None = None
     media_dir: str | None = None
     made_by: str | None = None
+    redo_of: str | None = None
 
     @property
     def terminal(self) -> bool:
@@ -132,7 +133,7 @@ _COLUMNS = (
     "video_id", "submitted_at", "completed_at", "video_url", "thumbnail_url", "gif_url", "captioned_video_url",
     "subtitle_url", "video_page_url", "duration", "failure_code", "failure_message", "error_detail", "polls",
     "last_polled_at", "batch_id", "batch_row", "next_check_at", "checked_at", "claimed_by", "claimed_until",
-    "archived_at", "media_dir", "made_by",
+    "archived_at", "media_dir", "made_by", "redo_of",
 )
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM jobs"
 
@@ -205,6 +206,7 @@ def _row_to_job(row: tuple) -> Job:
         archived_at=_opt_float(data["archived_at"]),
         media_dir=_opt_str(data["media_dir"]),
         made_by=_opt_str(data["made_by"]),
+        redo_of=_opt_str(data["redo_of"]),
     )
 
 
@@ -393,6 +395,7 @@ class JobStore:
         batch_id: str | None = None,
         batch_row: int | None = None,
         queued: bool = False,
+        redo_of: str | None = None,
     ) -> Job:
         """Record a new job in status "submitting" (call before sending the create request), or "queued"
         when it waits for its turn to be sent."""
@@ -416,11 +419,11 @@ class JobStore:
             query(
                 conn,
                 "INSERT INTO jobs (id, account, kind, title, inputs, idempotency_key, status, created_at,"
-                " updated_at, batch_id, batch_row, made_by) VALUES (:id, :account, :kind, :title, :inputs, :key,"
-                " :status, :now, :now, :batch_id, :batch_row, :made_by)",
+                " updated_at, batch_id, batch_row, made_by, redo_of) VALUES (:id, :account, :kind, :title, :inputs,"
+                " :key, :status, :now, :now, :batch_id, :batch_row, :made_by, :redo_of)",
                 {"id": job_id, "account": account, "kind": kind, "title": title, "inputs": inputs_json,
                  "key": idempotency_key, "status": status, "now": now, "batch_id": batch_id, "batch_row": batch_row,
-                 "made_by": self.made_by},
+                 "made_by": self.made_by, "redo_of": redo_of},
             )
             self._add_event(conn, job_id, status, now)
             return self._fetch(conn, job_id)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import agent_chat, agent_launch, imports, launch, lipsync, reconcile, translate, watch
+from . import agent_chat, agent_launch, imports, inspection, launch, lipsync, reconcile, translate, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -32,7 +32,8 @@ class JobKind:
     ``deadline_setting`` shape its poll policy from the settings; ``terminal`` are the statuses in
     which watching ends; ``failure_hints`` map HeyGen's failure codes to advice; ``refresh`` renews
     a finished job's links; ``editable`` says whether "Edit & retry" can reopen it in a form;
-    ``find_lost`` looks on HeyGen for what a create whose answer was lost made.
+    ``find_lost`` looks on HeyGen for what a create whose answer was lost made; ``meant`` reads what a
+finished video was meant to say, for the check of its subtitles.
     """
 
     name: str
@@ -49,6 +50,8 @@ class JobKind:
     refresh: Callable[..., Job] | None = None  # renews a finished job's links; None: GET /v3/videos/{id}
     editable: bool = True  # whether "Edit & retry" can reopen it in a form
     find_lost: Callable[..., dict[str, Any] | None] = reconcile.find_video
+    # What a finished video was meant to say, for the check of its subtitles (None: nothing to check).
+    meant: Callable[[Job], inspection.Meant | None] = inspection.meant_script
 
 
 def _send_video(client: Client, store: JobStore, job: Job, files: Any = (), **kwargs: Any) -> Job:
@@ -63,15 +66,18 @@ KINDS: dict[str, JobKind] = {
     "avatar": JobKind("avatar", "Avatar video", _send_video, watch.check),
     "image": JobKind("image", "Photo video", _send_video, watch.check),
     # A multi-scene video (POST /v3/videos, type studio) is sent and watched like any other video.
-    "scenes": JobKind("scenes", "Multi-scene video", _send_video, watch.check),
+    "scenes": JobKind("scenes", "Multi-scene video", _send_video, watch.check, meant=inspection.meant_scenes),
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
-                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session),
+                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
+                     meant=inspection.meant_prompt),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
-    "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False),
+    "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False,
+                        meant=lambda job: None),
     # The audio of a finished video replaced (POST /v3/lipsyncs), watched at GET /v3/lipsyncs/{id}.
     "lipsync": JobKind("lipsync", "Audio replaced", lipsync.submit, lipsync.check, bulk=False,
                        refresh=lipsync.refresh_links, editable=False, find_lost=lipsync.find_lost,
+                       meant=inspection.meant_lipsync,
                        failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
                                       "audio is clear speech, then replace the audio of the original again."}),
     # One language of a translated video (POST /v3/video-translations, optionally after a proofread),
@@ -79,7 +85,7 @@ KINDS: dict[str, JobKind] = {
     # subtitles possibly waiting for the user's review).
     "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check,
                            statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False,
-                           find_lost=translate.find_lost,
+                           find_lost=translate.find_lost, meant=inspection.meant_translation,
                            failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
 }
 

@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import archive, states, translate, watch
+from . import archive, inspection, kinds, states, translate, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir, private_file
@@ -143,6 +143,15 @@ class TickReport:
     requests: int = 0
 
 
+def _kept_subtitles(job_id: str, media_root: Path) -> str | None:
+    """The text of a job's kept subtitles, or None when none are kept."""
+    try:
+        path = archive.local_files(job_id, media_root).get(archive.SUBTITLES)
+        return path.read_text(encoding="utf-8", errors="replace") if path is not None else None
+    except (OSError, ValueError):
+        return None
+
+
 class Worker:
     """The studio's background work on one Huey instance: ticks, per-account watching, per-batch steps."""
 
@@ -166,6 +175,7 @@ class Worker:
         self.tick_seconds = tick_seconds
         self.media_root = Path(media_root) if media_root is not None else None
         self.retention = retention
+        self.checks = inspection.CheckStore(store.db)
         self._archive_failed: dict[str, float] = {}
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
@@ -339,12 +349,16 @@ class Worker:
             return []
         now = time.time() if now is None else now
         wanted = []
-        for job in self.store.list(account, statuses=("completed",), limit=ARCHIVE_SCAN):
+        finished = self.store.list(account, statuses=("completed",), limit=ARCHIVE_SCAN)
+        checked = self.checks.summaries(job.id for job in finished)
+        for job in finished:
             if now - self._archive_failed.get(job.id, 0.0) < ARCHIVE_RETRY_SECONDS:
                 continue
             kept = archive.local_files(job, self.media_root)
             if archive.VIDEO not in kept or (job.subtitle_url and archive.SUBTITLES not in kept):
                 wanted.append(job.id)
+            elif job.id not in checked and kinds.of(job).meant(job) is not None:
+                wanted.append(job.id)  # kept, not checked yet (the check comes after keeping)
         return wanted
 
     def keep_media(self, job_id: str, now: float | None = None) -> bool:
@@ -363,6 +377,8 @@ class Worker:
             result = archive.keep(client, job, self.media_root, store=self.store, policy=policy, now=now)
             if result.skipped:  # the retention setting keeps nothing of this one: do not ask every tick
                 self._archive_failed[job_id] = time.time() if now is None else now
+            else:
+                self.check_video(job_id)
             return not result.skipped
         except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
             self._archive_failed[job_id] = time.time() if now is None else now
@@ -370,6 +386,22 @@ class Worker:
             return False
         finally:
             lease.release()
+
+    def check_video(self, job_id: str) -> inspection.Check | None:
+        """Check a finished video's kept subtitles against what it was meant to say, and record the result
+        (None when its kind has nothing to check)."""
+        job = self.store.get(job_id)
+        if job is None or self.media_root is None:
+            return None
+        meant = kinds.of(job).meant(job)
+        if meant is None:
+            return None
+        source_srt = _kept_subtitles(meant.source_job, self.media_root) if meant.source_job else None
+        report = inspection.inspect(meant, _kept_subtitles(job.id, self.media_root),
+                                    accepted=[a.key for a in self.checks.accepted_for(job)], source_srt=source_srt)
+        if report.open:
+            log.info("Job %s: its video's check found %d thing(s) to look at", job_id, len(report.open))
+        return self.checks.record(job_id, report)
 
     # -- running --------------------------------------------------------------------------------
 
