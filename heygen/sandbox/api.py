@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from . import agent_chat, direct, media, studio, translations, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
+from .subtitles import speech_of, spliced
 
 AUTH_MESSAGE = "Invalid or expired API key. Verify your x-api-key header."
 
@@ -479,12 +480,20 @@ def create_lipsync(state, req):
         fields = validate.create_lipsync(body, lookup)
         source = lookup.source(body.get("video"))
         words = _speech_text(state, body.get("audio"))
+        duration = fields["source_duration"] or 8.0
+        start, end = body.get("start_time"), body.get("end_time")
+        said = getattr(source, "speech", None) or (speech_of(source.script, source.duration)
+                                                   if getattr(source, "script", None) else None)
+        # Part of a video re-voiced: the rest of it still says what it said.
+        speech = spliced(said, float(start or 0), float(end if end is not None else duration), words) \
+            if said is not None and words is not None and (start is not None or end is not None) else None
         lipsync = state.add_lipsync(
             id="ls_" + uuid.uuid4().hex[:24],
             title=fields["title"],
             aspect_ratio=getattr(source, "aspect_ratio", "16:9"),
-            duration=fields["source_duration"] or 8.0,
+            duration=duration,
             script=words,
+            speech=speech,
             captions=words is not None or body.get("enable_caption") is True,
         )
         return 200, {"data": {"lipsync_id": lipsync.id}}

@@ -584,7 +584,8 @@ class SandboxState:
                 render_seconds=float(config["render_seconds"]), outcome=config["render_outcome"],
                 failure_message=config["failure_message"], **fields,
             )
-            lipsync.speech = speech_of(lipsync.script, lipsync.duration)
+            if lipsync.speech is None:
+                lipsync.speech = speech_of(lipsync.script, lipsync.duration)
             misspeak.on_create(self, lipsync, "lipsync")
             self.lipsyncs[lipsync.id] = lipsync
             return lipsync

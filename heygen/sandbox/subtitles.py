@@ -130,6 +130,18 @@ def speech_of(script: str | None, duration: float) -> list[Segment]:
     return [Segment(float(duration), script)]
 
 
+def spliced(speech: list[Segment], start: float, end: float, text: str | None) -> list[Segment]:
+    """A video's speech with the part from ``start`` to ``end`` seconds replaced by ``text`` (a lip-sync of
+    part of a video): the cues before it and after it are said as before."""
+    total = sum(s.seconds for s in speech)
+    spoken = cues(speech)
+    before = " ".join(c.text for c in spoken if c.end_ms <= _ms(start) + 1 and c.text != NARRATION)
+    after = " ".join(c.text for c in spoken if c.start_ms >= _ms(end) - 1 and c.text != NARRATION)
+    parts = [Segment(start, before or None, narrated=bool(before)), Segment(end - start, text),
+             Segment(max(0.0, total - end), after or None, narrated=bool(after))]
+    return [p for p in parts if p.seconds > 0]
+
+
 def stretched(speech: list[Segment], factor: float) -> list[Segment]:
     """The same speech made ``factor`` times as long (slower speech, longer silences)."""
     return [replace(s, seconds=s.seconds * factor, pace=s.pace * factor) for s in speech]

@@ -120,10 +120,13 @@ def create_job(
     end: float | None = None,
     mode: str = "speed",
     idempotency_key: str | None = None,
+    meant: dict[str, Any] | None = None,
 ) -> Job:
     """Check the request, then record it as a job (before anything is sent); raises ``LipsyncRequestError``.
 
     The new audio is an uploaded file (``audio``) or speech HeyGen makes from a script (``speech``).
+    ``meant`` (a fix of a checked video: ``written_script``, ``values``) says what the whole result should
+    say, for its own check; the job is then linked to ``source`` as redoing it.
     """
     problems: dict[str, str] = {}
     problem = source_problem(source)
@@ -151,11 +154,13 @@ def create_job(
                   {"source": "speech", "text": speech.text, "voice_id": speech.voice_id,
                    "voice_name": speech.voice_name, "url": None, "seconds": None}),
     }
+    if meant:
+        details.update(meant)
     inputs = {KIND: details, "spec": {"aspect_ratio": _shape(source)}}
     if audio is not None:
         inputs["audio_seconds"] = audio.seconds
     return store.create(account=account, kind=KIND, title=title_for(source), inputs=inputs,
-                        idempotency_key=idempotency_key)
+                        idempotency_key=idempotency_key, redo_of=source.id if meant else None)
 
 
 def _shape(source: Job) -> str | None:

@@ -7,7 +7,7 @@ import pytest
 
 from heygen import Client, VideoSpec
 from heygen.sandbox import Sandbox
-from heygen.studio import qa
+from heygen.studio import fixes, kinds, qa
 from heygen.studio.config import account_fingerprint
 from heygen.studio.inspection import EVERYWHERE, CheckStore, Meant, inspect
 from heygen.studio.launch import create_job, submit
@@ -81,3 +81,26 @@ def test_a_video_agent_video_is_checked_against_its_prompts_facts():
     srt = "1\n00:00:00,000 --> 00:00:03,000\nJoin our webinar on 15 March.\n"
     report = inspect(Meant("facts", "Make a video inviting people to our webinar on 14 March."), srt)
     assert report.status == "findings" and report.open[0].kind == qa.Kind.NUMBER
+
+
+def test_revoicing_the_wrong_sentence_makes_a_video_that_checks_ok(worker, sandbox):
+    sandbox.misspeak(match="John", kind="video", swap=("John", "Jon"))
+    script = "Thanks for your time today. Hello John, your plan is ready. See you soon."
+    job = _launch(worker, script, values={"first_name": "John"})
+    check = _checked(worker, job.id)
+    finding = check.report.open[0]
+    srt_text = (worker.background.media_root / job.id / "subtitles.srt").read_text()
+    fix = fixes.sentence_fix(worker.store.get(job.id), srt_text, finding.moment, finding.expected)
+    assert fix.written == "Hello John, your plan is ready." and 0 < fix.start < fix.end
+    redo = fixes.revoice_sentence(worker.store, worker.store.get(job.id), fix, account=worker.account)
+    assert redo.redo_of == job.id
+    kinds.of(redo).send(Client(KEY, worker.client.base_url), worker.store, redo)
+    again = _checked(worker, redo.id)
+    assert again.status == "ok", again.report.findings
+
+
+def test_a_rerender_is_a_new_job_linked_to_the_old_one(worker):
+    job = _launch(worker, "Hello there, this is a short video.")
+    redo = fixes.rerender(worker.store, worker.store.get(job.id), account=worker.account)
+    assert redo.redo_of == job.id and redo.inputs["spec"] == worker.store.get(job.id).inputs["spec"]
+    assert redo.id != job.id and redo.status == "submitting"
