@@ -7,21 +7,25 @@
 - ``check_translation(source_srt, translated_srt)``: a translation against its source's numbers,
   names and addresses.
 
+- ``expected_seconds(script, speed=...)``: how long a script takes to say, for ``check_script``'s
+  LENGTH rule (numbers counted as the words they are said with).
+
 Each returns a ``Report`` (status, findings, side-by-side pairs; ``to_dict`` / ``from_dict`` for
 the store). Findings are data (``Finding``: kind, expected, spoken, moment, cues); the UI words them.
 Modules: ``words`` (text to tokens), ``numbers`` (number values), ``placeholders``, ``spoken``
-(SRT to tokens with times), ``align``, ``compare``, ``matching`` and ``names`` (facts and names
+(SRT to tokens with times), ``length``, ``align``, ``compare``, ``matching`` and ``names`` (facts and names
 without an alignment), ``script``, ``facts``, ``translation``, ``report``, ``lexicon`` (word tables).
 """
 
 from __future__ import annotations
 
 from .facts import check_facts
+from .length import expected_seconds
 from .report import KINDS, STATUSES, Finding, Kind, Pair, Report, finding_key
 from .script import LENGTH_TOLERANCE, check_script
 from .translation import check_translation
 
 __all__ = [
     "KINDS", "LENGTH_TOLERANCE", "STATUSES", "Finding", "Kind", "Pair", "Report", "check_facts", "check_script",
-    "check_translation", "finding_key",
+    "check_translation", "expected_seconds", "finding_key",
 ]

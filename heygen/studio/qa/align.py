@@ -55,7 +55,7 @@ def _cost(x: Token, y: Token) -> float:
     if x.key == y.key:
         return 0.0
     if x.is_fact or y.is_fact:
-        return 0.2 if x.is_fact and y.is_fact else 0.95
+        return 0.2 if x.key == y.key else 0.9 if x.is_fact and y.is_fact else 0.95
     return 1.0 - similarity(x.key, y.key)
 
 

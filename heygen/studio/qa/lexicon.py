@@ -53,7 +53,7 @@ CURRENCY_WORDS = {
     "yen": "JPY", "jpy": "JPY", "rupee": "INR", "rupees": "INR", "inr": "INR",
     "naira": "NGN",
 }
-CENT_WORDS = {"cent", "cents"}
+CENT_WORDS = {"cent", "cents", "pence", "penny"}
 PERCENT_WORDS = {"percent", "pct", "prozent", "pourcent", "porcentaje", "procent"}
 SCALE_SUFFIXES = {"k": 1000, "m": 10**6, "bn": 10**9}
 
@@ -72,9 +72,14 @@ ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd
 # Web addresses said aloud ("heygen dot com slash pricing").
 SPOKEN_LINK = {"dot": ".", "slash": "/", "dash": "-", "hyphen": "-", "underscore": "_"}
 # Words before "at heygen dot com" that make it a web address, not an e-mail ("sign up at …").
-NOT_EMAIL_LOCAL = set("""up us me him her them you online here there now today it this that site website page more
-out in on visit go going over back by free everyone home shop store stores anytime available live find found see
-information details signup register apply book join listen watch read started it's""".split())
+NOT_EMAIL_LOCAL = set("""up us me him her them you it this that is are was were be been online here there now today
+tomorrow site website page more out in on visit go going over back by free everyone home shop store stores buy
+anytime available live find found see information details signup register apply book join listen watch read
+started look looking meet located based stop tickets demo download learn everything anything all one and or but
+so then only just even also still""".split())
+# Mailbox names said before "at <domain>" that are also everyday words.
+MAILBOXES = set("""hello hi info sales support team contact admin hr jobs careers press billing help office mail
+enquiries inquiries service hey news marketing partners events orders accounts""".split())
 TLDS = set("""com org net io co ai app dev edu gov info biz me tv us uk de fr es it nl be ch at se no dk fi pl
 pt ie ca au nz in jp cn kr br mx ar za ng ke gh eg ae sa sg hk tw vn th id my ph ru ua tr gr cz sk hu ro bg
 eu xyz online site store shop tech cloud studio media news blog live life world global agency digital email

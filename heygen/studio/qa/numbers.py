@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from .lexicon import ORDINALS, SCALES, SECOND, TEENS, TENS, UNITS, ZERO_INSIDE
 
-__all__ = ["Reading", "canon", "digits_reading", "run_length", "scaled", "words_reading"]
+__all__ = ["MAY_START", "Reading", "canon", "digits_reading", "run_length", "scaled", "words_reading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +103,9 @@ _SCALE_VALUES = set(SCALES.values())
 _DIGIT_WORDS = set(UNITS) | set(TEENS) | set(TENS) | ZERO_INSIDE
 
 
+MAY_START = _STARTERS | ZERO_INSIDE | {"a", "point"}  # the words ``run_length`` can start a run at
+
+
 def run_length(words: list[str], start: int = 0) -> int:
     """How many of ``words`` (folded, lower case), from ``start``, make one run of number words; 0
     when ``words[start]`` does not begin one. A run stops after an ordinal."""
@@ -111,7 +114,9 @@ def run_length(words: list[str], start: int = 0) -> int:
     if i >= n:
         return 0
     first = words[i]
-    if first == "a" or first == "point":
+    if first in ZERO_INSIDE and i + 1 < n and (words[i + 1] in UNITS or words[i + 1] in ZERO_INSIDE):
+        pass  # "oh nine nine five": a number read digit by digit
+    elif first == "a" or first == "point":
         if i + 1 < n and (words[i + 1] in SCALES if first == "a" else words[i + 1] in UNITS):
             i += 1
         else:
@@ -130,6 +135,8 @@ def run_length(words: list[str], start: int = 0) -> int:
         if nxt in _INSIDE:
             i = j
             continue
+        if nxt == SECOND and word in TENS:  # "twenty-second"
+            return j + 1 - start
         if nxt == "and" and word in SCALES and j + 1 < n and words[j + 1] in _INSIDE and words[j + 1] not in ZERO_INSIDE:
             i = j + 1
             continue
@@ -150,6 +157,7 @@ def words_reading(words: list[str]) -> Reading:
     ordinal = False
     in_decimals = False
     started = False
+    multiplier = 1
 
     def close() -> None:
         nonlocal total, current, last, scale_seen, started
@@ -180,7 +188,10 @@ def words_reading(words: list[str]) -> Reading:
             if value is None:
                 continue
         if in_decimals:
-            decimals.append(str(value))
+            if value in _SCALE_VALUES and value >= 1000:
+                multiplier *= value  # "one point five million"
+            else:
+                decimals.append(str(value))
             continue
         if value == 0:
             close()
@@ -218,12 +229,12 @@ def words_reading(words: list[str]) -> Reading:
     close()
     values: set[str] = set()
     if decimals and pieces:
-        pieces_text = f"{pieces[-1]}.{''.join(decimals)}"
-        values.add(canon(Decimal(pieces_text)))
-        if len(pieces) > 1:
-            values.add("".join(str(p) for p in pieces[:-1]) + canon(Decimal(pieces_text)))
+        number = Decimal(f"{pieces[-1]}.{''.join(decimals)}")
+        values.add(canon(number * multiplier))
+        if len(pieces) > 1 and multiplier == 1:
+            values.add("".join(str(p) for p in pieces[:-1]) + canon(number))
     elif decimals:
-        values.add(canon(Decimal("0." + "".join(decimals))))
+        values.add(canon(Decimal("0." + "".join(decimals)) * multiplier))
     elif len(pieces) == 1:
         values.add(str(pieces[0]))
     elif pieces:

@@ -23,6 +23,7 @@ __all__ = ["LENGTH_TOLERANCE", "check_script", "length_finding"]
 
 LENGTH_TOLERANCE = 0.25  # a video this much longer or shorter than expected is a finding
 EXTRA_RUN = 6  # this many spoken words in a row that are not in the script make an extra sentence
+NEARBY = 12  # spoken tokens either side searched for a fact the alignment left unpaired
 _NAME_COLUMN = re.compile(
     r"name|company|organi[sz]ation|brand|city|town|country|person|contact|customer|client|recipient|host|speaker"
     r"|school|business|employer|manager|agent|rep\b|owner|founder|author|guest", re.I)
@@ -155,6 +156,18 @@ class _Check:
             j2 += 1
         return j1, j2
 
+    def name_widened(self, indices: list[int]) -> tuple[int, int] | None:
+        """The spoken tokens of a name said with an extra capitalised word next to it ("José" said
+        "Jose Luis"), or None when nothing was added."""
+        j1, j2 = self.al.a2b[indices[0]], self.al.a2b[indices[-1]] + 1
+        b, b2a = self.b, self.al.b2a
+        k1, k2 = j1, j2
+        while k1 > 0 and b2a[k1 - 1] < 0 and b[k1 - 1].capital and not b[k1 - 1].initial and not b[k1 - 1].is_fact:
+            k1 -= 1
+        while k2 < len(b) and b2a[k2] < 0 and b[k2].capital and not b[k2].is_fact and not b[k2].pause:
+            k2 += 1
+        return (k1, k2) if (k1, k2) != (j1, j2) else None
+
     def script_text(self, i1: int, i2: int) -> str:
         return self.script[self.a[i1].start:self.a[i2 - 1].end]
 
@@ -189,7 +202,13 @@ class _Check:
             for s in starts:
                 idx = [s + k for k in words]
                 if all(self.al.same[i] for i in idx):
-                    spoken_ok = True
+                    longer = self.name_widened(idx)
+                    if longer is None:
+                        spoken_ok = True
+                        continue
+                    moment, cues = self.at_spoken(*longer)
+                    out.append(Finding(kind, self.script_text(s, s + len(vkeys)), self.spoken_text(*longer), moment,
+                                       cues, column=column))
                     continue
                 span = self.region(idx)
                 if span is None:
@@ -242,6 +261,8 @@ class _Check:
             span = self.region(run)
             script_run = [a[i] for i in run]
             if span is None:
+                if self.said_nearby(run):
+                    continue
                 for i in run:
                     moment, cues = self.at_script(i)
                     out.append(Finding(Kind.NUMBER, a[i].raw, None, moment, cues, a[i].fact, columns.get(i)))
@@ -264,6 +285,15 @@ class _Check:
                                cues, a[run[0]].fact, columns.get(run[0])))
             mismatched.update(run)
         return out
+
+    def said_nearby(self, run: list[int]) -> bool:
+        """Whether facts the alignment left unpaired are said with their values close to where they
+        belong (the alignment paired the words around them with another sentence)."""
+        p, n = self.prev[run[0]], self.next[run[-1]]
+        lo = self.al.a2b[p] - NEARBY if p >= 0 else 0
+        hi = self.al.a2b[n] + NEARBY if n >= 0 else len(self.b)
+        window = [t for t in self.b[max(0, lo):hi] if t.is_fact]
+        return all(any(facts_match(self.a[i], t) for t in window) for i in run)
 
     def placeholders(self) -> list[Finding]:
         """PLACEHOLDER: placeholders in the script as sent, and in the subtitles."""
@@ -302,6 +332,13 @@ class _Check:
         out: list[Finding] = []
         b2a, a, b = self.al.b2a, self.a, self.b
         unmatched = [b2a[j] < 0 or not like(a[b2a[j]], t) for j, t in enumerate(b)]
+        for i, t in enumerate(a):  # a placeholder read out ("first name" for {{first_name}}) is not extra
+            span = self.region([i]) if t.fact == "placeholder" else None
+            if span:
+                inner = set(t.key.strip("{}").split())
+                for j in range(*span):
+                    if b[j].key in inner:
+                        unmatched[j] = False
         reported: set[int] = set()
         for idx in _by_sentence(b).values():
             extra = [j for j in idx if unmatched[j]]

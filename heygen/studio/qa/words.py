@@ -19,7 +19,7 @@ from functools import lru_cache
 from . import numbers
 from .lexicon import (
     ABBREVIATIONS, CENT_WORDS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DATE_LINKS, IS_AFTER, MONTHS, MONTHS_NEED_CAPITAL,
-    NOT_EMAIL_LOCAL, NOT_IRREGULAR, PERCENT_WORDS, SCALE_SUFFIXES, SCALES, SECOND, SPELLED, SPOKEN_LINK, SUFFIXES, SYMBOL_WORDS, TLDS,
+    MAILBOXES, NOT_EMAIL_LOCAL, NOT_IRREGULAR, PERCENT_WORDS, SCALE_SUFFIXES, SCALES, SECOND, SPELLED, SPOKEN_LINK, SUFFIXES, SYMBOL_WORDS, TLDS,
 )
 from .placeholders import is_placeholder
 
@@ -64,8 +64,9 @@ class Token:
 
 
 _TLD = "|".join(sorted(TLDS, key=len, reverse=True))
-_LEX = re.compile(rf"""
- (?P<brk><\s*break\b[^>]*>)
+_LEX = re.compile(rf"""[ \t]*(?:
+ (?P<word>(?>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)(?![\d@]|[.\-][A-Za-z0-9]))
+|(?P<brk><\s*break\b[^>]*>)
 |(?P<ph>\{{\{{[^{{}}\n]{{0,60}}\}}\}}|\$?\{{\s*[A-Za-z_][\w .|-]{{0,40}}\}}|%[A-Za-z_]\w{{0,40}}%
      |\[[^\[\]\n]{{1,40}}\]|<{{1,2}}[^<>\n=/]{{1,40}}>{{1,2}})
 |(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}})
@@ -74,14 +75,15 @@ _LEX = re.compile(rf"""
 |(?P<phone>(?<![\d.,])(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,4}}\)[ .-]?)?\d{{2,5}}(?:[ .-]\d{{2,5}}){{1,4}}(?![\d]))
 |(?P<num>(?>\d+(?:[.,:\u00a0\u202f\u2009]\d+)*)(?P<suffix>st|nd|rd|th|s|k|K|M|bn|am|pm|AM|PM)?(?![^\W_]))
 |(?P<abbr>(?:[A-Za-z]\.){{2,}})
-|(?P<word>(?>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)(?!\d))
+|(?P<word_cut>(?>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)(?!\d))
 |(?P<alnum>[^\W_]+)
 |(?P<end>[.!?…]+)
 |(?P<nl>\n)
 |(?P<soft>[,;:—–()"“”])
 |(?P<sym>[$€£¥₹₩₦%&+@])
-""", re.X)
+)""", re.X)
 _LEX_NO_PHONE = re.compile(_LEX.pattern.replace("(?P<phone>", "(?P<phone_off>(?!)"), re.X)
+_ANY_DOT = re.compile(r"\bdot\b", re.I)
 _URL_TAIL = re.compile(r"[.,;:!?)'\"’]+$")
 
 
@@ -110,27 +112,34 @@ def _lex(text: str, start: int = 0, end: int | None = None, pattern: re.Pattern 
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
         kind = m.lastgroup
-        if kind in ("suffix", "dsep"):
-            kind = "num" if kind == "suffix" else "ndate"
+        if kind in ("suffix", "dsep", "word_cut"):
+            kind = {"suffix": "num", "dsep": "ndate", "word_cut": "word"}[kind]
         if kind == "phone":
-            digits = sum(ch.isdigit() for ch in m.group())
-            groups = len(re.findall(r"\d+", m.group()))
-            raw = m.group()
+            raw = m.group("phone")
+            digits = sum(ch.isdigit() for ch in raw)
+            groups = len(re.findall(r"\d+", raw))
             if digits < 7 or not (raw.startswith(("+", "(")) or groups >= 3):
-                out.extend(_lex(text, m.start(), m.end(), _LEX_NO_PHONE))
+                out.extend(_lex(text, m.start("phone"), m.end(), _LEX_NO_PHONE))
                 continue
-        out.append((kind, m.group(), m.start(), m.end(), m))
+        begin = m.start(m.lastgroup)
+        out.append((kind, text[begin:m.end()], begin, m.end(), m))
     return out
 
 
 def tokenize(text: str | None, *, newline_ends_sentence: bool = True) -> list[Token]:
-    """The tokens of ``text``, in order, with their sentences numbered."""
-    text = text or ""
+    """The tokens of ``text``, in order, with their sentences numbered (shared with other callers
+    for the same text: not to be changed)."""
+    return list(_tokenize(text or "", newline_ends_sentence))
+
+
+@lru_cache(maxsize=512)
+def _tokenize(text: str, newline_ends_sentence: bool) -> tuple[Token, ...]:
     items = _lex(text)
     toks = _facts(text, items, newline_ends_sentence)
+    toks = _digit_groups(toks, text)
     toks = _dates(toks, text)
     toks = _spoken_links(toks, text)
-    return _sentences(toks)
+    return tuple(_sentences(toks))
 
 
 def _word_tokens(raw: str, start: int, end: int) -> list[Token]:
@@ -171,7 +180,6 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
     toks: list[Token] = []
     n = len(items)
     i = 0
-    words_ahead: list[str] | None = None
     while i < n:
         kind, raw, start, end, m = items[i]
         if kind == "brk":
@@ -192,6 +200,8 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
             if tail:
                 raw, end = raw[:tail.start()], start + tail.start()
             toks.append(Token(LINK, raw, start, end, fact="url", values=frozenset({link_value(raw)}), digits=True))
+            if tail and any(ch in ".!?" for ch in tail.group()):  # the sentence ends after the address
+                toks.append(Token("", tail.group(), end, end + len(tail.group()), mark="."))
             i += 1
             continue
         if kind == "ndate":
@@ -241,12 +251,10 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
                 toks.append(Token(low, "", end, end))
             continue
         if kind == "word":
-            run_words = []  # the words up to the next item that is not a word
-            for k in range(i, min(n, i + 24)):
-                if items[k][0] != "word":
-                    break
-                run_words.append(fold(items[k][1]))
-            length = numbers.run_length(run_words)
+            length = 0
+            if fold(raw) in numbers.MAY_START:
+                run_words = _words_from(items, i, 24)
+                length = numbers.run_length(run_words)
             if length and not (length == 1 and run_words[0] in ("a", "point")):
                 last = items[i + length - 1]
                 reading = numbers.words_reading(run_words[:length])
@@ -267,18 +275,56 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
     return toks
 
 
+def _said_digit_by_digit(tok: Token) -> bool:
+    return tok.key == NUMBER and not tok.digits and tok.unit is None and len(tok.pieces) >= 2 \
+        and all(p < 10 for p in tok.pieces)
+
+
+def _digit_groups(toks: list[Token], text: str) -> list[Token]:
+    """Groups of digits said one by one and parted by commas, as a phone number is read ("plus
+    four four, two oh, seven two seven one"), as one number."""
+    out: list[Token] = []
+    i, n = 0, len(toks)
+    while i < n:
+        tok = toks[i]
+        if not _said_digit_by_digit(tok):
+            out.append(tok)
+            i += 1
+            continue
+        k = i
+        while k + 2 < n and toks[k + 1].mark == "," and _said_digit_by_digit(toks[k + 2]):
+            k += 2
+        if k == i:
+            out.append(tok)
+            i += 1
+            continue
+        start = tok.start
+        if out and out[-1].key == "plus" and out[-1].mark is None:
+            start = out.pop().start
+        digits = "".join("".join(str(p) for p in toks[m].pieces) for m in range(i, k + 1, 2))
+        out.append(Token(NUMBER, text[start:toks[k].end], start, toks[k].end, fact="phone",
+                         values=frozenset({digits}), pieces=tuple(int(d) for d in digits)))
+        i = k + 1
+    return out
+
+
 def _starts_number(items: list, i: int) -> bool:
     kind, raw = items[i][0], items[i][1]
     if kind == "num":
         return True
     if kind == "word":
-        run = []
-        for k in range(i, min(len(items), i + 12)):
-            if items[k][0] != "word":
-                break
-            run.append(fold(items[k][1]))
-        return numbers.run_length(run) > 0
+        return fold(raw) in numbers.MAY_START and numbers.run_length(_words_from(items, i, 12)) > 0
     return False
+
+
+def _words_from(items: list, i: int, most: int) -> list[str]:
+    """The folded words of the word items from ``i`` up to the first item that is not a word."""
+    run = []
+    for k in range(i, min(len(items), i + most)):
+        if items[k][0] != "word":
+            break
+        run.append(fold(items[k][1]))
+    return run
 
 
 def _absorb(tok: Token, items: list, i: int, unit: str | None) -> int:
@@ -378,59 +424,68 @@ def _year(tok: Token) -> list[str]:
 def _dates(toks: list[Token], text: str) -> list[Token]:
     """Dates from a day and a month ("14 March", "March 14th, 2025", "the fourteenth of March",
     "14. März", "14 de marzo de 2025") or a month and a year ("March 2025")."""
-    if not any(MONTHS.get(t.key) for t in toks):
+    months = [m for m, t in enumerate(toks) if t.key in MONTHS and _month(t)]
+    if not months:
         return toks
     out: list[Token] = []
-    i, n = 0, len(toks)
-    while i < n:
-        tok = toks[i]
-        found = None
-        # [the] DAY [.] [of] MONTH [[de] [,] YEAR]
-        j = i + 1 if tok.key == "the" and i + 1 < n else i
-        days = _day(toks[j]) if j < n else []
-        if days and toks[j].key != SECOND or (days and j > i):
-            k = j + 1
-            if k < n and toks[k].mark == "." and toks[k].raw == "." and toks[j].digits:
-                k += 1
-            if k < n and toks[k].key in DATE_LINKS:
-                k += 1
-            month = _month(toks[k]) if k < n else None
-            if month:
-                found = (i, k + 1, month, days)
-        if found is None:
-            month = _month(tok)
-            if month:
-                k = i + 1
-                if k < n and toks[k].key == "the":
-                    k += 1
-                if k < n and (days := _day(toks[k])):
-                    found = (i, k + 1, month, days)
-                elif k < n and toks[k].key == NUMBER and len(toks[k].pieces) >= 2 and 1 <= toks[k].pieces[0] <= 31:
-                    rest = "".join(str(p) for p in toks[k].pieces[1:])
-                    if len(rest) == 4:  # "March fourteen twenty twenty-five"
-                        out.append(_date_token(toks, i, k + 1, month, [toks[k].pieces[0]], [rest], text))
-                        i = k + 1
-                        continue
-                elif k < n and (years := _year(toks[k])):
-                    out.append(_date_token(toks, i, k + 1, month, [], years, text))
-                    i = k + 1
-                    continue
-        if found is None:
-            out.append(tok)
-            i += 1
+    done = 0  # tokens before this index are in ``out``
+    n = len(toks)
+    for m in months:
+        if m < done:
             continue
-        first, stop, month, days = found
-        k = stop
-        if k < n and toks[k].key in DATE_LINKS:
-            k += 1
-        if k < n and toks[k].mark == ",":
-            k += 1
-        years = _year(toks[k]) if k < n else []
-        if years:
-            stop = k + 1
+        month = MONTHS[toks[m].key]
+        first, stop, days, years = _day_first(toks, m, done)
+        if first is None:
+            first, stop, days, years = _month_first(toks, m)
+        if first is None:
+            continue
+        if days and stop < n:
+            k = stop + (1 if toks[stop].key in DATE_LINKS else 0)
+            k += 1 if k < n and toks[k].mark == "," else 0
+            if k < n and (found := _year(toks[k])):
+                years, stop = found, k + 1
+        out.extend(toks[done:first])
         out.append(_date_token(toks, first, stop, month, days, years, text))
-        i = stop
+        done = stop
+    out.extend(toks[done:])
     return out
+
+
+def _day_first(toks: list[Token], m: int, floor: int) -> tuple:
+    """[the] DAY [.] [of] MONTH: (first index, stop, days, years) or Nones."""
+    k = m - 1
+    if k >= floor and toks[k].key in DATE_LINKS:
+        k -= 1
+    dotted = k >= floor and toks[k].mark == "." and toks[k].raw == "."
+    if dotted:
+        k -= 1
+    if k < floor:
+        return None, None, None, None
+    days = _day(toks[k])
+    the = k - 1 >= floor and toks[k - 1].key == "the"
+    if not days or (dotted and not toks[k].digits) or (toks[k].key == SECOND and not the):
+        return None, None, None, None
+    return (k - 1 if the else k), m + 1, days, []
+
+
+def _month_first(toks: list[Token], m: int) -> tuple:
+    """MONTH [the] DAY, MONTH DAY-and-YEAR said as one run, or MONTH YEAR."""
+    n = len(toks)
+    k = m + 1
+    if k < n and toks[k].key == "the":
+        k += 1
+    if k >= n:
+        return None, None, None, None
+    tok = toks[k]
+    if days := _day(tok):
+        return m, k + 1, days, []
+    if tok.key == NUMBER and len(tok.pieces) >= 2 and 1 <= tok.pieces[0] <= 31:
+        rest = "".join(str(p) for p in tok.pieces[1:])
+        if len(rest) == 4:  # "March fourteen twenty twenty-five"
+            return m, k + 1, [tok.pieces[0]], [rest]
+    if years := _year(toks[m + 1]):
+        return m, m + 2, [], years
+    return None, None, None, None
 
 
 def _date_token(toks: list[Token], first: int, stop: int, month: int, days: list[int], years: list[str], text: str) -> Token:
@@ -442,49 +497,53 @@ def _date_token(toks: list[Token], first: int, stop: int, month: int, days: list
 
 
 def _spoken_links(toks: list[Token], text: str) -> list[Token]:
-    """Addresses said aloud: "heygen dot com slash pricing", "anna at acme dot co dot uk"."""
-    if not any(t.key == "dot" for t in toks):
+    """Addresses said aloud: "heygen dot com slash pricing", "kestrel dash labs dot dev",
+    "w w w dot acme dot io", "anna at acme dot co dot uk", "priya dot sharma at acme dot com"."""
+    if not _ANY_DOT.search(text):
         return toks
     out: list[Token] = []
     i, n = 0, len(toks)
     while i < n:
         tok = toks[i]
-        if _link_part(tok) and i + 2 < n and toks[i + 1].key == "dot" and _link_part(toks[i + 2]):
-            k = i
-            parts = [_part(tok)]
-            while k + 2 < n and toks[k + 1].key in ("dot", "dash", "hyphen", "underscore") and _link_part(toks[k + 2]):
-                parts.append(SPOKEN_LINK[toks[k + 1].key] + _part(toks[k + 2]))
-                k += 2
-            if parts[-1].lstrip(".") in TLDS and any(p.startswith(".") for p in parts):
-                while k + 2 < n and toks[k + 1].key == "slash" and _link_part(toks[k + 2]):
-                    parts.append("/" + _part(toks[k + 2]))
-                    k += 2
-                value = "".join(parts)
-                first = i
-                # an e-mail: "NAME [dot NAME] at" before the domain
-                if len(out) >= 2 and out[-1].key == "at" and _link_part(out[-2]) and out[-2].key not in NOT_EMAIL_LOCAL:
-                    local = [_part(out[-2])]
-                    back = len(out) - 2
-                    while back >= 2 and out[back - 1].key in ("dot", "underscore", "dash") and _link_part(out[back - 2]):
-                        local.insert(0, _part(out[back - 2]) + SPOKEN_LINK[out[back - 1].key])
-                        back -= 2
-                    start = out[back].start
-                    del out[back:]
-                    email = "".join(local) + "@" + value
-                    out.append(Token(LINK, text[start:toks[k].end], start, toks[k].end, fact="email",
-                                     values=frozenset({email})))
-                else:
-                    start = toks[first].start
-                    if value.startswith("w.") and len(out) >= 2 and out[-1].key == out[-2].key == "w":
-                        start, value = out[-2].start, value[2:]  # "w w w dot heygen dot com"
-                        del out[-2:]
-                    out.append(Token(LINK, text[start:toks[k].end], start, toks[k].end, fact="url",
-                                     values=frozenset({link_value(value)})))
-                i = k + 1
-                continue
-        out.append(tok)
-        i += 1
+        k = i
+        parts = [_part(tok)] if _link_part(tok) else []
+        while parts and k + 2 < n and toks[k + 1].key in _JOINERS and _link_part(toks[k + 2]):
+            parts.append(SPOKEN_LINK[toks[k + 1].key] + _part(toks[k + 2]))
+            k += 2
+        dotted = [p for p in parts if p.startswith(".")]
+        if not dotted or parts[-1][1:] not in TLDS:
+            out.append(tok)
+            i += 1
+            continue
+        while k + 2 < n and toks[k + 1].key == "slash" and _link_part(toks[k + 2]):
+            parts.append("/" + _part(toks[k + 2]))
+            k += 2
+        value, start, end = "".join(parts), tok.start, toks[k].end
+        if len(out) >= 2 and out[-1].key == "at" and _link_part(out[-2]) and _mailbox(out[-2].key):
+            back = len(out) - 2  # an e-mail: "NAME [dot NAME] at" before the domain
+            local = _part(out[back])
+            while back >= 2 and out[back - 1].key in _JOINERS and _link_part(out[back - 2]):
+                local = _part(out[back - 2]) + SPOKEN_LINK[out[back - 1].key] + local
+                back -= 2
+            start = out[back].start
+            del out[back:]
+            out.append(Token(LINK, text[start:end], start, end, fact="email", values=frozenset({local + "@" + value})))
+        else:
+            if value.startswith("w.") and len(out) >= 2 and out[-1].key == out[-2].key == "w":
+                start, value = out[-2].start, value[2:]  # "w w w dot heygen dot com"
+                del out[-2:]
+            out.append(Token(LINK, text[start:end], start, end, fact="url", values=frozenset({link_value(value)})))
+        i = k + 1
     return out
+
+
+_JOINERS = {"dot", "dash", "hyphen", "underscore"}
+
+
+def _mailbox(word: str) -> bool:
+    """Whether a word said before "at <domain>" is an e-mail's mailbox ("anna", "sales") rather than
+    part of the sentence ("sign up at", "it is at")."""
+    return word in MAILBOXES or word not in NOT_EMAIL_LOCAL
 
 
 def _link_part(tok: Token) -> bool:
