@@ -61,11 +61,15 @@ def _spellings(tok: Token) -> set[str]:
 
 
 def runs_match(script: list[Token], spoken: list[Token]) -> bool:
-    """Runs of numbers that give the same digits side by side ("555-1234" said "five five five,
-    one two three four"), or that match one for one."""
-    if len(script) == len(spoken) and all(facts_match(a, b) for a, b in zip(script, spoken)):
-        return True
+    """Runs of numbers that match one for one or, when there are more on one side, give the same
+    digits side by side ("555 1234" said "five five five one two three four")."""
+    if len(script) == len(spoken):
+        return all(facts_match(a, b) for a, b in zip(script, spoken))
     if not script or not spoken or any(t.key != NUMBER for t in script + spoken):
+        return False
+    units_a = {t.unit for t in script if t.unit}
+    units_b = {t.unit for t in spoken if t.unit}
+    if units_a and units_b and units_a != units_b:
         return False
     if len(script) * len(spoken) > 64:
         return False

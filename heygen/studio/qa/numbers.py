@@ -53,8 +53,8 @@ _HARD_GROUPING = {"\u00a0", "\u202f", "\u2009", "'"}
 
 
 def digits_reading(text: str) -> Reading:
-    """The values digits can stand for: "1,299" is 1299 (or 1.299 where the comma is a decimal
-    point), "12,99" is 12.99, "1.299,50" is 1299.5, "3:30" is 330, "0958" is 958 and 0958."""
+    """The values digits can stand for: "1,299" and "1.299" are 1299, "12,99" is 12.99, "1.299,50" is
+    1299.5, "3:30" is 330, "0958" is 958 and 0958."""
     if ":" in text:
         digits = "".join(ch for ch in text if ch.isdigit())
         return Reading(frozenset({digits, digits.lstrip("0") or "0"}))
@@ -66,11 +66,12 @@ def digits_reading(text: str) -> Reading:
         if text.startswith("0") and len(text) > 1:
             values.add(text)
         return Reading(frozenset(values))
-    # All separators grouping thousands: "1,299", "1.299.000", "1 299".
-    if len(set(seps)) == 1 and 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
+    # All separators grouping thousands: "1,299", "1.299.000", "1 299" (read so even where a comma
+    # or point before three digits could be a decimal point, unless the number starts "0.").
+    if len(set(seps)) == 1 and 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]) \
+            and groups[0] != "0":
         values.add(canon(int("".join(groups))))
-        if seps[0] in _HARD_GROUPING:
-            return Reading(frozenset(values))
+        return Reading(frozenset(values))
     # The last separator a decimal point, the others grouping thousands: "12.99", "1,299.50", "1.299,50".
     last = seps[-1]
     if last not in _HARD_GROUPING and (len(seps) == 1 or len(set(seps[:-1])) == 1 and seps[0] != last):

@@ -17,7 +17,7 @@ from .align import Alignment, align
 from .compare import LIKE, facts_match, like, runs_match, same_name, similarity
 from .report import Finding, Kind, Pair, Report, build
 from .spoken import Spoken, read
-from .words import Token, tokenize
+from .words import Token, fold, tokenize
 
 __all__ = ["LENGTH_TOLERANCE", "check_script", "length_finding"]
 
@@ -142,17 +142,18 @@ class _Check:
         share = (i - p) / (n - p)
         return round(times[jp] + (times[jn] - times[jp]) * share, 3), (cues[jp] + 1, cues[jn] + 1)
 
-    def region(self, indices: list[int]) -> tuple[int, int] | None:
+    def region(self, indices: list[int], *, any_kind: bool = False) -> tuple[int, int] | None:
         """The spoken tokens [j1, j2) paired with script tokens ``indices``, widened over spoken
-        tokens next to them that are paired with nothing; None when none is paired."""
+        tokens next to them that are paired with nothing (facts over facts and words over words,
+        unless ``any_kind``); None when none is paired."""
         mapped = [self.al.a2b[i] for i in indices if self.al.a2b[i] >= 0]
         if not mapped:
             return None
         j1, j2 = min(mapped), max(mapped) + 1
-        b2a = self.al.b2a
-        while j1 > 0 and b2a[j1 - 1] < 0 and self.b[j1 - 1].is_fact == self.b[j1].is_fact:
+        b, b2a = self.b, self.al.b2a
+        while j1 > 0 and b2a[j1 - 1] < 0 and (any_kind or b[j1 - 1].is_fact == b[j1].is_fact):
             j1 -= 1
-        while j2 < len(self.b) and b2a[j2] < 0 and self.b[j2].is_fact == self.b[j2 - 1].is_fact:
+        while j2 < len(b) and b2a[j2] < 0 and (any_kind or b[j2].is_fact == b[j2 - 1].is_fact):
             j2 += 1
         return j1, j2
 
@@ -300,7 +301,7 @@ class _Check:
         out: list[Finding] = []
         for i, t in enumerate(self.a):
             if t.fact == "placeholder":
-                span = self.region([i])
+                span = self.region([i], any_kind=True)
                 moment, cues = self.at_script(i)
                 out.append(Finding(Kind.PLACEHOLDER, t.raw, self.spoken_text(*span) if span else None, moment, cues))
         for j, t in enumerate(self.b):
@@ -320,10 +321,8 @@ class _Check:
                 continue
             gone.add(sentence)
             moment, cues = self.at_script(idx[0])
-            end = self.a[idx[-1]].end
-            while end < len(self.script) and self.script[end] in ".!?…":
-                end += 1
-            out.append(Finding(Kind.MISSING_SENTENCE, self.script[self.a[idx[0]].start:end], None, moment, cues))
+            out.append(Finding(Kind.MISSING_SENTENCE, _closed(self.script, self.a[idx[0]].start, self.a[idx[-1]].end),
+                               None, moment, cues))
         return out, gone
 
     def extra_sentences(self) -> list[Finding]:
@@ -333,18 +332,19 @@ class _Check:
         b2a, a, b = self.al.b2a, self.a, self.b
         unmatched = [b2a[j] < 0 or not like(a[b2a[j]], t) for j, t in enumerate(b)]
         for i, t in enumerate(a):  # a placeholder read out ("first name" for {{first_name}}) is not extra
-            span = self.region([i]) if t.fact == "placeholder" else None
+            span = self.region([i], any_kind=True) if t.fact == "placeholder" else None
             if span:
                 inner = set(t.key.strip("{}").split())
                 for j in range(*span):
-                    if b[j].key in inner:
+                    if b[j].key in inner or fold(b[j].raw) in inner:
                         unmatched[j] = False
         reported: set[int] = set()
         for idx in _by_sentence(b).values():
             extra = [j for j in idx if unmatched[j]]
             if len(extra) >= 2 and len(extra) * 2 > len(idx):
                 moment, cues = self.at_spoken(extra[0], extra[-1] + 1)
-                out.append(Finding(Kind.EXTRA_SENTENCE, None, self.spoken_text(idx[0], idx[-1] + 1), moment, cues))
+                text = _closed(self.spoken.text, b[idx[0]].start, b[idx[-1]].end)
+                out.append(Finding(Kind.EXTRA_SENTENCE, None, text, moment, cues))
                 reported.update(idx)
         run: list[int] = []
         for j in range(len(b) + 1):
@@ -385,6 +385,13 @@ class _Check:
                 out.append(Pair(kind, _words(a, s1, s2), _words(b, t1, t2), moment, cues))
                 start = k
         return out
+
+
+def _closed(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` with the sentence's closing punctuation."""
+    while end < len(text) and text[end] in ".!?…":
+        end += 1
+    return text[start:end]
 
 
 def _words(tokens: list[Token], i1: int, i2: int) -> tuple[str, ...]:
