@@ -44,6 +44,11 @@ def test_words_about_the_video_itself_are_not_required():
     assert check_facts(prompt, srt_of("Hello and welcome to our channel.")).status == "ok"
 
 
+def test_titles_languages_and_acronyms_are_not_names():
+    prompt = "Make a video in English where our CEO thanks the HR team for the Q3 results with Avatar IV."
+    assert check_facts(prompt, srt_of("Our chief executive thanks the people team for great results.")).status == "ok"
+
+
 def test_numbers_spelled_in_the_prompt_are_not_required_but_digits_are():
     assert check_facts("Tell them about our two plans.", srt_of("We have plans for everyone.")).status == "ok"
     report = check_facts("Tell them we have 2 plans.", srt_of("We have three plans."))

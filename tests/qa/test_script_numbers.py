@@ -100,6 +100,15 @@ def test_a_phone_number_with_a_wrong_digit_and_an_international_one():
     ("Our rating is 4.8 out of 5.", "Our rating is four point eight out of five."),
     ("Your order number is 558361.", "Your order number is five five eight three six one."),
     ("It is open 24/7.", "It is open twenty-four seven."),
+    ("Doors open at 14:30.", "Doors open at two thirty p.m."),
+    ("Doors open at 3:00 pm.", "Doors open at three o'clock p.m."),
+    ("It started in the 1990s.", "It started in the nineteen nineties."),
+    ("Get 1/2 off.", "Get one half off."),
+    ("Get 3/4 off.", "Get three quarters off."),
+    ("Get 2/3 off.", "Get two thirds off."),
+    ("Run 5km a day.", "Run five kilometers a day."),
+    ("It is 2x faster with 16GB.", "It is two times faster with sixteen gigabytes."),
+    ("We raised $2.5M.", "We raised two point five million dollars."),
 ])
 def test_numbers_written_one_way_and_said_another(script, said):
     assert check_script(script, srt_of(said)).status == "ok"
@@ -115,3 +124,8 @@ def test_a_number_in_a_substituted_value_carries_its_column():
                           values={"discount": "15%"})
     assert [(f.kind, f.expected, f.spoken, f.column) for f in report.open] == [
         (Kind.NUMBER, "15%", "fifty percent", "discount")]
+
+
+def test_numbers_with_units_and_fractions_are_still_compared():
+    assert numbers(check_script("Run 5km a day.", srt_of("Run six kilometers a day."))) == [("5km", "six", "number")]
+    assert numbers(check_script("Get 1/2 off.", srt_of("Get one third off."))) == [("1/2", "one third", "number")]

@@ -65,3 +65,10 @@ def test_a_number_said_with_another_value_is_a_replaced_pair():
     assert [(p.op, p.script, p.spoken) for p in pairs] == [
         ("equal", ("It", "costs"), ("It", "costs")), ("replace", ("$10",), ("eleven dollars",)),
         ("equal", ("a", "month"), ("a", "month"))]
+
+
+def test_styling_tags_in_cues_are_not_words():
+    srt = srt_of("<i>Hi Anna, welcome aboard.</i>", "{\\an8}We're thrilled you've joined the well-known team at Acme.",
+                 '<font color="#fff">Your first shift starts on Monday at nine.</font>',
+                 "Don't hesitate to ask questions. See you soon!")
+    assert check_script(SCRIPT, srt).status == "ok"

@@ -7,7 +7,12 @@ UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
 TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
          "seventeen": 17, "eighteen": 18, "nineteen": 19}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-        "eighty": 80, "ninety": 90}
+        "eighty": 80, "ninety": 90,
+        # decades: "the nineteen nineties" is the 1990s
+        "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70,
+        "eighties": 80, "nineties": 90}
+HALF = {"half": 2, "halves": 2}  # a number on its own or after a number ("one half", "three halves")
+PARTS = {"quarter": 4, "quarters": 4, "thirds": 3, "fourths": 4, "fifths": 5, "tenths": 10}  # after a number only
 SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 # "second" is left out: it is far more often a unit of time; dates read it where a month stands next to it.
 ORDINALS = {
@@ -64,6 +69,13 @@ IS_AFTER = {"it", "that", "what", "there", "here", "he", "she", "who", "where", 
 NOT_IRREGULAR = {"won": "will", "can": "can", "shan": "shall", "ain": "is"}
 SPELLED = {"cannot": ("can", "not"), "gonna": ("going", "to"), "wanna": ("want", "to")}
 SYMBOL_WORDS = {"&": "and", "+": "plus", "@": "at"}
+# Abbreviations read out in full by a voice ("Dr." is said "doctor").
+SAID_IN_FULL = {"mr": "mister", "mrs": "missus", "dr": "doctor", "prof": "professor", "vs": "versus",
+                "approx": "approximately", "dept": "department", "mt": "mount", "ft": "feet", "sr": "senior",
+                "jr": "junior"}
+# Units written after digits ("5km", "2x", "16GB"): the number is compared, the unit is not.
+UNIT_SUFFIXES = ("km", "kg", "cm", "mm", "mg", "ml", "gb", "mb", "tb", "kb", "mph", "kph", "hrs", "hr", "h", "mins",
+                 "min", "ft", "lbs", "lb", "oz", "x", "g", "l")
 
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd", "jr", "sr", "approx",
@@ -96,6 +108,13 @@ PLACEHOLDER_WORDS = {"name", "firstname", "lastname", "surname", "company", "cit
                      "link", "url", "number", "value", "placeholder", "contact", "brand", "event", "day", "time"}
 MARKUP_TAGS = {"break", "speak", "prosody", "emphasis", "say-as", "sub", "phoneme", "p", "s", "b", "i", "u", "em",
                "strong", "br", "voice", "audio", "mark", "lang", "span", "div"}
+
+# Capitalised words that are titles, terms or languages rather than names.
+NOT_NAMES = set("""ceo cfo cto coo cmo cpo vp svp evp hr ai ml faq faqs roi kpi kpis api apis ux ui saas b2b b2c pr it qa
+seo crm erp usa uk eu us uae nyc pdf csv url urls sms dm dms ok okay q1 q2 q3 q4 english spanish french german
+portuguese italian japanese chinese mandarin cantonese korean hindi arabic dutch russian polish turkish swedish
+norwegian danish finnish greek hebrew vietnamese thai indonesian""".split())
+ROMAN = set("ii iii iv vi vii viii ix xi xii".split())
 
 # Common English words: a capitalised one at the start of a sentence is not taken for a name.
 COMMON_WORDS = set("""

@@ -1,12 +1,13 @@
 """Names in a text without a script to align against: runs of capitalised words that are not
-common English words, months or weekdays ("Priya Sharma", "HeyGen", "Oluwaseun"), and whether
+common English words, months, weekdays, languages, job titles or common acronyms ("Priya Sharma",
+"HeyGen", "Oluwaseun"), and whether
 another text holds them (letters folded; an inflected ending allowed where asked)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import COMMON_WORDS, MONTHS, WEEKDAYS
+from .lexicon import COMMON_WORDS, MONTHS, NOT_NAMES, ROMAN, WEEKDAYS
 from .words import Token
 
 __all__ = ["Name", "find_names", "holds_name"]
@@ -24,7 +25,8 @@ class Name:
 def _name_word(tok: Token) -> bool:
     key = tok.key
     return (tok.fact is None and tok.capital and len(key) >= 2 and key.isalpha() and key not in COMMON_WORDS
-            and key not in MONTHS and key not in WEEKDAYS)
+            and key not in MONTHS and key not in WEEKDAYS and key not in NOT_NAMES
+            and not (key in ROMAN and tok.raw.isupper()))
 
 
 def find_names(tokens: list[Token]) -> list[Name]:

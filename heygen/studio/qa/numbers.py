@@ -9,12 +9,13 @@ its pieces put side by side ("1299") and, for two pieces, as a price ("12.99").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .lexicon import ORDINALS, SCALES, SECOND, TEENS, TENS, UNITS, ZERO_INSIDE
 
-__all__ = ["MAY_START", "Reading", "canon", "digits_reading", "run_length", "scaled", "words_reading"]
+__all__ = ["MAY_START", "Reading", "canon", "fraction", "digits_reading", "run_length", "scaled", "words_reading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,24 +49,28 @@ def scaled(values: frozenset[str], factor: int, *, divide: bool = False) -> froz
     return frozenset(out)
 
 
-_GROUPING = {",", ".", "\u00a0", "\u202f", "\u2009", "'"}
+_SEPARATORS = re.compile(r"\D")
+_DIGITS = re.compile(r"\d+")
 _HARD_GROUPING = {"\u00a0", "\u202f", "\u2009", "'"}
 
 
 def digits_reading(text: str) -> Reading:
     """The values digits can stand for: "1,299" and "1.299" are 1299, "12,99" is 12.99, "1.299,50" is
-    1299.5, "3:30" is 330, "0958" is 958 and 0958."""
+    1299.5, "3:30" is 330, "0958" is 958 and 0958, "1/2" is 0.5 and 12 (as "24/7" is 247)."""
+    if text.isdigit():
+        plain = text.lstrip("0") or "0"
+        return Reading(frozenset({plain, text}) if plain != text else frozenset({text}))
     if ":" in text:
-        digits = "".join(ch for ch in text if ch.isdigit())
-        return Reading(frozenset({digits, digits.lstrip("0") or "0"}))
-    seps = [ch for ch in text if not ch.isdigit()]
-    groups = [g for g in _split(text)]
-    values: set[str] = set()
-    if not seps:
-        values.add(text.lstrip("0") or "0")
-        if text.startswith("0") and len(text) > 1:
-            values.add(text)
+        return Reading(frozenset(_clock(text)))
+    if "/" in text:
+        top, _, bottom = text.partition("/")
+        values = {top + bottom}
+        if int(bottom):
+            values.add(fraction(int(top), int(bottom)))
         return Reading(frozenset(values))
+    seps = _SEPARATORS.findall(text)
+    groups = _DIGITS.findall(text)
+    values: set[str] = set()
     # All separators grouping thousands: "1,299", "1.299.000", "1 299" (read so even where a comma
     # or point before three digits could be a decimal point, unless the number starts "0.").
     if len(set(seps)) == 1 and 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]) \
@@ -86,16 +91,23 @@ def digits_reading(text: str) -> Reading:
     return Reading(frozenset(values))
 
 
-def _split(text: str) -> list[str]:
-    groups, current = [], []
-    for ch in text:
-        if ch.isdigit():
-            current.append(ch)
-        else:
-            groups.append("".join(current))
-            current = []
-    groups.append("".join(current))
-    return groups
+def _clock(text: str) -> set[str]:
+    """A time's digits as said: "14:30" is 1430 or, said on a 12-hour clock, 230; "3:00" is also 3."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    out = {digits, digits.lstrip("0") or "0"}
+    hour, _, minutes = text.partition(":")
+    if hour.isdigit() and minutes[:2].isdigit():
+        h = int(hour)
+        twelve = h - 12 if h > 12 else 12 if h == 0 else h
+        out.add(f"{twelve}{minutes[:2]}")
+        if minutes[:2] == "00":
+            out.update({str(h), str(twelve)})
+    return out
+
+
+def fraction(top: int, bottom: int) -> str:
+    """``top / bottom`` to four decimal places, as compared: 1/3 is 0.3333."""
+    return canon((Decimal(top) / Decimal(bottom)).quantize(Decimal("0.0001")))
 
 
 _STARTERS = set(UNITS) | set(TEENS) | set(TENS) | set(ORDINALS) | {"hundred", "thousand", "million", "billion"}

@@ -1,9 +1,10 @@
 """What a video says, from its SRT subtitles: the tokens of all cues read as one text (so a number
-or name split across two cues is still one), each with its cue and an estimated start time (its
-place in the cue's text spread over the cue's time)."""
+or name split across two cues is still one, and styling tags are left out), each with its cue and
+an estimated start time (its place in the cue's text spread over the cue's time)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -12,6 +13,9 @@ from heygen.studio import srt
 from .words import Token, tokenize
 
 __all__ = ["Spoken", "read"]
+
+# Styling inside cues, not words: <i>…</i>, <font color="…">, {\an8}.
+_STYLING = re.compile(r"</?(?:i|b|u|em|strong|font|span|c)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.I)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def read(srt_text: str) -> Spoken:
     offsets: list[int] = []
     at = 0
     for cue in cues:
-        line = " ".join(cue.text.split())
+        line = " ".join(_STYLING.sub(" ", cue.text).split())
         offsets.append(at)
         pieces.append(line)
         at += len(line) + 1
@@ -49,12 +53,15 @@ def read(srt_text: str) -> Spoken:
     cue_of: list[int] = []
     last_cue_of: list[int] = []
     time_of: list[float] = []
+    c = 0
+    last = len(cues) - 1
     for tok in tokens:
-        c = max(0, bisect_right(offsets, tok.start) - 1)
+        while c < last and offsets[c + 1] <= tok.start:
+            c += 1
         cue = cues[c]
-        share = (tok.start - offsets[c]) / max(1, len(pieces[c]))
+        share = (tok.start - offsets[c]) / (len(pieces[c]) or 1)
         cue_of.append(c)
-        last_cue_of.append(max(c, bisect_right(offsets, tok.end - 1) - 1))
+        last_cue_of.append(c if c == last or tok.end <= offsets[c + 1] else bisect_right(offsets, tok.end - 1) - 1)
         time_of.append(cue.start + (cue.end - cue.start) * min(1.0, max(0.0, share)))
     seconds = max((cue.end for cue in cues), default=0.0)
     return Spoken(cues, text, tokens, cue_of, last_cue_of, time_of, seconds)

@@ -19,7 +19,8 @@ from functools import lru_cache
 from . import numbers
 from .lexicon import (
     ABBREVIATIONS, CENT_WORDS, CURRENCY_SYMBOLS, CURRENCY_WORDS, DATE_LINKS, IS_AFTER, MONTHS, MONTHS_NEED_CAPITAL,
-    MAILBOXES, NOT_EMAIL_LOCAL, NOT_IRREGULAR, PERCENT_WORDS, SCALE_SUFFIXES, SCALES, SECOND, SPELLED, SPOKEN_LINK, SUFFIXES, SYMBOL_WORDS, TLDS,
+    HALF, MAILBOXES, NOT_EMAIL_LOCAL, NOT_IRREGULAR, PARTS, PERCENT_WORDS, SAID_IN_FULL, SCALE_SUFFIXES, SCALES,
+    SECOND, SPELLED, SPOKEN_LINK, SUFFIXES, SYMBOL_WORDS, TLDS, UNIT_SUFFIXES,
 )
 from .placeholders import is_placeholder
 
@@ -64,6 +65,7 @@ class Token:
 
 
 _TLD = "|".join(sorted(TLDS, key=len, reverse=True))
+_UNITS = "|".join(u for unit in UNIT_SUFFIXES for u in (unit, unit.upper()))
 _LEX = re.compile(rf"""[ \t]*(?:
  (?P<word>(?>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)(?![\d@]|[.\-][A-Za-z0-9]))
 |(?P<brk><\s*break\b[^>]*>)
@@ -73,7 +75,8 @@ _LEX = re.compile(rf"""[ \t]*(?:
 |(?P<url>https?://[^\s<>"]+|(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLD})(?![A-Za-z0-9-])(?:/[^\s<>"]*)?)
 |(?P<ndate>(?<![\d.,])\d{{1,4}}(?P<dsep>[/.-])\d{{1,2}}(?P=dsep)\d{{2,4}}(?![\d]))
 |(?P<phone>(?<![\d.,])(?:\+\d{{1,3}}[ .-]?)?(?:\(\d{{1,4}}\)[ .-]?)?\d{{2,5}}(?:[ .-]\d{{2,5}}){{1,4}}(?![\d]))
-|(?P<num>(?>\d+(?:[.,:\u00a0\u202f\u2009]\d+)*)(?P<suffix>st|nd|rd|th|s|k|K|M|bn|am|pm|AM|PM)?(?![^\W_]))
+|(?P<frac>(?<![\d/])\d{{1,3}}/\d{{1,3}}(?![\d/]))
+|(?P<num>(?>\d+(?:[.,:\u00a0\u202f\u2009]\d+)*)(?P<suffix>st|nd|rd|th|k|K|M|bn|am|pm|AM|PM|{_UNITS}|s)?(?![^\W_]))
 |(?P<abbr>(?:[A-Za-z]\.){{2,}})
 |(?P<word_cut>(?>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)(?!\d))
 |(?P<alnum>[^\W_]+)
@@ -111,18 +114,18 @@ def link_value(text: str) -> str:
 def _lex(text: str, start: int = 0, end: int | None = None, pattern: re.Pattern = _LEX) -> list[tuple[str, str, int, int, re.Match]]:
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
-        kind = m.lastgroup
-        if kind in ("suffix", "dsep", "word_cut"):
-            kind = {"suffix": "num", "dsep": "ndate", "word_cut": "word"}[kind]
-        if kind == "phone":
+        group = kind = m.lastgroup
+        if kind == "word_cut":
+            kind = "word"
+        elif kind == "phone":
             raw = m.group("phone")
             digits = sum(ch.isdigit() for ch in raw)
             groups = len(re.findall(r"\d+", raw))
             if digits < 7 or not (raw.startswith(("+", "(")) or groups >= 3):
                 out.extend(_lex(text, m.start("phone"), m.end(), _LEX_NO_PHONE))
                 continue
-        begin = m.start(m.lastgroup)
-        out.append((kind, text[begin:m.end()], begin, m.end(), m))
+        begin, stop = m.span(group)
+        out.append((kind, text[begin:stop], begin, stop, m))
     return out
 
 
@@ -145,6 +148,10 @@ def _tokenize(text: str, newline_ends_sentence: bool) -> tuple[Token, ...]:
 def _word_tokens(raw: str, start: int, end: int) -> list[Token]:
     """A written word as tokens, a contraction opened into two."""
     capital = raw[:1].isupper()
+    if "'" not in raw and "’" not in raw and "ʼ" not in raw:
+        key = fold(raw)
+        if key not in SPELLED:
+            return [Token(SAID_IN_FULL.get(key, key), raw, start, end, capital=capital)]
     for mark in ("'", "’", "ʼ"):
         if mark in raw:
             base, _, suffix = raw.rpartition(mark)
@@ -233,8 +240,12 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
                 toks.append(Token(word, raw, start, end))
             i += 1
             continue
+        if kind == "frac":
+            toks.append(_number("number", numbers.digits_reading(raw), raw, start, end, True))
+            i += 1
+            continue
         if kind == "num":
-            suffix = (m.group("suffix") or "") if m is not None and m.lastgroup in ("num", "suffix") else ""
+            suffix = m.group("suffix") or ""
             body = raw[: len(raw) - len(suffix)] if suffix else raw
             reading = numbers.digits_reading(body)
             fact = "time" if ":" in body else "number"
@@ -255,6 +266,10 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
             if fold(raw) in numbers.MAY_START:
                 run_words = _words_from(items, i, 24)
                 length = numbers.run_length(run_words)
+            elif fold(raw) in HALF:  # "half price"
+                toks.append(Token(NUMBER, raw, start, end, fact="number", values=frozenset({"0.5"})))
+                i += 1
+                continue
             if length and not (length == 1 and run_words[0] in ("a", "point")):
                 last = items[i + length - 1]
                 reading = numbers.words_reading(run_words[:length])
@@ -283,11 +298,13 @@ def _said_digit_by_digit(tok: Token) -> bool:
 def _digit_groups(toks: list[Token], text: str) -> list[Token]:
     """Groups of digits said one by one and parted by commas, as a phone number is read ("plus
     four four, two oh, seven two seven one"), as one number."""
+    if not any(t.key == NUMBER and not t.digits and len(t.pieces) >= 2 for t in toks):
+        return toks
     out: list[Token] = []
     i, n = 0, len(toks)
     while i < n:
         tok = toks[i]
-        if not _said_digit_by_digit(tok):
+        if tok.key != NUMBER or not _said_digit_by_digit(tok):
             out.append(tok)
             i += 1
             continue
@@ -331,6 +348,13 @@ def _absorb(tok: Token, items: list, i: int, unit: str | None) -> int:
     """Take the scale, currency, cents and percent words after a number into ``tok``; the index
     of the next item."""
     n = len(items)
+    if i < n and items[i][0] == "word" and not tok.digits:
+        word = fold(items[i][1])
+        parts = HALF.get(word) or PARTS.get(word)
+        if parts:  # "one half", "three quarters", "two thirds"
+            tok.values = frozenset(numbers.fraction(int(v), parts) for v in tok.values if v.isdigit())
+            tok.end, i = items[i][3], i + 1
+            return i
     if i < n and items[i][0] == "word" and fold(items[i][1]) in SCALES and tok.digits:
         tok.values = numbers.scaled(tok.values, SCALES[fold(items[i][1])])
         tok.end, i = items[i][3], i + 1
