@@ -6,10 +6,10 @@ years, phone numbers, order numbers, web and e-mail addresses. What the video sa
 small text-to-speech imitation: each fact is said in one of the ways TTS says it ("$1,299" ->
 "one thousand two hundred ninety-nine dollars", "twelve ninety-nine dollars" or kept as written;
 "14 March" -> "March 14th", "the fourteenth of March"; "heygen.com" -> "heygen dot com"; phone
-numbers digit by digit), contractions opened or closed, some commas and hyphens dropped. The words
-are cut into cues of 4 to 11 words (most cues end at a sentence end), timed at 2.3 to 2.8 words a
-second by the words TTS says (a number shown as digits takes as long as its words), with pauses
-after sentences.
+numbers digit by digit), contractions opened or closed, "Dr." said "Doctor", some commas and
+hyphens dropped, and on a few tracks no punctuation at all. The words are cut into cues of 4 to
+11 words (most cues end at a sentence end), timed at 2.3 to 2.8 words a second by the words TTS
+says (a number shown as digits takes as long as its words), with pauses after sentences.
 
 About half the pairs are clean; each other pair has exactly one mistake, one of: a name said as
 another name ("name"), a number, price, percentage, date or time said with another value
@@ -196,7 +196,8 @@ class Price(Fact):
         forms = [self.written(), f"{whole:,}" + (f".{cents:02d}" if cents else "") + f" {unit}"]
         if cents:
             forms.append(f"{say(whole)} {unit} and {say(cents)} {small}")
-            forms.append(f"{say(whole)} {say(cents) if cents >= 10 else 'oh ' + say(cents)}")
+            if whole < 100:  # "twelve ninety-nine"
+                forms.append(f"{say(whole)} {say(cents) if cents >= 10 else 'oh ' + say(cents)}")
         else:
             forms.append(f"{say(whole, rng.random() < 0.3)} {unit}")
             if 1000 < whole < 10000 and whole % 100:
@@ -282,28 +283,40 @@ class Day(Fact):
 class Clock(Fact):
     kind = "time"
 
-    def __init__(self, rng: random.Random, hour: int | None = None, minute: int | None = None):
+    def __init__(self, rng: random.Random, hour: int | None = None, minute: int | None = None,
+                 pm: bool | None = None, style: int | None = None):
         self.hour = hour or rng.randint(1, 11)
         self.minute = minute if minute is not None else rng.choice([0, 0, 15, 30, 45])
-        self.pm = rng.random() < 0.6
+        self.pm = pm if pm is not None else rng.random() < 0.6
+        self.style = style if style is not None else rng.choice([0, 0, 1, 2])  # 12-hour, 24-hour, "3:00 pm"
+
+    @property
+    def hour24(self) -> int:
+        return self.hour + 12 if self.pm else self.hour
 
     def spelled(self) -> str:
         return f"{say(self.hour)} {say(self.minute) if self.minute else ''} p m"
 
     def written(self) -> str:
         half = "pm" if self.pm else "am"
-        return f"{self.hour}:{self.minute:02d} {half}" if self.minute else f"{self.hour} {half}"
+        if self.style == 1:
+            return f"{self.hour24}:{self.minute:02d}"
+        if self.style == 2 or self.minute:
+            return f"{self.hour}:{self.minute:02d} {half}"
+        return f"{self.hour} {half}"
 
     def said(self, rng: random.Random) -> str:
         half = rng.choice(["p.m.", "PM", "pm"]) if self.pm else rng.choice(["a.m.", "AM", "am"])
-        if self.minute:
-            return rng.choice([self.written(), f"{say(self.hour)} {say(self.minute)} {half}"])
-        return rng.choice([self.written(), f"{say(self.hour)} {half}"])
+        forms = [self.written(), f"{say(self.hour)} {say(self.minute)} {half}" if self.minute
+                 else f"{say(self.hour)} {half}"]
+        if self.style == 1:
+            forms.append(f"{say(self.hour24)} {say(self.minute) if self.minute else 'hundred'}")
+        if not self.minute:
+            forms.append(f"{say(self.hour)} o'clock {half}")
+        return rng.choice(forms)
 
     def changed(self, rng: random.Random) -> Fact:
-        new = Clock(rng, self.hour % 11 + 1, self.minute)
-        new.pm = self.pm
-        return new
+        return Clock(rng, self.hour % 11 + 1, self.minute, self.pm, self.style)
 
 
 class Count(Fact):
@@ -522,7 +535,7 @@ CHANGEABLE = (Price, Percent, Day, Clock, Count, Year, Phone, Order, Rating)
 GREETINGS = [
     "Hi {first}!", "Hello {first}, and welcome.", "Good morning, {first}.", "Hey {first} — thanks for stopping by.",
     "Dear {first} {last},", "Hi {first}, it's great to meet you.", "{first}, this one's for you.",
-    "Hello {first} {last}!",
+    "Hello {first} {last}!", "Dear Dr. {last},",
 ]
 BODY = [
     "We're excited to share our new {product} with the team at {company}.",
@@ -627,6 +640,8 @@ def _tts_words(text: str, rng: random.Random) -> str:
             word = word.replace(word.strip(",.!?:;—"), full)
         words.append(word)
     out = " ".join(words)
+    if rng.random() < 0.5:
+        out = out.replace("Dr.", "Doctor")
     if rng.random() < 0.3:
         out = out.replace(",", "")
     if rng.random() < 0.5:
@@ -750,7 +765,10 @@ def make_pair(rng: random.Random, number: int, split: str, mistake: str | None) 
     joiner = rng.choice([" ", " ", "\n"])
     script = joiner.join(script_parts)
     expected = round(estimated_seconds(script), 2)
-    srt_text = _subtitles(_timed_words(spoken_pieces), rng, stretch)
+    timed = _timed_words(spoken_pieces)
+    if rng.random() < 0.08:  # some subtitle tracks have no punctuation at all
+        timed = [(w.rstrip(",.!?;:—"), t) for w, t in timed if w.rstrip(",.!?;:—")]
+    srt_text = _subtitles(timed, rng, stretch)
     row_values = {c: values[c] for c in used_columns}
     if leftover:
         row_values.pop(sentences[leftover[0]][leftover[1]].column, None)

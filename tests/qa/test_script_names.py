@@ -97,3 +97,9 @@ def test_empty_values_and_a_name_said_right_once_and_dropped_with_a_sentence_els
     script = "Hi Priya. Priya, this sentence is dropped entirely from the video. Bye."
     report = check_script(script, srt_of("Hi Priya.", "Bye."), values={"first_name": "Priya", "city": ""})
     assert [f.kind for f in report.open] == [Kind.MISSING_SENTENCE]
+
+
+def test_a_short_sentence_whose_name_is_swapped_is_not_also_missing():
+    report = check_script("Hi Seo-yeon! Welcome to the team.", srt_of("Hi Emeka! Welcome to the team."),
+                          values={"first_name": "Seo-yeon"})
+    assert [(f.kind, f.expected, f.spoken) for f in report.open] == [(Kind.NAME, "Seo-yeon", "Emeka")]

@@ -46,3 +46,8 @@ def test_find_gives_text_and_place():
 def test_a_script_with_pause_tags_and_a_sound_note_is_clean():
     script = 'Hello Anna. <break time="1s"/> Here is your update.'
     assert check_script(script, srt_of("[music] Hello Anna.", "Here is your update.")).status == "ok"
+
+
+def test_a_title_before_a_placeholder_does_not_end_the_sentence():
+    report = check_script("Dear Dr. [LAST_NAME],\nWelcome aboard.", srt_of("Dear Doctor last name,", "Welcome aboard."))
+    assert [(f.kind, f.expected) for f in report.open] == [(Kind.PLACEHOLDER, "[LAST_NAME]")]

@@ -100,6 +100,7 @@ class _Check:
     def __init__(self, script: str, a: list[Token], spoken: Spoken, al: Alignment) -> None:
         self.script, self.a, self.spoken, self.b, self.al = script, a, spoken, spoken.tokens, al
         self.present = [al.same[i] or (al.a2b[i] >= 0 and like(t, self.b[al.a2b[i]])) for i, t in enumerate(a)]
+        self.explained: set[int] = set()  # script tokens of a value said as another word (a finding already)
         self.prev = [-1] * len(a)
         self.next = [-1] * len(a)
         last = -1
@@ -210,6 +211,7 @@ class _Check:
                     moment, cues = self.at_spoken(*longer)
                     out.append(Finding(kind, self.script_text(s, s + len(vkeys)), self.spoken_text(*longer), moment,
                                        cues, column=column))
+                    self.explained.update(range(s, s + len(vkeys)))
                     continue
                 span = self.region(idx)
                 if span is None:
@@ -222,6 +224,7 @@ class _Check:
                 moment, cues = self.at_spoken(j1, j2)
                 out.append(Finding(kind, self.script_text(s, s + len(vkeys)), self.spoken_text(j1, j2), moment, cues,
                                    column=column))
+                self.explained.update(range(s, s + len(vkeys)))
             if not spoken_ok and missing_at is not None and not any(f.column == column for f in out):
                 moment, cues = self.at_script(missing_at)
                 out.append(Finding(kind, self.script_text(missing_at, missing_at + len(vkeys)), None, moment, cues,
@@ -316,7 +319,7 @@ class _Check:
         out: list[Finding] = []
         gone: set[int] = set()
         for sentence, idx in _by_sentence(self.a).items():
-            present = sum(self.present[i] for i in idx)
+            present = sum(self.present[i] or i in self.explained for i in idx)
             if present * 2 >= len(idx):
                 continue
             gone.add(sentence)

@@ -222,7 +222,7 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
             continue
         if kind in ("end", "nl", "soft"):
             mark = "." if kind == "end" or (kind == "nl" and newline_ends) else ","
-            if kind == "end" and toks and toks[-1].key in ABBREVIATIONS and toks[-1].end == start and "." == raw:
+            if kind == "end" and raw == "." and toks and toks[-1].end == start and fold(toks[-1].raw) in ABBREVIATIONS:
                 i += 1
                 continue
             toks.append(Token("", raw, start, end, mark=mark))
