@@ -26,6 +26,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "qa_corpus"))
+
+import generate  # noqa: E402  (bench/qa_corpus/generate.py)
 
 from heygen.studio.qa import Kind, Report, check_script, expected_seconds  # noqa: E402
 from heygen.studio.qa.script import length_finding  # noqa: E402
@@ -134,8 +137,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--regenerate", action="store_true", help="rebuild the corpus from its seeds first")
     args = parser.parse_args(argv)
     if args.regenerate or not CORPUS.exists():
-        sys.path.insert(0, str(CORPUS.parent))
-        import generate  # noqa: PLC0415 - only when asked to rebuild the corpus
         generate.main([])
     rows = load()
     splits = ["dev", "heldout"] if args.split == "both" else [args.split]

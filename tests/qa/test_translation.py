@@ -43,3 +43,12 @@ def test_spelled_numbers_in_the_source_need_not_survive():
 def test_missing_subtitles():
     assert check_translation("", SOURCE).status == "no_subtitles"
     assert check_translation(SOURCE, None).status == "no_subtitles"
+
+
+def test_only_the_names_given_are_required_when_given():
+    source = srt_of("Visit our Growth Hub, Priya.")
+    translated = srt_of("Visita nuestro centro de crecimiento, Priya.")
+    assert [(f.kind, f.expected) for f in check_translation(source, translated).open] == [(Kind.NAME, "Growth Hub")]
+    assert check_translation(source, translated, names=["Priya"]).status == "ok"
+    lost = check_translation(source, srt_of("Visita nuestro centro de crecimiento."), names=["Priya"])
+    assert [(f.kind, f.expected) for f in lost.open] == [(Kind.NAME, "Priya")]

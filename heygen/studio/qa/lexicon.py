@@ -113,7 +113,8 @@ MARKUP_TAGS = {"break", "speak", "prosody", "emphasis", "say-as", "sub", "phonem
 NOT_NAMES = set("""ceo cfo cto coo cmo cpo vp svp evp hr ai ml faq faqs roi kpi kpis api apis ux ui saas b2b b2c pr it qa
 seo crm erp usa uk eu us uae nyc pdf csv url urls sms dm dms ok okay q1 q2 q3 q4 english spanish french german
 portuguese italian japanese chinese mandarin cantonese korean hindi arabic dutch russian polish turkish swedish
-norwegian danish finnish greek hebrew vietnamese thai indonesian""".split())
+norwegian danish finnish greek hebrew vietnamese thai indonesian head director manager lead chief officer president
+founder cofounder partner team center centre""".split())
 ROMAN = set("ii iii iv vi vii viii ix xi xii".split())
 
 # Common English words: a capitalised one at the start of a sentence is not taken for a name.

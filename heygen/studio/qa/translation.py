@@ -14,10 +14,10 @@ from heygen.studio.srt import SrtError
 from .compare import similarity
 from .facts import expected_facts, spoken_placeholders
 from .matching import closeness, match_facts
-from .names import find_names, holds_name
+from .names import Name, find_names, holds_name
 from .report import Finding, Kind, Report, build
 from .spoken import Spoken, read
-from .words import Token
+from .words import Token, tokenize
 
 __all__ = ["check_translation"]
 
@@ -29,9 +29,26 @@ def _cue_at(spoken: Spoken, seconds: float) -> tuple[float, tuple[int, int]]:
     return round(spoken.cues[c].start, 3), (c + 1, c + 1)
 
 
-def check_translation(source_srt: str | None, translated_srt: str | None, *, accepted: Iterable | None = None
-                      ) -> Report:
-    """The report on a translation: ``translated_srt`` against ``source_srt``."""
+def _names(tokens: list[Token], given: Iterable[str] | None) -> list[Name]:
+    """The names to look for: where the given ones stand in the source, or the source's own."""
+    if given is None:
+        return find_names(tokens)
+    keys = [t.key for t in tokens]
+    out = []
+    for text in given:
+        wanted = [t.key for t in tokenize(str(text)) if not t.is_fact]
+        for i in range(len(keys) - len(wanted) + 1):
+            if wanted and keys[i:i + len(wanted)] == wanted:
+                out.append(Name(i, i + len(wanted), tuple(wanted)))
+                break
+    return out
+
+
+def check_translation(source_srt: str | None, translated_srt: str | None, *, names: Iterable[str] | None = None,
+                      accepted: Iterable | None = None) -> Report:
+    """The report on a translation: ``translated_srt`` against ``source_srt``. ``names``: the names
+    that must survive (a batch row's values, say); by default the source's capitalised words that
+    are not common English words."""
     if not (source_srt or "").strip() or not (translated_srt or "").strip():
         return build("no_subtitles", "translation", [], accepted=accepted)
     try:
@@ -57,7 +74,7 @@ def check_translation(source_srt: str | None, translated_srt: str | None, *, acc
             findings.append(Finding(Kind.NUMBER, fact.raw, b[j].raw, round(target.cues[c1].start, 3), (c1 + 1, c2 + 1),
                                     fact.fact))
     keys = {t.key for t in b}
-    for name in find_names(a):
+    for name in _names(a, names):
         if holds_name(keys, name, inflected=True):
             continue
         expected = source.text[a[name.i1].start:a[name.i2 - 1].end]
