@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .compare import similarity
-from .words import Token
+from .tokens import Token
 
 __all__ = ["Alignment", "align"]
 

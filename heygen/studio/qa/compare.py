@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import product
 
-from .words import DATE, LINK, NUMBER, Token, fold
+from .tokens import DATE, LINK, NUMBER, Token, fold
 
 __all__ = ["LIKE", "alternate", "facts_match", "like", "runs_match", "same_name", "similarity"]
 

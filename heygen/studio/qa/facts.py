@@ -17,7 +17,8 @@ from .matching import closeness, match_facts
 from .names import find_names, holds_name
 from .report import Finding, Kind, Report, build
 from .spoken import Spoken, read
-from .words import NUMBER, Token, tokenize
+from .tokens import NUMBER, Token
+from .words import tokenize
 
 __all__ = ["check_facts", "expected_facts", "spoken_placeholders"]
 

@@ -13,7 +13,8 @@ import re
 
 from heygen.studio.scripting import WORDS_PER_MINUTE, find_breaks
 
-from .words import DATE, LINK, NUMBER, Token, tokenize
+from .tokens import DATE, LINK, NUMBER, Token
+from .words import tokenize
 
 __all__ = ["SENTENCE_PAUSE", "expected_seconds", "said_words"]
 

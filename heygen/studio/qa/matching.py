@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from .compare import facts_match, runs_match
-from .words import NUMBER, Token
+from .tokens import NUMBER, Token
 
 __all__ = ["closeness", "match_facts"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import COMMON_WORDS, MONTHS, NOT_NAMES, ROMAN, WEEKDAYS
-from .words import Token
+from .tokens import Token
 
 __all__ = ["Name", "find_names", "holds_name"]
 

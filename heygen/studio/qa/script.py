@@ -17,7 +17,8 @@ from .align import Alignment, align
 from .compare import LIKE, facts_match, like, runs_match, same_name, similarity
 from .report import Finding, Kind, Pair, Report, build
 from .spoken import Spoken, read
-from .words import Token, fold, tokenize
+from .tokens import Token, fold
+from .words import tokenize
 
 __all__ = ["LENGTH_TOLERANCE", "check_script", "length_finding"]
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from heygen.studio import srt
 
-from .words import Token, tokenize
+from .tokens import Token
+from .words import tokenize
 
 __all__ = ["Spoken", "read"]
 

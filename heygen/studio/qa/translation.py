@@ -17,7 +17,8 @@ from .matching import closeness, match_facts
 from .names import Name, find_names, holds_name
 from .report import Finding, Kind, Report, build
 from .spoken import Spoken, read
-from .words import Token, tokenize
+from .tokens import Token
+from .words import tokenize
 
 __all__ = ["check_translation"]
 
