@@ -72,3 +72,15 @@ def test_styling_tags_in_cues_are_not_words():
                  '<font color="#fff">Your first shift starts on Monday at nine.</font>',
                  "Don't hesitate to ask questions. See you soon!")
     assert check_script(SCRIPT, srt).status == "ok"
+
+
+def test_a_video_that_says_the_sentences_in_another_order():
+    sentences = [f"Sentence number {n} talks about {topic} for {who}." for n, (topic, who) in enumerate(
+        zip(["pricing", "support", "onboarding", "security", "billing", "training", "reports", "exports", "teams",
+             "roles", "alerts", "search"],
+            ["Anna", "Ben", "Chidi", "Dana", "Emeka", "Fatima", "Giulia", "Hiro", "Ines", "Jon", "Kwame", "Lars"]),
+        start=1)]
+    report = check_script(" ".join(sentences), srt_of(*reversed(sentences)))
+    assert report.status == "findings"
+    assert {f.kind for f in report.open} <= {Kind.MISSING_SENTENCE, Kind.EXTRA_SENTENCE, Kind.NUMBER}
+    assert Kind.MISSING_SENTENCE in {f.kind for f in report.open}

@@ -70,9 +70,9 @@ def _pair(a: list[Token], b: list[Token], i1: int, i2: int, j1: int, j2: int) ->
         return out
     cost = [[0.0] * (m + 1) for _ in range(n + 1)]
     for x in range(1, n + 1):
-        cost[x][0] = x * _GAP
+        cost[x][0] = cost[x - 1][0] + _GAP
     for y in range(1, m + 1):
-        cost[0][y] = y * _GAP
+        cost[0][y] = cost[0][y - 1] + _GAP
     for x in range(1, n + 1):
         row, prev = cost[x], cost[x - 1]
         ax = a[i1 + x - 1]
@@ -80,12 +80,12 @@ def _pair(a: list[Token], b: list[Token], i1: int, i2: int, j1: int, j2: int) ->
             row[y] = min(prev[y - 1] + _cost(ax, b[j1 + y - 1]), prev[y] + _GAP, row[y - 1] + _GAP)
     out: list[tuple[str, int, int]] = []
     x, y = n, m
-    while x or y:
-        if x and y and cost[x][y] == cost[x - 1][y - 1] + _cost(a[i1 + x - 1], b[j1 + y - 1]):
+    while x > 0 or y > 0:
+        if x > 0 and y > 0 and abs(cost[x][y] - cost[x - 1][y - 1] - _cost(a[i1 + x - 1], b[j1 + y - 1])) < 1e-9:
             op = "equal" if a[i1 + x - 1].key == b[j1 + y - 1].key else "replace"
             out.append((op, i1 + x - 1, j1 + y - 1))
             x, y = x - 1, y - 1
-        elif x and cost[x][y] == cost[x - 1][y] + _GAP:
+        elif x > 0 and (y == 0 or abs(cost[x][y] - cost[x - 1][y] - _GAP) < 1e-9):
             out.append(("delete", i1 + x - 1, -1))
             x -= 1
         else:
