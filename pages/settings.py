@@ -4,7 +4,7 @@ import streamlit as st
 
 
 from heygen.api.errors import HeyGenError
-from ui import account, connection, kept_media, shell, team
+from ui import account, checks, connection, kept_media, shell, team
 from ui.feedback import show_error
 from ui.text import md
 
@@ -87,5 +87,7 @@ or secrets) points the studio at another HeyGen-compatible server.
 st.caption(f"API server: {md(connection.configured_base_url())}")
 
 kept_media.settings_section()
+
+checks.settings_section()
 
 team.settings_section()

@@ -11,7 +11,7 @@ from heygen.studio import agent_launch, kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
-from . import connection, nav, reviews_panel, status_panel, translate_panel
+from . import checks, connection, nav, reviews_panel, status_panel, translate_panel
 
 FILTERS = {
     "Running": states.RUNNING,
@@ -54,6 +54,7 @@ def render(conn: connection.Connection) -> None:
             "Origin": [kinds.of(j).label for j in jobs],
             "Status": [status_panel.status_words(j.status) for j in jobs],
             "Review": reviews_panel.states_of(jobs),
+            "Check": checks.badges(jobs),
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],
             "Duration": [status_panel.fmt_duration(j.duration) if j.duration else "" for j in jobs],
         }

@@ -108,7 +108,8 @@ class Gate:
                     scope, receive, send)
             return
         if scope["type"] == "websocket":
-            owner = (await asyncio.to_thread(role_for, cookies_of(headers)))[0] == "owner"
+            owner = not process.settings().review_only and access.is_owner_cookie(
+                cookies_of(headers).get(access.OWNER_COOKIE), process.owner_secret())
             await self.app(scope, receive if owner else _without_clear_cache(receive), send)
             return
         secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https"

@@ -19,7 +19,7 @@ from heygen.studio import kinds, reconcile, scenes, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
-from . import connection, nav
+from . import checks, connection, nav
 from .feedback import show_error
 from .text import md
 
@@ -249,12 +249,16 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     spec = job.inputs.get("spec") or {}
     shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
     width = {"9:16": 360, "16:9": 720}.get(shape, 480)
+    start = checks.play_from(job.id)  # a finding's moment the user asked to see
     if "video" in local:
-        st.video(kept_media.play_source(job, local["video"]), width=width)
+        st.video(kept_media.play_source(job, local["video"]), width=width, start_time=start, autoplay=bool(start),
+                 muted=bool(start))
         st.caption(kept_media.LOCAL_CAPTION)
     elif job.video_url:
-        st.video(job.video_url, width=width)
+        st.video(job.video_url, width=width, start_time=start)
         st.caption(kept_media.REMOTE_CAPTION)
+    checks.fix_error(job)
+    checks.section(conn, job)
     cols = st.columns(4)
     with cols[0]:
         st.download_button("Download MP4", data=_file_fetcher(conn, job.id, "video_url"),

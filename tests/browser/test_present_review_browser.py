@@ -64,7 +64,7 @@ def test_three_variants_side_by_side(studio, page, screenshot):
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
     body = page.locator("body").inner_text()
     assert "Sandbox" not in body and "Account" not in body
-    assert not any(job.id in page.content() for job in jobs)
+    assert not any(job.id in body for job in jobs)  # (the players' /kept addresses name the files they stream)
     screenshot(page, "presenting")
     page.get_by_role("button", name="Exit").click()
     expect(page.get_by_role("button", name="Start presenting")).to_be_visible()
@@ -110,7 +110,7 @@ def test_a_client_reviews_through_a_link_in_a_second_browser(studio, page, brows
     # The client cannot reach anything else by changing the address (each load is a new session).
     for address in (f"{url}/settings", f"{url}/videos?job={jobs[2].id}", f"{url}/"):
         room.goto(address)
-        expect(room.get_by_role("heading", name="Open the review link you were sent")).to_be_visible()
+        expect(room.get_by_role("heading", name="Open the address you were given")).to_be_visible()
         expect(room.locator("video")).to_have_count(0)
         expect(room.locator("[data-testid=stSidebarNav]")).to_have_count(0)
     for address in (f"{link}&job={jobs[2].id}", f"{url}/batch?review={link.rsplit('=', 1)[1]}"):
