@@ -3,8 +3,10 @@
 The flow a page follows::
 
     df = read_csv(uploaded_bytes)                        # BatchInputError with a plain message
-    template = BatchTemplate(script="Hi {{name}}!", title="For {{name}}", avatar_id=..., voice_id=...)
-    checked = check_rows(df, template, known_avatars={look.id: look.ready ...}, known_voices={v.voice_id ...})
+    template = BatchTemplate(script="Hi {{name|there}}!", title="For {{name}}", avatar_id=..., voice_id=...,
+                             pronunciations=[("Siobhan", "shi-VAWN")])
+    checked = check_rows(df, template, known_avatars={look.id: look.ready ...}, known_voices={v.voice_id: v ...},
+                         known_assets=asset_kinds(client, asset ids in the background column))
     batch = store.create(account, df, template, checks=checked, concurrency=3)    # "draft"
     store.start_sample(batch.id, row=1)                  # "sampling": the runner sends that row alone
     runner = BatchRunner(store)                          # store = BatchStore(job_store)
@@ -15,9 +17,14 @@ The flow a page follows::
     store.pause / resume / retry_failed
     results_csv(store, batch.id); results_zip(client, store, batch.id, fileobj)
 
-Modules: ``csvfile`` (reading the file), ``template`` (placeholders and the per-row video),
-``checks`` (row checks and the minutes estimate), ``store`` (batches in the jobs' SQLite file),
-``runner`` (one step at a time), ``export`` (results CSV and zip).
+Each row's job keeps its script as sent and as written, and the values filled in
+(``rowtext``: inputs "script", "written_script", "values"; read them with ``stored_text``).
+
+Modules: ``csvfile`` (reading the file), ``placeholders`` (``{{column}}`` and ``{{column|default}}``),
+``template`` (the per-row video), ``pronounce`` (the pronunciation list), ``media`` (a row's own
+background and voice), ``rowtext`` (a row's written and spoken script), ``checks`` (row checks and
+the minutes estimate), ``store`` (batches in the jobs' database), ``runner`` (one step at a time),
+``export`` (results CSV and zip).
 """
 
 from __future__ import annotations
@@ -29,12 +36,21 @@ from .runner import BatchRunner, StepReport, idempotency_key
 from .store import (
     ROW_STATUSES, STATES, Batch, BatchNotFoundError, BatchRow, BatchStateError, BatchStore, count_statuses,
 )
-from .template import AVATAR_COLUMN, VOICE_COLUMN, BatchTemplate, available_columns, placeholders, render
+from .media import BackgroundCell, VoiceMatch, asset_kinds, match_voice, read_background
+from .placeholders import Piece, Placeholder, keep_known, parse, pieces
+from .pronounce import Pronunciation
+from .rowtext import RowText, stored_text
+from .template import (
+    AVATAR_COLUMN, BACKGROUND_COLUMN, OVERRIDE_COLUMNS, VOICE_COLUMN, BatchTemplate, available_columns, placeholders,
+    render,
+)
 
 __all__ = [
-    "AVATAR_COLUMN", "Batch", "BatchCheck", "BatchInputError", "BatchNotFoundError", "BatchRow", "BatchRunner",
-    "BatchStateError", "BatchStore", "BatchTemplate", "MAX_ROWS", "MAX_SCRIPT_CHARS", "RESULT_COLUMNS",
-    "ROW_STATUSES", "RowCheck", "STATES", "StepReport", "VOICE_COLUMN", "WORDS_PER_MINUTE", "ZipReport",
-    "available_columns", "check_rows", "count_statuses", "idempotency_key", "placeholders", "read_csv", "render",
-    "results_csv", "results_zip", "safe_cell", "slug", "spoken_minutes", "video_filename",
+    "AVATAR_COLUMN", "BACKGROUND_COLUMN", "BackgroundCell", "Batch", "BatchCheck", "BatchInputError",
+    "BatchNotFoundError", "BatchRow", "BatchRunner", "BatchStateError", "BatchStore", "BatchTemplate", "MAX_ROWS",
+    "MAX_SCRIPT_CHARS", "OVERRIDE_COLUMNS", "Piece", "Placeholder", "Pronunciation", "RESULT_COLUMNS",
+    "ROW_STATUSES", "RowCheck", "RowText", "STATES", "StepReport", "VOICE_COLUMN", "VoiceMatch", "WORDS_PER_MINUTE",
+    "ZipReport", "asset_kinds", "available_columns", "check_rows", "count_statuses", "idempotency_key", "keep_known",
+    "match_voice", "parse", "pieces", "placeholders", "read_background", "read_csv", "render", "results_csv",
+    "results_zip", "safe_cell", "slug", "spoken_minutes", "stored_text", "video_filename",
 ]

@@ -329,11 +329,13 @@ class _Step:
         fresh = job is None
         if job is None:
             spec = batch.template.spec_for(row.data, row.row)
+            text = batch.template.text_for(row.data)  # script as sent and as written, values (rowtext)
             job = self.jobs.create(
                 account=batch.account,
                 kind=spec.type,
                 title=spec.title or f"Row {row.row}",
-                inputs={"spec": spec.to_dict(), "batch": {"id": batch.id, "name": batch.name, "row": row.row}},
+                inputs={"spec": spec.to_dict(), "batch": {"id": batch.id, "name": batch.name, "row": row.row},
+                        **text.to_inputs()},
                 idempotency_key=key,
                 batch_id=batch.id,
                 batch_row=row.row,

@@ -319,8 +319,8 @@ class BatchStore:
         """Store a new batch in state "draft".
 
         ``checks`` is the result of check_rows for this file and template (run without catalogues
-        when omitted). A template with problems, or a file with no ready row, is refused with
-        BatchInputError.
+        when omitted); the voice names it resolved are kept with the template. A template with
+        problems, or a file with no ready row, is refused with BatchInputError.
         """
         validate_account(account)
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or not 1 <= concurrency <= MAX_CONCURRENCY:
@@ -337,6 +337,7 @@ class BatchStore:
         columns = [str(c) for c in df.columns]
         records = [dict(zip(columns, values)) for values in df.itertuples(index=False, name=None)]
         batch_id = uuid.uuid4().hex
+        template = template.with_voice_names(checks.voice_names)
         template_json = json.dumps(template.to_dict(), ensure_ascii=False)
 
         def tx(conn: Connection) -> None:

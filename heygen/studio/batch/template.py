@@ -1,59 +1,55 @@
-"""The batch template: one script and title with ``{{column}}`` placeholders, applied to every CSV row.
+"""The batch template: one script and title with placeholders, applied to every CSV row.
 
-A placeholder is ``{{name}}`` where ``name`` is a column name, matched exactly (case-sensitive);
-spaces just inside the braces are ignored, so ``{{ first name }}`` means the column
-``first name``. One avatar and one voice serve every row, unless the CSV has an ``avatar_id`` or
-``voice_id`` column: a non-empty cell there overrides the template for that row.
+Placeholders are ``{{column}}`` or ``{{column|default}}`` (heygen.studio.batch.placeholders). One
+avatar, voice and background serve every row, unless the CSV has an ``avatar_id``, ``voice_id``
+or ``background`` column: a non-empty cell there is that row's own look id, voice (an id, or a
+voice's name, resolved by the checks and kept in ``voice_names``), or background (a link to a
+picture, or an uploaded file's asset id). ``pronunciations`` change how written words are said in
+the script sent, never in the script as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, ENGINES, FITS, OUTPUT_FORMATS, RESOLUTIONS, VideoSpec
+from . import pronounce
+from .media import BackgroundCell, read_background
+from .placeholders import available_columns, parse, pieces, placeholders, render
+from .pronounce import Pronunciation
+from .rowtext import RowText
 
 __all__ = [
-    "AVATAR_COLUMN", "BatchTemplate", "VOICE_COLUMN", "available_columns", "placeholders", "render",
+    "AVATAR_COLUMN", "BACKGROUND_COLUMN", "BatchTemplate", "OVERRIDE_COLUMNS", "VOICE_COLUMN", "available_columns",
+    "placeholders", "render",
 ]
 
 AVATAR_COLUMN = "avatar_id"
 VOICE_COLUMN = "voice_id"
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+BACKGROUND_COLUMN = "background"
+OVERRIDE_COLUMNS = (AVATAR_COLUMN, VOICE_COLUMN, BACKGROUND_COLUMN)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-def placeholders(text: str | None) -> list[str]:
-    """The column names ``text`` refers to, each once, in order of first use."""
-    seen: dict[str, None] = {}
-    for match in _PLACEHOLDER.finditer(text or ""):
-        seen.setdefault(match.group(1), None)
-    return list(seen)
-
-
-def render(text: str | None, row: Mapping[str, Any]) -> str:
-    """``text`` with every placeholder replaced by the row's value; KeyError names an unknown column."""
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in row:
-            raise KeyError(name)
-        cell = row[name]
-        return "" if cell is None else str(cell)
-
-    return _PLACEHOLDER.sub(value, text or "")
-
-
-def available_columns(columns: Iterable[str]) -> list[str]:
-    """The columns a template can use, written as placeholders (``{{name}}``), in file order."""
-    return ["{{" + name + "}}" for name in columns]
+_PRONUNCIATION_WORDS = {
+    "no_spoken": "Pronunciation line {line}: say how “{written}” is spoken, or remove the line.",
+    "no_written": "Pronunciation line {line}: write the word as it appears in the script, or remove the line.",
+    "repeated": "Pronunciation line {line}: “{written}” is already listed above; keep one line for it.",
+    "too_long": f"Pronunciation line {{line}}: keep each side under {pronounce.MAX_CHARS} characters.",
+    "braces": "Pronunciation line {line}: write the word itself, without {{{{ }}}} braces; it is matched once the "
+              "values are filled in.",
+    "too_many": f"The pronunciation list can have at most {pronounce.MAX_PRONUNCIATIONS} lines.",
+}
 
 
 @dataclass(frozen=True)
 class BatchTemplate:
-    """What every row's video is made from; ``None`` options are left to HeyGen's defaults."""
+    """What every row's video is made from; ``None`` options are left to HeyGen's defaults.
+
+    ``pronunciations``: written word → spoken form, applied to the script sent. ``voice_names``:
+    (cell, voice id) for ``voice_id`` cells that name a voice instead of giving its id.
+    """
 
     script: str
     title: str = ""
@@ -70,10 +66,25 @@ class BatchTemplate:
     fit: str | None = None
     output_format: str | None = None
     engine: str | None = None
+    pronunciations: tuple[Pronunciation, ...] = ()
+    voice_names: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pronunciations", pronounce.clean(self.pronunciations))
+        object.__setattr__(self, "voice_names", _pairs(self.voice_names))
 
     def placeholders(self) -> list[str]:
         """Columns used by the script or the title, each once."""
         return list(dict.fromkeys(placeholders(self.script) + placeholders(self.title)))
+
+    def needs_value(self) -> dict[str, str]:
+        """Columns with a placeholder without a default → where the first such one is ("script" or "title")."""
+        out: dict[str, str] = {}
+        for where, text in (("script", self.script), ("title", self.title)):
+            for p in parse(text):
+                if p.default is None:
+                    out.setdefault(p.name, where)
+        return out
 
     def problems(self, columns: Iterable[str]) -> list[str]:
         """What is wrong with the template itself for a file with these columns (empty when usable)."""
@@ -115,15 +126,37 @@ class BatchTemplate:
             out.append("A transparent video has no background colour; choose the avatar's own background.")
         if self.engine is not None and self.engine not in ENGINES:
             out.append(f"The engine must be one of {', '.join(ENGINES)}.")
+        for issue in pronounce.issues(self.pronunciations):
+            out.append(_PRONUNCIATION_WORDS[issue.kind].format(line=issue.line, written=issue.written))
         return list(dict.fromkeys(out))
+
+    # -- one row
 
     def avatar_for(self, row: Mapping[str, Any]) -> str:
         """The avatar look id for this row (the row's ``avatar_id`` cell wins when not empty)."""
         return _cell(row, AVATAR_COLUMN) or (self.avatar_id or "").strip()
 
     def voice_for(self, row: Mapping[str, Any]) -> str:
-        """The voice id for this row (the row's ``voice_id`` cell wins when not empty)."""
-        return _cell(row, VOICE_COLUMN) or (self.voice_id or "").strip()
+        """The voice id for this row: the row's ``voice_id`` cell when not empty (a voice name in it
+        becomes the id the checks found for it), else the template's voice."""
+        cell = _cell(row, VOICE_COLUMN)
+        if cell:
+            return dict(self.voice_names).get(cell, cell)
+        return (self.voice_id or "").strip()
+
+    def background_for(self, row: Mapping[str, Any]) -> BackgroundCell | None:
+        """What the row's ``background`` cell gives (None when it has none: the template's background)."""
+        return read_background(_cell(row, BACKGROUND_COLUMN))
+
+    def text_for(self, row: Mapping[str, Any]) -> RowText:
+        """The row's script as written and as sent, and the values filled in; KeyError names an unknown column."""
+        parts = pieces(self.script, row)
+        written = "".join(p.text for p in parts).strip()
+        values: dict[str, str] = {}
+        for part in parts:
+            if part.column is not None and part.text.strip():
+                values.setdefault(part.column, part.text.strip())
+        return RowText(written=written, spoken=pronounce.apply(written, self.pronunciations), values=values)
 
     def title_for(self, row: Mapping[str, Any], row_number: int) -> str:
         """The rendered title, or "Row N" when it comes out empty."""
@@ -132,14 +165,18 @@ class BatchTemplate:
 
     def spec_for(self, row: Mapping[str, Any], row_number: int) -> VideoSpec:
         """The video to make for this row (call only for rows that passed the checks)."""
+        background = self.background_for(row)
+        own = background is not None and background.usable
         return VideoSpec(
             avatar_id=self.avatar_for(row),
-            script=render(self.script, row).strip(),
+            script=self.text_for(row).spoken,
             voice_id=self.voice_for(row),
             title=self.title_for(row, row_number),
             resolution=self.resolution,
             aspect_ratio=self.aspect_ratio,
-            background_color=self.background_color,
+            background_color=None if own else self.background_color,
+            background_url=background.url if own else None,
+            background_asset_id=background.asset_id if own else None,
             remove_background=self.remove_background,
             speed=self.speed,
             pitch=self.pitch,
@@ -150,13 +187,37 @@ class BatchTemplate:
             engine=self.engine,
         )
 
+    # -- storing
+
+    def with_voice_names(self, names: Mapping[str, str]) -> BatchTemplate:
+        """The same template that also knows these voice names (cell → voice id)."""
+        if not names:
+            return self
+        return replace(self, voice_names=tuple({**dict(self.voice_names), **names}.items()))
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON values: ``pronunciations`` as [{"written", "spoken"}], ``voice_names`` as {cell: voice id}."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["pronunciations"] = [{"written": p.written, "spoken": p.spoken} for p in self.pronunciations]
+        data["voice_names"] = dict(self.voice_names)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BatchTemplate:
+        """A template from ``to_dict``'s output; unknown keys are ignored and missing ones (a template
+        stored before they existed) take their defaults."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    if isinstance(value, Mapping):
+        value = list(value.items())
+    out = []
+    for item in value or ():
+        if isinstance(item, (list, tuple)) and len(item) == 2 and all(isinstance(v, str) for v in item):
+            out.append((item[0], item[1]))
+    return tuple(out)
 
 
 def _cell(row: Mapping[str, Any], column: str) -> str:
