@@ -169,10 +169,9 @@ def check_table(template: BatchTemplate, rows: Iterable[tuple[int, dict, list[st
 
 
 def _script(template: BatchTemplate, cells: dict) -> str:
-    from heygen.studio.batch import render
-
+    """The script sent for these cells (pronunciations applied), or "" when it names an unknown column."""
     try:
-        return render(template.script, cells).strip()
+        return template.text_for(cells).spoken
     except KeyError:
         return ""
 

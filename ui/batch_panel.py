@@ -19,7 +19,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio.batch import Batch, BatchRow, count_statuses, render, results_csv, results_zip, slug
+from heygen.studio.batch import (
+    BACKGROUND_COLUMN, VOICE_COLUMN, Batch, BatchRow, RowText, count_statuses, results_csv, results_zip, slug,
+)
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
@@ -156,10 +158,15 @@ def _summary(batch: Batch, rows: list[BatchRow]) -> None:
         st.markdown(f"**Script:** {md(script)}")
         bits = [f"Title: {md(t.title)}" if t.title else "Title: Row N",
                 f"Avatar {md(t.avatar_id)}" if t.avatar_id else "Avatar from the avatar_id column",
-                f"voice {md(t.voice_id)}" if t.voice_id else "voice from the voice_id column"]
+                f"voice {md(t.voice_id)}" if t.voice_id else f"voice from the {VOICE_COLUMN} column"]
         options = [t.resolution, t.aspect_ratio]
         if t.background_color:
             options.append(f"background {t.background_color}")
+        if BACKGROUND_COLUMN in batch.columns:
+            options.append(f"backgrounds from the {BACKGROUND_COLUMN} column")
+        if t.pronunciations:
+            count = len(t.pronunciations)
+            options.append(f"{count} pronunciation{'s' if count != 1 else ''}")
         if t.speed is not None:
             options.append(f"speed {t.speed:g}×")
         if t.pitch is not None:
@@ -202,10 +209,12 @@ def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
         title = row.title or batch.template.title_for(row.data, row.row)
         st.caption(f"Row {row.row}")
         st.markdown(f"**{md(title)}**")
-        script = _row_script(batch, row)
-        st.markdown(f'<div class="hg-preview">{html_text(script)}</div>', unsafe_allow_html=True)
-        seconds = estimated_seconds(script, speed=batch.template.speed)
-        st.caption(f"{len(script):,} characters · about {format_duration(seconds)} spoken")
+        text = _row_text(batch, row)
+        st.markdown(f'<div class="hg-preview">{html_text(text.written)}</div>', unsafe_allow_html=True)
+        if text.spoken != text.written:
+            st.caption(f"Said as: {md(text.spoken)}")
+        seconds = estimated_seconds(text.spoken, speed=batch.template.speed)
+        st.caption(f"{len(text.spoken):,} characters · about {format_duration(seconds)} spoken")
     with media:
         if batch.stop_reason:
             show_error({**batch.stop_reason, "message": batch.stop_message or "HeyGen refused the sample."},
@@ -236,11 +245,12 @@ def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
         _sample_actions(batch, rows, row, **actions)
 
 
-def _row_script(batch: Batch, row: BatchRow) -> str:
+def _row_text(batch: Batch, row: BatchRow) -> RowText:
+    """The row's script as written and as said (empty when the stored template no longer fits the row)."""
     try:
-        return render(batch.template.script, row.data).strip()
+        return batch.template.text_for(row.data)
     except KeyError:
-        return ""
+        return RowText("", "")
 
 
 def _sample_actions(batch: Batch, rows: list[BatchRow], row: BatchRow, *, retry: bool = False,

@@ -19,16 +19,19 @@ import pandas as pd
 import streamlit as st
 
 from heygen.studio.batch import (
-    AVATAR_COLUMN, MAX_ROWS, VOICE_COLUMN, Batch, BatchCheck, BatchInputError, BatchRow, BatchTemplate, check_rows, read_csv, render,
+    AVATAR_COLUMN, BACKGROUND_COLUMN, MAX_ROWS, VOICE_COLUMN, Batch, BatchCheck, BatchInputError, BatchRow,
+    BatchTemplate, check_rows, keep_known, match_voice, pieces, read_csv,
 )
 from heygen.studio.batch.csvfile import MAX_BYTES as MAX_CSV_BYTES, check_size, utf8_size
+from heygen.studio.batch.media import IMAGE_EXTENSIONS, asset_ids, asset_kinds
+from heygen.studio.batch.pronounce import MAX_CHARS as MAX_PRONOUNCE_CHARS
 from heygen.studio.scripting import estimated_seconds, format_duration
 from heygen.api.avatars import AvatarLook
 from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, FITS, RESOLUTIONS
 from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 
 from . import batch_common as common
-from . import connection, listen, pickers
+from . import catalogue, connection, listen, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import md
@@ -46,6 +49,10 @@ CAPTIONS_KEY, FIT, TRANSPARENT, AVATAR_V = "batch_captions", "batch_fit", "batch
 ASPECT_MANUAL = "batch_aspect_manual"  # the user chose the ratio: it no longer follows the chosen look
 PREVIEW_ROW, NAME, CONCURRENCY, SAMPLE_ROW = "batch_preview_row", "batch_name", "batch_concurrency", "batch_sample_row"
 ONLY_PROBLEMS = "batch_only_problems"
+# The pronunciation list: PRONOUNCE_BASE is the table the editor was drawn with, PRONOUNCE_EDITOR its edits
+# (while it is on the page), PRONOUNCE the list as it stands, kept when the page is left.
+PRONOUNCE, PRONOUNCE_BASE, PRONOUNCE_EDITOR = "batch_pronounce", "batch_pronounce_base", "batch_pronounce_editor"
+PRONOUNCE_COLUMNS = ("Written", "Spoken")
 MAX_BYTES = 20 * 1024 * 1024  # the browser's own cap on the upload; above MAX_CSV_BYTES we refuse it ourselves
 
 DEFAULTS: dict[str, Any] = {
@@ -60,8 +67,9 @@ CAPTION_LABELS = {"off": "Off", "sidecar": "Subtitle file (SRT)", "burned": "Bur
 FIT_LABELS = {"auto": "Auto", "cover": "Cover: fill the frame", "contain": "Contain: show it whole"}
 RESOLUTION_LABELS = {"720p": "720p", "1080p": "1080p", "4k": "4K"}
 BG_MODES = {"none": "Avatar's own", "colour": "Colour"}
-SCRIPT_PLACEHOLDER = "Hi {{first_name}}! I recorded this for everyone at {{company}} …"
+SCRIPT_PLACEHOLDER = "Hi {{first_name|there}}! I recorded this for everyone at {{company}} …"
 _MARK_OPEN, _MARK_CLOSE, _MARK_EMPTY = "\ue000", "\ue001", "\ue002"  # inserted values in the preview
+_MARK_DEFAULT_OPEN, _MARK_DEFAULT_CLOSE = "\ue003", "\ue004"  # a default said for an empty cell
 
 
 def render_setup(conn: connection.Connection) -> None:
@@ -89,8 +97,6 @@ def render_setup(conn: connection.Connection) -> None:
 
 
 def catalogue_or_none(conn: connection.Connection) -> Catalogue | None:
-    from . import catalogue
-
     cat = catalogue.load(conn, key="batch_catalogue")
     if cat is not None:
         for note in cat.notes:
@@ -233,7 +239,29 @@ def current_template() -> BatchTemplate:
         fit=state.get(FIT) if state.get(FIT) in FITS else None,
         output_format="webm" if state.get(TRANSPARENT) else None,
         engine="avatar_v" if state.get(AVATAR_V) else None,
+        pronunciations=pronunciation_rows(),
     )
+
+
+def pronunciation_rows() -> list[list[str]]:
+    """The pronunciation list as the page shows it now ([written, spoken] lines, possibly half filled in)."""
+    state = st.session_state
+    edits = state.get(PRONOUNCE_EDITOR)
+    if not isinstance(edits, dict):
+        return [list(line) for line in state.get(PRONOUNCE) or []]
+    lines = [dict(zip(PRONOUNCE_COLUMNS, line)) for line in state.get(PRONOUNCE_BASE) or []]
+    for index, change in (edits.get("edited_rows") or {}).items():
+        if 0 <= int(index) < len(lines) and isinstance(change, dict):
+            lines[int(index)].update(change)
+    lines += [dict(added) for added in edits.get("added_rows") or [] if isinstance(added, dict)]
+    deleted = {int(i) for i in edits.get("deleted_rows") or []}
+    kept = [line for i, line in enumerate(lines) if i not in deleted]
+    return [[_plain(line.get(c)) for c in PRONOUNCE_COLUMNS] for line in kept
+            if any(_plain(line.get(c)) for c in PRONOUNCE_COLUMNS)]
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
 
 
 def _insert(column: str) -> None:
@@ -251,7 +279,9 @@ def _template_step(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue
         st.text_area("Script", key=SCRIPT, height=190, placeholder=SCRIPT_PLACEHOLDER, persist_state="session",
                      help="Write {{column}} where a value from the file goes, e.g. {{first_name}}.")
         head, into = st.columns([1.6, 1], vertical_alignment="center")
-        head.caption("Click a column to add it at the end of the script or the title:")
+        head.caption("Click a column to add it at the end of the script or the title. "
+                     f"Write {md('{{first_name|there}}')} to say “there” where a row's cell is empty, or "
+                     f"{md('{{first_name|}}')} to say nothing there.")
         into.segmented_control("Insert into", ["script", "title"], key=INSERT_INTO, required=True,
                                format_func=str.capitalize, label_visibility="collapsed", persist_state="session")
         with st.container(horizontal=True, gap="small", key="batch_chips"):
@@ -261,6 +291,7 @@ def _template_step(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue
         st.text_input("Video title", key=TITLE, persist_state="session",
                       placeholder="e.g. For {{first_name}} at {{company}}",
                       help="Each video's title in your HeyGen library; placeholders work here too.")
+        _pronunciation_editor()
         _preview(conn, df, cat)
     with right:
         _overrides_note(columns)
@@ -281,12 +312,43 @@ def _template_step(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue
 def _overrides_note(columns: list[str]) -> None:
     notes = []
     if AVATAR_COLUMN in columns:
-        notes.append(f"an **{AVATAR_COLUMN}** column: a filled-in cell there replaces the avatar chosen here for "
-                     "that row")
+        notes.append(f"an **{AVATAR_COLUMN}** column: a filled-in cell there (an avatar look id) replaces the avatar "
+                     "chosen here for that row")
     if VOICE_COLUMN in columns:
-        notes.append(f"a **{VOICE_COLUMN}** column: a filled-in cell there replaces the voice chosen here for that row")
+        notes.append(f"a **{VOICE_COLUMN}** column: a filled-in cell there (a voice id, or a voice's name) replaces "
+                     "the voice chosen here for that row")
+    if BACKGROUND_COLUMN in columns:
+        pictures = ", ".join(IMAGE_EXTENSIONS)
+        notes.append(f"a **{BACKGROUND_COLUMN}** column: a filled-in cell there (a link to a picture ending in "
+                     f"{pictures}, or the asset id of a picture uploaded to HeyGen) replaces the background chosen "
+                     "here for that row")
     if notes:
         st.info("Your file has " + "; and ".join(notes) + ".", icon=":material/alt_route:")
+
+
+def _pronunciation_editor() -> None:
+    """The pronunciation list: a written word, and how it is said in the script sent to HeyGen."""
+    state = st.session_state
+    if PRONOUNCE_EDITOR not in state:  # drawn afresh (first time, or back from another page)
+        state[PRONOUNCE_BASE] = [list(line) for line in state.get(PRONOUNCE) or []]
+    table = pd.DataFrame(state.get(PRONOUNCE_BASE) or [], columns=list(PRONOUNCE_COLUMNS), dtype=str)
+    # A fixed label: a label that changed while the table is being edited would close the expander.
+    with st.expander("Pronunciations", icon=":material/record_voice_over:"):
+        st.caption("How a name or word is said, e.g. Siobhan → shi-VAWN. The avatar says the spoken form; titles, "
+                   "the results and the subtitle check keep the word as written. Whole words only, capitals as "
+                   "written.")
+        st.data_editor(table, key=PRONOUNCE_EDITOR, num_rows="dynamic", hide_index=True, width="stretch",
+                       column_config={
+                           "Written": st.column_config.TextColumn("Written", max_chars=MAX_PRONOUNCE_CHARS,
+                                                                  help="The word as it appears in the script or "
+                                                                       "in the file, e.g. Siobhan"),
+                           "Spoken": st.column_config.TextColumn("Said as", max_chars=MAX_PRONOUNCE_CHARS,
+                                                                 help="How to say it, e.g. shi-VAWN"),
+                       })
+        state[PRONOUNCE] = pronunciation_rows()
+        problems = [p for p in current_template().problems([]) if p.startswith(("Pronunciation", "The pronunciation"))]
+        for problem in problems:
+            st.warning(md(problem), icon=":material/record_voice_over:")
 
 
 def _aspect_chosen() -> None:
@@ -373,41 +435,80 @@ def _preview(conn: connection.Connection, df: pd.DataFrame, cat: Catalogue) -> N
             for problem in problems:
                 st.warning(md(problem), icon=":material/data_object:")
             return
-        marked = {k: f"{_MARK_OPEN}{v}{_MARK_CLOSE}" if str(v).strip() else _MARK_EMPTY for k, v in row.items()}
-        script = render(template.script, marked).strip()
-        title = " ".join(render(template.title, row).split()) or f"Row {number}"
-        plain = render(template.script, row).strip()
-        body = (md(script).replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
+        parts = pieces(template.script, row)
+        title = template.title_for(row, number)
+        text = template.text_for(row)
+        body = (md(_marked(parts).strip()).replace(_MARK_OPEN, "**").replace(_MARK_CLOSE, "**")
+                .replace(_MARK_DEFAULT_OPEN, ":violet[").replace(_MARK_DEFAULT_CLOSE, "]")
                 .replace(_MARK_EMPTY, ":orange[*(empty)*]"))
         st.markdown(f"**{md(title)}**  \n{body}")
-        seconds = estimated_seconds(plain, speed=template.speed)
-        st.caption(f"{len(plain):,} characters · about {format_duration(seconds)} spoken · values from row {number} "
-                   "in bold")
-        voice = cat.voice(template.voice_for(row))
-        if voice is None and template.voice_for(row):
-            st.caption(f"Row {number} names a voice that is not in the voice list, so it cannot be heard here.")
+        if text.spoken != text.written:
+            st.caption(f"Said as: {md(text.spoken)}")
+        seconds = estimated_seconds(text.spoken, speed=template.speed)
+        defaults = " · defaults in violet" if any(p.defaulted and p.text for p in parts) else ""
+        st.caption(f"{len(text.spoken):,} characters · about {format_duration(seconds)} spoken · values from row "
+                   f"{number} in bold{defaults}")
+        background = template.background_for(row)
+        if background is not None:
+            st.caption(f"Background from the “{BACKGROUND_COLUMN}” column: {md(background.value)}")
+        cell = str(row.get(VOICE_COLUMN) or "").strip()
+        voice_id = match_voice(cell, cat.voices).voice_id if cell else template.voice_id
+        voice = cat.voice(voice_id) if voice_id else None
+        if voice is None and cell:
+            st.caption(f"Row {number} names a voice that is not in the voice list (or that several voices are "
+                       "called), so it cannot be heard here.")
         else:
-            listen.button(conn, key="batch_listen", voice=voice, text=plain, speed=template.speed)
+            listen.button(conn, key="batch_listen", voice=voice, text=text.spoken, speed=template.speed)
+
+
+def _marked(parts: list) -> str:
+    """The script with the row's values, defaults and empty cells marked for the preview."""
+    out = []
+    for part in parts:
+        if part.column is None:
+            out.append(part.text)
+        elif part.defaulted:
+            out.append(f"{_MARK_DEFAULT_OPEN}{part.text}{_MARK_DEFAULT_CLOSE}" if part.text else "")
+        elif part.empty:
+            out.append(_MARK_EMPTY)
+        else:
+            out.append(f"{_MARK_OPEN}{part.text}{_MARK_CLOSE}")
+    return "".join(out)
 
 
 # -- 3 · check ------------------------------------------------------------------------------------
 
 
-def _signature(template: BatchTemplate, cat: Catalogue) -> str:
-    return json.dumps([contacts_digest(), template.to_dict(), cat.fetched_at], sort_keys=True, default=str)
+def _signature(template: BatchTemplate, cat: Catalogue, assets: dict[str, str | None] | None) -> str:
+    return json.dumps([contacts_digest(), template.to_dict(), cat.fetched_at, assets], sort_keys=True, default=str)
 
 
-def checked(df: pd.DataFrame, template: BatchTemplate, cat: Catalogue) -> tuple[BatchCheck, pd.DataFrame]:
+@st.cache_data(ttl=300, show_spinner=False)
+def _asset_kinds(account: str, ids: tuple[str, ...], _conn: connection.Connection) -> dict[str, str | None]:
+    return asset_kinds(_conn.client, ids)
+
+
+def background_assets(conn: connection.Connection, df: pd.DataFrame) -> dict[str, str | None] | None:
+    """What HeyGen says the uploaded files named in the background column are (None: the file names none)."""
+    if BACKGROUND_COLUMN not in df.columns:
+        return None
+    ids = asset_ids(df[BACKGROUND_COLUMN])
+    return _asset_kinds(conn.account, tuple(ids), conn) if ids else None
+
+
+def checked(df: pd.DataFrame, template: BatchTemplate, cat: Catalogue,
+            assets: dict[str, str | None] | None = None) -> tuple[BatchCheck, pd.DataFrame]:
     """check_rows for the current file and template (kept until either changes) and its table.
 
-    While the template itself has problems no row is ready; the table then still shows each row's
-    own problems, checked against the template without its unknown placeholders.
+    ``assets``: background_assets for the file. While the template itself has problems no row is
+    ready; the table then still shows each row's own problems, checked against the template
+    without its unknown placeholders.
     """
-    signature = _signature(template, cat)
+    signature = _signature(template, cat, assets)
     memo = st.session_state.get(CHECKED)
     if not memo or memo["signature"] != signature:
         known = {"known_avatars": {look.id: look.ready for look in cat.looks},
-                 "known_voices": {v.voice_id for v in cat.voices}}
+                 "known_voices": {v.voice_id: v for v in cat.voices}, "known_assets": assets}
         checks = check_rows(df, template, **known)
         shown, per_row = template, checks
         if checks.problems:
@@ -421,27 +522,12 @@ def checked(df: pd.DataFrame, template: BatchTemplate, cat: Catalogue) -> tuple[
     return memo["checks"], memo["table"]
 
 
-class _KeepKnown(dict):
-    """For render(): a known column's placeholder stays as it is, any other one disappears."""
-
-    def __init__(self, columns: list[str]):
-        super().__init__()
-        self.columns = set(columns)
-
-    def __contains__(self, name: object) -> bool:
-        return True
-
-    def __getitem__(self, name: str) -> str:
-        return "{{" + name + "}}" if name in self.columns else ""
-
-
 def _known_placeholders_only(template: BatchTemplate, columns: list[str]) -> BatchTemplate:
-    keep = _KeepKnown(columns)
-    return replace(template, script=render(template.script, keep), title=render(template.title, keep))
+    return replace(template, script=keep_known(template.script, columns), title=keep_known(template.title, columns))
 
 
 def _check_step(conn: connection.Connection, df: pd.DataFrame, template: BatchTemplate, cat: Catalogue) -> None:
-    checks, table = checked(df, template, cat)
+    checks, table = checked(df, template, cat, background_assets(conn, df))
     unfinished = not template.script.strip() and not template.avatar_id
     if unfinished:
         st.info("Write the script and choose the avatar and voice in step 2; every row is checked here as you go.",
@@ -570,6 +656,8 @@ def prefill_from(batch: Batch, rows: list[BatchRow]) -> None:
     state[AVATAR_V] = t.engine == "avatar_v"
     state[NAME] = batch.name
     state[CONCURRENCY] = min(max(batch.concurrency, 1), common.MAX_CONCURRENCY)
+    state[PRONOUNCE] = [[p.written, p.spoken] for p in t.pronunciations]
+    state.pop(PRONOUNCE_EDITOR, None)
     pickers.select_avatar(P, t.avatar_id)
     pickers.select_voice(P, t.voice_id, manual=True)
     state.pop(CREATED, None)
