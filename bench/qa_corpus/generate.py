@@ -21,7 +21,11 @@ Nothing here uses heygen.studio.qa: the generator has its own number speller, so
 not grade the checker against itself. Two splits are written with different seeds: "dev" (used
 while tuning the checker) and "heldout" (only reported).
 
-    .venv/bin/python bench/qa_corpus/generate.py [--pairs 700] [--dev-seed 20240611] [--heldout-seed 8675309]
+    .venv/bin/python bench/qa_corpus/generate.py [--pairs 1000] [--dev-seed 20240611] [--heldout-seed 8675309]
+
+Each line of corpus.jsonl: id, split, seed, script (as sent), srt, values (the CSV row's filled-in
+columns), expected_seconds (heygen.studio.scripting.estimated_seconds of the script), error (None,
+or kind, expected and, for names and numbers, what was said instead).
 """
 
 from __future__ import annotations
@@ -836,7 +840,7 @@ def make_split(split: str, seed: int, pairs: int) -> list[dict]:
     out = []
     for n in range(pairs):
         mistake = None if rng.random() < 0.5 else rng.choice(MISTAKES)
-        out.append(make_pair(rng, n, split, mistake))
+        out.append({**make_pair(rng, n, split, mistake), "seed": seed})
     return out
 
 

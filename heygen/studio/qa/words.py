@@ -89,6 +89,12 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
     i = 0
     while i < n:
         kind, raw, start, end, m = items[i]
+        if kind == "word":  # the common case first: a plain word
+            key = fold(raw)
+            if key not in numbers.MAY_START and key not in HALF and key not in SPELLED and key == raw.lower():
+                toks.append(Token(SAID_IN_FULL.get(key, key), raw, start, end, capital=raw[:1].isupper()))
+                i += 1
+                continue
         if kind == "brk":
             i += 1
             continue
