@@ -103,3 +103,9 @@ def test_a_short_sentence_whose_name_is_swapped_is_not_also_missing():
     report = check_script("Hi Seo-yeon! Welcome to the team.", srt_of("Hi Emeka! Welcome to the team."),
                           values={"first_name": "Seo-yeon"})
     assert [(f.kind, f.expected, f.spoken) for f in report.open] == [(Kind.NAME, "Seo-yeon", "Emeka")]
+
+
+def test_a_new_sentence_after_a_name_is_not_part_of_it():
+    report = check_script("Hi John! Welcome aboard.", srt_of("Hi John! Great to see you. Welcome aboard."),
+                          values={"first_name": "John"})
+    assert [f.kind for f in report.open] == [Kind.EXTRA_SENTENCE]

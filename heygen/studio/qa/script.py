@@ -165,9 +165,14 @@ class _Check:
         j1, j2 = self.al.a2b[indices[0]], self.al.a2b[indices[-1]] + 1
         b, b2a = self.b, self.al.b2a
         k1, k2 = j1, j2
-        while k1 > 0 and b2a[k1 - 1] < 0 and b[k1 - 1].capital and not b[k1 - 1].initial and not b[k1 - 1].is_fact:
+        def added(j: int, neighbour: int) -> bool:  # a capitalised word in the same phrase, paired with nothing
+            t = b[j]
+            return (b2a[j] < 0 and t.capital and not t.initial and not t.is_fact
+                    and t.sentence == b[neighbour].sentence and not b[max(j, neighbour)].pause)
+
+        while k1 > 0 and added(k1 - 1, k1):
             k1 -= 1
-        while k2 < len(b) and b2a[k2] < 0 and b[k2].capital and not b[k2].is_fact and not b[k2].pause:
+        while k2 < len(b) and added(k2, k2 - 1):
             k2 += 1
         return (k1, k2) if (k1, k2) != (j1, j2) else None
 
