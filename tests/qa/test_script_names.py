@@ -109,3 +109,16 @@ def test_a_new_sentence_after_a_name_is_not_part_of_it():
     report = check_script("Hi John! Welcome aboard.", srt_of("Hi John! Great to see you. Welcome aboard."),
                           values={"first_name": "John"})
     assert [f.kind for f in report.open] == [Kind.EXTRA_SENTENCE]
+
+
+def test_subtitles_showing_a_pronunciation_respelling_say_the_written_word():
+    script = "Hi Siobhan, welcome to Nguyễn Partners."
+    srt = srt_of("Hi shi-VAWN, welcome to nwin Partners.")
+    values = {"first_name": "Siobhan", "company": "Nguyễn Partners"}
+    said_as = {"Siobhan": "shi-VAWN", "Nguyễn": "nwin"}
+    report = check_script(script, srt, values=values, said_as=said_as)
+    assert report.status == "ok", report.findings
+    assert check_script(script, srt, values=values, said_as=list(said_as.items())).status == "ok"
+    assert [f.spoken for f in check_script(script, srt, values=values).open][:1] == ["shi-VAWN"]
+    wrong = check_script(script, srt_of("Hi Shivon, welcome to nwin Partners."), values=values, said_as=said_as)
+    assert [(f.expected, f.spoken) for f in wrong.open] == [("Siobhan", "Shivon")]

@@ -1,11 +1,12 @@
 """Checking a finished video against what it was meant to say, from its subtitles (SRT).
 
-- ``check_script(script, srt_text, values=..., expected_seconds=..., accepted=...)``: a video made
-  from a script (as sent, placeholders filled in) and the CSV values that were filled in.
+- ``check_script(script, srt_text, values=..., expected_seconds=..., accepted=..., said_as=...)``: a
+  video made from a script (placeholders filled in) and the CSV values that were filled in;
+  ``said_as`` the pronunciation respellings when the script given is the one as written.
 - ``check_facts(prompt, srt_text)``: a Video Agent video against the names, numbers, dates and
   addresses of its prompt.
-- ``check_translation(source_srt, translated_srt)``: a translation against its source's numbers,
-  names and addresses.
+- ``check_translation(source_srt, translated_srt, names=...)``: a translation against its source's
+  numbers, names and addresses.
 
 - ``expected_seconds(script, speed=...)``: how long a script takes to say, for ``check_script``'s
   LENGTH rule (numbers counted as the words they are said with).

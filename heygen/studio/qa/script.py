@@ -16,7 +16,7 @@ from heygen.studio.srt import SrtError
 from .align import Alignment, align
 from .compare import LIKE, facts_match, like, runs_match, same_name, similarity
 from .report import Finding, Kind, Pair, Report, build
-from .spoken import Spoken, read
+from .spoken import Spoken, read, respelled
 from .tokens import Token, fold
 from .words import tokenize
 
@@ -31,18 +31,22 @@ _NAME_COLUMN = re.compile(
 
 
 def check_script(script: str | None, srt_text: str | None, *, values: Mapping[str, object] | None = None,
-                 expected_seconds: float | None = None, accepted: Iterable | None = None) -> Report:
+                 expected_seconds: float | None = None, accepted: Iterable | None = None,
+                 said_as: Mapping[str, str] | Iterable | None = None) -> Report:
     """The report on a finished video: ``script`` as sent (placeholders already filled in),
     ``srt_text`` its subtitles, ``values`` the CSV row's values that were filled in (column ->
     value), ``expected_seconds`` the length expected, ``accepted`` keys of findings the user
-    accepted as correct ((kind, expected, spoken), see ``Finding.key``)."""
+    accepted as correct ((kind, expected, spoken), see ``Finding.key``). ``said_as``: words the
+    script was respelled with for pronunciation (written -> sent, as a mapping, pairs or objects
+    with ``written`` and ``spoken``) when ``script`` is the script as written: subtitles showing
+    the respelling count as saying the written word."""
     script = script or ""
     tokens = tokenize(script)
     if not (srt_text or "").strip():
         return build("no_subtitles", "script", _script_only(tokens), expected_seconds=expected_seconds,
                      accepted=accepted)
     try:
-        spoken = read(srt_text or "")
+        spoken = respelled(read(srt_text or ""), said_as)
     except SrtError:
         return build("unreadable", "script", _script_only(tokens), expected_seconds=expected_seconds,
                      accepted=accepted)

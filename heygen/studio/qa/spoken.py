@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from heygen.studio import srt
 
 from .tokens import Token
 from .words import tokenize
 
-__all__ = ["Spoken", "read"]
+__all__ = ["Spoken", "read", "respelled", "said_as_pairs"]
 
 # Styling inside cues, not words: <i>…</i>, <font color="…">, {\an8}.
 _STYLING = re.compile(r"</?(?:i|b|u|em|strong|font|span|c)(?:\s[^<>]*)?>|\{\\[^{}]*\}", re.I)
@@ -66,3 +67,51 @@ def read(srt_text: str) -> Spoken:
         time_of.append(cue.start + (cue.end - cue.start) * min(1.0, max(0.0, share)))
     seconds = max((cue.end for cue in cues), default=0.0)
     return Spoken(cues, text, tokens, cue_of, last_cue_of, time_of, seconds)
+
+
+def said_as_pairs(said_as: Mapping[str, str] | Iterable | None) -> list[tuple[str, str]]:
+    """(written, sent) pairs from a mapping, pairs, or objects with ``written`` and ``spoken``."""
+    if not said_as:
+        return []
+    items = said_as.items() if isinstance(said_as, Mapping) else said_as
+    out = []
+    for item in items:
+        written, sent = (item.written, item.spoken) if hasattr(item, "written") else tuple(item)[:2]
+        if str(written).strip() and str(sent).strip():
+            out.append((str(written), str(sent)))
+    return out
+
+
+def respelled(spoken: Spoken, said_as: Mapping[str, str] | Iterable | None) -> Spoken:
+    """``spoken`` with the words a script was respelled with for pronunciation read as the written
+    words ("shi-VAWN" sent for "Siobhan" counts as "Siobhan"); the text shown stays as it was."""
+    pairs = sorted(((tokenize(sent), tokenize(written)) for written, sent in said_as_pairs(said_as)),
+                   key=lambda pair: -len(pair[0]))
+    pairs = [(sent, written) for sent, written in pairs if sent and written]
+    if not pairs:
+        return spoken
+    b = spoken.tokens
+    keys = [t.key for t in b]
+    tokens, cue_of, last_cue_of, time_of = [], [], [], []
+    j = 0
+    while j < len(b):
+        for sent, written in pairs:
+            k = len(sent)
+            if keys[j:j + k] == [t.key for t in sent]:
+                start, end = b[j].start, b[j + k - 1].end
+                for n, w in enumerate(written):
+                    tokens.append(replace(w, raw=spoken.text[start:end] if n == 0 else "", start=start, end=end,
+                                          sentence=b[j].sentence, initial=b[j].initial and n == 0,
+                                          capital=w.capital, pause=b[j].pause and n == 0))
+                    cue_of.append(spoken.cue_of[j])
+                    last_cue_of.append(spoken.last_cue_of[j + k - 1])
+                    time_of.append(spoken.time_of[j])
+                j += k
+                break
+        else:
+            tokens.append(b[j])
+            cue_of.append(spoken.cue_of[j])
+            last_cue_of.append(spoken.last_cue_of[j])
+            time_of.append(spoken.time_of[j])
+            j += 1
+    return Spoken(spoken.cues, spoken.text, tokens, cue_of, last_cue_of, time_of, spoken.seconds)
