@@ -48,6 +48,21 @@ def badges(jobs: list[Job]) -> list[str]:
     return [badge(found.get(j.id)) for j in jobs]
 
 
+def flagged(jobs: list[Job]) -> set[str]:
+    """The ids of the jobs whose check has findings still open."""
+    found = store().summaries(j.id for j in jobs)
+    return {job_id for job_id, check in found.items() if check.status == "findings"}
+
+
+def warn_open_findings(jobs: list[Job], titles: list[str]) -> None:
+    """A warning naming the chosen videos whose check has open findings (for the owner, before showing them)."""
+    open_ = flagged(jobs)
+    named = [f"“{md(title)}”" for job, title in zip(jobs, titles) if job.id in open_]
+    if named:
+        st.warning(f"⚠ The check found things to look at in {', '.join(named)}: "
+                   "the video may not say what it was meant to say.", icon=":material/warning:")
+
+
 def moment_text(seconds: float | None) -> str:
     if seconds is None:
         return ""

@@ -15,7 +15,7 @@ from heygen.studio import translate
 from heygen.studio.jobs import Job
 from heygen.studio.states import JobStatus
 
-from . import batch_common, connection, kept_media, nav
+from . import batch_common, checks, connection, kept_media, nav
 from .text import md
 
 _SHOW = "present_show"
@@ -159,6 +159,7 @@ def setup(conn: connection.Connection) -> None:
         return
     shown = annotate(jobs, "present")
     layout = st.radio("Layout", list(LAYOUTS), format_func=LAYOUTS.get, horizontal=True, key="present_layout")
+    checks.warn_open_findings([s.job for s in shown or []], [s.title for s in shown or []])
     missing = [s.title for s in (shown or []) if "video" not in kept_media.files(s.job)]
     if missing:
         st.caption(f"{len(missing)} of these video{'s are' if len(missing) != 1 else ' is'} not kept on this "

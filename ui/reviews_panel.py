@@ -17,7 +17,7 @@ import streamlit as st
 from heygen.studio import kinds, reviews
 from heygen.studio.jobs import Job
 
-from . import connection
+from . import checks, connection
 from .feedback import show_error
 from .review_room import PARAM, event_line
 from .text import md
@@ -103,7 +103,15 @@ def share_form(conn: connection.Connection, shown: list) -> None:
                           format="DD/MM/YYYY")
     st.caption("Anyone with the link can watch these videos and leave decisions until then, or until you "
                "revoke it. It opens nothing else of the studio.")
-    if st.button("Create review link", type="primary", key="review_create", icon=":material/add_link:"):
+    flagged = checks.flagged([s.job for s in shown])
+    anyway = True
+    if flagged:
+        titles = ", ".join(f"“{md(s.title)}”" for s in shown if s.job.id in flagged)
+        st.warning(f"The check found things to look at in {titles}: the video may not say what it was meant to "
+                   "say. Open it on the Videos page to see and fix them.", icon=":material/warning:")
+        anyway = st.checkbox("Share anyway", key="review_share_anyway")
+    if st.button("Create review link", type="primary", key="review_create", icon=":material/add_link:",
+                 disabled=not anyway):
         end_of_day = datetime.combine(until, datetime.max.time()).timestamp()
         try:
             review = store().create(conn.account, [reviews.Item(s.job.id, s.title, s.note) for s in shown],
