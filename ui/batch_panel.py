@@ -25,7 +25,7 @@ from heygen.studio.batch import (
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
-from . import batch_setup, connection, nav, reviews_panel
+from . import batch_setup, checks, connection, nav, reviews_panel
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
 from .text import html_text, md
@@ -236,6 +236,9 @@ def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
                 st.video(row.video_url)
             st.success("The sample is ready. Watch it, then approve it to render the rest.",
                        icon=":material/check_circle:")
+            if row.job_id:
+                sample_job = connection.job_store().get(row.job_id)
+                checks.compact(row.job_id, sample_job.completed_at if sample_job else None)
             actions = {"approve": True}
         else:
             show_error({"message": row.failure_reason or "HeyGen could not make the sample."},
@@ -334,7 +337,18 @@ def _run_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
                 text=f"{done:,} of {sendable:,} ready rows done" + (f" · {to_go:,} to go" if to_go else ""))
     _run_messages(batch, counts)
     _run_controls(batch, counts, live=live)
+    found = checks.row_checks(rows)
     table = common.results_table(batch.template, rows)
+    table.insert(table.columns.get_loc("Note"), "Check", [checks.summary_text(found.get(r.row)) for r in rows])
+    flagged = [r for r in rows if found.get(r.row) is not None and found[r.row].status == "findings"]
+    if flagged:
+        if st.toggle("Only rows with findings", key=f"batch_only_findings_{batch.id}"):
+            table = table[[r in flagged for r in rows]]
+        pick, go = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = pick.selectbox("See and fix a row's findings", [r.row for r in flagged],
+                                format_func=lambda n: f"Row {n}", key=f"batch_findings_row_{batch.id}")
+        if go.button("Open its video", key=f"batch_findings_open_{batch.id}", icon=":material/open_in_new:"):
+            nav.open_job(found[chosen].job_id)
     st.dataframe(table, hide_index=True, column_config=common.RESULT_COLUMNS, key="batch_results_table",
                  height=min(38 + 35 * len(table), 420), placeholder="")
     if live:
@@ -418,7 +432,7 @@ def _export(conn: connection.Connection, batch: Batch, rows: list[BatchRow], *, 
     name = slug(batch.name or "batch")
 
     def csv_now() -> bytes:
-        return results_csv(store, batch.id)
+        return results_csv(store, batch.id, checks.row_checks(store.rows(batch.id)))
 
     def zip_now() -> bytes:
         buffer = io.BytesIO()

@@ -42,6 +42,16 @@ def badge(check: inspection.Check | None) -> str:
     return "No subtitles" if check.status == "no_subtitles" else "Subtitles unreadable"
 
 
+def summary_text(check: inspection.Check | None) -> str:
+    """The badge and the first open finding, in plain text (for a table cell)."""
+    text = badge(check)
+    if check is not None and check.report is not None and check.report.open:
+        first = check.report.open[0]
+        at = f" at {moment_text(first.moment)}" if first.moment is not None else ""
+        text += ": " + describe(first, plain=True) + at
+    return text
+
+
 def badges(jobs: list[Job]) -> list[str]:
     """The badge of each job, for a table."""
     found = store().summaries(j.id for j in jobs)
@@ -63,6 +73,32 @@ def warn_open_findings(jobs: list[Job], titles: list[str]) -> None:
                    "the video may not say what it was meant to say.", icon=":material/warning:")
 
 
+def row_checks(rows) -> dict[int, inspection.Check]:
+    """The check of each batch row's video (or of its newest fix), by row number."""
+    return store().for_rows({r.row: r.job_id for r in rows if r.job_id}, reports=True)
+
+
+def compact(job_id: str, completed_at: float | None) -> None:
+    """A short account of one video's check (a batch's sample): the badge and what was found."""
+    check = store().get(job_id)
+    if check is None:
+        if completed_at is not None and time.time() - completed_at < WAIT_SECONDS:
+            st.fragment(_await_check, run_every=AWAIT_EVERY)(job_id)
+        return
+    if check.status == "ok":
+        st.markdown("**✓ Checked:** it says what it was meant to say.")
+        return
+    if check.report is None or not check.report.open:
+        st.caption(badge(check))
+        return
+    st.markdown(f"**{badge(check)}** — look before you approve:")
+    for finding in check.report.open:
+        at = f" (at {moment_text(finding.moment)})" if finding.moment is not None else ""
+        st.markdown(f"- {describe(finding)}{at}")
+    st.button("See and fix it on the Videos page", key=f"check_open_{job_id}", icon=":material/open_in_new:",
+              on_click=nav.select_job, args=(job_id,), type="tertiary")
+
+
 def moment_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
@@ -70,22 +106,24 @@ def moment_text(seconds: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def describe(finding: qa.Finding) -> str:
-    """A finding in one sentence of Markdown (the words from the video and the script escaped)."""
-    expected, spoken = md(finding.expected or ""), md(finding.spoken or "")
+def describe(finding: qa.Finding, *, plain: bool = False) -> str:
+    """A finding in one sentence: Markdown (the words from the video and the script escaped), or plain text."""
+    esc = (lambda text: text or "") if plain else (lambda text: md(text or ""))
+    b = "" if plain else "**"
+    expected, spoken = esc(finding.expected), esc(finding.spoken)
     if finding.kind in (qa.Kind.NAME, qa.Kind.VALUE):
         what = "The name" if finding.kind == qa.Kind.NAME else "The value"
-        column = f" (column {md(finding.column)})" if finding.column else ""
+        column = f" (column {esc(finding.column)})" if finding.column else ""
         if finding.spoken:
-            return f"{what} **{expected}**{column} was said as **{spoken}**."
-        return f"{what} **{expected}**{column} is never said."
+            return f"{what} {b}{expected}{b}{column} was said as {b}{spoken}{b}."
+        return f"{what} {b}{expected}{b}{column} is never said."
     if finding.kind == qa.Kind.NUMBER:
         what = _WHAT.get(finding.fact or "", "number")
         if finding.spoken:
-            return f"The {what} **{expected}** was said as **{spoken}**."
-        return f"The {what} **{expected}** is never said."
+            return f"The {what} {b}{expected}{b} was said as {b}{spoken}{b}."
+        return f"The {what} {b}{expected}{b} is never said."
     if finding.kind == qa.Kind.PLACEHOLDER:
-        return f"A placeholder was left in: **{expected or spoken}**."
+        return f"A placeholder was left in: {b}{expected or spoken}{b}."
     if finding.kind == qa.Kind.MISSING_SENTENCE:
         return f"This sentence was not said: “{expected}”"
     if finding.kind == qa.Kind.EXTRA_SENTENCE:

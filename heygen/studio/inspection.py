@@ -36,6 +36,7 @@ class Meant:
     values: Mapping[str, str] = field(default_factory=dict)
     expected_seconds: float | None = None
     source_job: str | None = None
+    said_as: Mapping[str, str] = field(default_factory=dict)  # written word -> the spelling sent for its sound
 
 
 def _spec(job: Job) -> dict[str, Any]:
@@ -62,7 +63,13 @@ def meant_script(job: Job) -> Meant | None:
     if not isinstance(script, str) or not script.strip():
         return None  # a video made from an audio file: no words to compare
     sent = spec.get("script") if isinstance(spec.get("script"), str) else script
-    return Meant(SCRIPT, script, _values(job), estimated_seconds(sent, speed=_speed(spec)))
+    return Meant(SCRIPT, script, _values(job), expected_length(sent, _speed(spec)))
+
+
+def expected_length(sent: str, speed: float | None) -> float:
+    """How long a script takes to say: between the studio's estimate by written words and the check's by
+    spoken words (a price is one word written, several said), so neither way of saying numbers looks off."""
+    return (estimated_seconds(sent, speed=speed) + qa.expected_seconds(sent, speed=speed)) / 2
 
 
 def meant_scenes(job: Job) -> Meant | None:
@@ -111,9 +118,17 @@ def inspect(meant: Meant, srt_text: str | None, *, accepted: Iterable = (), sour
     if meant.mode == FACTS:
         return qa.check_facts(meant.text, srt_text, accepted=accepted)
     if meant.mode == TRANSLATION:
-        return qa.check_translation(source_srt, srt_text).accept(accepted)
+        return qa.check_translation(source_srt, srt_text, accepted=accepted)
     return qa.check_script(meant.text or "", srt_text, values=dict(meant.values), expected_seconds=meant.expected_seconds,
-                           accepted=keys_of(accepted))
+                           accepted=keys_of(accepted), said_as=dict(meant.said_as) or None)
+
+
+def _report(text: object) -> qa.Report | None:
+    """A stored report, or None when it cannot be read (a damaged row still says how the video fared)."""
+    try:
+        return qa.Report.from_dict(json.loads(str(text)))
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -167,24 +182,46 @@ class CheckStore:
             {"job": job_id}).fetchone(), write=False)
         if row is None:
             return None
-        try:
-            report = qa.Report.from_dict(json.loads(row[4]))
-        except (ValueError, KeyError, TypeError):
-            report = None  # a damaged row still says how the video fared
-        return Check(row[0], row[1], int(row[2]), float(row[3]), report)
+        return Check(row[0], row[1], int(row[2]), float(row[3]), _report(row[4]))
 
-    def summaries(self, job_ids: Iterable[str]) -> dict[str, Check]:
-        """The status of the newest check of each job that has one (without the reports)."""
+    def summaries(self, job_ids: Iterable[str], *, reports: bool = False) -> dict[str, Check]:
+        """The newest check of each job that has one (with its report when ``reports``)."""
         ids = list(dict.fromkeys(job_ids))
         found: dict[str, Check] = {}
+        columns = "job_id, status, open_findings, checked_at" + (", report" if reports else "")
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             names = {f"j{i}": job for i, job in enumerate(chunk)}
             rows = self.db.run(lambda conn: query(
-                conn, "SELECT job_id, status, open_findings, checked_at FROM video_checks WHERE job_id IN ("
+                conn, f"SELECT {columns} FROM video_checks WHERE job_id IN ("
                       + ", ".join(f":{n}" for n in names) + ")", names).fetchall(), write=False) if names else []
-            found.update({r[0]: Check(r[0], r[1], int(r[2]), float(r[3])) for r in rows})
+            found.update({r[0]: Check(r[0], r[1], int(r[2]), float(r[3]), _report(r[4]) if reports else None)
+                          for r in rows})
         return found
+
+    def newest_fix(self, job_ids: Iterable[str]) -> dict[str, str]:
+        """For each job, the newest job made to fix it (following fixes of fixes), or the job itself."""
+        found = {job_id: job_id for job_id in job_ids}
+        current = dict(found)
+        for _ in range(8):  # fixes of fixes, a few deep at most
+            names = {f"j{i}": job for i, job in enumerate(set(current.values()))}
+            if not names:
+                break
+            rows = self.db.run(lambda conn: query(
+                conn, "SELECT id, redo_of FROM jobs WHERE redo_of IN (" + ", ".join(f":{n}" for n in names)
+                      + ") ORDER BY created_at", names).fetchall(), write=False)
+            newer = {redo_of: job_id for job_id, redo_of in rows}
+            if not newer:
+                break
+            current = {origin: newer[at] for origin, at in current.items() if at in newer}
+            found.update(current)
+        return found
+
+    def for_rows(self, job_ids: Mapping[int, str], *, reports: bool = False) -> dict[int, Check]:
+        """The check of each batch row's video (by row number), or of the newest fix made of it."""
+        fixes = self.newest_fix(job_ids.values())
+        checks = self.summaries(fixes.values(), reports=reports)
+        return {row: checks[fixes[job_id]] for row, job_id in job_ids.items() if fixes[job_id] in checks}
 
     def accept(self, scope: str, kind: str, expected: str | None, spoken: str | None,
                now: float | None = None) -> None:

@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -396,6 +396,10 @@ class Worker:
         meant = kinds.of(job).meant(job)
         if meant is None:
             return None
+        if job.batch_id and meant.mode == inspection.SCRIPT:  # names sent spelled as they should sound
+            batch = self.batches.get(job.batch_id)
+            if batch is not None and batch.template.pronunciations:
+                meant = replace(meant, said_as={p.written: p.spoken for p in batch.template.pronunciations})
         source_srt = _kept_subtitles(meant.source_job, self.media_root) if meant.source_job else None
         report = inspection.inspect(meant, _kept_subtitles(job.id, self.media_root),
                                     accepted=[a.key for a in self.checks.accepted_for(job)], source_srt=source_srt)

@@ -20,7 +20,8 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 from heygen.api import errors
 from ..spreadsheet import safe_cell
@@ -32,22 +33,41 @@ if TYPE_CHECKING:
 __all__ = ["RESULT_COLUMNS", "ZipReport", "results_csv", "results_zip", "safe_cell", "slug", "video_filename"]
 
 RESULT_COLUMNS = ("video_id", "status", "video_url", "failure_reason")
+QA_COLUMNS = ("qa_status", "qa_findings")
 _SPOOL_BYTES = 16 * 1024 * 1024
 
 
-def results_csv(store: BatchStore, batch_id: str) -> bytes:
-    """The batch's results as CSV bytes (one line per input row, in file order)."""
+def results_csv(store: BatchStore, batch_id: str, checks: Mapping[int, Any] | None = None) -> bytes:
+    """The batch's results as CSV bytes (one line per input row, in file order). ``checks`` (the stored check of
+    each row's video, by row number) adds ``qa_status`` and ``qa_findings``: each open finding as
+    "kind: expected -> spoken @ m:ss"."""
     batch = store.require(batch_id)
     taken = set(batch.columns)
-    extra = [("heygen_" + name if name in taken else name) for name in ("row", *RESULT_COLUMNS)]
+    names = ("row", *RESULT_COLUMNS, *(QA_COLUMNS if checks is not None else ()))
+    extra = [("heygen_" + name if name in taken else name) for name in names]
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c) for c in [extra[0], *batch.columns, *extra[1:]]])
     for row in store.rows(batch_id):
         values = [row.row, *(row.data.get(c, "") for c in batch.columns),
                   row.video_id or "", row.status, row.video_url or "", row.failure_reason or ""]
+        if checks is not None:
+            values += _qa_cells(checks.get(row.row))
         writer.writerow([safe_cell(v) for v in values])
     return out.getvalue().encode("utf-8-sig")
+
+
+def _qa_cells(check) -> list[str]:
+    """qa_status and qa_findings of one row ("" and "" before its video was checked)."""
+    if check is None:
+        return ["", ""]
+    findings = check.report.open if check.report is not None else ()
+    parts = []
+    for f in findings:
+        said = f" -> {f.spoken}" if f.spoken else " -> (not said)"
+        at = f" @ {int(f.moment) // 60}:{int(f.moment) % 60:02d}" if f.moment is not None else ""
+        parts.append(f"{f.kind.value}: {f.expected or ''}{said}{at}")
+    return [check.status, "; ".join(parts)]
 
 
 def slug(text: str, max_length: int = 60) -> str:
