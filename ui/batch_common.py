@@ -200,7 +200,7 @@ RESULT_COLUMNS = {
     "Title": st.column_config.TextColumn("Title", width="medium"),
     "Status": st.column_config.TextColumn("Status", width="small"),
     "Video": st.column_config.LinkColumn("Video", display_text="Open video", width="small"),
-    "Check": st.column_config.TextColumn("Check", width="medium",
+    "Check": st.column_config.TextColumn("Check", width="large",
                                          help="What the video says, checked against the row's script"),
     "Note": st.column_config.TextColumn("Note", width="large"),
 }
