@@ -80,3 +80,20 @@ def test_a_misspoken_name_is_found_fixed_and_exported(streamlit_server, page, sa
     assert [r["first_name"] for r in rows] == CONTACTS
     assert [r["qa_status"] for r in rows] == ["ok"] * 6  # row 3 through its fix
     assert all(r["qa_findings"] == "" for r in rows)
+
+
+def test_a_video_agent_video_that_says_another_date_is_flagged(streamlit_server, page, sandbox, screenshot):
+    sandbox.misspeak(kind="agent", change_number=("14", "15"))
+    base = streamlit_server({"HEYGEN_API_KEY": KEY, "HEYGEN_API_BASE_URL": sandbox.base_url,
+                             "HEYGEN_POLL_SECONDS": "1"})
+    page.goto(f"{base}/agent")
+    expect(page.get_by_text("Ready to generate")).to_be_visible()
+    prompt = page.get_by_role("textbox", name="Describe your video")
+    prompt.fill("Invite our customers to the spring webinar on 14 March, hosted by Priya from Northwind.")
+    prompt.press("Control+Enter")
+    page.get_by_role("button", name="Generate with Video Agent").click()
+    page.wait_for_url("**/videos**")
+    flagged = page.get_by_text("The date 14 March was said as 15 March")
+    expect(flagged).to_be_visible(timeout=180_000)
+    expect(page.get_by_text("⚠ 1 finding", exact=False).first).to_be_visible()
+    whole_page(page, screenshot, "agent-date")
