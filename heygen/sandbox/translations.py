@@ -15,10 +15,10 @@ import re
 import time
 import uuid
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from . import misspeak, validate
+from . import misspeak, subtitles, validate
 from .errors import ApiError, invalid
 
 LANGUAGES = (
@@ -123,8 +123,14 @@ def _stamp(seconds: float) -> str:
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
 
-def make_srt(duration: float, language: str | None) -> str:
-    """Subtitles cut from ``HEARD`` over ``duration`` seconds; ``language`` None: the original words."""
+def make_srt(duration: float, language: str | None, speech: list | None = None) -> str:
+    """Subtitles of a translation into ``language`` (None: the original words): what the sandbox's own source
+    video says (``speech``), each line marked with the language, or lines cut from ``HEARD`` over ``duration``
+    seconds for any other source."""
+    spoken = [c for c in subtitles.cues(speech) if c.text != subtitles.NARRATION] if speech else []
+    if spoken:
+        return subtitles.write_srt([replace(c, text=c.text if language is None else f"[{language}] {c.text}")
+                                    for c in spoken])
     count = len(HEARD)
     step = duration / count
     blocks = []
@@ -162,8 +168,8 @@ def srt_problem(text: str, duration: float) -> str | None:
 # ---------------------------------------------------------------- validation
 
 
-def _source(state, ref) -> tuple[float, str]:
-    """The (duration, aspect ratio) of a source video the sandbox can read; 400 otherwise."""
+def _source(state, ref) -> tuple[float, str, list | None]:
+    """The (duration, aspect ratio, speech when known) of a source video the sandbox can read; 400 otherwise."""
     if not isinstance(ref, dict) or ref.get("type") not in ("url", "asset_id"):
         raise invalid("video", "video must be an object with type 'url' or 'asset_id'.")
     validate.asset_ref(ref, "video", _api().Lookup(state), kinds=("video/",))
@@ -171,7 +177,7 @@ def _source(state, ref) -> tuple[float, str]:
         from .studio import movie_seconds  # the length an uploaded MP4 says it has
 
         asset = state.get_asset(ref["asset_id"])
-        return float(movie_seconds(asset.data) or DEFAULT_DURATION), "16:9"
+        return float(movie_seconds(asset.data) or DEFAULT_DURATION), "16:9", None
     path = urlsplit(ref["url"]).path
     found = None
     match = re.fullmatch(r"/media/translations/([^/]+)\.mp4", path)
@@ -184,7 +190,11 @@ def _source(state, ref) -> tuple[float, str]:
     if found is None or not ref["url"].startswith(state.base_url):
         raise invalid("video.url", "HeyGen could not download the source video from this URL: it is not reachable "
                                    "or not a video.")
-    return float(getattr(found, "duration", None) or DEFAULT_DURATION), getattr(found, "aspect_ratio", "16:9")
+    duration = float(getattr(found, "duration", None) or DEFAULT_DURATION)
+    speech = getattr(found, "speech", None)
+    if speech is None and getattr(found, "script", None):
+        speech = subtitles.speech_of(found.script, duration)
+    return duration, getattr(found, "aspect_ratio", "16:9"), speech
 
 
 def _languages(body) -> list[str]:
@@ -281,13 +291,13 @@ def create(state, req):
         languages = _languages(body)
         if body.get("video") is None:
             raise invalid("video", "video is required.")
-        duration, aspect_ratio = _source(state, body["video"])
+        duration, aspect_ratio, speech = _source(state, body["video"])
         stock = body.get("stock_voice_config")
         if stock is not None and not isinstance(stock, dict):
             raise invalid("stock_voice_config", "stock_voice_config must be an object.")
         ids = [_add_translation(state, language=name, title=body.get("title"), duration=duration,
                                 aspect_ratio=aspect_ratio, captions=bool(body.get("enable_caption")),
-                                srt=make_srt(duration, name)).id for name in languages]
+                                srt=make_srt(duration, name, speech)).id for name in languages]
         return 200, {"data": {"video_translation_ids": ids}}
     return _api()._idempotent(state, req, "video-translations", make)
 
@@ -354,7 +364,7 @@ def create_proofread(state, req):
             raise invalid("video", "video is required.")
         if not isinstance(body.get("title"), str):
             raise invalid("title", "title is required.")
-        duration, aspect_ratio = _source(state, body["video"])
+        duration, aspect_ratio, speech = _source(state, body["video"])
         shelf = book(state)
         ids = []
         with state.lock:
@@ -365,8 +375,9 @@ def create_proofread(state, req):
                 state.seq += 1
                 item = Proofread(id="pr_" + uuid.uuid4().hex[:24], seq=state.seq, created_at=time.time(),
                                  ready_seconds=ready, language=name, title=body["title"], duration=duration,
-                                 aspect_ratio=aspect_ratio, original=make_srt(duration, None),
-                                 srt=MALFORMED_SRT if name in shelf.malformed_srt_languages else make_srt(duration, name))
+                                 aspect_ratio=aspect_ratio, original=make_srt(duration, None, speech),
+                                 srt=MALFORMED_SRT if name in shelf.malformed_srt_languages
+                                 else make_srt(duration, name, speech))
                 shelf.proofreads[item.id] = item
                 ids.append(item.id)
         return 200, {"data": {"proofread_ids": ids, "status": "processing"}}

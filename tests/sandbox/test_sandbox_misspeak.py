@@ -133,8 +133,8 @@ def test_a_lipsync_misspeaks_only_when_a_rule_covers_it(sandbox, api):
     assert sandbox.misspeak_rules()[0]["used"] == 0
 
 
-def test_a_translation_keeps_its_subtitles_unless_a_rule_names_translations(sandbox, api):
-    sandbox.misspeak(times=None, swap=("product", "produce"), drop_sentence=1)  # every video, not translations
+def test_a_translation_says_its_source_and_misspeaks_only_when_a_rule_names_translations(sandbox, api):
+    sandbox.misspeak(times=None, swap=("Acme", "Acne"))  # every video from now on, not translations
     source = make(api)
     body = {"video": {"type": "url", "url": source["video_url"]}, "output_languages": ["French (France)"],
             "enable_caption": True}
@@ -145,15 +145,15 @@ def test_a_translation_keeps_its_subtitles_unless_a_rule_names_translations(sand
 
     plain = translated()
     plain_srt = fetch(plain["srt_caption_url"])
-    assert "[French (France)] Our new product ships to every region this month." in plain_srt
-    assert "Hello, and welcome" in plain_srt
-    sandbox.misspeak(kind="translation", swap=("product", "produce"), drop_sentence=1, stretch=1.5)
+    source_lines = [text for _, _, text in cues(fetch(source["subtitle_url"]))]
+    assert [text for _, _, text in cues(plain_srt)] == [f"[French (France)] {line}" for line in source_lines]
+    assert "Acne Cloud" in plain_srt  # it translates what the source says, its mistakes included
+    sandbox.misspeak(kind="translation", swap=("John", "Jean"), drop_sentence=1, stretch=1.5)
     changed = translated()
     changed_srt = fetch(changed["srt_caption_url"])
-    assert "Our new produce ships" in changed_srt and "Hello, and welcome" not in changed_srt
+    assert "Jean" in changed_srt and "John" not in changed_srt and "Hi " not in changed_srt
     assert changed["duration"] == pytest.approx(plain["duration"] * 1.5, abs=0.01)
     assert cues(changed_srt)[-1][1] <= changed["duration"]
-    assert len(cues(changed_srt)) == len(cues(plain_srt)) - 1
     assert fetch(translated()["srt_caption_url"]) == plain_srt  # the translation rule was used once
 
 
