@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "qa_corpus"))
 
 import generate  # noqa: E402  (bench/qa_corpus/generate.py)
 
-from heygen.studio.qa import Kind, Report, check_script, expected_seconds  # noqa: E402
+from heygen.studio.inspection import expected_length  # noqa: E402
+from heygen.studio.qa import Kind, Report, check_script  # noqa: E402
 from heygen.studio.qa.script import length_finding  # noqa: E402
 from heygen.studio.qa.words import _tokenize, fold  # noqa: E402
 
@@ -46,9 +47,9 @@ def load() -> list[dict]:
 
 
 def check(row: dict, naive: bool = False) -> Report:
-    """The report on one row, its length expected as the worker computes it (qa.expected_seconds)
-    or, with ``naive``, as heygen.studio.scripting.estimated_seconds does (kept in the corpus)."""
-    expected = row["expected_seconds"] if naive else expected_seconds(row["script"])
+    """The report on one row, its length expected as the worker computes it (inspection.expected_length) or, with
+    ``naive``, as heygen.studio.scripting.estimated_seconds does by written words (kept in the corpus)."""
+    expected = row["expected_seconds"] if naive else expected_length(row["script"], None)
     return check_script(row["script"], row["srt"], values=row["values"], expected_seconds=expected)
 
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         mistaken = sum(t for _, t in results[s]["recall"].values())
         print(f"  {s}: false findings by kind: {kinds}; mistaken pairs with other findings too: {others}/{mistaken}")
         print(f"  {s}: clean pairs with a LENGTH finding had the length been expected by "
-              f"scripting.estimated_seconds instead of qa.expected_seconds: {results[s]['naive_length']}/"
+              f"scripting.estimated_seconds instead of inspection.expected_length: {results[s]['naive_length']}/"
               f"{results[s]['clean'][1]}")
     wall, cpu = timing(rows, args.rows, args.rounds)
     goal = "<= 2.00 s" if args.rows == 1000 else ""

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from .errors import ApiError, invalid
-from .subtitles import spoken_words
+from .media import script_duration
 
 QUESTION = ("Happy to make this. Who is the video for, and is there a date, offer or link it must mention? "
             "Tell me and I will write the draft.")
@@ -199,7 +199,7 @@ def post_message(state, req, session_id):
         video = state.add_video(
             id=_new_video_id(), title=chat.title if count == 1 else f"{chat.title} (v{count})",
             aspect_ratio=chat.aspect_ratio, script=script,
-            duration=max(6.0, min(90.0, 0.4 * len(spoken_words(script)))),
+            duration=max(6.0, min(90.0, script_duration(script))),
             look_id=chat.look_id, image_key=chat.image_key, kind="agent")
         chat.messages.append(_message("user", text.strip(), now))
         chat.runs.append(Run(kind, now, video.id))

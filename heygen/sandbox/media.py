@@ -12,7 +12,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .subtitles import WORDS_PER_SECOND, spoken_words  # noqa: F401 - spoken_words is part of this module's API
+from .subtitles import SENTENCE_PAUSE, WORDS_PER_SECOND, said_words, sentences, spoken_words  # noqa: F401 - spoken_words is part of this module's API
 
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
 CLIPS = {"landscape": "landscape.mp4", "portrait": "portrait.mp4"}
@@ -223,9 +223,10 @@ def has_break_tag(text: str) -> bool:
 
 
 def script_duration(text: str) -> float:
-    """Spoken length of a script in seconds (about 150 words a minute)."""
-    words = len(spoken_words(text))
-    return round(max(2.0, words / WORDS_PER_SECOND + pause_seconds(text)), 1)
+    """Spoken length of a script in seconds: about 150 words a minute, numbers said as their words, a short rest
+    after each sentence, and its pauses."""
+    said = said_words(spoken_words(text))
+    return round(max(2.0, said / WORDS_PER_SECOND + SENTENCE_PAUSE * sentences(text) + pause_seconds(text)), 1)
 
 
 # ---------------------------------------------------------------- MP4 clips and uploads

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 WORDS_PER_SECOND = 2.5  # about 150 spoken words a minute (media.script_duration uses the same pace)
+SENTENCE_PAUSE = 0.3  # seconds a voice rests after a sentence
 CUE_WORDS = 7
 NARRATION = "[Narration from uploaded audio]"
 
@@ -58,6 +59,54 @@ def spoken_words(text: str | None) -> list[str]:
     return [t for t in tokens(text) if not t.startswith("<")]
 
 
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SIGNS = "$€£¥%"
+_ADDRESS = re.compile(r"[^\W_][@./][^\W_]")
+_ADDRESS_PART = re.compile(r"[^\W_]+")
+
+
+def _integer_words(n: int) -> int:
+    """How many words an integer takes to say ("one thousand two hundred ninety-nine": 5)."""
+    if n == 0:
+        return 1
+    words, group = 0, 0
+    while n:
+        n, part = divmod(n, 1000)
+        if part:
+            hundreds, rest = divmod(part, 100)
+            words += (2 if hundreds else 0) + (0 if rest == 0 else 1 if rest < 21 or rest % 10 == 0 else 2)
+            words += 1 if group else 0  # thousand, million…
+        group += 1
+    return words
+
+
+def said_length(token: str) -> int:
+    """How many words a written word takes to say: a number as its words, a currency or percent sign as one, an
+    address as its parts and the signs between them."""
+    if _ADDRESS.search(token):  # an e-mail or web address: each part, and each "dot", "at" or "slash" between
+        return max(1, len(_ADDRESS_PART.findall(token)) * 2 - 1)
+    numbers = _NUMBER.findall(token)
+    if not numbers:
+        return 1
+    count = sum(1 for ch in token if ch in _SIGNS)
+    for number in numbers:
+        whole, _, fraction = number.replace(",", "").partition(".")
+        count += _integer_words(int(whole[:15] or 0)) + (1 + len(fraction) if fraction else 0)
+    return count + (1 if re.search(r"[^\W\d_]{2,}", token) else 0)
+
+
+def said_words(words: list[str]) -> int:
+    """How many words a run of written words takes to say."""
+    return sum(said_length(w) for w in words)
+
+
+def sentences(text: str | None) -> int:
+    """How many sentences a script has (a last one without its full stop counts)."""
+    words = spoken_words(text)
+    ends = sum(1 for w in words if ends_sentence(w))
+    return ends + (1 if words and not ends_sentence(words[-1]) else 0)
+
+
 def _phrases(text: str) -> list:
     """Runs of words ended by a sentence end or a pause: [(words, pause seconds after)]."""
     phrases, words = [], []
@@ -101,9 +150,9 @@ def segment_cues(segment: Segment, offset: float) -> list[Cue]:
     timed, clock = [], 0.0
     for words, pause in _phrases(segment.text):
         for chunk in _chunks(words):
-            timed.append((clock, clock + len(chunk) * word_seconds, " ".join(chunk)))
-            clock += len(chunk) * word_seconds
-        clock += pause * segment.pace
+            timed.append((clock, clock + said_words(chunk) * word_seconds, " ".join(chunk)))
+            clock += said_words(chunk) * word_seconds
+        clock += (pause + (SENTENCE_PAUSE if words and ends_sentence(words[-1]) else 0.0)) * segment.pace
     spoken = max((end for _, end, _ in timed), default=0.0)
     scale = min(1.0, segment.seconds / spoken) if spoken > 0 else 1.0
     return [Cue(_ms(offset + start * scale), _ms(offset + end * scale), text) for start, end, text in timed]

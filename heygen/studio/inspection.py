@@ -20,7 +20,6 @@ from . import qa
 from .db import Database, query
 from .jobs import Job
 from .qa.report import keys_of
-from .scripting import estimated_seconds
 
 SCRIPT, FACTS, TRANSLATION = "script", "facts", "translation"
 EVERYWHERE = ""  # the scope of a finding accepted for every video
@@ -67,9 +66,9 @@ def meant_script(job: Job) -> Meant | None:
 
 
 def expected_length(sent: str, speed: float | None) -> float:
-    """How long a script takes to say: between the studio's estimate by written words and the check's by
-    spoken words (a price is one word written, several said), so neither way of saying numbers looks off."""
-    return (estimated_seconds(sent, speed=speed) + qa.expected_seconds(sent, speed=speed)) / 2
+    """How long a script takes to say, numbers and addresses counted as the words they are said with (a price is
+    one word written and several said) and a short rest after each sentence."""
+    return qa.expected_seconds(sent, speed=speed)
 
 
 def meant_scenes(job: Job) -> Meant | None:
