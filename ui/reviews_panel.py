@@ -167,7 +167,7 @@ def _link_card(review: reviews.Review, events: list[reviews.Event], jobs, now: f
         head.markdown(f"**{md(review.title)}**  \n{_state_text(review, now)} · {len(review.items)} video"
                       f"{'s' if len(review.items) != 1 else ''} · {visitors} visitor{'s' if visitors != 1 else ''}"
                       + (" · batch sample" if review.batch_id else ""))
-        head.caption(f"{approved} approved · {changes} changes needed · "
+        head.caption(f"{approved} approved · {changes} change{'s' if changes != 1 else ''} needed · "
                      f"{len(review.items) - approved - changes} waiting")
         summary = store().summary_csv(review, version_of=lambda job_id: version_of(jobs.get(job_id)))
         actions.download_button("Summary (CSV)", data=summary, file_name=f"review-{review.created_at:.0f}.csv",

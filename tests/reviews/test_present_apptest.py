@@ -140,3 +140,15 @@ def test_a_translation_group_is_presented_source_first_with_its_languages(finish
     next(b for b in at.button if b.label == "Start presenting").click().run()
     assert [s.value for s in at.subheader] == ["Product tour", "Spanish", "German"]
     assert "Unrelated video" not in everything(at) and other.id not in everything(at)
+
+
+def test_a_link_card_counts_one_change_needed_in_the_singular(finished, store, account):
+    jobs = [finished("Cut 1"), finished("Cut 2"), finished("Cut 3")]
+    reviews = ReviewStore(store.db)
+    review = reviews.create(account, [Item(j.id, j.title) for j in jobs], title="Acme cuts",
+                            expires_at=time.time() + 86_400)
+    reviews.decide(review, jobs[0].id, "changes", comment="Shorter intro")
+    text = everything(present_page())
+    assert "0 approved · 1 change needed · 2 waiting" in text
+    reviews.decide(review, jobs[1].id, "changes", comment="Louder")
+    assert "2 changes needed" in everything(present_page())
