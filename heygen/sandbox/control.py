@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import misspeak
+from . import misspeak, translations
 from .errors import error_body
 
 LOOPBACK = ("127.", "::1", "::ffff:127.")
@@ -61,7 +61,8 @@ def handle(state, method: str, path: str, query: dict, read_json):
                 return _bad("Send a JSON object: which videos (nth, match, kind, times or video_id) and what "
                             "they say wrongly (swap, change_number, drop_sentence, placeholder, stretch).")
             try:
-                return 200, {"data": misspeak.add(state, **body)}
+                found = translations.book(state).translations.get
+                return 200, {"data": misspeak.add(state, found, **body)}
             except KeyError:
                 return 404, error_body("not_found", f"No video, lip-sync or translation {body.get('video_id')}.")
             except ValueError as exc:
@@ -113,7 +114,5 @@ def handle(state, method: str, path: str, query: dict, read_json):
         return 200, {"data": {"id": lipsync.id, "outcome": lipsync.outcome,
                               "failure_message": lipsync.failure_message, "render_seconds": lipsync.render_seconds}}
     if path == "/_sandbox/translations" and method in ("GET", "POST"):
-        from . import translations
-
         return translations.control(state, method, read_json)
     return 404, error_body("not_found", f"No control endpoint {method} {path}.")

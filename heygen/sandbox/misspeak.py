@@ -373,26 +373,25 @@ def on_create(state, item, kind: str) -> None:
         _apply(rule, item, kind)
 
 
-def _existing(state, item_id: str):
-    from .translations import book
-
+def _existing(state, item_id: str, find_translation):
     if item_id in state.videos and not state.videos[item_id].deleted:
         video = state.videos[item_id]
         return video, "agent" if video.kind == "agent" else "video"
     if item_id in state.lipsyncs and not state.lipsyncs[item_id].deleted:
         return state.lipsyncs[item_id], "lipsync"
-    found = book(state).translations.get(item_id)
+    found = find_translation(item_id)
     if found is not None:
         return found, "translation"
     raise KeyError(item_id)
 
 
-def add(state, **spec) -> dict:
-    """Register a rule (a ``video_id`` rule changes that video at once; KeyError when there is none)."""
+def add(state, find_translation=lambda translation_id: None, **spec) -> dict:
+    """Register a rule (a ``video_id`` rule changes that video at once; KeyError when there is none).
+    ``find_translation(id)`` is the sandbox's translation of that id, or None."""
     with state.lock:
         rule = make_rule(state.misspeak_seq + 1, spec)
         if rule.video_id is not None:
-            item, kind = _existing(state, rule.video_id)
+            item, kind = _existing(state, rule.video_id, find_translation)
             rule.kind = kind
             _apply(rule, item, kind)
         state.misspeak_seq += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from . import misspeak
+from . import misspeak, translations
 from .server import SandboxHTTPServer
 from .state import SandboxState
 
@@ -169,7 +169,7 @@ class Sandbox:
         for the first name; or ("Acme", "{{company}}")), ``stretch=1.6``. Returns the rule as JSON; its
         ``applied`` lists what it changed. See heygen.sandbox.misspeak.
         """
-        return misspeak.add(self.state, nth=nth, match=match, kind=kind, times=times, video_id=video_id,
+        return misspeak.add(self.state, translations.book(self.state).translations.get, nth=nth, match=match, kind=kind, times=times, video_id=video_id,
                             swap=swap, change_number=change_number, drop_sentence=drop_sentence,
                             placeholder=placeholder, stretch=stretch)
 
