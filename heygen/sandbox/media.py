@@ -286,6 +286,35 @@ def normalise_mime(declared: str | None) -> str | None:
     return value if value in SUPPORTED_UPLOADS else None
 
 
+TEXT_UPLOADS = ("application/x-subrip",)  # types with no magic bytes: told by the name and text content
+EXTENSIONS = {ext: mime for mime, ext in SUPPORTED_UPLOADS.items()} | {".jpeg": "image/jpeg"}
+
+
+def _is_text(data: bytes) -> bool:
+    """True when the bytes read as UTF-8 text (a BOM allowed) with no NUL bytes."""
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def mime_from_name(filename: str | None, data: bytes) -> str | None:
+    """The upload type a file name's extension gives, when the content agrees with it.
+
+    Only text types are told this way (binary types are told by their first bytes, which
+    ``sniff_mime`` has already tried): an ``.srt`` sent as application/octet-stream is still a
+    subtitle file if its content is text."""
+    if not filename or "." not in filename:
+        return None
+    mime = EXTENSIONS.get("." + filename.rsplit(".", 1)[1].strip().lower())
+    if mime in TEXT_UPLOADS and _is_text(data):
+        return mime
+    return None
+
+
 def wav_duration(data: bytes) -> float | None:
     """Length of a WAV file in seconds, if it is one."""
     try:

@@ -6,7 +6,7 @@ import email.policy
 from email.parser import BytesParser
 
 from .errors import invalid
-from .media import SUPPORTED_UPLOADS, normalise_mime, sniff_mime
+from .media import SUPPORTED_UPLOADS, mime_from_name, normalise_mime, sniff_mime
 
 WRONG_FORMAT = (
     "POST /v3/assets expects multipart/form-data with one part named 'file' "
@@ -54,7 +54,7 @@ def file_part(content_type: str | None, body: bytes) -> tuple:
         raise invalid("file", "The 'file' part needs a filename (Content-Disposition filename=...).")
     if not data:
         raise invalid("file", "The uploaded file is empty.")
-    mime = sniff_mime(data) or normalise_mime(declared)
+    mime = sniff_mime(data) or normalise_mime(declared) or mime_from_name(filename, data)
     if mime is None:
         supported = ", ".join(sorted(ext.lstrip(".") for ext in SUPPORTED_UPLOADS.values()))
         raise invalid("file", f"Unsupported file type ({declared or 'unknown'}). Supported: {supported}.")

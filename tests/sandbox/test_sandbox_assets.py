@@ -83,3 +83,16 @@ def test_oversized_body_sent_in_full_still_gets_413(sandbox, api, v3_error):
     response = api.post("/v3/assets", files={"file": ("big.png", PNG * 700, "image/png")})
     v3_error(response, 413, "payload_too_large")
     assert api.get("/v3/users/me").status_code == 200
+
+
+def test_a_text_file_sent_as_octet_stream_is_told_by_its_name_and_content(api, v3_error):
+    srt = "1\n00:00:00,000 --> 00:00:02,000\nHello there.\n".encode("utf-8")
+    for declared in ("application/octet-stream", "text/plain"):
+        data = api.upload("captions.SRT", srt, declared)
+        assert data["mime_type"] == "application/x-subrip" and data["size_bytes"] == len(srt)
+    # the name alone is not enough: binary bytes under a .srt name, or text under an unknown name
+    error = v3_error(api.post("/v3/assets", files={"file": ("captions.srt", b"\x00\x01\x02\xff", "application/octet-stream")}),
+                     400, "invalid_parameter", "file")
+    assert "Unsupported file type" in error["message"]
+    v3_error(api.post("/v3/assets", files={"file": ("captions.txt", srt, "application/octet-stream")}),
+             400, "invalid_parameter", "file")
