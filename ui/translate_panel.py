@@ -394,7 +394,7 @@ def _review(conn: connection.Connection, job: Job) -> None:
                                            "Translation": st.column_config.TextColumn("Translation", width="large")})
     duration = details.get("duration") or job.duration
     if duration:
-        st.caption(f"The video is {srt.stamp(duration)} long; cues may not overlap or run past its end.")
+        st.caption(f"The video is {_clock(duration)} long; cues may not overlap or run past its end.")
     label = "Start the render again" if job.status == "unclear" else "Upload and render"
     if st.button(label, key=k("render"), type="primary", icon=":material/movie:"):
         _render(conn, job, edited)
@@ -468,3 +468,9 @@ def history_titles(jobs: list[Job]) -> list[str]:
         under_source = details.get("source_job_id") in ids
         titles.append(f"↳ {details.get('language')}" if under_source and details.get("language") else j.title)
     return titles
+
+
+def _clock(seconds: float) -> str:
+    """A video's length as m:ss (whole seconds, rounded down so no cue is invited past the end)."""
+    whole = int(max(seconds, 0))
+    return f"{whole // 60}:{whole % 60:02d}"

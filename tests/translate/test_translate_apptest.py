@@ -131,6 +131,7 @@ def test_a_reviewed_language_shows_its_subtitles_and_renders_once(env, app_store
     assert list(shown.columns) == ["Start", "End", "Original", "Translation"] and len(shown) == 4
     assert shown["Original"][1] == "Our new product ships to every region this month."
     assert shown["Translation"][1] == "[German (Germany)] Our new product ships to every region this month."
+    assert "The video is 0:42 long;" in texts(at) and "00:00:42,000" not in texts(at)  # the sandbox source: 42 s
     at.button(key=f"tr_{job.id}_render").click().run()
     assert not at.exception
     rendering = app_store.get(job.id)
