@@ -116,10 +116,6 @@ def op_def_name(method: str, path: str, kind: str) -> str:
     return f"op_{method.lower()}_{slug}_{kind}"
 
 
-_WAITING_REASON = (
-    "HeyGen's v3 API notes and the live API report status 'waiting' (queued), "
-    "which the endpoint list's video status enums lack."
-)
 _ENVELOPE_REASON = (
     "The spec leaves the envelope key optional, which would let any object pass; "
     "HeyGen's v3 conventions define every success body as {\"data\": ...} "
@@ -136,11 +132,8 @@ _BULK_STATUS_REASON = (
 # `target`. Extraction fails when a target is missing or an override changes nothing, so an
 # override the spec has caught up with is noticed and removed.
 OVERRIDES: list[dict] = [
-    # Video status "waiting" (a queued render) is returned before "pending".
-    {"target": f"/$defs/{op_def_name('GET', '/v3/videos/{video_id}', 'response')}/properties/data/properties/status/enum",
-     "append": "waiting", "reason": _WAITING_REASON},
-    {"target": f"/$defs/{op_def_name('GET', '/v3/videos', 'response')}/properties/data/items/properties/status/enum",
-     "append": "waiting", "reason": _WAITING_REASON},
+    # (No "waiting" video status: July's enum is pending | processing | completed | failed and the
+    # contract follows it; the studio still reads "waiting" should the live API send it.)
     # Error bodies must carry "error"; success bodies must carry "data".
     {"target": f"/$defs/{ERROR_ENVELOPE}/required", "set": ["error"], "reason": _ENVELOPE_REASON},
     *(

@@ -37,7 +37,7 @@ DEFAULT_CONFIG = {
     "balance": 120.0,
     "url_ttl_seconds": 7 * 24 * 3600,
     "max_upload_bytes": 32 * 1024 * 1024,
-    "waiting_phase": True,  # False: the first phase reports "pending" (the official enum has no "waiting")
+    "waiting_phase": False,  # True: the first phase reports "waiting", as the live API may (July's enum has no "waiting")
     "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
     "max_concurrent_renders": 3,  # renders the account may run at once (creates beyond: 429); 0 or None: no limit
     "elsewhere_videos": 0,  # finished videos on the account that no API create made (as if made in the web app)

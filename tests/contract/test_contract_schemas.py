@@ -187,12 +187,16 @@ def test_prose_is_dropped_but_property_names_are_kept():
     assert "title" in detail["properties"]
 
 
-def test_waiting_status_is_an_explicit_recorded_override():
+def test_video_status_follows_julys_enum_without_waiting():
     doc = load_contract()
-    override = next(o for o in doc["x-overrides"]
-                    if o["target"] == "/$defs/op_get_v3_videos_video_id_response/properties/data/properties/status/enum")
-    assert override["change"] == 'append "waiting"' and override["reason"]
-    validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": "waiting"}})
+    assert not any("status/enum" in o["target"] and "waiting" in o["change"] for o in doc["x-overrides"])
+    for status in ("pending", "processing", "completed", "failed"):
+        validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": status}})
+        validate_response("GET", "/v3/videos", {"data": [{"id": "v1", "status": status}]})
+    with pytest.raises(jsonschema.ValidationError):
+        validate_response("GET", "/v3/videos/{video_id}", {"data": {"id": "v1", "status": "waiting"}})
+    with pytest.raises(jsonschema.ValidationError):
+        validate_response("GET", "/v3/videos", {"data": [{"id": "v1", "status": "waiting"}]})
 
 
 def test_every_operation_comes_from_the_july_list_and_april_gives_only_the_error_envelope():
@@ -413,7 +417,11 @@ def test_extractor_refuses_a_july_operation_the_openapi_file_has_caught_up_with(
 def test_extractor_rejects_an_override_the_spec_already_has(extractor):
     doc = {"$defs": {"op_get_v3_videos_video_id_response": {"properties": {"data": {"properties": {
         "status": {"enum": ["pending", "waiting"]}}}}}}}
+    append = [{"target": "/$defs/op_get_v3_videos_video_id_response/properties/data/properties/status/enum",
+               "append": "waiting", "reason": "test"}]
     with pytest.raises(extractor.ExtractionError, match="already in the spec"):
-        extractor.apply_overrides(doc, extractor.OVERRIDES[:1])
+        extractor.apply_overrides(doc, append)
+    with pytest.raises(extractor.ExtractionError, match="does not exist"):
+        extractor.apply_overrides({"$defs": {}}, append)
     with pytest.raises(extractor.ExtractionError, match="does not exist"):
         extractor.apply_overrides({"$defs": {}}, extractor.OVERRIDES[:1])

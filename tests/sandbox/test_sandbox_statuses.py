@@ -41,7 +41,7 @@ def test_each_video_gets_its_status_in_the_order_asked(sandbox, api):
 
 
 def test_pending_is_reported_as_queued_too(sandbox, api):
-    sandbox.configure(render_seconds=3600, waiting_phase=False)
+    sandbox.configure(render_seconds=3600)
     video_id = _make(api, sandbox)
     assert api.get(f"/v3/videos/{video_id}").json()["data"]["status"] == "pending"
     assert api.get(PATH, params={"video_ids": video_id}).json()["data"] == [{"video_id": video_id, "status": "queued"}]

@@ -177,7 +177,7 @@ def test_full_valid_body_and_nulls_are_accepted(api, ids):
     )
     response = api.post("/v3/videos", json=body)
     assert response.status_code == 200, response.text
-    assert response.json()["data"]["status"] == "waiting"
+    assert response.json()["data"]["status"] == "pending"
     nulls = avatar_body(ids, title=None, resolution=None, background=None, voice_settings=None,
                         audio_url=None, audio_asset_id=None, remove_background=None)
     assert api.post("/v3/videos", json=nulls).status_code == 200

@@ -5,17 +5,17 @@ import time
 
 import requests
 
-ORDER = ["waiting", "pending", "processing", "completed"]
+ORDER = ["pending", "processing", "completed"]  # July's enum: pending | processing | completed | failed
 
 
 def test_lifecycle_moves_forward_to_completed(sandbox, api):
     sandbox.configure(render_seconds=1.5)
     created = api.create_video(title="Lifecycle")
     assert created.status_code == 200
-    assert created.json()["data"]["status"] == "waiting"
+    assert created.json()["data"]["status"] == "pending"
     video_id = created.json()["data"]["video_id"]
     seen, last = api.wait_terminal(video_id, interval=0.02)
-    assert seen[0] == "waiting" and seen[-1] == "completed"
+    assert seen[0] == "pending" and seen[-1] == "completed"
     assert [ORDER.index(s) for s in seen] == sorted(ORDER.index(s) for s in seen)
     assert "processing" in seen
     data = last.json()["data"]
@@ -31,7 +31,7 @@ def test_unfinished_videos_have_no_urls(sandbox, api):
     sandbox.configure(render_seconds=3600)
     video_id = api.create_video().json()["data"]["video_id"]
     data = api.get(f"/v3/videos/{video_id}").json()["data"]
-    assert data["status"] in ("waiting", "pending")
+    assert data["status"] == "pending"
     assert data["video_url"] is None and data["completed_at"] is None and data["duration"] is None
 
 
@@ -214,8 +214,19 @@ def test_text_to_speech(api, v3_error):
              400, "invalid_parameter", "speed")
 
 
-def test_waiting_phase_can_be_switched_off(sandbox, api):
-    sandbox.configure(render_seconds=3600, waiting_phase=False)
+def test_a_new_video_is_pending_as_july_says_not_waiting(sandbox, api):
+    sandbox.configure(render_seconds=3600)
     created = api.create_video().json()["data"]
     assert created["status"] == "pending"
     assert api.get(f"/v3/videos/{created['video_id']}").json()["data"]["status"] == "pending"
+    listed = api.get("/v3/videos", params={"limit": 100}).json()["data"]
+    assert next(v for v in listed if v["id"] == created["video_id"])["status"] == "pending"
+    statuses = api.get("/v3/videos/statuses", params={"video_ids": created["video_id"]}).json()["data"]
+    assert statuses == [{"video_id": created["video_id"], "status": "queued"}]
+
+
+def test_the_live_apis_waiting_phase_can_be_switched_on(sandbox, api):
+    sandbox.configure(render_seconds=3600, waiting_phase=True)
+    created = api.create_video().json()["data"]
+    assert created["status"] == "waiting"
+    assert api.get(f"/v3/videos/{created['video_id']}").json()["data"]["status"] == "waiting"
