@@ -298,7 +298,9 @@ def create_video(state, req):
             return _create_studio_video(state, body)
         fields = validate.create_video(body, Lookup(state))
         script = fields["script"]
-        if script is not None:
+        if fields.get("duration") is not None:  # cinematic_avatar: as long as asked (10 s by default)
+            duration = fields["duration"]
+        elif script is not None:
             duration = media.script_duration(script)
         elif fields["audio_asset"] is not None:
             duration = media.wav_duration(fields["audio_asset"].data) or 8.0

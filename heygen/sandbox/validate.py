@@ -138,14 +138,29 @@ def asset_ref(ref, param: str, lookup, kinds: tuple = ()) -> dict:
 # ---------------------------------------------------------------- POST /v3/videos
 
 
+VIDEO_TYPES = ("avatar", "image", "studio", "cinematic_avatar")
+VIDEO_AVATAR_TYPES = ("studio_avatar", "digital_twin")  # looks that are video avatars (not photo avatars)
+CINEMATIC_ASPECT_RATIOS = ("16:9", "9:16", "1:1")
+CINEMATIC_RESOLUTIONS = ("720p", "1080p")
+CINEMATIC_SECONDS = (4, 15)
+CINEMATIC_DEFAULT_SECONDS = 10
+
+
+def _type_message(video_type) -> str:
+    names = ", ".join(repr(t) for t in VIDEO_TYPES)
+    if video_type is None:
+        return f"type is required: one of {names}."
+    return f"type must be one of {names} (got {video_type!r})."
+
+
 def create_video(body, lookup) -> dict:
     """Check a CreateVideo body; returns the normalised fields the sandbox needs."""
     body = require_object(body)
     video_type = body.get("type")
-    if video_type is None:
-        raise invalid("type", "type is required: 'avatar' or 'image'.")
-    if video_type not in ("avatar", "image"):
-        raise invalid("type", f"type must be 'avatar' or 'image' (got {video_type!r}).")
+    if video_type not in VIDEO_TYPES or video_type == "studio":  # studio bodies go to heygen.sandbox.studio
+        raise invalid("type", _type_message(video_type))
+    if video_type == "cinematic_avatar":
+        return create_cinematic_video(body, lookup)
 
     look = None
     if video_type == "avatar":
@@ -196,15 +211,22 @@ def create_video(body, lookup) -> dict:
         if len(script) > SCRIPT_MAX:
             raise invalid("script", f"script must contain between 1 and {SCRIPT_MAX} characters "
                                     f"(it has {len(script)}).")
-        if voice_id is None or voice_id == "":
-            raise invalid("voice_id", "voice_id is required when script is provided.")
+        if (voice_id is None or voice_id == "") and look is None:
+            raise invalid("voice_id", "voice_id is required when script is provided with an image "
+                                      "(an avatar's script uses its default voice when voice_id is omitted).")
+        if voice_id == "":
+            voice_id = None
     elif not has_audio:
         raise invalid("script", "Provide speech: either script with voice_id, or audio_asset_id / audio_url.")
     if audio_asset_id is not None and audio_url is not None:
         raise invalid("audio_url", "audio_asset_id and audio_url are mutually exclusive; send one of them.")
 
     voice = None
-    if voice_id is not None:
+    if voice_id is None and script is not None and look is not None:
+        voice = lookup.voice(look.default_voice_id)  # the schema: the avatar's default voice is the fallback
+        if voice is None:
+            raise invalid("voice_id", f"Avatar look '{look.id}' has no default voice; pass voice_id.")
+    elif voice_id is not None:
         if not isinstance(voice_id, str):
             raise invalid("voice_id", "voice_id must be a string.")
         voice = lookup.voice(voice_id)
@@ -235,6 +257,67 @@ def create_video(body, lookup) -> dict:
         "aspect_ratio": aspect_ratio or ("9:16" if look is not None and look.orientation == "portrait" else "16:9"),
         "image": body.get("image"),
         **output,
+    }
+
+
+def create_cinematic_video(body: dict, lookup) -> dict:
+    """Check a cinematic_avatar body: a prompt, 1-3 avatar looks as references, no script or voice."""
+    prompt = body.get("prompt")
+    if prompt is None or (isinstance(prompt, str) and not prompt.strip()):
+        raise invalid("prompt", "prompt is required when type is 'cinematic_avatar'.")
+    if not isinstance(prompt, str):
+        raise invalid("prompt", "prompt must be a string.")
+    avatar_ids = body.get("avatar_id")
+    if avatar_ids is None:
+        raise invalid("avatar_id", "avatar_id is required when type is 'cinematic_avatar': a list of 1 to 3 look ids.")
+    if not isinstance(avatar_ids, list) or not 1 <= len(avatar_ids) <= 3:
+        raise invalid("avatar_id", "avatar_id must be a list of 1 to 3 look ids when type is 'cinematic_avatar'.")
+    looks = []
+    for i, avatar_id in enumerate(avatar_ids):
+        if not isinstance(avatar_id, str) or not avatar_id:
+            raise invalid(f"avatar_id[{i}]", "Each avatar_id must be a look id (a string).")
+        look = lookup.look(avatar_id)
+        if look is None:
+            raise invalid(f"avatar_id[{i}]", f"Avatar look '{avatar_id}' not found.")
+        if not look.ready:
+            raise invalid(f"avatar_id[{i}]", f"Avatar look '{avatar_id}' is not ready (status: {look.status}).")
+        looks.append(look)
+    for name in ("script", "voice_id", "audio_url", "audio_asset_id"):
+        if body.get(name) is not None:
+            raise invalid(name, f"{name} is not accepted when type is 'cinematic_avatar'; "
+                                "speech and motion come from the prompt.")
+    for name in ("auto_duration", "enhance_prompt"):
+        if body.get(name) is not None and not isinstance(body[name], bool):
+            raise invalid(name, f"{name} must be a boolean.")
+    duration = body.get("duration")
+    if duration is not None:
+        if body.get("auto_duration"):
+            raise invalid("duration", "Omit duration when auto_duration is true.")
+        low, high = CINEMATIC_SECONDS
+        if isinstance(duration, bool) or not isinstance(duration, int) or not low <= duration <= high:
+            raise invalid("duration", f"duration must be a whole number of seconds from {low} to {high}.")
+    _optional_string(body, "title")
+    aspect_ratio = _optional_enum(body, "aspect_ratio", CINEMATIC_ASPECT_RATIOS)
+    _optional_enum(body, "resolution", CINEMATIC_RESOLUTIONS)
+    references = body.get("references")
+    if references is not None:
+        if not isinstance(references, list):
+            raise invalid("references", "references must be a list of assets.")
+        for i, ref in enumerate(references):
+            asset_ref(ref, f"references[{i}]", lookup)
+    return {
+        "type": "cinematic_avatar",
+        "look": looks[0],
+        "voice": None,
+        "script": None,
+        "audio_asset": None,
+        "audio_url": None,
+        "title": body.get("title"),
+        "aspect_ratio": aspect_ratio or "16:9",
+        "image": None,
+        "duration": float(duration if duration is not None else CINEMATIC_DEFAULT_SECONDS),
+        "captions": None,
+        "output_format": "mp4",
     }
 
 
@@ -292,6 +375,12 @@ def output_options(body: dict, video_type: str, look) -> dict:
             raise invalid("expressiveness", "expressiveness is not supported when engine.type is 'avatar_v'.")
         if kind == "avatar_iii" and (body.get("expressiveness") is not None or body.get("motion_prompt") is not None):
             raise invalid("engine.type", "motion_prompt and expressiveness are not supported with 'avatar_iii'.")
+    kind = engine.get("type") if isinstance(engine, dict) else None
+    if (body.get("motion_prompt") is not None and look is not None and look.avatar_type in VIDEO_AVATAR_TYPES
+            and kind != "avatar_v"):
+        raise invalid("motion_prompt", f"motion_prompt is not supported for video avatar '{look.id}' on the default "
+                                       "Avatar IV engine; use engine {\"type\": \"avatar_v\"} (if the look supports it) "
+                                       "or a photo avatar, or remove motion_prompt.")
     return {"captions": captions, "output_format": output_format}
 
 

@@ -47,7 +47,6 @@ AVATAR_CASES = [
     ("script whitespace", {"script": "   \n\t "}, "script"),
     ("script too long", {"script": "a" * 5001}, "script"),
     ("script not a string", {"script": ["hi"]}, "script"),
-    ("voice_id missing", {"voice_id": DROP}, "voice_id"),
     ("voice_id unknown", {"voice_id": "ffff"}, "voice_id"),
     ("script and audio_url", {"audio_url": "https://example.com/a.mp3"}, "audio_url"),
     ("resolution", {"resolution": "8k"}, "resolution"),
@@ -172,7 +171,7 @@ def test_full_valid_body_and_nulls_are_accepted(api, ids):
     body = avatar_body(
         ids, title="Launch", resolution="1080p", aspect_ratio="9:16", expressiveness="high",
         background={"type": "color", "value": "#1A2b3C"}, remove_background=True,
-        voice_settings={"speed": 1.5, "pitch": -50, "locale": "en-US"}, motion_prompt="nod",
+        voice_settings={"speed": 1.5, "pitch": -50, "locale": "en-US"},
         callback_url="https://example.com/hook", callback_id="abc", unknown_future_field=1,
     )
     response = api.post("/v3/videos", json=body)
