@@ -73,7 +73,7 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     if job.made_by:
         caption[0] += f" by {md(job.made_by)}"
     if job.video_id:
-        caption.append(f"HeyGen {'lip-sync' if job.kind == 'lipsync' else 'video'} id {md(job.video_id)}")
+        caption.append(f"HeyGen {kinds.of(job).id_name(job)} {md(job.video_id)}")
     if job.kind == "agent":
         caption.append("Video Agent render")
     elif job.kind in ("imported", "lipsync"):

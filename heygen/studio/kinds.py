@@ -33,7 +33,7 @@ class JobKind:
     which watching ends; ``failure_hints`` map HeyGen's failure codes to advice; ``refresh`` renews
     a finished job's links; ``editable`` says whether "Edit & retry" can reopen it in a form;
     ``find_lost`` looks on HeyGen for what a create whose answer was lost made; ``meant`` reads what a
-finished video was meant to say, for the check of its subtitles.
+finished video was meant to say, for the check of its subtitles; ``id_name`` says what its ``video_id`` is.
     """
 
     name: str
@@ -52,6 +52,8 @@ finished video was meant to say, for the check of its subtitles.
     find_lost: Callable[..., dict[str, Any] | None] = reconcile.find_video
     # What a finished video was meant to say, for the check of its subtitles (None: nothing to check).
     meant: Callable[[Job], inspection.Meant | None] = inspection.meant_script
+    # What HeyGen calls the job's ``video_id``, for its panel ("video id", "proofread id", …).
+    id_name: Callable[[Job], str] = lambda job: "video id"
 
 
 def _send_video(client: Client, store: JobStore, job: Job, files: Any = (), **kwargs: Any) -> Job:
@@ -77,7 +79,7 @@ KINDS: dict[str, JobKind] = {
     # The audio of a finished video replaced (POST /v3/lipsyncs), watched at GET /v3/lipsyncs/{id}.
     "lipsync": JobKind("lipsync", "Audio replaced", lipsync.submit, lipsync.check, bulk=False,
                        refresh=lipsync.refresh_links, editable=False, find_lost=lipsync.find_lost,
-                       meant=inspection.meant_lipsync,
+                       meant=inspection.meant_lipsync, id_name=lambda job: "lip-sync id",
                        failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
                                       "audio is clear speech, then replace the audio of the original again."}),
     # One language of a translated video (POST /v3/video-translations, optionally after a proofread),
@@ -86,7 +88,7 @@ KINDS: dict[str, JobKind] = {
     "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check,
                            statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False,
                            find_lost=translate.find_lost, meant=inspection.meant_translation,
-                           failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
+                           id_name=translate.id_name, failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
 }
 
 

@@ -535,6 +535,15 @@ def _asked_in_bulk(job: Job) -> bool:
     return details_of(job).get("phase") == "translate" and job.status != REVIEW
 
 
+def id_name(job: Job) -> str:
+    """What the job's ``video_id`` is: a proofread's id until the translation is generated from it."""
+    details = details_of(job)
+    if details.get("proofread") and (details.get("phase") in ("proofread", "review", "generate")
+                                     or job.status == REVIEW):
+        return "proofread id"
+    return "video id"
+
+
 # Translations are watched many at a time: one GET /v3/video-translations/statuses for up to 100.
 BULK_STATUSES = watch.BulkStatuses("GET /v3/video-translations/statuses", STATUSES_MAX,
                                    lambda client, ids: client.translations.statuses(ids), _bulk_detail,

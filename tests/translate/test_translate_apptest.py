@@ -123,6 +123,8 @@ def test_a_reviewed_language_shows_its_subtitles_and_renders_once(env, app_store
     job = until(app_store, job, translate.REVIEW)
     at = videos_page(job.id)
     assert "Waiting for your review" in texts(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"HeyGen proofread id {md(job.video_id)}" in captions and "HeyGen video id" not in captions
     at.button(key=f"tr_{job.id}_open_srt").click().run()
     assert not at.exception
     tables = [t.value for t in at.dataframe if "Translation" in t.value.columns]
@@ -139,6 +141,7 @@ def test_a_reviewed_language_shows_its_subtitles_and_renders_once(env, app_store
     assert len([e for e in env.requests_log() if e["path"].endswith("/generate")]) == 1
     done = until(app_store, rendering, "completed")
     assert "[German (Germany)] Our new product" in requests.get(done.subtitle_url, timeout=5).text
+    assert kinds.of(done).id_name(done) == "video id"  # the translation's own id, once generated
 
 
 def test_a_malformed_srt_from_heygen_is_reported_not_crashed_on(env, app_store, app_account):
