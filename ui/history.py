@@ -52,7 +52,7 @@ def render(conn: connection.Connection) -> None:
             "Thumbnail": [j.thumbnail_url or NO_THUMBNAIL for j in jobs],
             "Title": translate_panel.history_titles(jobs),
             "Origin": [kinds.of(j).label for j in jobs],
-            "Status": [status_panel.status_words(j.status) for j in jobs],
+            "Status": [status_panel.job_status_words(j) for j in jobs],
             "Review": reviews_panel.states_of(jobs),
             "Check": checks.badges(jobs),
             "Created": [datetime.fromtimestamp(j.created_at) for j in jobs],
@@ -85,7 +85,7 @@ def render(conn: connection.Connection) -> None:
     running = [j for j in jobs if _watchable(j) and j.id != nav.selected_job()]
     if running:
         watcher = st.fragment(_watch_running, run_every=status_panel.TICK_SECONDS)
-        watcher({j.id: j.status for j in running})
+        watcher({j.id: status_panel.job_status_words(j) for j in running})
 
 
 def _watchable(job: Job) -> bool:
@@ -97,8 +97,8 @@ def _watch_running(shown: dict[str, str]) -> None:
     """Rerun the page when the background worker has recorded a change to a running render shown
     (the store only: no HeyGen request)."""
     store = connection.job_store()
-    for job_id, status in shown.items():
+    for job_id, words in shown.items():
         job = store.get(job_id)
-        if job is None or not _watchable(job) or job.status != status:
+        if job is None or not _watchable(job) or status_panel.job_status_words(job) != words:
             st.rerun()
     st.caption("Running renders on this page update on their own.")

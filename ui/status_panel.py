@@ -15,7 +15,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio import kinds, reconcile, scenes, watch
+from heygen.studio import agent_chat, kinds, reconcile, scenes, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
@@ -59,6 +59,13 @@ def fmt_duration(seconds: float | None) -> str:
 
 def status_words(status: str) -> str:
     return watch.STATUS_WORDS.get(status, f"In progress ({status})")
+
+
+def job_status_words(job: Job) -> str:
+    """The job's status in the words its panel uses: a Video Agent chat session's own status while the
+    session is followed (e.g. "Waiting for your answer"), else the job's."""
+    session_status = agent_chat.session_record(job).get("status") if agent_chat.follows_session(job) else None
+    return agent_chat.status_words(session_status) if session_status else status_words(job.status)
 
 
 def panel(conn: connection.Connection, job_id: str) -> None:

@@ -122,6 +122,8 @@ def test_a_chat_with_the_agent_ends_in_a_revised_video(chat_at, sandbox, worker,
     assert "Video Agent render" in text(at)
     at = tick_until(at, sandbox, worker, status_is("waiting_for_input"))
     assert "Waiting for your answer" in progress_text(at)
+    (history,) = [t.value for t in at.dataframe if "Status" in t.value.columns]
+    assert list(history["Status"]) == ["Waiting for your answer"]  # the history says what the panel says
     said = [shown(str(m.value)) for m in at.markdown]
     assert PROMPT in said and any("Who is the video for" in m for m in said)
     assert len(at.get("chat_message")) == 2
