@@ -380,8 +380,18 @@ def _speech(conn: connection.Connection, catalogue: Catalogue, scene: scenes.Sce
     else:
         st.text_area("Script", value=scene.script, key=widget_key("script", scene.id), height=110,
                      placeholder="What is said in this scene…")
-        voice = pickers.voice_picker(catalogue, key_prefix=f"scn_{scene.id}", avatar=look)
+        voice = pickers.voice_picker(catalogue, key_prefix=f"scn_{scene.id}", avatar=look,
+                                     speech_ids=_speech_ids(conn))
         listen_button(conn, scene, voice)
+
+
+def _speech_ids(conn: connection.Connection) -> frozenset[str] | None:
+    """The voices Listen can speak (marked ♪ in the voice picker), as the Studio marks them."""
+    try:
+        from . import listen
+    except ImportError:  # this build has no Listen widget
+        return None
+    return listen.speech_voice_ids(conn)
 
 
 def listen_button(conn: connection.Connection, scene: scenes.Scene, voice: Any) -> None:

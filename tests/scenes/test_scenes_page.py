@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from heygen import Client
 from heygen.studio.jobs import JobStore
 from heygen.studio.scenes import Storyboard
+from tests.scenes.conftest import API_KEY
 from tests.support import Worker, shown, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -238,3 +240,16 @@ def test_a_refused_file_is_said_at_once_and_heygen_s_refusal_lands_on_its_scene(
     assert "HeyGen: Scene 2: Avatar look &#x27;look_removed_since&#x27; not found." in _texts(at)  # on the scene
     uploads = [r for r in sandbox.requests_log() if r["path"] == "/v3/assets"]
     assert len(uploads) == 1  # the slide; it is not uploaded again on the next try
+
+
+def test_the_voice_picker_marks_the_voices_listen_can_speak(scenes_page, sandbox):
+    with Client(API_KEY, sandbox.base_url) as client:
+        speaking = client.voices.speech_voice_ids()
+        public = client.voices.list(type="public")
+    speaks = next(v for v in public if v.voice_id in speaking)
+    silent = next(v for v in public if v.voice_id not in speaking)
+    at = scenes_page()
+    avatar = _add(at, "avatar")
+    choice = at.selectbox(key=f"scn_{avatar}_vo_choice")
+    assert choice.format_func(speaks.voice_id).startswith("♪ ")
+    assert not choice.format_func(silent.voice_id).startswith("♪")
