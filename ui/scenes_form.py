@@ -113,7 +113,7 @@ def start(conn: connection.Connection) -> None:
     draft = store.get(draft_id) if draft_id else None
     if draft is None:
         listed = store.list(conn.account)
-        draft = listed[0] if listed else store.create(conn.account, Storyboard(title="My storyboard"))
+        draft = listed[0] if listed else store.create(conn.account, Storyboard())
         _open(draft.id, draft.storyboard)
     st.session_state.setdefault(BOARD, draft.storyboard.to_dict())
     _init_widgets(board())
@@ -153,7 +153,7 @@ def _safely(action):
 
 @_safely
 def new_draft(account: str) -> None:
-    draft = drafts().create(account, Storyboard(title="New storyboard"))
+    draft = drafts().create(account, Storyboard())
     _open(draft.id, draft.storyboard)
 
 
@@ -171,7 +171,7 @@ def delete_draft(account: str) -> None:
     drafts().delete(st.session_state[DRAFT_ID])
     st.session_state.pop(DRAFT_ID, None)
     listed = drafts().list(account)
-    draft = listed[0] if listed else drafts().create(account, Storyboard(title="My storyboard"))
+    draft = listed[0] if listed else drafts().create(account, Storyboard())
     _open(draft.id, draft.storyboard)
 
 
@@ -334,7 +334,8 @@ def show_notice() -> None:
 
 
 def settings_section(current: Storyboard) -> None:
-    st.text_input("Title", value=current.title, key=widget_key(TITLE), placeholder="e.g. Product tour, March")
+    st.text_input("Title", value=current.title, key=widget_key(TITLE), placeholder="e.g. Product tour, March",
+                  help="Left empty, the video is named after the first words of its first script.")
     c1, c2, c3 = st.columns(3)
     ratios, resolutions, captions = list(scenes.ASPECT_RATIOS), list(scenes.RESOLUTIONS), list(scenes.CAPTIONS)
     c1.selectbox("Aspect ratio", ratios, index=ratios.index(current.aspect_ratio), key=widget_key(ASPECT),
@@ -484,7 +485,7 @@ def storyboard_section(conn: connection.Connection, catalogue: Catalogue, curren
 
 
 def summary_lines(current: Storyboard) -> list[tuple[str, str]]:
-    lines = [("Title", current.title.strip() or "Untitled video")]
+    lines = [("Title", scenes.video_title(current) or "Untitled video")]
     for number, scene in enumerate(current.scenes, start=1):
         seconds = scenes.scene_seconds(scene)
         what = scene.label

@@ -22,7 +22,7 @@ from typing import Any
 from heygen.api.videos import STUDIO_ASPECT_RATIOS, STUDIO_SCENES_MAX, StudioSpec
 
 from .launch import Upload
-from .scripting import MAX_SCRIPT_CHARS, char_count, estimated_seconds
+from .scripting import MAX_SCRIPT_CHARS, char_count, default_title, estimated_seconds
 
 KINDS = {"avatar": "Avatar speaking", "photo": "Photo speaking", "image": "Still image", "clip": "Video clip"}
 SPEECH = ("script", "audio", "silent")  # "silent" only for a still image
@@ -344,6 +344,14 @@ def _scene_body(scene: Scene, index: int, pending: list[tuple[str, str, SceneFil
     return {"type": "avatar_video", "input": inner}
 
 
+def video_title(board: Storyboard) -> str:
+    """The video's title: the one typed, else the first words of the first scene's script ("" for none)."""
+    if board.title.strip():
+        return board.title.strip()
+    first = next((s.script for s in board.scenes if s.speaks and s.speech == "script" and s.script.strip()), "")
+    return default_title(first)
+
+
 def build(board: Storyboard, read: Callable[[SceneFile], bytes | Path] | None = None
           ) -> tuple[StudioSpec, list[Upload]]:
     """The spec to send and the uploads that fill its files in (``read`` gives a kept file's bytes or
@@ -354,7 +362,7 @@ def build(board: Storyboard, read: Callable[[SceneFile], bytes | Path] | None = 
     """
     pending: list[tuple[str, str, SceneFile]] = []
     scenes = [_scene_body(scene, i, pending) for i, scene in enumerate(board.scenes)]
-    spec = StudioSpec(scenes=scenes, title=board.title.strip() or None, resolution=board.resolution,
+    spec = StudioSpec(scenes=scenes, title=video_title(board) or None, resolution=board.resolution,
                       aspect_ratio=board.aspect_ratio, captions=None if board.captions == "off" else board.captions)
     uploads: list[Upload] = []
     for role, target, file in pending:

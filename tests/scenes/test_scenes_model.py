@@ -8,7 +8,7 @@ import pytest
 from heygen.api.videos import StudioSpec, spec_from_dict
 from heygen.studio.scenes import (
     BOARD, MAX_SCENES, PLACEHOLDER, SceneFile, Storyboard, adopt_assets, build, flat_problems, problems, scene_seconds,
-    total_seconds,
+    total_seconds, video_title,
 )
 from heygen.studio.scripting import estimated_seconds
 from tests.contract.contract import ContractViolation, validate_request
@@ -170,3 +170,18 @@ def test_edit_and_retry_of_a_multi_scene_job_opens_the_scenes_page():
 
     assert nav.EDITOR_FOR_KIND["scenes"] is nav.SCENES and nav.SCENES in nav.ALL
     assert nav.prefill_key(nav.SCENES) == "scenes_prefill"
+
+
+def test_an_untitled_storyboard_is_named_after_its_first_script():
+    board = Storyboard()
+    assert video_title(board) == "" and build(board)[0].title is None
+    clip = board.add("clip")
+    clip.clip = SceneFile("demo.mov", stored="b.mov", mime_type="video/quicktime", seconds=4.0)
+    still = board.add("image")
+    still.speech, still.script = "silent", "Not spoken"
+    avatar = board.add("avatar")
+    avatar.avatar_id, avatar.voice_id, avatar.script = "look_1", "voice_1", SCRIPT
+    assert video_title(board) == "Hello and welcome. This short scene…"
+    assert build(board)[0].title == "Hello and welcome. This short scene…"
+    board.title = "  Spring tour "
+    assert video_title(board) == "Spring tour" and build(board)[0].title == "Spring tour"

@@ -197,14 +197,14 @@ def test_new_switch_and_delete_drafts(scenes_page):
     at.button(key="scenes_new").click().run()
     second = at.session_state["scenes_draft_id"]
     assert second != first and _scene_ids(at) == []
-    assert at.text_input(key=_key(at, "title")).value == "New storyboard"
+    assert at.text_input(key=_key(at, "title")).value == ""  # named after its first script unless typed
     at.selectbox(key="scenes_pick_draft").set_value(first).run()
     assert at.session_state["scenes_draft_id"] == first
     assert at.text_input(key=_key(at, "title")).value == "First" and len(_scene_ids(at)) == 1
     at.button(key="scenes_delete").click().run()
     assert at.session_state["scenes_draft_id"] == second
     (label,) = at.selectbox(key="scenes_pick_draft").options
-    assert label.startswith("New storyboard · 0 scenes")
+    assert label.startswith("Untitled storyboard · 0 scenes")
 
 
 def test_a_photo_scene_prepares_the_photo_as_in_the_studio(scenes_page):
@@ -253,3 +253,13 @@ def test_the_voice_picker_marks_the_voices_listen_can_speak(scenes_page, sandbox
     choice = at.selectbox(key=f"scn_{avatar}_vo_choice")
     assert choice.format_func(speaks.voice_id).startswith("♪ ")
     assert not choice.format_func(silent.voice_id).startswith("♪")
+
+
+def test_a_new_storyboard_s_video_is_named_after_its_first_script(scenes_page):
+    at = scenes_page()
+    assert at.text_input(key=_key(at, "title")).value == ""
+    scene = _add(at, "avatar")
+    at.text_area(key=_key(at, "script", scene)).input("Welcome to the spring product tour of Northwind.").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown("\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.code)))
+    assert "Welcome to the spring product tour…" in text and "My storyboard" not in text
