@@ -48,7 +48,7 @@ def test_a_long_recording_is_uploaded_directly_with_progress_then_the_video_is_s
     with open(voice, "rb") as handle:
         done = launch.submit(client, store, job, [launch.Upload("audio", handle, "voice.wav", "audio/wav")],
                              progress=lambda message, fraction: seen.append((message, fraction)))
-    assert done.status == "waiting" and done.video_id
+    assert done.status == "pending" and done.video_id
     assert steps(sandbox) == (["direct-uploads", "complete", "videos"], [200])
     body = [e for e in sandbox.requests_log() if e["path"] == "/v3/videos"][0]["request_json"]
     asset_id = [e for e in sandbox.requests_log() if e["path"].endswith("/complete")][0]["path"].split("/")[3]
@@ -76,7 +76,7 @@ def test_a_refused_put_leaves_the_job_not_sent_and_sending_again_works(client, s
         assert not [e for e in sandbox.requests_log() if e["path"] in ("/v3/videos",) or e["path"].endswith("/complete")]
         sandbox.clear_faults()
         done = launch.submit(client, store, failed_job, [upload])
-    assert done.status == "waiting" and done.video_id
+    assert done.status == "pending" and done.video_id
     posts, puts = steps(sandbox)
     assert posts == ["direct-uploads", "direct-uploads", "complete", "videos"]
     assert puts[-1] == 200 and set(puts[:-1]) == {status}

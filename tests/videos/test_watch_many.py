@@ -94,7 +94,7 @@ def test_one_bulk_request_then_one_get_per_finished_render(client, store, spec, 
     assert sum(r.request_count for r in results) == len(calls(sandbox)) == 3
     assert [r.requested for r in results] == [True, False, True, True, False]  # the bulk one counts on the first
     by_id = {r.job.id: r.job for r in results}
-    assert by_id[queued.id].status == "waiting" and by_id[queued.id].polls == 1
+    assert by_id[queued.id].status == "pending" and by_id[queued.id].polls == 1
     assert by_id[processing.id].status == "processing" and by_id[processing.id].polls == 1
     assert by_id[done.id].video_url and by_id[done.id].status == "completed"
     assert by_id[broken.id].failure_code == "no_face_detected" and by_id[broken.id].status == "failed"
@@ -192,7 +192,7 @@ def test_max_requests_leaves_the_rest_due(client, store, spec, sandbox):
     sandbox.clear_requests_log()
     results = watch.check_many(client, store, [first, second], POLICY, now=time.time() + LATER / 2, max_requests=2)
     assert [r.outcome for r in results] == [watch.COMPLETED, watch.RUNNING]
-    assert results[1].job.status == "waiting" and results[1].job.polls == 0 and results[1].wait == 0
+    assert results[1].job.status == "pending" and results[1].job.polls == 0 and results[1].wait == 0
     assert len(calls(sandbox)) == 2 == sum(r.request_count for r in results)
 
 
