@@ -184,8 +184,7 @@ def _links(job: Job) -> None:
             st.caption(f"Made to fix “{md(original.title)}”.")
             st.button("Open the video it fixes", key=f"check_open_original_{job.id}", icon=":material/history:",
                       type="tertiary", on_click=nav.select_job, args=(original.id,))
-    fixed_by = [j for j in jobs.list(job.account, limit=200) if j.redo_of == job.id]
-    for newer in fixed_by:
+    for newer in filter(None, (jobs.get(job_id) for job_id in store().fixes_of(job.id))):
         st.caption(f"A fix of this video was made: “{md(newer.title)}” ({badge(store().get(newer.id)) or 'not checked yet'}).")
         st.button("Open the fix", key=f"check_open_fix_{newer.id}", icon=":material/auto_fix_high:", type="tertiary",
                   on_click=nav.select_job, args=(newer.id,))
@@ -246,8 +245,7 @@ def _play(job_id: str, moment: float) -> None:
 def _accept(job: Job, scope: str, finding: qa.Finding) -> None:
     checks = store()
     checks.accept(scope, finding.kind.value, finding.expected, finding.spoken)
-    affected = [job] + ([j for j in connection.job_store().list(job.account, limit=1000) if j.batch_id == job.batch_id
-                         and j.id != job.id] if job.batch_id else [])
+    affected = connection.job_store().list(job.account, batch_id=job.batch_id) if job.batch_id else [job]
     for each in affected:
         checks.apply_accepted(each)
     st.session_state[_NOTICE.format(job.id)] = "Noted: that finding counts as correct from now on."

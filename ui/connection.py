@@ -68,42 +68,30 @@ def configured_base_url() -> str:
     return _secret("HEYGEN_API_BASE_URL") or settings().base_url or DEFAULT_BASE_URL
 
 
-def _sandbox():
-    return process.sandbox()
-
-
-def _client(account: str, base_url: str, api_key: str) -> Client:
-    return process.client(account, base_url, api_key)
-
-
 def current() -> Connection:
     """The connection for this browser session (cached clients, one sandbox per process)."""
     key, source = _configured_key()
     if key is None:
-        sandbox = _sandbox()
-        client = _client(SANDBOX_ACCOUNT, sandbox.base_url, sandbox.api_key)
+        sandbox = process.sandbox()
+        client = process.client(SANDBOX_ACCOUNT, sandbox.base_url, sandbox.api_key)
         return Connection(client, SANDBOX_ACCOUNT, True, "sandbox", sandbox.base_url)
     base_url = configured_base_url()
     try:
         account = account_fingerprint(key, base_url)
-        client = _client(account, base_url, key)
+        client = process.client(account, base_url, key)
     except ValueError as exc:
         raise ConnectionProblem(str(exc)) from None
     return Connection(client, account, False, source, client.base_url)
 
 
-def _batch_client(account: str, base_url: str, api_key: str) -> Client:
-    return process.client(account, base_url, api_key, for_worker=True)
-
-
 def batch_client(conn: Connection) -> Client:
     """A client for the batch runner, one per account: it never retries or waits (the runner does)."""
     if conn.sandbox:
-        return _batch_client(conn.account, conn.base_url, _sandbox().api_key)
+        return process.client(conn.account, conn.base_url, process.sandbox().api_key, for_worker=True)
     key, _ = _configured_key()
     if key is None:
         raise ConnectionProblem("No HeyGen API key is configured.")
-    return _batch_client(conn.account, conn.base_url, key)
+    return process.client(conn.account, conn.base_url, key, for_worker=True)
 
 
 def require() -> Connection:

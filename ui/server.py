@@ -108,8 +108,7 @@ class Gate:
                     scope, receive, send)
             return
         if scope["type"] == "websocket":
-            owner = not process.settings().review_only and access.is_owner_cookie(
-                cookies_of(headers).get(access.OWNER_COOKIE), process.owner_secret())
+            owner = is_owner(cookies_of(headers))
             await self.app(scope, receive if owner else _without_clear_cache(receive), send)
             return
         secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https"
@@ -119,7 +118,8 @@ class Gate:
             await self._sign_in(scope, receive, send, params, secure)
             return
         extra = []
-        if access.VISITOR_COOKIE not in cookies_of(headers):
+        page = not scope.get("path", "/").startswith(("/static/", "/_stcore/", KEPT_PREFIX + "/"))
+        if page and access.VISITOR_COOKIE not in cookies_of(headers):
             extra.append((b"set-cookie", _cookie(access.VISITOR_COOKIE, secrets.token_urlsafe(18), secure=secure,
                                                  max_age=365 * 86400, same_site="Lax")))
 
@@ -186,11 +186,17 @@ def _is_clear_cache(data: bytes) -> bool:
     return msg.WhichOneof("type") == "clear_cache"
 
 
+def is_owner(cookies: dict[str, str]) -> bool:
+    """Whether these cookies are the owner's (never on a server that only serves review rooms)."""
+    return not process.settings().review_only and access.is_owner_cookie(cookies.get(access.OWNER_COOKIE),
+                                                                           process.owner_secret())
+
+
 def role_for(cookies: dict[str, str]) -> tuple[str, str | None]:
     """("owner", None), ("member", name) or ("visitor", None) for a browser's cookies (no network address used)."""
     if process.settings().review_only:
         return "visitor", None
-    if access.is_owner_cookie(cookies.get(access.OWNER_COOKIE), process.owner_secret()):
+    if is_owner(cookies):
         return "owner", None
     member = process.members().by_token(cookies.get(access.MEMBER_COOKIE))
     if member is not None:

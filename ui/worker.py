@@ -16,14 +16,6 @@ from heygen.studio import worker as background
 
 from . import connection, process
 
-WORKER_ENV = process.WORKER_ENV
-
-
-def mode() -> str:
-    """"team" (worker processes elsewhere), "off" (this process starts no worker) or "in-process"."""
-    return process.worker_mode()
-
-
 def ensure(conn: connection.Connection) -> None:
     """Start the in-process worker (once per process) and let it act for this session's account."""
     if process.worker() is None:

@@ -198,6 +198,13 @@ class CheckStore:
                           for r in rows})
         return found
 
+    def fixes_of(self, job_id: str) -> list[str]:
+        """The ids of the jobs made to fix ``job_id``, oldest first."""
+        rows = self.db.run(lambda conn: query(
+            conn, "SELECT id FROM jobs WHERE redo_of = :job ORDER BY created_at", {"job": job_id}).fetchall(),
+            write=False)
+        return [row[0] for row in rows]
+
     def newest_fix(self, job_ids: Iterable[str]) -> dict[str, str]:
         """For each job, the newest job made to fix it (following fixes of fixes), or the job itself."""
         found = {job_id: job_id for job_id in job_ids}
