@@ -69,7 +69,7 @@ def warn_open_findings(jobs: list[Job], titles: list[str]) -> None:
     open_ = flagged(jobs)
     named = [f"“{md(title)}”" for job, title in zip(jobs, titles) if job.id in open_]
     if named:
-        st.warning(f"⚠ The check found things to look at in {', '.join(named)}: "
+        st.warning(f"The check found things to look at in {', '.join(named)}: "
                    "the video may not say what it was meant to say.", icon=":material/warning:")
 
 
