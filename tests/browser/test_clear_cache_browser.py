@@ -86,5 +86,6 @@ def test_clear_cache_from_any_session_resets_no_process_object(streamlit_server,
     assert after_ports == before_ports, "a clear cache moved the sandbox or opened another server"
     after_threads = settle(lambda: _threads(pid), quiet=2, timeout=60, message="the server kept starting threads")
     # A worker made again per clear would add its consumer's threads (3 or more) and a sandbox its server's, for
-    # each of the owner's 3 clears; a cache Streamlit really empties (the owner's) may start one fetch again.
-    assert after_threads <= before_threads + 2, f"threads went from {before_threads} to {after_threads}"
+    # each of the owner's 3 clears (9 or more in all); the server's own short-lived threads (a script run, a
+    # cache Streamlit really empties fetching again) come and go by a few.
+    assert after_threads <= before_threads + 6, f"threads went from {before_threads} to {after_threads}"
