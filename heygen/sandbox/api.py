@@ -10,7 +10,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from . import agent_chat, direct, media, studio, translations, upload, validate
+from . import agent_chat, direct, media, routing, studio, translations, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 from .subtitles import speech_of, spliced
@@ -583,7 +583,12 @@ ROUTES = (
     *translations.ROUTES,
 )
 SELF_DELAYED = {create_video, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
-COMPILED = tuple((re.compile(pattern + r"/?"), methods) for pattern, methods in ROUTES)
+ROUTER = routing.Router(ROUTES)
+
+
+def implemented(method: str, template: str) -> bool:
+    """Whether the sandbox implements this (method, path template) of the reference; else it answers 'not offered'."""
+    return ROUTER.implemented(method, template)
 
 
 def authorised(state: SandboxState, req) -> bool:
@@ -596,22 +601,19 @@ def dispatch(state: SandboxState, req):
     """Answer one /v3 request: (status, body, headers). Raises ApiError for v3 errors."""
     if not req.path.startswith("/v3/"):
         raise ApiError(404, "not_found", f"No endpoint {req.method} {req.path}.")
-    for pattern, methods in COMPILED:
-        match = pattern.fullmatch(req.path)
-        if not match:
-            continue
-        handler = methods.get(req.method)
-        if handler is None:
-            allowed = ", ".join(sorted(methods))
-            raise ApiError(405, "method_not_allowed",
-                           f"Method {req.method} is not allowed on {req.path}; use {allowed}.",
-                           headers={"Allow": allowed})
-        if not authorised(state, req):
-            raise ApiError(401, "authentication_failed", AUTH_MESSAGE)
-        if handler not in SELF_DELAYED:
-            state.sleep(state.get_config()["latency_ms"] / 1000.0)
-        result = handler(state, req, *match.groups())
-        return result if len(result) == 3 else (result[0], result[1], {})
+    route = ROUTER.resolve(req.method, req.path)
+    if route is not None and route.handler is None and not route.not_offered:
+        allowed = ", ".join(route.allowed)
+        raise ApiError(405, "method_not_allowed",
+                       f"Method {req.method} is not allowed on {req.path}; use {allowed}.",
+                       headers={"Allow": allowed})
     if not authorised(state, req):
         raise ApiError(401, "authentication_failed", AUTH_MESSAGE)
-    raise ApiError(404, "not_found", f"No endpoint {req.method} {req.path}.")
+    if route is None:
+        raise ApiError(404, "not_found", f"No endpoint {req.method} {req.path}.")
+    if route.handler is None:
+        raise ApiError(404, "not_found", f"The sandbox does not offer {req.method} {route.template}.")
+    if route.handler not in SELF_DELAYED:
+        state.sleep(state.get_config()["latency_ms"] / 1000.0)
+    result = route.handler(state, req, *route.args)
+    return result if len(result) == 3 else (result[0], result[1], {})
