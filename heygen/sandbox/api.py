@@ -10,7 +10,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from . import agent_chat, direct, media, routing, studio, translations, upload, validate
+from . import agent_chat, direct, media, routing, studio, templates, translations, upload, validate
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 from .subtitles import speech_of, spliced
@@ -581,6 +581,7 @@ ROUTES = (
     ("/v3/lipsyncs", {"GET": list_lipsyncs, "POST": create_lipsync}),
     (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync}),
     *translations.ROUTES,
+    *templates.ROUTES,
 )
 SELF_DELAYED = {create_video, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
 ROUTER = routing.Router(ROUTES)
