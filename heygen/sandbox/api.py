@@ -162,7 +162,9 @@ def list_voices(state, req):
         and (not engine or engine in v.engines)
     ]
     base = state.base_url
-    return 200, page(state, "voices", voices, query, 20, 100, lambda v: v.item(base))
+    drop = state.get_config()["voices_drop_field"]
+    return 200, page(state, "voices", voices, query, 20, 100,
+                     lambda v: {k: x for k, x in v.item(base).items() if k != drop})
 
 
 def list_styles(state, req):

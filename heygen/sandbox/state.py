@@ -37,6 +37,7 @@ DEFAULT_CONFIG = {
     "balance": 120.0,
     "url_ttl_seconds": 7 * 24 * 3600,
     "max_upload_bytes": 32 * 1024 * 1024,
+    "voices_drop_field": None,  # a field name: GET /v3/voices leaves it out of every voice (a HeyGen that differs)
     "waiting_phase": False,  # True: the first phase reports "waiting", as the live API may (July's enum has no "waiting")
     "honour_idempotency_key": True,  # False: every create makes a new video, whatever its Idempotency-Key
     "max_concurrent_renders": 3,  # renders the account may run at once (creates beyond: 429); 0 or None: no limit
@@ -75,6 +76,9 @@ def check_config(changes: dict) -> dict:
         elif key == "max_direct_upload_bytes":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError("max_direct_upload_bytes must be a positive whole number or null (per-kind limits)")
+        elif key == "voices_drop_field":
+            if value is not None and (not isinstance(value, str) or not value):
+                raise ValueError("voices_drop_field must be a field name or null")
         elif key == "elsewhere_videos":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
                 raise ValueError("elsewhere_videos must be a whole number from 0 to 50")
