@@ -12,8 +12,8 @@ import requests
 
 from heygen.api.client import Client
 
-from .checks import Checks, HeaderLog
-from .report import Redactor, exit_code, summary, table
+from .checks import RENDER_TITLE, Checks, HeaderLog
+from .report import SKIPPED, Redactor, Row, exit_code, summary, table
 
 NO_KEY = 2
 DEFAULT_POLL_SECONDS = 5.0
@@ -56,17 +56,28 @@ def run(environ: Mapping[str, str], *, render: bool = False, poll_seconds: float
     mode = "read-only checks and one short video" if render else "read-only checks"
     print(f"Checking the HeyGen account at {client.base_url} ({mode}).", file=out, flush=True)
     checks = Checks(client, redact, headers, progress=lambda line: print(redact(line), file=err, flush=True))
+    steps = [("key", checks.key), ("looks", checks.looks), ("voices", checks.voices),
+             ("bulk-statuses", checks.statuses), ("agent-sessions", checks.sessions)]
+    if render:
+        steps.append(("render", lambda: checks.render(poll_seconds=max(0.05, poll_seconds),
+                                                      timeout_seconds=max(1.0, timeout_minutes * 60))))
+    stopped = False
     try:
-        checks.key()
-        checks.looks()
-        checks.voices()
-        checks.statuses()
-        checks.sessions()
-        if render:
-            checks.render(poll_seconds=max(0.05, poll_seconds), timeout_seconds=max(1.0, timeout_minutes * 60))
+        for name, step in steps:
+            try:
+                step()
+            except KeyboardInterrupt:
+                stopped = True
+                checks.rows.append(Row(name, "stopped by the user", SKIPPED, "interrupted", unreached=True))
+                break
+            except Exception as exc:  # a bug here must not print a traceback that could carry answers
+                checks.rows.append(Row(name, "the check itself", SKIPPED,
+                                       f"the check failed unexpectedly ({type(exc).__name__})", unreached=True))
     finally:
         client.close()
     rows = checks.rows
+    if stopped and render:
+        print(f"Stopped: a video already sent keeps rendering on HeyGen (title \"{RENDER_TITLE}\").", file=err)
     print(table(rows), file=out)
     print("", file=out)
     print(summary(rows), file=out)
