@@ -19,6 +19,7 @@ from .assets import Assets
 from .avatars import Avatars
 from .lipsyncs import Lipsyncs
 from .brand_kits import BrandKits
+from .templates import Templates
 from .translations import BrandGlossaries, Translations
 from .users import Users
 from .videos import Videos
@@ -72,6 +73,7 @@ class Client:
         self.videos = Videos(self)
         self.video_agents = VideoAgents(self)
         self.lipsyncs = Lipsyncs(self)
+        self.templates = Templates(self)
         self.brand_kits = BrandKits(self)
         self.translations = Translations(self)
         self.brand_glossaries = BrandGlossaries(self)

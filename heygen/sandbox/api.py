@@ -178,6 +178,8 @@ def list_styles(state, req):
 def _session_item(state, session_id: str, video) -> dict:
     phase = state.phase(video) if video is not None else "failed"
     status = {"completed": "completed", "failed": "failed", None: "failed"}.get(phase, "generating")
+    if agent_chat.stale(state, video, time.time()):
+        status = "generating"
     progress = 100 if status == "completed" else 0 if video is None else min(
         99, int(100 * max(0.0, time.time() - video.created_at) / max(video.render_seconds, 0.001)))
     return {
@@ -208,10 +210,11 @@ def get_session(state, req, session_id):
     with state.lock:
         video_id = state.sessions.get(session_id)
         chat = agent_chat.chats(state).get(session_id)
+    if chat is None and video_id is None:
+        raise ApiError(404, "not_found", "Session not found.")
+    agent_chat.look(state, session_id)
     if chat is not None:
         return 200, {"data": agent_chat.session_item(state, chat)}
-    if video_id is None:
-        raise ApiError(404, "not_found", "Session not found.")
     return 200, {"data": {**_session_item(state, session_id, state.videos.get(video_id)), "messages": []}}
 
 
@@ -372,8 +375,9 @@ def create_video_agent(state, req):
         session_id = "sess_" + uuid.uuid4().hex[:20]
         with state.lock:
             state.sessions[session_id] = video.id
-        return 200, {"data": {"session_id": session_id, "status": "generating",
-                              "video_id": video.id, "created_at": int(video.created_at)}}
+        named = state.get_config()["agent_create_names_video"]
+        return 200, {"data": {"session_id": session_id, "status": "generating" if named else "thinking",
+                              "video_id": video.id if named else None, "created_at": int(video.created_at)}}
     return _idempotent(state, req, "video-agents", create)
 
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 # TERMINAL, FINAL and UNSETTLED are the status sets of heygen.studio.states (re-exported for the store).
-KINDS = frozenset({"avatar", "image", "agent", "scenes", "imported", "lipsync", "translation"})
+KINDS = frozenset({"avatar", "image", "agent", "scenes", "imported", "lipsync", "translation", "template"})
 # The VideoDetail fields record_poll accepts.
 VIDEO_FIELDS = (
     "video_url", "thumbnail_url", "gif_url", "captioned_video_url", "subtitle_url", "video_page_url",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import agent_chat, agent_launch, imports, inspection, launch, lipsync, reconcile, translate, watch
+from . import agent_chat, agent_launch, imports, inspection, launch, lipsync, reconcile, templates, translate, watch
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -89,6 +89,9 @@ KINDS: dict[str, JobKind] = {
                            statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False,
                            find_lost=translate.find_lost, meant=inspection.meant_translation,
                            id_name=translate.id_name, failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
+    # A HeyGen template rendered with the job's values (POST /v3/templates/{id}): its answer is a video,
+    # watched, reconciled (by title) and kept like any other.
+    "template": JobKind("template", templates.LABEL, templates.submit, watch.check),
 }
 
 
