@@ -6,6 +6,12 @@ A chat session plays a fixed script, driven by the clock like the renders:
      (the session's ``progress`` follows the render), then ``completed`` with a message naming it;
   3. any later message asks for changes: ``thinking``, ``generating`` a revised video, ``completed``.
 ``POST …/stop`` ends the session: a render under way fails ("stopped"), finished videos stay.
+
+Two ways a session may mislead, as users of the live API report (config, both off by default):
+``agent_session_hidden_looks`` N: a new session (chat or one-shot) answers 404 "Session not found" to
+its first N looks (``GET /v3/video-agents/{id}``); ``agent_session_stale_seconds``: a session keeps
+saying ``generating`` (and holds back its closing message) this long after its video has finished,
+while ``GET /v3/videos/{id}`` already says ``completed``. A message is judged by the true state.
 ``GET …/videos`` lists every video of the session, newest first. One-shot sessions (``mode:
 generate``) live in ``state.sessions`` as before; the routes here answer for both.
 """
@@ -43,6 +49,7 @@ class Run:
     started_at: float
     video_id: str | None = None
     announced: bool = False  # its closing message has been added
+    closing: dict | None = None  # that message
 
 
 @dataclass
@@ -125,10 +132,11 @@ def _advance(state, chat: Chat, now: float) -> str:
         end = video.created_at + video.render_seconds if video is not None else now
         if phase == "completed":
             text = DRAFT_READY if run.kind == "draft" else REVISION_READY
-            chat.messages.append(_message("model", text, end, "resource", [run.video_id]))
+            run.closing = _message("model", text, end, "resource", [run.video_id])
         else:
             reason = video.failure_message if video is not None else "The video is gone."
-            chat.messages.append(_message("model", f"The render failed: {reason}", end, "error"))
+            run.closing = _message("model", f"The render failed: {reason}", end, "error")
+        chat.messages.append(run.closing)
     return "completed" if phase == "completed" else "failed"
 
 
@@ -151,6 +159,24 @@ def _progress(state, chat: Chat, status: str, now: float) -> int:
     return 0
 
 
+def look(state, session_id: str) -> None:
+    """Count one look at a session; 404 while it is among the first ``agent_session_hidden_looks``."""
+    with state.lock:
+        seen = state.session_looks.get(session_id, 0)
+        state.session_looks[session_id] = seen + 1
+        hidden = seen < state.config["agent_session_hidden_looks"]
+    if hidden:
+        raise ApiError(404, "not_found", "Session not found.")
+
+
+def stale(state, video, now: float) -> bool:
+    """Whether a session whose render is ``video`` still says "generating" although the video is finished."""
+    if video is None:
+        return False
+    end = video.created_at + video.render_seconds
+    return end <= now < end + float(state.config["agent_session_stale_seconds"])
+
+
 def session_item(state, chat: Chat) -> dict:
     """The GET /v3/video-agents/{session_id} data of a chat session as it is now."""
     now = time.time()
@@ -160,6 +186,10 @@ def session_item(state, chat: Chat) -> dict:
         shown = [r.video_id for r in chat.runs if r.video_id and now - r.started_at >= think]
         messages = list(reversed(chat.messages))[:40]
         progress = _progress(state, chat, status, now)
+        run = chat.runs[-1]
+        if status in ("completed", "failed") and not chat.closed and stale(state, state.videos.get(run.video_id), now):
+            status, progress = "generating", 99
+            messages = [m for m in messages if m is not run.closing]
     return {"session_id": chat.session_id, "status": status, "progress": progress, "title": chat.title,
             "video_id": shown[-1] if shown else None, "created_at": int(chat.created_at), "messages": messages}
 

@@ -44,6 +44,9 @@ DEFAULT_CONFIG = {
     "elsewhere_videos": 0,  # finished videos on the account that no API create made (as if made in the web app)
     "asset_ready_seconds": 1.0,  # how long a completed direct upload stays "processing" (no url yet)
     "max_direct_upload_bytes": None,  # None: HeyGen's per-kind maximum; a number overrides it for every kind
+    "agent_session_hidden_looks": 0,  # a new Video Agent session answers 404 "Session not found" to its first N looks
+    "agent_session_stale_seconds": 0.0,  # a session still says "generating" this long after its video finished
+    "agent_create_names_video": True,  # False: a one-shot Video Agent create answers without its video id
 }
 
 # The videos "made elsewhere" (ELSEWHERE_PREFIX + number): titles, lengths and shapes, fixed.
@@ -76,6 +79,9 @@ def check_config(changes: dict) -> dict:
         elif key == "max_direct_upload_bytes":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
                 raise ValueError("max_direct_upload_bytes must be a positive whole number or null (per-kind limits)")
+        elif key == "agent_session_hidden_looks":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+                raise ValueError("agent_session_hidden_looks must be a whole number from 0 to 1000")
         elif key == "voices_drop_field":
             if value is not None and (not isinstance(value, str) or not value):
                 raise ValueError("voices_drop_field must be a field name or null")
@@ -85,7 +91,7 @@ def check_config(changes: dict) -> dict:
         elif key == "max_concurrent_renders":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError("max_concurrent_renders must be a whole number, 0 or null (no limit)")
-        elif key in ("waiting_phase", "honour_idempotency_key"):
+        elif key in ("waiting_phase", "honour_idempotency_key", "agent_create_names_video"):
             if not isinstance(value, bool):
                 raise ValueError(f"{key} must be true or false")
         else:
@@ -270,6 +276,7 @@ class SandboxState:
         self.uploads: OrderedDict[str, object] = OrderedDict()  # direct uploads by asset id
         self.sessions: dict[str, str] = {}
         self.chats: dict = {}  # chat-mode Video Agent sessions (see agent_chat)
+        self.session_looks: dict = {}  # GETs of each Video Agent session so far (see agent_chat.look)
         self.speech: OrderedDict[str, tuple] = OrderedDict()
         self.idempotency: OrderedDict[tuple, dict] = OrderedDict()
         self.in_progress: set = set()

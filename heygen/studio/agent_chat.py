@@ -14,7 +14,10 @@ What it learns is written to ``job.inputs["session"]`` so pages show it without 
 
 The job's own video (``video_id`` and its links) is the session's first finished video; later ones
 (revisions) live in ``session.videos``. The job is "completed" whenever the session rests with a
-finished video, and waits again once the user sends a message.
+finished video, and waits again once the user sends a message. HeyGen's advice is to follow the video
+once the session names it: a session that still says "generating" after the video it named for the
+user's last message has finished is resting too (``answered_by_video``). A session that answers 404 before
+the studio has ever seen it is not gone yet (``agent_launch.not_visible_yet``).
 
 Never paying twice: a message may start a render, so it is recorded ("sending") before it goes
 out and never re-sent on its own. When its answer is lost the entry becomes "unclear"; the next
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
 from heygen.api.agents import MESSAGE_MAX
-from . import archive, watch
+from . import agent_launch, archive, watch
 from .jobs import TERMINAL, Job, JobStore
 
 if TYPE_CHECKING:
@@ -103,7 +106,7 @@ def can_message(job: Job) -> str | None:
     if awaiting_answer(job):
         return "HeyGen may have your last message already; the studio is checking the conversation first."
     status = session.get("status")
-    if status not in ANSWERABLE:
+    if status not in ANSWERABLE and not answered_by_video(job):
         return f"The agent is busy ({status_words(status).lower()}); wait until it has finished, or stop it."
     return None
 
@@ -135,6 +138,18 @@ def _settle_outbox(entries: list[dict[str, Any]], messages: list[dict[str, Any]]
         elif entry.get("state") == "unclear" and now - entry["sent_at"] >= LOOK_AFTER_SECONDS:
             entry["state"] = "missing"
     return entries
+
+
+def answered_by_video(job: Job) -> bool:
+    """Whether the video the session names has finished and is new since the user's last message (the
+    session may still say "generating": the video is the agent's answer all the same)."""
+    session = session_record(job)
+    named = session.get("video_id")
+    video = next((v for v in session.get("videos") or [] if named and v.get("id") == named), None)
+    if video is None or video.get("status") not in ("completed", "failed"):
+        return False
+    sent = [e for e in outbox(job) if e.get("state") == "sent"]
+    return not sent or ("videos_before" in sent[-1] and named not in sent[-1]["videos_before"])
 
 
 def _needs_videos(state: Any, known: list[dict[str, Any]]) -> bool:
@@ -188,6 +203,8 @@ def check(
             requests += 1
             videos = client.video_agents.videos(session_id)
     except errors.NotFoundError as exc:
+        if agent_launch.not_visible_yet(job, now):
+            return agent_launch.wait_for_session(store, job, policy, now)
         if job.video_id:
             job = store.set_status(job.id, "completed", detail="HeyGen no longer knows this Video Agent session.")
             return watch.CheckResult(watch.COMPLETED, job, error=exc)
@@ -227,7 +244,9 @@ def _answered(job: Job) -> bool:
 def _settle(store: JobStore, job: Job, state: Any, policy: watch.PollPolicy, requests: int) -> watch.CheckResult:
     finished = [v for v in session_record(job).get("videos") or [] if v.get("status") == "completed"]
     stopped = (job.inputs.get("chat") or {}).get("stopped_at")
-    resting = state.status in ("completed", "failed") and not awaiting_answer(job) and (stopped or _answered(job))
+    resting = not awaiting_answer(job) and (
+        (state.status in ("completed", "failed") and (stopped or _answered(job)))
+        or (state.status in WORKING and answered_by_video(job)))
     if resting and (finished or job.video_id):
         if job.video_id is None:
             first = finished[-1]  # newest first: the last one is the first the session made
@@ -279,7 +298,9 @@ def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
     if reason:
         raise ChatError(reason)
     inputs = dict(job.inputs or {})
-    entry = {"id": uuid.uuid4().hex[:12], "text": text, "sent_at": time.time(), "state": "sending"}
+    known = [v.get("id") for v in session_record(job).get("videos") or []] + [job.video_id]
+    entry = {"id": uuid.uuid4().hex[:12], "text": text, "sent_at": time.time(), "state": "sending",
+             "videos_before": [v for v in known if v]}
     entries = [e for e in outbox(job) if e.get("state") != "missing"] + [entry]
     inputs["chat"] = {**(inputs.get("chat") or {}), "outbox": entries}
     job = store.update_inputs(job.id, inputs)

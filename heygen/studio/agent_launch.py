@@ -19,7 +19,11 @@ Watching: HeyGen's answer normally carries the ``video_id``, and the job is watc
 ``GET /v3/videos/{video_id}`` like any render. When the answer has no ``video_id`` yet, the job
 keeps the ``session_id``, takes status "waiting" without a video id, and ``check`` (a drop-in for
 ``watch.check``) asks ``GET /v3/video-agents/{session_id}`` (the current path) until the agent names its
-video; from then on it is watched like any other.
+video; from then on it is watched like any other (whatever the session's own status says then: HeyGen's
+sessions may say "generating" for a while after their video is done).
+
+A session HeyGen has only just created may answer 404 "Session not found" for a while: until the
+studio has seen it once, a 404 within ``SESSION_APPEARS_SECONDS`` of sending is waited out, not a failure.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ Progress = Callable[[str, float], None]
 FORMAT_VERSION = 1
 FIRST_STATUS = "waiting"  # the job's status once HeyGen has the request, before the first status check
 TITLE_PREFIX = "Agent: "
+SESSION_APPEARS_SECONDS = 300.0  # a new session may be "not found" this long after it was created
 ACCEPTED = "Video Agent takes JPEG, PNG or WebP images, PDF documents, MP4 or WebM clips, and MP3 or WAV audio"
 _M4A_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
 
@@ -351,6 +356,20 @@ def submit(
 # -- watching ------------------------------------------------------------------------------------------
 
 
+def not_visible_yet(job: Job, now: float) -> bool:
+    """Whether a 404 for the job's session means "not visible yet": HeyGen created it moments ago and no
+    look has found it since (a look that did records ``checked_at`` in the session)."""
+    session = session_of(job) or {}
+    sent = reconcile.sent_at(job)
+    return not session.get("checked_at") and now - sent < SESSION_APPEARS_SECONDS
+
+
+def wait_for_session(store: JobStore, job: Job, policy: watch.PollPolicy, now: float) -> watch.CheckResult:
+    """A look that found no session yet: recorded as a look, and followed again (no failure, no error)."""
+    job = store.record_poll(job.id, status=FIRST_STATUS)
+    return watch.CheckResult(watch.RUNNING, job, wait=policy.wait_after_poll(job, now))
+
+
 def awaiting_video(job: Job) -> bool:
     """True for an agent job HeyGen accepted whose video id is not known yet (watch its session)."""
     return job.kind == "agent" and job.video_id is None and session_of(job) is not None and job.status not in TERMINAL
@@ -383,6 +402,8 @@ def check(
     try:
         state = client.video_agents.session(session_id)
     except errors.NotFoundError as exc:
+        if not_visible_yet(job, now):
+            return wait_for_session(store, job, policy, now)
         detail = {**exc.to_dict(), "message": "HeyGen no longer knows this Video Agent session.",
                   "hint": "Use Edit & retry to start it again."}
         return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail), error=exc)
@@ -406,5 +427,7 @@ def check(
                   "message": "HeyGen's Video Agent stopped before it started rendering this video.",
                   "hint": "Use Edit & retry; a shorter, clearer prompt often helps."}
         return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail))
+    if not session_of(job).get("checked_at"):
+        job = store.update_inputs(job.id, {**job.inputs, "session": {**session_of(job), "checked_at": now}})
     job = store.record_poll(job.id, status=FIRST_STATUS)
     return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls))

@@ -13,7 +13,8 @@ from heygen import AgentSpec, Client
 from heygen.api import errors
 from heygen.studio import watch
 from heygen.studio.agent_launch import (
-    AgentRequestError, awaiting_video, check, check_attachment, create_job, session_of, submit,
+    SESSION_APPEARS_SECONDS, AgentRequestError, awaiting_video, check, check_attachment, create_job, session_of,
+    submit,
 )
 from heygen.studio.jobs import JobStore
 from session_server import SessionServer
@@ -256,7 +257,12 @@ def test_a_session_that_fails_or_vanishes_stops_with_a_reason(api_key, store, ac
     with SessionServer(api_key, names_video_after=0, outcome=outcome) as server, \
             Client(api_key, server.base_url) as client:
         job = submit(client, store, create_job(store, account=account, spec=AgentSpec(prompt=PROMPT)))
-        result = check(client, store, job, POLICY)
+        if outcome == "gone":  # a session never seen may be "not found" for a while after its create
+            early = check(client, store, job, POLICY)
+            assert early.outcome == watch.RUNNING and early.error is None
+            job = early.job
+        later = time.time() + (SESSION_APPEARS_SECONDS + 1 if outcome == "gone" else 0)
+        result = check(client, store, job, POLICY, now=later)
         assert result.outcome == watch.NOT_SUBMITTED and result.stopped
         assert result.job.status == "submit_failed" and words in result.job.error_detail["message"]
         assert watch.outcome_of(result.job) == watch.NOT_SUBMITTED  # stays stopped after a reload
