@@ -11,6 +11,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from . import agent_chat, direct, media, routing, studio, templates, translations, upload, validate
+from . import lookups, video_batches
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 from .subtitles import speech_of, spliced
@@ -297,40 +298,42 @@ def _idempotent(state, req, scope, create):
 
 def create_video(state, req):
     """POST /v3/videos."""
-    def create():
-        body = req.json()
-        if isinstance(body, dict) and body.get("type") == "studio":
-            return _create_studio_video(state, body)
-        fields = validate.create_video(body, Lookup(state))
-        script = fields["script"]
-        if fields.get("duration") is not None:  # cinematic_avatar: as long as asked (10 s by default)
-            duration = fields["duration"]
-        elif script is not None:
-            duration = media.script_duration(script)
-        elif fields["audio_asset"] is not None:
-            duration = media.wav_duration(fields["audio_asset"].data) or 8.0
-        else:
-            duration = 8.0
-        audio_url = fields["audio_url"] or ""
-        image_key = None
-        if fields["type"] == "image":
-            image = fields["image"]
-            image_key = str(image.get("asset_id") or image.get("url") or image.get("data", "")[:64])
-        video = state.add_video(
-            id=_new_video_id(),
-            title=fields["title"],
-            aspect_ratio=fields["aspect_ratio"],
-            script=script,
-            duration=duration,
-            look_id=fields["look"].id if fields["look"] is not None else None,
-            image_key=image_key,
-            audio_url_is_api=bool(re.search(r"/v[123]/", audio_url)),
-            captions=fields.get("captions"),
-            output_format=fields.get("output_format") or "mp4",
-        )
-        first = "waiting" if state.get_config()["waiting_phase"] else "pending"
-        return 200, {"data": {"video_id": video.id, "status": first}}
-    return _idempotent(state, req, "videos", create)
+    return _idempotent(state, req, "videos", lambda: make_video(state, req.json()))
+
+
+def make_video(state, body):
+    """One video from a POST /v3/videos body: (200, {data: {video_id, status}}); ApiError when it is refused."""
+    if isinstance(body, dict) and body.get("type") == "studio":
+        return _create_studio_video(state, body)
+    fields = validate.create_video(body, Lookup(state))
+    script = fields["script"]
+    if fields.get("duration") is not None:  # cinematic_avatar: as long as asked (10 s by default)
+        duration = fields["duration"]
+    elif script is not None:
+        duration = media.script_duration(script)
+    elif fields["audio_asset"] is not None:
+        duration = media.wav_duration(fields["audio_asset"].data) or 8.0
+    else:
+        duration = 8.0
+    audio_url = fields["audio_url"] or ""
+    image_key = None
+    if fields["type"] == "image":
+        image = fields["image"]
+        image_key = str(image.get("asset_id") or image.get("url") or image.get("data", "")[:64])
+    video = state.add_video(
+        id=_new_video_id(),
+        title=fields["title"],
+        aspect_ratio=fields["aspect_ratio"],
+        script=script,
+        duration=duration,
+        look_id=fields["look"].id if fields["look"] is not None else None,
+        image_key=image_key,
+        audio_url_is_api=bool(re.search(r"/v[123]/", audio_url)),
+        captions=fields.get("captions"),
+        output_format=fields.get("output_format") or "mp4",
+    )
+    first = "waiting" if state.get_config()["waiting_phase"] else "pending"
+    return 200, {"data": {"video_id": video.id, "status": first}}
 
 
 def _create_studio_video(state, body):
@@ -420,15 +423,33 @@ def _status_item(state: SandboxState, video_id: str) -> dict:
 
 
 def video_statuses(state, req):
-    """GET /v3/videos/statuses (up to STATUSES_MAX video_ids; the sandbox makes no batches)."""
+    """GET /v3/videos/statuses (up to STATUSES_MAX video_ids, and every item of the batch_ids)."""
     video_ids = _id_list(req.query, "video_ids")
     batch_ids = _id_list(req.query, "batch_ids")
     if not video_ids and not batch_ids:
         raise invalid("video_ids", "Give video_ids (comma-separated video ids) or batch_ids.")
     if len(video_ids) > STATUSES_MAX:
         raise invalid("video_ids", f"video_ids takes at most {STATUSES_MAX} ids (got {len(video_ids)}).")
-    return 200, {"data": [_status_item(state, video_id) for video_id in video_ids],
-                 "has_more": False, "next_token": None}
+    entries = [_status_item(state, video_id) for video_id in video_ids]
+    entries += video_batches.expanded(state, batch_ids, lambda vid: _status_item(state, vid), make_video)
+    return 200, {"data": entries, "has_more": False, "next_token": None}
+
+
+def create_video_batch(state, req):
+    """POST /v3/videos/batches: 202 with the batch id; each item is made like a POST /v3/videos body."""
+    def create():
+        return 202, {"data": video_batches.create(state, req.json(), make_video)}
+    return _idempotent(state, req, "video-batches", create)
+
+
+def get_video_batch(state, req, batch_id):
+    """GET /v3/videos/batches/{batch_id}: the aggregate and one page of items."""
+    limit = validate.query_limit(req.query, 100, 100)
+    offset = read_token(state, f"batch:{batch_id}", req.query) or 0
+    batch = video_batches.find(state, batch_id, make_video)
+    data = video_batches.detail(batch, lambda vid: _status_item(state, vid), offset, limit)
+    data["next_token"] = make_token(state, f"batch:{batch_id}", offset + limit) if data["has_more"] else None
+    return 200, {"data": data}
 
 
 def delete_video(state, req, video_id):
@@ -528,6 +549,58 @@ def get_lipsync(state, req, lipsync_id):
     return 200, {"data": lipsync_detail(state, lipsync)}
 
 
+LIPSYNC_BULK_STATUS = {"pending": "queued", "running": "processing"}
+
+
+def lipsync_statuses(state, req):
+    """GET /v3/lipsyncs/statuses (the id goes in ``video_id``, as the shared read model names it)."""
+    ids = _id_list(req.query, "lipsync_ids")
+    batch_ids = _id_list(req.query, "batch_ids")
+    if not ids and not batch_ids:
+        raise invalid("lipsync_ids", "Give lipsync_ids (comma-separated lipsync ids) or batch_ids.")
+    if len(ids) > STATUSES_MAX:
+        raise invalid("lipsync_ids", f"lipsync_ids takes at most {STATUSES_MAX} ids (got {len(ids)}).")
+    entries = []
+    for lipsync_id in ids:
+        lipsync = state.visible_lipsync(lipsync_id)
+        status = state.lipsync_phase(lipsync) if lipsync is not None else None
+        if status is None:
+            entries.append({"video_id": lipsync_id, "status": "not_found"})
+            continue
+        entry = {"video_id": lipsync_id, "status": LIPSYNC_BULK_STATUS.get(status, status)}
+        if status == "failed":
+            entry["error"] = {"code": "lipsync_failed", "message": lipsync.failure_message}
+        entries.append(entry)
+    return 200, {"data": entries, "has_more": False, "next_token": None}  # the sandbox makes no lip-sync batches
+
+
+def rename_lipsync(state, req, lipsync_id):
+    """PATCH /v3/lipsyncs/{lipsync_id}: a new title."""
+    body = validate.require_object(req.json())
+    extra = sorted(set(body) - {"title"})
+    if extra:
+        raise invalid(extra[0], f"Unknown field {extra[0]!r}; only title can be changed.")
+    title = body.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise invalid("title", "title is required and must be a non-empty string.")
+    lipsync = state.visible_lipsync(lipsync_id)
+    if lipsync is None:
+        raise ApiError(404, "not_found", "Lipsync not found.")
+    with state.lock:
+        lipsync.title = title
+    return 200, {"data": lipsync_detail(state, lipsync)}
+
+
+def delete_lipsync(state, req, lipsync_id):
+    """DELETE /v3/lipsyncs/{lipsync_id}."""
+    lipsync = state.visible_lipsync(lipsync_id)
+    if lipsync is None:
+        raise ApiError(404, "not_found", "Lipsync not found.")
+    with state.lock:
+        lipsync.deleted = True
+    return 200, {"data": {"id": lipsync_id}}
+
+
 def list_lipsyncs(state, req):
     """GET /v3/lipsyncs (newest first; the cursor is a creation sequence number)."""
     limit = validate.query_limit(req.query, 10, 100)
@@ -568,15 +641,21 @@ ID = r"([^/]+)"
 ROUTES = (
     ("/v3/users/me", {"GET": users_me}),
     ("/v3/avatars/looks", {"GET": list_looks}),
+    (f"/v3/avatars/looks/{ID}", {"GET": lookups.get_look}),
     ("/v3/avatars", {"GET": list_groups}),
+    (f"/v3/avatars/{ID}", {"GET": lookups.get_group}),
     ("/v3/voices", {"GET": list_voices}),
+    (f"/v3/voices/{ID}", {"GET": lookups.get_voice}),
     ("/v3/voices/speech", {"POST": text_to_speech}),
     ("/v3/assets", {"POST": upload_asset}),
-    ("/v3/assets/direct-uploads", {"POST": direct.create}),  # before the {asset_id} route
+    ("/v3/assets/direct-uploads", {"POST": direct.create}),
+    ("/v3/assets/statuses", {"GET": lookups.asset_statuses}),
     (f"/v3/assets/{ID}/complete", {"POST": direct.complete}),
     (f"/v3/assets/{ID}", {"GET": direct.get}),
     ("/v3/videos", {"GET": list_videos, "POST": create_video}),
-    ("/v3/videos/statuses", {"GET": video_statuses}),  # before the {video_id} route, which would match it
+    ("/v3/videos/statuses", {"GET": video_statuses}),
+    ("/v3/videos/batches", {"POST": create_video_batch}),
+    (f"/v3/videos/batches/{ID}", {"GET": get_video_batch}),
     (f"/v3/videos/{ID}", {"GET": get_video, "DELETE": delete_video}),
     ("/v3/video-agents", {"GET": list_sessions, "POST": create_video_agent}),
     ("/v3/video-agents/styles", {"GET": list_styles}),
@@ -585,11 +664,12 @@ ROUTES = (
     (f"/v3/video-agents/{ID}/videos", {"GET": agent_chat.session_videos}),
     ("/v3/brand-kits", {"GET": agent_chat.list_brand_kits}),
     ("/v3/lipsyncs", {"GET": list_lipsyncs, "POST": create_lipsync}),
-    (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync}),
+    ("/v3/lipsyncs/statuses", {"GET": lipsync_statuses}),
+    (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync, "PATCH": rename_lipsync, "DELETE": delete_lipsync}),
     *translations.ROUTES,
     *templates.ROUTES,
 )
-SELF_DELAYED = {create_video, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
+SELF_DELAYED = {create_video, create_video_batch, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
 ROUTER = routing.Router(ROUTES)
 
 

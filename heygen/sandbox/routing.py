@@ -19,9 +19,22 @@ def _is_parameter(segment: str) -> bool:
     return "(" in segment or (segment.startswith("{") and segment.endswith("}"))
 
 
+def _segments(pattern: str) -> list:
+    """The pattern split at each "/" outside a regex group or class (``([^/]+)`` is one segment)."""
+    segments, current, depth = [], "", 0
+    for char in pattern.strip("/"):
+        if char == "/" and depth == 0:
+            segments.append(current)
+            current = ""
+            continue
+        depth += 1 if char in "([" else -1 if char in ")]" else 0
+        current += char
+    return segments + [current]
+
+
 def shape(pattern: str) -> tuple:
     """A route pattern or path template as segments, with None for each parameter."""
-    return tuple(None if _is_parameter(seg) else seg for seg in pattern.strip("/").split("/"))
+    return tuple(None if _is_parameter(seg) else seg for seg in _segments(pattern))
 
 
 def _rank(form: tuple) -> tuple:

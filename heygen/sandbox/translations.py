@@ -310,6 +310,33 @@ def get(state, req, translation_id):
     return 200, {"data": translation_json(state, item)}
 
 
+def rename(state, req, translation_id):
+    """PATCH /v3/video-translations/{id}: a new title."""
+    body = validate.require_object(req.json())
+    extra = sorted(set(body) - {"title"})
+    if extra:
+        raise invalid(extra[0], f"Unknown field {extra[0]!r}; only title can be changed.")
+    title = body.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise invalid("title", "title is required and must be a non-empty string.")
+    with state.lock:
+        item = book(state).translations.get(translation_id)
+        if item is not None:
+            item.title = title
+    if item is None:
+        raise ApiError(404, "not_found", "Video translation not found.")
+    return 200, {"data": translation_json(state, item)}
+
+
+def delete(state, req, translation_id):
+    """DELETE /v3/video-translations/{id}."""
+    with state.lock:
+        item = book(state).translations.pop(translation_id, None)
+    if item is None:
+        raise ApiError(404, "not_found", "Video translation not found.")
+    return 200, {"data": {"id": translation_id}}
+
+
 STATUSES_MAX = 100
 BULK_STATUS = {"pending": "queued", "running": "processing"}
 
@@ -458,7 +485,7 @@ ROUTES = (
     ("/v3/video-translations/proofreads/([^/]+)", {"GET": get_proofread}),
     ("/v3/video-translations", {"GET": list_translations, "POST": create}),
     ("/v3/video-translations/statuses", {"GET": statuses}),  # before the {id} route, which would match it
-    ("/v3/video-translations/([^/]+)", {"GET": get}),
+    ("/v3/video-translations/([^/]+)", {"GET": get, "PATCH": rename, "DELETE": delete}),
     ("/v3/brand-glossaries", {"GET": list_glossaries}),
 )
 SELF_DELAYED = (create, create_proofread, generate)
