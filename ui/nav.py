@@ -29,13 +29,14 @@ AGENT = PageInfo("pages/agent.py", "Prompt to video", ":material/auto_awesome:",
 VIDEOS = PageInfo("pages/videos.py", "Videos", ":material/video_library:")
 PRESENT = PageInfo("pages/present.py", "Present", ":material/slideshow:")
 BATCH = PageInfo("pages/batch.py", "Batch", ":material/contacts:")
+TEMPLATES = PageInfo("pages/templates.py", "Templates", ":material/dashboard_customize:", form="tplf")
 SETTINGS = PageInfo("pages/settings.py", "Settings", ":material/settings:")
 
-ALL = [STUDIO, SCENES, AGENT, VIDEOS, PRESENT, BATCH, SETTINGS]  # in the order the navigation shows them
+ALL = [STUDIO, SCENES, AGENT, TEMPLATES, VIDEOS, PRESENT, BATCH, SETTINGS]  # in the order the navigation shows them
 DEFAULT = STUDIO
 
 # Which page edits a job of each kind (Edit & retry); kinds not named here open in the Studio.
-EDITOR_FOR_KIND: dict[str, PageInfo] = {"agent": AGENT, "scenes": SCENES}
+EDITOR_FOR_KIND: dict[str, PageInfo] = {"agent": AGENT, "scenes": SCENES, "template": TEMPLATES}
 
 _SELECTED_JOB = "selected_job"
 JOB_PARAM = "job"  # the Videos page's query parameter: the job its status panel shows
