@@ -24,6 +24,7 @@ from .translations import BrandGlossaries, Translations
 from .users import Users
 from .videos import Videos
 from .voices import Voices
+from .webhooks import Webhooks
 
 log = logging.getLogger("heygen")
 
@@ -77,6 +78,7 @@ class Client:
         self.brand_kits = BrandKits(self)
         self.translations = Translations(self)
         self.brand_glossaries = BrandGlossaries(self)
+        self.webhooks = Webhooks(self)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> Client:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from . import agent_chat, direct, media, routing, studio, templates, translations, upload, validate
 from . import lookups, video_batches
+from . import webhooks
 from .errors import ApiError, invalid
 from .state import Asset, SandboxState
 from .subtitles import speech_of, spliced
@@ -667,6 +668,7 @@ ROUTES = (
     ("/v3/lipsyncs/statuses", {"GET": lipsync_statuses}),
     (f"/v3/lipsyncs/{ID}", {"GET": get_lipsync, "PATCH": rename_lipsync, "DELETE": delete_lipsync}),
     *translations.ROUTES,
+    *webhooks.ROUTES,
     *templates.ROUTES,
 )
 SELF_DELAYED = {create_video, create_video_batch, create_video_agent, create_lipsync, *translations.SELF_DELAYED}  # latency applied inside the idempotency slot
