@@ -49,6 +49,8 @@ def handle(state, method: str, path: str, query: dict, read_json):
                 return 200, {"data": state.add_fault(**body)}
             except ValueError as exc:
                 return _bad(str(exc))
+    if path == "/_sandbox/faults/release" and method == "POST":
+        return 200, {"data": {"released": state.release_faults()}}
     if path == "/_sandbox/misspeak":
         if method == "GET":
             return 200, {"data": misspeak.listing(state)}

@@ -12,6 +12,7 @@ DEFAULT_CODES = {
     409: "request_in_progress",
     413: "payload_too_large",
     429: "rate_limit_exceeded",
+    504: "gateway_timeout",
 }
 
 DEFAULT_MESSAGES = {
@@ -30,6 +31,7 @@ DEFAULT_MESSAGES = {
         "Too many requests. Retry after the duration specified in the Retry-After header."
     ),
     "internal_error": "An internal error occurred. Please try again later.",
+    "gateway_timeout": "The request timed out while downloading an input file. Please try again later.",
 }
 
 

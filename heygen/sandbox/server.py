@@ -239,7 +239,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = self.state.take_fault(method, req.path, is_api, entry["query"])
         if fault is not None and not fault.after:
             entry["fault"] = fault.kind
-            self.state.sleep(fault.delay_ms / 1000.0)
+            self.state.wait_fault(fault)
             if fault.kind != "slow":
                 self._apply_fault(fault, req, entry, is_media)
                 return
@@ -264,11 +264,15 @@ class Handler(BaseHTTPRequestHandler):
             entry["fault"] = f"{fault.kind} after"
             entry["processed_status"] = status
             entry["processed_json"] = body
-            self.state.sleep(fault.delay_ms / 1000.0)
-            if fault.kind != "slow":
-                entry["response_json"] = None
-                self._apply_fault(fault, req, entry, is_media)
+            if fault.kind == "slow":  # done and logged now; only the answer is late
+                self.state.record(entry)
+                self.state.wait_fault(fault)
+                self._send_json(status, body, headers, req)
                 return
+            self.state.wait_fault(fault)
+            entry["response_json"] = None
+            self._apply_fault(fault, req, entry, is_media)
+            return
         self.state.record(entry)  # before answering, so a client that got the answer sees the entry
         self._send_json(status, body, headers, req)
 

@@ -132,12 +132,19 @@ class Sandbox:
         any value); `times=None` = forever.
 
         `kind` is status, html, drop, slow or redirect (to `location`). With `after=True` the
-        request is carried out first (a create makes its video) and only its answer is replaced.
+        request is carried out first (a create makes its video) and only its answer is replaced
+        (a "slow" one is answered late). `delay_ms` may be long (a 30 s create): `release_faults()` or the
+        sandbox stopping ends it early. A 504 "status" fault says gateway_timeout (an input download
+        timed out), after the work (`after=True`) or before it.
         """
         return self.state.add_fault(method=method, path=path, kind=kind, status=status,
                                     retry_after=retry_after, code=code, message=message,
                                     delay_ms=delay_ms, times=times, after=after, location=location,
                                     query=query)
+
+    def release_faults(self) -> int:
+        """End every pending fault delay now: a held slow answer goes out at once."""
+        return self.state.release_faults()
 
     def faults(self) -> list:
         """The active faults."""

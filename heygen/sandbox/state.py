@@ -122,6 +122,7 @@ class Fault:
     after: bool = False  # True: the request is carried out first, then its answer is replaced by the fault
     location: str | None = None  # where a "redirect" fault points
     query: dict | None = None  # parameters the request must carry ("*": any value, e.g. a page token)
+    released: threading.Event = field(default_factory=threading.Event, repr=False, compare=False)  # ends delay_ms
 
     def matches(self, method: str, path: str, is_api: bool, query: dict | None = None) -> bool:
         """Whether this fault applies to a request (wildcards match /v3 API calls only)."""
@@ -281,6 +282,7 @@ class SandboxState:
         self.idempotency: OrderedDict[tuple, dict] = OrderedDict()
         self.in_progress: set = set()
         self.faults: list[Fault] = []
+        self.fired_faults: deque = deque(maxlen=100)  # faults that fired lately (their delays can be released)
         self.misspeak_rules: list = []  # see misspeak
         self.misspeak_seq = 0
         self.log: deque = deque(maxlen=LOG_SIZE)
@@ -356,8 +358,27 @@ class SandboxState:
                     fault.fired += 1
                     if fault.times is not None and fault.fired >= fault.times:
                         self.faults.remove(fault)
+                    self.fired_faults.append(fault)
                     return copy.copy(fault)
         return None
+
+    def wait_fault(self, fault: Fault) -> None:
+        """Wait out a fault's delay_ms; it ends early when the fault is released or the server stops."""
+        end = time.monotonic() + fault.delay_ms / 1000.0
+        while not self.stopping.is_set() and not fault.released.is_set():
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            fault.released.wait(min(left, 0.05))
+
+    def release_faults(self) -> int:
+        """End the delay of every active or lately fired fault now (a held answer goes out); how many."""
+        with self.lock:
+            held = [*self.faults, *self.fired_faults]
+            self.fired_faults.clear()
+        for fault in held:
+            fault.released.set()
+        return len(held)
 
     # ----------------------------------------------------------- request log
 
