@@ -17,6 +17,7 @@ from huey.consumer import Consumer
 
 from heygen.api.client import Client
 from heygen.studio import archive, preferences
+from heygen.studio import webhooks
 from heygen.studio import worker as background
 from heygen.studio.batch.store import BatchStore
 from heygen.studio.config import Settings, account_fingerprint, poll_policy
@@ -38,11 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     client = Client(settings.api_key, base_url, max_retries=0)
     background.accounts.register(account_fingerprint(settings.api_key, client.base_url), client)
     store = JobStore(configured_url() or private_dir(settings.data_dir))
+    # While an app server receives HeyGen's webhooks for the account, single renders are only checked as a safety net.
+    pushed = webhooks.Health(webhooks.WebhookStore(store.db)) if settings.webhooks else (lambda account: False)
     worker = background.Worker(
         background.make_huey(settings.data_dir, os.environ.get(background.QUEUE_URL_ENV)),
         store,
         BatchStore(store),
         policy_for=lambda kind: poll_policy(settings, kind),
+        policy_for_job=lambda job: poll_policy(settings, job.kind, pushed=pushed(job.account)),
         media_root=archive.default_media_root(),
         retention=lambda: preferences.get_retention(settings.data_dir),
     )

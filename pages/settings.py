@@ -4,7 +4,7 @@ import streamlit as st
 
 
 from heygen.api.errors import HeyGenError
-from ui import account, checks, connection, kept_media, shell, team
+from ui import account, checks, connection, kept_media, shell, team, webhooks_panel
 from ui.feedback import show_error
 from ui.text import md
 
@@ -91,3 +91,5 @@ kept_media.settings_section()
 checks.settings_section()
 
 team.settings_section()
+
+webhooks_panel.settings_section()

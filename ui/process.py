@@ -20,6 +20,7 @@ from streamlit import config
 from heygen import Client
 from heygen.sandbox import Sandbox
 from heygen.studio import access, archive, preferences
+from heygen.studio import webhooks as hooks
 from heygen.studio import worker as background
 from heygen.studio.batch import BatchStore
 from heygen.api.client import DEFAULT_BASE_URL
@@ -125,6 +126,64 @@ def forget_account(account: str) -> None:
     background.accounts.unregister(account)
 
 
+def webhooks() -> hooks.Webhooks | None:
+    """HeyGen's webhooks for the account of the key in the environment, when the studio has a public address
+    (``HEYGEN_STUDIO_PUBLIC_URL``) and webhooks are not turned off; else None."""
+    conf = settings()
+    if not (conf.webhooks and conf.public_url and conf.api_key):
+        return None
+
+    def make() -> hooks.Webhooks:
+        base_url = conf.base_url or DEFAULT_BASE_URL
+        account = account_fingerprint(conf.api_key, base_url)
+        return hooks.Webhooks(client(account, base_url, conf.api_key, for_worker=True), job_store(), account,
+                              conf.public_url, policy_for=lambda job: poll_policy(conf, job.kind))
+
+    return _once("webhooks", make)
+
+
+def _pushed(account: str) -> bool:
+    """Whether HeyGen's webhooks bring this account's news to this studio now."""
+    found = webhooks()
+    return found is not None and found.account == account and found.healthy()
+
+
+def _keep_webhooks(found: hooks.Webhooks, stopping: threading.Event) -> None:
+    """Register the endpoint (again after a failure), catch up on what was missed while the studio was down,
+    then catch up again at the safety net's pace."""
+    pace = settings().webhook_poll_seconds
+    while not stopping.is_set():
+        try:
+            found.register()
+            found.catch_up(after_start=True)
+            break
+        except Exception as exc:  # HeyGen unreachable or refusing: polling goes on as usual meanwhile
+            log.warning("Could not register the webhook endpoint with HeyGen (%s); trying again shortly",
+                        type(exc).__name__)
+            stopping.wait(min(30.0, pace))
+    while not stopping.wait(pace):
+        try:
+            found.catch_up()
+        except Exception as exc:
+            log.warning("Could not read HeyGen's feed of webhook events (%s)", type(exc).__name__)
+
+
+def _start_webhooks() -> None:
+    """Start keeping the webhook endpoint when the studio has a public address; without one, forget any
+    registration, so workers poll as usual."""
+    found = webhooks()
+    conf = settings()
+    if found is None:
+        if conf.api_key:
+            account = account_fingerprint(conf.api_key, conf.base_url or DEFAULT_BASE_URL)
+            hooks.WebhookStore(job_store().db).forget(account)
+        return
+    stopping = threading.Event()
+    keeper = threading.Thread(target=_keep_webhooks, args=(found, stopping), name="studio-webhooks", daemon=True)
+    if _once("webhook_keeper", lambda: (keeper, stopping))[0] is keeper:
+        keeper.start()
+
+
 def worker_mode() -> str:
     """"team" (worker processes elsewhere), "off" (this process starts no worker) or "in-process"."""
     if os.environ.get(background.QUEUE_URL_ENV):
@@ -141,6 +200,7 @@ def _make_worker() -> background.Worker:
         job_store(),
         batch_store(),
         policy_for=lambda kind: poll_policy(settings(), kind),
+        policy_for_job=lambda job: poll_policy(settings(), job.kind, pushed=_pushed(job.account)),
         media_root=archive.default_media_root(),
         retention=lambda: preferences.get_retention(data_dir),
     )
@@ -164,6 +224,7 @@ def start() -> None:
     config.set_option("server.allowedHosts", list(allowed_hosts()))
     running = worker()
     conf = settings()
+    _start_webhooks()
     if running is not None and conf.api_key:
         base_url = conf.base_url or DEFAULT_BASE_URL
         account = account_fingerprint(conf.api_key, base_url)
@@ -177,6 +238,10 @@ def stop() -> None:
         _objects.clear()
         clients = list(_clients.values())
         _clients.clear()
+    keeper = found.get("webhook_keeper")
+    if isinstance(keeper, tuple):
+        keeper[1].set()
+        keeper[0].join(timeout=5)
     running = found.get("worker")
     if isinstance(running, background.Worker):
         running.stop_consumer()

@@ -7,6 +7,8 @@ process's start and stop.
   bar, gives each browser an opaque visitor cookie, and adds headers that forbid framing.
 - ``/kept/{job_id}/{kind}``: a kept video, thumbnail or subtitles, with HTTP ranges, for the owner
   or a team member, or for a review link that includes that video; anything else gets 403.
+- ``/hooks/heygen`` (POST): HeyGen's webhook deliveries, open to anyone but acted on only when signed with the
+  endpoint's secret (see ``heygen_hook``).
 - ``lifespan``: opens the store and starts the worker before any page runs, prints the owner
   address, and stops everything when the server stops.
 """
@@ -29,10 +31,11 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.requests import Request
 from streamlit import config
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from heygen.studio import access, archive, reviews
+from heygen.studio import webhooks as hooks
 
 from . import process
 
@@ -118,7 +121,7 @@ class Gate:
             await self._sign_in(scope, receive, send, params, secure)
             return
         extra = []
-        page = not scope.get("path", "/").startswith(("/static/", "/_stcore/", KEPT_PREFIX + "/"))
+        page = not scope.get("path", "/").startswith(("/static/", "/_stcore/", KEPT_PREFIX + "/", hooks.PATH))
         if page and access.VISITOR_COOKIE not in cookies_of(headers):
             extra.append((b"set-cookie", _cookie(access.VISITOR_COOKIE, secrets.token_urlsafe(18), secure=secure,
                                                  max_age=365 * 86400, same_site="Lax")))
@@ -250,7 +253,40 @@ def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None,
     return url
 
 
-routes = [Route(KEPT_PREFIX + "/{job_id}/{kind}", kept_file, methods=["GET", "HEAD"])]
+# What a webhook delivery gets back: HeyGen retries a delivery that is not answered 2xx.
+HOOK_ANSWERS = {
+    hooks.RECORDED: (200, "Recorded."),
+    hooks.IGNORED: (200, "Nothing to do for this event."),
+    hooks.DUPLICATE: (200, "This event was already received; nothing was done again."),
+    hooks.STALE: (409, "This event is too old to be accepted by delivery (a replay?)."),
+    hooks.BAD_SIGNATURE: (401, "The signature does not match this endpoint's secret."),
+    hooks.MALFORMED: (400, "This is not a webhook event."),
+    hooks.UNAVAILABLE: (503, "HeyGen could not be asked about this render just now; deliver it again later."),
+}
+
+
+async def heygen_hook(request: Request) -> Response:
+    """A webhook delivery from HeyGen: verified by its signature (not by cookies), then acted on."""
+    found = process.webhooks()
+    if found is None:
+        return JSONResponse({"error": "This studio does not receive webhooks."}, status_code=404)
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > hooks.MAX_BODY_BYTES):
+        return JSONResponse({"error": "The body is too large for a webhook event."}, status_code=413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > hooks.MAX_BODY_BYTES:
+            return JSONResponse({"error": "The body is too large for a webhook event."}, status_code=413)
+    result = await asyncio.to_thread(found.receive, body, request.headers.get(hooks.SIGNATURE_HEADER))
+    if result.outcome == hooks.BAD_SIGNATURE:
+        log.warning("Refused a webhook delivery whose signature does not match")
+    status, message = HOOK_ANSWERS.get(result.outcome, (500, "The event could not be handled."))
+    return JSONResponse({"outcome": result.outcome, "message": message}, status_code=status)
+
+
+routes = [Route(KEPT_PREFIX + "/{job_id}/{kind}", kept_file, methods=["GET", "HEAD"]),
+          Route(hooks.PATH, heygen_hook, methods=["POST"])]
 
 
 def _announce() -> None:

@@ -24,6 +24,8 @@ class Settings:
     deadline_minutes: float = 30.0
     agent_deadline_minutes: float = 90.0
     sandbox_render_seconds: float = 20.0
+    webhooks: bool = True  # receive HeyGen's webhooks when there is a public address
+    webhook_poll_seconds: float = 300.0  # the safety net's interval while webhooks bring the news
     owner_secret: str | None = field(default=None, repr=False)
     public_url: str | None = None
     review_only: bool = False
@@ -61,6 +63,8 @@ class Settings:
             deadline_minutes=_number(env, "HEYGEN_DEADLINE_MINUTES", 30.0, low=0.05, high=24 * 60),
             agent_deadline_minutes=_number(env, "HEYGEN_AGENT_DEADLINE_MINUTES", 90.0, low=0.05, high=24 * 60),
             sandbox_render_seconds=_number(env, "HEYGEN_SANDBOX_RENDER_SECONDS", 20.0, low=0, high=3600),
+            webhooks=(env.get("HEYGEN_STUDIO_WEBHOOKS") or "on").strip().lower() not in ("0", "off", "false", "no"),
+            webhook_poll_seconds=_number(env, "HEYGEN_WEBHOOK_POLL_SECONDS", 300.0, low=5, high=3600),
             owner_secret=(env.get("HEYGEN_STUDIO_OWNER_SECRET") or "").strip() or None,
             public_url=(env.get("HEYGEN_STUDIO_PUBLIC_URL") or "").strip().rstrip("/") or None,
             review_only=(env.get("HEYGEN_STUDIO_REVIEW_ONLY") or "").strip().lower() in ("1", "true", "yes", "on"),
@@ -88,12 +92,14 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     return min(max(value, low), high)
 
 
-def poll_policy(settings: Settings, kind: str = "avatar"):
-    """How renders of ``kind`` are watched, from the settings (agent renders start slower and may take longer)."""
+def poll_policy(settings: Settings, kind: str = "avatar", *, pushed: bool = False):
+    """How renders of ``kind`` are watched, from the settings (agent renders start slower and may take longer);
+    ``pushed``: webhooks reach the studio, so renders of a kind they announce are only checked as a safety net."""
     from . import kinds
     from .watch import PollPolicy
 
     described = kinds.of(kind)
     minutes = getattr(settings, described.deadline_setting)
     first = settings.poll_seconds * described.first_factor
-    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60)
+    floor = settings.webhook_poll_seconds if pushed and described.events else 0.0
+    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60, floor=floor)

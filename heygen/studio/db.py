@@ -91,7 +91,7 @@ def newest_revision() -> str:
     return _script().get_current_head()
 
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def _is_lock_error(orig: BaseException) -> bool:

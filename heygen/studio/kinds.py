@@ -54,6 +54,8 @@ finished video was meant to say, for the check of its subtitles; ``id_name`` say
     meant: Callable[[Job], inspection.Meant | None] = inspection.meant_script
     # What HeyGen calls the job's ``video_id``, for its panel ("video id", "proofread id", …).
     id_name: Callable[[Job], str] = lambda job: "video id"
+    # The webhook events that announce the end of its renders (heygen.studio.webhooks); none: polling only.
+    events: tuple[str, ...] = ("avatar_video.success", "avatar_video.fail")
 
 
 def _send_video(client: Client, store: JobStore, job: Job, files: Any = (), **kwargs: Any) -> Job:
@@ -71,14 +73,14 @@ KINDS: dict[str, JobKind] = {
     "scenes": JobKind("scenes", "Multi-scene video", _send_video, watch.check, meant=inspection.meant_scenes),
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
-                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
+                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session, events=(),
                      meant=inspection.meant_prompt),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
     "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False,
                         meant=lambda job: None),
     # The audio of a finished video replaced (POST /v3/lipsyncs), watched at GET /v3/lipsyncs/{id}.
     "lipsync": JobKind("lipsync", "Audio replaced", lipsync.submit, lipsync.check, bulk=False,
-                       refresh=lipsync.refresh_links, editable=False, find_lost=lipsync.find_lost,
+                       refresh=lipsync.refresh_links, editable=False, find_lost=lipsync.find_lost, events=(),
                        meant=inspection.meant_lipsync, id_name=lambda job: "lip-sync id",
                        failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
                                       "audio is clear speech, then replace the audio of the original again."}),
@@ -86,7 +88,7 @@ KINDS: dict[str, JobKind] = {
     # watched many at a time at GET /v3/video-translations/statuses (a proofread one by one, its
     # subtitles possibly waiting for the user's review).
     "translation": JobKind("translation", translate.LABEL, translate.submit, translate.check,
-                           statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False,
+                           statuses=translate.BULK_STATUSES, refresh=translate.refresh_links, editable=False, events=(),
                            find_lost=translate.find_lost, meant=inspection.meant_translation,
                            id_name=translate.id_name, failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT}),
     # A HeyGen template rendered with the job's values (POST /v3/templates/{id}): its answer is a video,

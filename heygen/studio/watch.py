@@ -122,13 +122,18 @@ class PollPolicy:
     dense: float = 8.0  # interval in the dense window (shortest)
     dense_fraction: float = 0.01  # ... or this fraction of the expected length if longer, up to maximum
     overrun_fraction: float = 0.1  # after the window: dense + this fraction of the time past it
+    # The least time between two checks: 0, or the safety net's interval while webhooks bring the news.
+    floor: float = 0.0
 
     def interval(self, polls: int, elapsed: float | None = None, expected: float | None = None) -> float:
-        """Seconds to wait before the next status request.
+        """Seconds to wait before the next status request (never less than ``floor``).
 
         ``polls``: requests so far; ``elapsed``: seconds since the render was sent (None: plain
         back-off); ``expected``: its expected length in seconds (None: ``default_expected``).
         """
+        return max(self.floor, self._schedule(polls, elapsed, expected))
+
+    def _schedule(self, polls: int, elapsed: float | None, expected: float | None) -> float:
         if elapsed is None:
             early = 3  # the first few polls keep the first interval
             if polls < early:

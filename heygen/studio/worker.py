@@ -37,7 +37,7 @@ from . import archive, inspection, kinds, states, translate, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir, private_file
-from .jobs import JobStore
+from .jobs import Job, JobStore
 from .watch import PollPolicy
 
 if TYPE_CHECKING:
@@ -162,6 +162,7 @@ class Worker:
         batches: BatchStore,
         *,
         policy_for: Callable[[str], PollPolicy] = lambda kind: PollPolicy(),
+        policy_for_job: Callable[[Job], PollPolicy] | None = None,
         accounts: Accounts = accounts,
         tick_seconds: float = TICK_SECONDS,
         media_root: Path | str | None = None,
@@ -171,6 +172,8 @@ class Worker:
         self.store = store
         self.batches = batches
         self.policy_for = policy_for
+        # A single render's policy may depend on more than its kind (webhooks reach its account: a slow safety net).
+        self.policy_for_job = policy_for_job or (lambda job: policy_for(job.kind))
         self.accounts = accounts
         self.tick_seconds = tick_seconds
         self.media_root = Path(media_root) if media_root is not None else None
@@ -314,7 +317,7 @@ class Worker:
     def _watch(self, client: Client, jobs: list, now_: float) -> int:
         """One bulk check of ``jobs`` (due ones only); HeyGen requests made."""
         results = watch.check_many(
-            client, self.store, jobs, lambda job: self.policy_for(job.kind), now=now_,
+            client, self.store, jobs, self.policy_for_job, now=now_,
             deadline_from={j.id: (j.inputs or {}).get("deadline_from") for j in jobs},
             consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs},
         )
