@@ -15,6 +15,7 @@ import pandas as pd
 
 from heygen.api.voices import Voice
 from .media import IMAGE_EXTENSIONS, MAX_URL_CHARS, BackgroundCell, VoiceIndex, VoiceMatch
+from . import from_template
 from .template import AVATAR_COLUMN, BACKGROUND_COLUMN, VOICE_COLUMN, BatchTemplate
 
 __all__ = ["BatchCheck", "MAX_SCRIPT_CHARS", "RowCheck", "WORDS_PER_MINUTE", "check_rows", "spoken_minutes"]
@@ -93,7 +94,7 @@ def check_rows(
     ``known_assets`` is not checked.
     """
     columns = [str(c) for c in df.columns]
-    template_problems = template.problems(columns)
+    template_problems = template.problems(columns) + from_template.problems(template, columns)
     needs = {name: where for name, where in template.needs_value().items() if name in columns}
     context = _Context(template, needs, known_avatars, known_voices, known_assets, max_chars)
     checks = [_check_row(context, index, record) for index, record in enumerate(df.to_dict("records"), start=1)]
@@ -143,6 +144,8 @@ def _check_row(context: _Context, number: int, row: Mapping[str, Any]) -> RowChe
     if chars > context.max_chars:
         problems.append(f"The script is {chars:,} characters long for this row; HeyGen takes at most "
                         f"{context.max_chars:,}.")
+    if template.heygen is not None:
+        problems += from_template.row_problems(template, row, looks=context.known_avatars, voices=context.known_voices)
     problems += _avatar_problems(context, row)
     problems += _voice_problems(context, row)
     problems += _background_problems(context, row)

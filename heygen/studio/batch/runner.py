@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from heygen.api import errors
-from .. import reconcile
+from .. import kinds, reconcile
 from ..jobs import Job
-from ..launch import submit
 from ..watch import OVERDUE, REJECTED, PollPolicy, check_many
+from . import from_template
 from .store import ACTIVE_STATES, Batch, BatchRow, BatchStateError, BatchStore, count_statuses
 
 if TYPE_CHECKING:
@@ -327,6 +327,10 @@ class _Step:
         key = idempotency_key(batch.id, row.row, row.attempt)
         job = orphans.pop((row.row, key), None)
         fresh = job is None
+        if job is None and batch.template.heygen is not None:  # a row of a HeyGen template
+            job = from_template.create_row_job(self.jobs, batch.template, account=batch.account,
+                                               batch={"id": batch.id, "name": batch.name}, row=row.data,
+                                               row_number=row.row, idempotency_key=key)
         if job is None:
             spec = batch.template.spec_for(row.data, row.row)
             text = batch.template.text_for(row.data)  # script as sent and as written, values (rowtext)
@@ -349,7 +353,7 @@ class _Step:
     def _submit(self, row: BatchRow, job: Job) -> str:
         """Send one row; "sent", "row_failed" (that row only) or "stop" (no more sending in this step)."""
         try:
-            submit(self.client, self.jobs, job)
+            kinds.of(job).send(self.client, self.jobs, job)
         except errors.InsufficientCreditError as exc:
             self.store.set_row(self.batch.id, row.row, resend=True)
             self._stop("stopped_credit", exc)

@@ -68,6 +68,8 @@ class BatchTemplate:
     engine: str | None = None
     pronunciations: tuple[Pronunciation, ...] = ()
     voice_names: tuple[tuple[str, str], ...] = ()
+    # A HeyGen template instead of a script: {"template", "mapping"} (heygen.studio.batch.from_template).
+    heygen: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "pronunciations", pronounce.clean(self.pronunciations))
@@ -102,9 +104,9 @@ class BatchTemplate:
                         f"The {where} uses {{{{{name}}}}}, but the file has no column “{name}”"
                         + (f" (did you mean “{hint}”?)." if hint else ".")
                     )
-        if not self.avatar_id and AVATAR_COLUMN not in columns:
+        if self.heygen is None and not self.avatar_id and AVATAR_COLUMN not in columns:
             out.append(f"No avatar is chosen: pick one for all rows or add an “{AVATAR_COLUMN}” column.")
-        if not self.voice_id and VOICE_COLUMN not in columns:
+        if self.heygen is None and not self.voice_id and VOICE_COLUMN not in columns:
             out.append(f"No voice is chosen: pick one for all rows or add a “{VOICE_COLUMN}” column.")
         if self.resolution is not None and self.resolution not in RESOLUTIONS:
             out.append(f"The resolution must be one of {', '.join(RESOLUTIONS)}.")
