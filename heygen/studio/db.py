@@ -91,7 +91,7 @@ def newest_revision() -> str:
     return _script().get_current_head()
 
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _is_lock_error(orig: BaseException) -> bool:
@@ -161,11 +161,6 @@ class Database:
     def for_update(self) -> str:
         """Suffix locking the selected rows until the transaction ends (PostgreSQL; SQLite's writes are serial)."""
         return "" if self.is_sqlite else " FOR UPDATE"
-
-    @property
-    def for_update_skip_locked(self) -> str:
-        """Suffix locking the selected rows and leaving out rows another transaction holds (PostgreSQL)."""
-        return "" if self.is_sqlite else " FOR UPDATE SKIP LOCKED"
 
     def contains_folded(self, column: str, param: str) -> str:
         """A condition true when `column` contains the parameter `param`, ignoring case (pass fold(text) as value)."""

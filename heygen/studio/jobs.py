@@ -4,8 +4,8 @@ A job is written before its create request goes out and after every status chang
 reload or an app restart finds the same job again. Jobs belong to an account fingerprint (a
 short token computed by the caller, never the API key), so sandbox and real-account jobs never
 mix. Safe for many threads and several processes writing at once. The store only records; it
-never decides when or how often to poll, except that a background worker can claim due jobs
-(claim_due / release). The same database also holds the tables of heygen.studio.batch; the
+never decides when or how often to poll (the worker's leases, heygen.studio.leases, keep two
+workers from watching the same account at once). The same database also holds the tables of heygen.studio.batch; the
 schema of both is heygen.studio.db's migrations, so there is one schema version for the whole file.
 """
 
@@ -94,12 +94,6 @@ class Job:
     last_polled_at: float | None = None
     batch_id: str | None = None
     batch_row: int | None = None
-    next_check_at: float | None = None
-    checked_at: float | None = None
-    claimed_by: str | None = None
-    claimed_until: float | None = None
-    archived_at: float | None = None
-    media_dir: str | None = None
     made_by: str | None = None
     redo_of: str | None = None
 
@@ -132,8 +126,7 @@ _COLUMNS = (
     "id", "account", "kind", "title", "inputs", "idempotency_key", "status", "created_at", "updated_at",
     "video_id", "submitted_at", "completed_at", "video_url", "thumbnail_url", "gif_url", "captioned_video_url",
     "subtitle_url", "video_page_url", "duration", "failure_code", "failure_message", "error_detail", "polls",
-    "last_polled_at", "batch_id", "batch_row", "next_check_at", "checked_at", "claimed_by", "claimed_until",
-    "archived_at", "media_dir", "made_by", "redo_of",
+    "last_polled_at", "batch_id", "batch_row", "made_by", "redo_of",
 )
 _SELECT = "SELECT " + ", ".join(_COLUMNS) + " FROM jobs"
 
@@ -199,12 +192,6 @@ def _row_to_job(row: tuple) -> Job:
         last_polled_at=_opt_float(data["last_polled_at"]),
         batch_id=_opt_str(data["batch_id"]),
         batch_row=batch_row if isinstance(batch_row, int) else None,
-        next_check_at=_opt_float(data["next_check_at"]),
-        checked_at=_opt_float(data["checked_at"]),
-        claimed_by=_opt_str(data["claimed_by"]),
-        claimed_until=_opt_float(data["claimed_until"]),
-        archived_at=_opt_float(data["archived_at"]),
-        media_dir=_opt_str(data["media_dir"]),
         made_by=_opt_str(data["made_by"]),
         redo_of=_opt_str(data["redo_of"]),
     )
@@ -659,97 +646,8 @@ class JobStore:
             params,
         )
 
-    # -- the background worker's claims
-
-    def claim_due(self, worker_id: str, now: float, limit: int, lease_seconds: float) -> list[Job]:
-        """Claim up to `limit` jobs that are due for a look, for `lease_seconds`; return them, most overdue first.
-
-        A job is due when it is not terminal, its next_check_at is None or not after `now`, and no
-        other claim holds it (claimed_until None or not after `now`). Each returned job carries
-        claimed_by = `worker_id` and claimed_until = `now` + `lease_seconds`. Workers claiming at
-        the same time (threads, processes, hosts) never get the same job; a job whose worker died
-        becomes claimable again once its lease runs out.
-        """
-        worker_id = _check_worker(worker_id)
-        now = _check_number("now", now)
-        lease = _check_number("lease_seconds", lease_seconds)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise ValueError("limit must be a non-negative int")
-        if lease is None or lease <= 0:
-            raise ValueError("lease_seconds must be a positive number")
-        if limit == 0:
-            return []
-        where, params = _not_terminal()
-        params.update(now=now, limit=limit, worker=worker_id, until=now + lease)
-
-        def tx(conn: Connection) -> list[Job]:
-            ids = [
-                row[0]
-                for row in query(
-                    conn,
-                    f"SELECT id FROM jobs WHERE {where} AND (next_check_at IS NULL OR next_check_at <= :now)"
-                    " AND (claimed_until IS NULL OR claimed_until <= :now)"
-                    " ORDER BY COALESCE(next_check_at, 0), seq LIMIT :limit" + self.db.for_update_skip_locked,
-                    params,
-                )
-            ]
-            claimed = []
-            for job_id in ids:
-                query(conn, "UPDATE jobs SET claimed_by = :worker, claimed_until = :until WHERE id = :id",
-                      {**params, "id": job_id})
-                claimed.append(self._fetch(conn, job_id))
-            return claimed
-
-        return self.db.run(tx, write=True)
-
-    def release(self, job_id: str, worker_id: str, next_check_at: float | None) -> bool:
-        """Give back `worker_id`'s claim on the job after a look: due again at `next_check_at` (None: at once).
-
-        Also records the look's time as checked_at. False (and nothing changes) when the worker no
-        longer holds the job, e.g. because its lease ran out and another worker claimed it.
-        """
-        worker_id = _check_worker(worker_id)
-        next_check_at = _check_number("next_check_at", next_check_at)
-        return self.db.run(
-            lambda conn: query(
-                conn,
-                "UPDATE jobs SET claimed_by = NULL, claimed_until = NULL, next_check_at = :next, checked_at = :now"
-                " WHERE id = :id AND claimed_by = :worker",
-                {"next": next_check_at, "now": time.time(), "id": job_id, "worker": worker_id},
-            ).rowcount == 1,
-            write=True,
-        )
-
-    # -- app settings
-
-    def setting(self, key: str, default: str | None = None) -> str | None:
-        """The stored value of the app setting `key` (e.g. media retention), or `default`."""
-        _check_text("key", key)
-        value = self.db.run(
-            lambda conn: query(conn, "SELECT value FROM settings WHERE key = :key", {"key": key}).scalar(), write=False
-        )
-        return default if value is None else str(value)
-
-    def set_setting(self, key: str, value: str | None) -> None:
-        """Store the app setting `key` (None removes it)."""
-        _check_text("key", key)
-        _check_text("value", value, optional=True)
-
-        def tx(conn: Connection) -> None:
-            query(conn, "DELETE FROM settings WHERE key = :key", {"key": key})
-            if value is not None:
-                query(conn, "INSERT INTO settings (key, value) VALUES (:key, :value)", {"key": key, "value": value})
-
-        self.db.run(tx, write=True)
-
 
 def _not_terminal() -> tuple[str, dict[str, object]]:
     """A condition "status is not terminal" and its parameters."""
     names = [f"terminal_{i}" for i in range(len(TERMINAL))]
     return f"status NOT IN ({', '.join(':' + n for n in names)})", dict(zip(names, sorted(TERMINAL)))
-
-
-def _check_worker(worker_id: object) -> str:
-    if not isinstance(worker_id, str) or not worker_id or len(worker_id) > 200:
-        raise ValueError("worker_id must be a non-empty string of at most 200 characters")
-    return worker_id

@@ -10,7 +10,7 @@ import pytest
 
 from heygen import VideoSpec
 from heygen.studio import archive, launch
-from heygen.studio.worker import Accounts, Lease, Worker, make_huey
+from heygen.studio.worker import Accounts, Worker, make_huey
 from tests.support import wait_for
 
 from tests.batch.helpers import ACCOUNT
@@ -98,19 +98,6 @@ def test_two_workers_on_one_queue_never_send_a_row_twice(started, store, client,
     assert len(keys) == 6 and set(keys.values()) == {1}, keys
     made = Counter(e["idempotency_key"] for e in sandbox.requests_log() if e["method"] == "POST" and e["status"] == 200)
     assert sum(made.values()) == 6
-
-
-def test_a_lease_is_exclusive_until_it_expires(tmp_path):
-    huey = make_huey(tmp_path)
-    now = time.time()
-    a = Lease(huey, "batch:x", "worker-a", seconds=30)
-    b = Lease(huey, "batch:x", "worker-b", seconds=30)
-    assert a.acquire(now) and not b.acquire(now + 10)
-    b.release()  # not its lease: nothing happens
-    assert not b.acquire(now + 20)
-    assert b.acquire(now + 31)  # a's holder is gone (killed): the lease is taken over
-    a.release()  # a no longer owns it
-    assert not Lease(huey, "batch:x", "worker-c").acquire(now + 32)
 
 
 def test_the_worker_only_acts_for_accounts_it_has_a_client_for(tmp_path, store, client, sandbox, make_batch):

@@ -10,7 +10,8 @@ A batch keeps its rows (cells and check problems), its template and settings, an
 Each row points at its current job (heygen.studio.jobs), so a row's progress is the job's; a row never
 gets a second job unless its render failed and the user asked for a retry. Everything survives
 reloads and restarts: open a new BatchStore on the same database and carry on. A background worker
-claims queued rows (claim_rows / release_row) so that two workers never send the same row.
+steps a batch only while it holds the batch's lease (heygen.studio.leases), so two workers never
+send the same row.
 """
 
 from __future__ import annotations
@@ -527,58 +528,6 @@ class BatchStore:
         sets = ", ".join(f"{k} = :{k}" for k in values)
         self._run(lambda c: query(c, f"UPDATE batch_rows SET {sets} WHERE batch_id = :id_ AND row = :row_",
                                   {**values, "id_": batch_id, "row_": row}), write=True)
-
-    # -- the background worker's claims
-
-    def claim_rows(self, batch_id: str, worker_id: str, limit: int, lease_seconds: float) -> list[BatchRow]:
-        """Claim up to `limit` queued rows of the batch for `lease_seconds`; return them in file order.
-
-        A row can be claimed when its status is "queued" and no other claim holds it (its lease ran
-        out or it has none). Workers claiming at the same time never get the same row; the claim
-        ends with release_row, or by itself when the lease runs out.
-        """
-        if not isinstance(worker_id, str) or not worker_id or len(worker_id) > 200:
-            raise ValueError("worker_id must be a non-empty string of at most 200 characters")
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise ValueError("limit must be a non-negative int")
-        if isinstance(lease_seconds, bool) or not isinstance(lease_seconds, (int, float)) or lease_seconds <= 0:
-            raise ValueError("lease_seconds must be a positive number")
-        if limit == 0:
-            return []
-
-        def tx(conn: Connection) -> list[BatchRow]:
-            now = time.time()
-            params = {"id": batch_id, "now": now, "limit": limit, "worker": worker_id, "until": now + lease_seconds}
-            numbers = [
-                number for (number,) in query(
-                    conn,
-                    "SELECT r.row FROM batch_rows r LEFT JOIN jobs j ON j.id = r.job_id"
-                    " WHERE r.batch_id = :id AND " + _QUEUED
-                    + " AND (r.claimed_until IS NULL OR r.claimed_until <= :now)"
-                    " ORDER BY r.row LIMIT :limit" + ("" if self.db.is_sqlite else " FOR UPDATE OF r SKIP LOCKED"),
-                    params,
-                )
-            ]
-            claimed = []
-            for number in numbers:
-                row = self._fetch_row(conn, batch_id, number)
-                if row.status != "queued":
-                    continue
-                query(conn, "UPDATE batch_rows SET claimed_by = :worker, claimed_until = :until"
-                            " WHERE batch_id = :id AND row = :row", {**params, "row": number})
-                claimed.append(row)
-            return claimed
-
-        return self._run(tx, write=True)
-
-    def release_row(self, batch_id: str, row: int, worker_id: str) -> bool:
-        """Give back `worker_id`'s claim on a row; False (and nothing changes) when the worker no longer holds it."""
-        return self._run(
-            lambda c: query(c, "UPDATE batch_rows SET claimed_by = NULL, claimed_until = NULL"
-                               " WHERE batch_id = :id AND row = :row AND claimed_by = :worker",
-                            {"id": batch_id, "row": row, "worker": worker_id}).rowcount == 1,
-            write=True,
-        )
 
     # -- helpers (inside a transaction)
 
