@@ -10,7 +10,11 @@ Rehearsals: `configure` (timing, outcomes, limits), `add_fault` (broken answers)
 and `misspeak` — finished videos whose subtitles (and length) are wrong on purpose, e.g.
 `sb.misspeak(nth=3, swap=("John", "Jon"))`, `sb.misspeak(match="John", change_number=("14", "15"))`,
 `drop_sentence=2`, `placeholder="{{company}}"`, `stretch=1.6`, `kind="agent"` (see misspeak). Each has
-a /_sandbox/* control endpoint for tests in other processes (see control).
+a /_sandbox/* control endpoint for tests in other processes (see control). A long fault delay (a 30 s
+create) ends early with `release_faults`.
+
+Of the 85 endpoints of July's v3 reference (endpoints.py), those the sandbox does not implement answer
+404 "The sandbox does not offer METHOD /path." (see routing).
 """
 
 from .service import Sandbox
