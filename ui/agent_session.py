@@ -229,7 +229,7 @@ def _one_video(conn: connection.Connection, job: Job, video: dict[str, Any], roo
         return
     local = agent_chat.kept_video(job, video["id"], root)
     if local is not None:
-        st.video(str(local), width=480)
+        st.video(kept_media.chat_video_source(job, video["id"], local), width=480)
         st.caption(kept_media.LOCAL_CAPTION)
     elif video.get("video_url"):
         st.video(video["video_url"], width=480)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from heygen.studio import archive, preferences
+from heygen.studio import agent_chat, archive, preferences
 from heygen.studio.jobs import Job
 
 from . import connection, identity, process, server
@@ -48,6 +48,19 @@ def play_source(job: Job, path: Path, *, review_token: str | None = None) -> str
     parts = urlsplit(page)
     return server.kept_url(f"{parts.scheme}://{parts.netloc}", job.id, path_kind(path), review_token,
                            grant=review_token is None and not identity.remembered().visitor)
+
+
+def chat_video_source(job: Job, video_id: str, path: Path) -> str:
+    """``play_source`` for the kept copy ``path`` of one of a chat job's videos: the job's own video, or another
+    one the session made (served from its own address)."""
+    if files(job).get(archive.VIDEO) == path:
+        return play_source(job, path)
+    page = st.context.url
+    if not process.served() or not page:
+        return str(path)
+    parts = urlsplit(page)
+    return server.kept_url(f"{parts.scheme}://{parts.netloc}", job.id, archive.VIDEO,
+                           grant=not identity.remembered().visitor, video=agent_chat.video_key(video_id))
 
 
 def path_kind(path: Path) -> str:

@@ -7,6 +7,7 @@ process's start and stop.
   bar, gives each browser an opaque visitor cookie, and adds headers that forbid framing.
 - ``/kept/{job_id}/{kind}``: a kept video, thumbnail or subtitles, with HTTP ranges, for the owner
   or a team member, or for a review link that includes that video; anything else gets 403.
+  ``/kept/{job_id}/session/{video}/{kind}``: the same for another video of a chat job (a revision).
 - ``/hooks/heygen`` (POST): HeyGen's webhook deliveries, open to anyone but acted on only when signed with the
   endpoint's secret (see ``heygen_hook``).
 - ``lifespan``: opens the store and starts the worker before any page runs, prints the owner
@@ -34,7 +35,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from heygen.studio import access, archive, reviews
+from heygen.studio import access, agent_chat, archive, reviews
 from heygen.studio import webhooks as hooks
 
 from . import process
@@ -224,15 +225,20 @@ def may_see(job_id: str, cookies: dict[str, str], review_token: str | None) -> b
 async def kept_file(request: Request) -> Response:
     """A kept file of a job, streamed from disk with ranges, to those allowed to see it."""
     job_id, kind = request.path_params["job_id"], request.path_params["kind"]
+    video = request.path_params.get("video")  # another video of a chat job
     if kind not in KINDS:
         return PlainTextResponse("Not found.", status_code=404)
-    granted = access.grant_allows(request.query_params.get(GRANT_PARAM), process.owner_secret(), job_id, kind)
+    granted = access.grant_allows(request.query_params.get(GRANT_PARAM), process.owner_secret(),
+                                  job_id if video is None else f"{job_id}/session/{video}", kind)
     allowed = granted or await asyncio.to_thread(may_see, job_id, cookies_of(_headers(request.scope)),
                                                  request.query_params.get(REVIEW_PARAM))
     if not allowed:
         return PlainTextResponse("This file is not part of what you may see.", status_code=403)
     try:
-        path = (await asyncio.to_thread(archive.local_files, job_id, archive.default_media_root())).get(kind)
+        root = archive.default_media_root()
+        look = (lambda: archive.local_files(job_id, root)) if video is None else (
+            lambda: agent_chat.session_files(job_id, video, root))
+        path = (await asyncio.to_thread(look)).get(kind)
     except (OSError, ValueError):
         path = None
     if path is None:
@@ -240,16 +246,18 @@ async def kept_file(request: Request) -> Response:
     return FileResponse(path, headers={"cache-control": "private, max-age=300"})
 
 
-def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None, *, grant: bool = False) -> str:
+def kept_url(base: str, job_id: str, kind: str, review_token: str | None = None, *, grant: bool = False,
+             video: str | None = None) -> str:
     """The address of a kept file on this server (``base`` is the page's origin): with a review link's token,
     or with a grant for this file alone (for a page that has already decided its viewer may see it), or
     bare (the owner's and members' cookies open it)."""
-    url = f"{base.rstrip('/')}{KEPT_PREFIX}/{job_id}/{kind}"
+    target = job_id if video is None else f"{job_id}/session/{video}"  # ``video``: a chat job's other video
+    url = f"{base.rstrip('/')}{KEPT_PREFIX}/{target}/{kind}"
     if review_token:
         return f"{url}?{urlencode({REVIEW_PARAM: review_token})}"
     if grant:
         expires = int(time.time()) + GRANT_SECONDS
-        return f"{url}?{urlencode({GRANT_PARAM: access.file_grant(process.owner_secret(), job_id, kind, expires)})}"
+        return f"{url}?{urlencode({GRANT_PARAM: access.file_grant(process.owner_secret(), target, kind, expires)})}"
     return url
 
 
@@ -286,6 +294,7 @@ async def heygen_hook(request: Request) -> Response:
 
 
 routes = [Route(KEPT_PREFIX + "/{job_id}/{kind}", kept_file, methods=["GET", "HEAD"]),
+          Route(KEPT_PREFIX + "/{job_id}/session/{video}/{kind}", kept_file, methods=["GET", "HEAD"]),
           Route(hooks.PATH, heygen_hook, methods=["POST"])]
 
 

@@ -358,6 +358,11 @@ def session_folder(job: Job, media_root: str | os.PathLike) -> Path:
     return Path(media_root) / job.id / SESSION_FOLDER
 
 
+def session_files(job_id: str, key: str, media_root: str | os.PathLike) -> dict[str, Path]:
+    """The kept files of one session video (``key`` from ``video_key``) by kind; empty when none."""
+    return archive.local_files(key, Path(media_root) / job_id / SESSION_FOLDER)
+
+
 def kept_video(job: Job, video_id: str, media_root: str | os.PathLike) -> Path | None:
     """The kept copy of one of the session's videos, or None."""
     if video_id == job.video_id:
@@ -365,9 +370,25 @@ def kept_video(job: Job, video_id: str, media_root: str | os.PathLike) -> Path |
         if own is not None:
             return own
     try:
-        return archive.local_files(video_key(video_id), session_folder(job, media_root)).get(archive.VIDEO)
+        return session_files(job.id, video_key(video_id), media_root).get(archive.VIDEO)
     except (OSError, ValueError):
         return None
+
+
+def unkept_videos(job: Job, media_root: str | os.PathLike) -> list[dict[str, Any]]:
+    """The chat session's finished videos (revisions; the draft too when it is not the job's own) not kept on
+    this computer yet; empty for any other job. The worker keeps them as it keeps the job's own video."""
+    if not is_chat(job):
+        return []
+    videos = session_record(job).get("videos") or []
+    return [v for v in videos if v.get("status") == "completed" and v.get("id") and v.get("id") != job.video_id
+            and kept_video(job, v["id"], media_root) is None]
+
+
+def keep_videos(client: Client, job: Job, media_root: str | os.PathLike) -> list[Path]:
+    """Keep every finished session video not kept yet (see ``unkept_videos``); the kept files.
+    Raises ``archive.ArchiveError`` (or ``errors.HeyGenError``, ``OSError``) at the first that cannot be kept."""
+    return [keep_video(client, job, video, media_root) for video in unkept_videos(job, media_root)]
 
 
 def keep_video(client: Client, job: Job, video: dict[str, Any], media_root: str | os.PathLike) -> Path:

@@ -54,6 +54,10 @@ finished video was meant to say, for the check of its subtitles; ``id_name`` say
     meant: Callable[[Job], inspection.Meant | None] = inspection.meant_script
     # What HeyGen calls the job's ``video_id``, for its panel ("video id", "proofread id", …).
     id_name: Callable[[Job], str] = lambda job: "video id"
+    # Videos a finished job has beyond its own that are kept on disk too (a chat session's revisions): those not
+    # kept yet, as ``more_to_keep(job, media_root)``, and keeping them, ``keep_more(client, job, media_root)``.
+    more_to_keep: Callable[..., list] = lambda job, media_root: []
+    keep_more: Callable[..., list] = lambda client, job, media_root: []
     # The webhook events that announce the end of its renders (heygen.studio.webhooks); none: polling only.
     events: tuple[str, ...] = ("avatar_video.success", "avatar_video.fail")
 
@@ -73,7 +77,8 @@ KINDS: dict[str, JobKind] = {
     "scenes": JobKind("scenes", "Multi-scene video", _send_video, watch.check, meant=inspection.meant_scenes),
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
-                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session, events=(),
+                     deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
+                     more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos, events=(),
                      meant=inspection.meant_prompt),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
     "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False,

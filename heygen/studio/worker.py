@@ -362,6 +362,8 @@ class Worker:
                 wanted.append(job.id)
             elif job.id not in checked and kinds.of(job).meant(job) is not None:
                 wanted.append(job.id)  # kept, not checked yet (the check comes after keeping)
+            elif kinds.of(job).more_to_keep(job, self.media_root):
+                wanted.append(job.id)  # its own video kept, not yet the others it has (a chat's revisions)
         return wanted
 
     def keep_media(self, job_id: str, now: float | None = None) -> bool:
@@ -382,6 +384,7 @@ class Worker:
                 self._archive_failed[job_id] = time.time() if now is None else now
             else:
                 self.check_video(job_id)
+                self._keep_more(client, job_id, now)
             return not result.skipped
         except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
             self._archive_failed[job_id] = time.time() if now is None else now
@@ -389,6 +392,15 @@ class Worker:
             return False
         finally:
             lease.release()
+
+    def _keep_more(self, client: Client, job_id: str, now: float | None) -> None:
+        """Keep the videos a finished job has beyond its own (a chat session's revisions), like its own."""
+        job = self.store.get(job_id)
+        try:
+            kinds.of(job).keep_more(client, job, self.media_root)
+        except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
+            self._archive_failed[job_id] = time.time() if now is None else now
+            log.warning("Could not keep the other videos of job %s: %s", job_id, exc)
 
     def check_video(self, job_id: str) -> inspection.Check | None:
         """Check a finished video's kept subtitles against what it was meant to say, and record the result
