@@ -265,6 +265,9 @@ def _settle(store: JobStore, job: Job, state: Any, policy: watch.PollPolicy, req
                   "hint": "Use Edit & retry to start a new session; a shorter, clearer prompt often helps."}
         return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail), requests=requests)
     status = "processing" if state.status in ("generating", "reviewing") else "waiting"
+    if state.status == "waiting_for_input" and watch.REPLY_FROM in job.inputs and not awaiting_answer(job) \
+            and _answered(job):  # the agent answered with a question: now it waits for the user, not the other way
+        job = store.update_inputs(job.id, {k: v for k, v in job.inputs.items() if k != watch.REPLY_FROM})
     job = store.record_poll(job.id, status=status)
     return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls), requests=requests)
 
@@ -310,6 +313,7 @@ def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
         entry.update(state="unclear" if errors.unclear(exc) else "failed", error=exc.to_dict())
         inputs["chat"] = {**inputs["chat"], "outbox": [e for e in entries if e.get("state") != "failed"]}
         if entry["state"] == "unclear":
+            inputs[watch.REPLY_FROM] = entry["sent_at"]
             _reopen(store, job, inputs, "A message may have reached HeyGen; the studio is checking.")
         else:
             store.update_inputs(job.id, inputs)
@@ -318,6 +322,7 @@ def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
     session = dict(inputs.get("session") or {})
     session.update(status="thinking", progress=0)  # until the next check says more
     inputs["session"] = session
+    inputs[watch.REPLY_FROM] = entry["sent_at"]  # checked often until it answers (watch.PollPolicy.reply_maximum)
     return _reopen(store, job, inputs, "Message sent: the agent is working on it.")
 
 

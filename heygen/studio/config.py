@@ -102,4 +102,5 @@ def poll_policy(settings: Settings, kind: str = "avatar", *, pushed: bool = Fals
     minutes = getattr(settings, described.deadline_setting)
     first = settings.poll_seconds * described.first_factor
     floor = settings.webhook_poll_seconds if pushed and described.events else 0.0
-    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60, floor=floor)
+    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60, floor=floor,
+                      reply_maximum=described.reply_poll_seconds, reply_window=described.reply_window_seconds)

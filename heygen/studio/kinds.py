@@ -44,6 +44,10 @@ finished video was meant to say, for the check of its subtitles; ``id_name`` say
     statuses: watch.BulkStatuses = watch.VIDEO_STATUSES
     first_factor: float = 1.0
     deadline_setting: str = "deadline_minutes"
+    # While HeyGen answers the user's latest message (a chat), check at least this often (seconds) for
+    # ``reply_window_seconds`` after it; None: no such schedule (see ``watch.PollPolicy.reply_maximum``).
+    reply_poll_seconds: float | None = None
+    reply_window_seconds: float = 300.0
     terminal: frozenset[str] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND,
                                           JobStatus.REJECTED, JobStatus.SUBMIT_FAILED, JobStatus.UNCLEAR})
     failure_hints: dict[str, str] = field(default_factory=lambda: dict(watch.FAILURE_HINTS))
@@ -54,6 +58,10 @@ finished video was meant to say, for the check of its subtitles; ``id_name`` say
     meant: Callable[[Job], inspection.Meant | None] = inspection.meant_script
     # What HeyGen calls the job's ``video_id``, for its panel ("video id", "proofread id", …).
     id_name: Callable[[Job], str] = lambda job: "video id"
+    # Videos a finished job has beyond its own that are kept on disk too (a chat session's revisions): those not
+    # kept yet, as ``more_to_keep(job, media_root)``, and keeping them, ``keep_more(client, job, media_root)``.
+    more_to_keep: Callable[..., list] = lambda job, media_root: []
+    keep_more: Callable[..., list] = lambda client, job, media_root: []
     # Videos a finished job has beyond its own that are kept on disk too (a chat session's revisions): those not
     # kept yet, as ``more_to_keep(job, media_root)``, and keeping them, ``keep_more(client, job, media_root)``.
     more_to_keep: Callable[..., list] = lambda job, media_root: []
@@ -78,8 +86,9 @@ KINDS: dict[str, JobKind] = {
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
                      deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
+                     more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos,
                      more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos, events=(),
-                     meant=inspection.meant_prompt),
+                     meant=inspection.meant_prompt, reply_poll_seconds=5.0),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
     "imported": JobKind("imported", imports.ORIGIN, imports.never_send, watch.check, editable=False,
                         meant=lambda job: None),

@@ -93,6 +93,10 @@ def failure_hint(code: str | None, message: str | None) -> str | None:
     return None
 
 
+# The job input holding when the user last spoke to HeyGen and awaits its answer (a chat message).
+REPLY_FROM = "reply_awaited_from"
+
+
 @dataclass(frozen=True)
 class PollPolicy:
     """How often to ask, and when to give up asking on our own.
@@ -124,6 +128,10 @@ class PollPolicy:
     overrun_fraction: float = 0.1  # after the window: dense + this fraction of the time past it
     # The least time between two checks: 0, or the safety net's interval while webhooks bring the news.
     floor: float = 0.0
+    # After the user spoke to HeyGen (a chat message, ``reply_from``): the schedule starts again from the message and
+    # checks at least every ``reply_maximum`` seconds for ``reply_window`` seconds, then slows down gradually.
+    reply_maximum: float | None = None  # None: the kind has no such schedule
+    reply_window: float = 300.0
 
     def interval(self, polls: int, elapsed: float | None = None, expected: float | None = None) -> float:
         """Seconds to wait before the next status request (never less than ``floor``).
@@ -150,8 +158,20 @@ class PollPolicy:
         return min(max(self.maximum, dense), dense + self.overrun_fraction * (elapsed - closes))
 
     def wait_after_poll(self, job: Job, now: float) -> float:
-        """``interval`` for ``job`` at time ``now``: its polls so far, time since it was sent, expected length."""
-        return self.interval(job.polls, now - (job.submitted_at or job.created_at), self.expected_seconds(job))
+        """``interval`` for ``job`` at time ``now``: its polls so far, time since it was sent, expected length
+        (or, while HeyGen answers the user's latest message, the reply schedule from that message)."""
+        spoke = self.replying_since(job)
+        if spoke is None or spoke > now:
+            return self.interval(job.polls, now - (job.submitted_at or job.created_at), self.expected_seconds(job))
+        since = now - spoke
+        cap = self.reply_maximum + self.sparse_fraction * max(0.0, since - self.reply_window)
+        return max(self.floor, min(self._schedule(0, since, self.expected_seconds(job)), cap))
+
+    def replying_since(self, job: Job) -> float | None:
+        """When the user last spoke to HeyGen about ``job`` (``REPLY_FROM`` in its inputs), for a policy with a
+        reply schedule; else None."""
+        spoke = (job.inputs or {}).get(REPLY_FROM) if self.reply_maximum is not None else None
+        return float(spoke) if isinstance(spoke, (int, float)) and not isinstance(spoke, bool) else None
 
     def expected_seconds(self, job: Job) -> float | None:
         """How long the job's render should take at HeyGen, from its stored inputs; None when unknown."""
@@ -287,6 +307,9 @@ def watch_error(
 def next_check_at(job: Job, policy: PollPolicy) -> float:
     """When ``job`` is due its next status check: ``wait_after_poll`` after its last one (or its sending)."""
     last = job.last_polled_at or job.submitted_at or job.created_at
+    spoke = policy.replying_since(job)
+    if spoke is not None and spoke > last:
+        last = spoke  # the user has just spoken: the schedule starts again from the message
     return last + policy.wait_after_poll(job, last)
 
 
