@@ -62,10 +62,6 @@ finished video was meant to say, for the check of its subtitles; ``id_name`` say
     # kept yet, as ``more_to_keep(job, media_root)``, and keeping them, ``keep_more(client, job, media_root)``.
     more_to_keep: Callable[..., list] = lambda job, media_root: []
     keep_more: Callable[..., list] = lambda client, job, media_root: []
-    # Videos a finished job has beyond its own that are kept on disk too (a chat session's revisions): those not
-    # kept yet, as ``more_to_keep(job, media_root)``, and keeping them, ``keep_more(client, job, media_root)``.
-    more_to_keep: Callable[..., list] = lambda job, media_root: []
-    keep_more: Callable[..., list] = lambda client, job, media_root: []
     # The webhook events that announce the end of its renders (heygen.studio.webhooks); none: polling only.
     events: tuple[str, ...] = ("avatar_video.success", "avatar_video.fail")
 
@@ -86,7 +82,6 @@ KINDS: dict[str, JobKind] = {
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": JobKind("agent", "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
                      deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
-                     more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos,
                      more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos, events=(),
                      meant=inspection.meant_prompt, reply_poll_seconds=5.0),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
