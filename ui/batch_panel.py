@@ -159,6 +159,8 @@ def _summary(batch: Batch, rows: list[BatchRow]) -> None:
         bits = [f"Title: {md(t.title)}" if t.title else "Title: Row N",
                 f"Avatar {md(t.avatar_id)}" if t.avatar_id else "Avatar from the avatar_id column",
                 f"voice {md(t.voice_id)}" if t.voice_id else f"voice from the {VOICE_COLUMN} column"]
+        if t.heygen is not None:  # a HeyGen template: its own avatar and voice, unless the mapping names them
+            bits[1:] = [f"HeyGen template {md(str(t.heygen.get('template', {}).get('name') or ''))}"]
         options = [t.resolution, t.aspect_ratio]
         if t.background_color:
             options.append(f"background {t.background_color}")

@@ -31,6 +31,7 @@ from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, FITS, RESOLUTIONS
 from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 
 from . import batch_common as common
+from . import batch_from_template
 from . import catalogue, connection, listen, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
@@ -81,16 +82,19 @@ def render_setup(conn: connection.Connection) -> None:
         _later(2, "Write the template", "after the contacts are in")
         _later(3, "Check every row", "before anything is spent")
         return
-    cat = None
+    cat = template = None
     with st.container(border=True, key="batch_step_template"):
         common.step_header(2, "Write the template", note="one script, personalised for every row")
+        batch_from_template.source_choice()
         cat = catalogue_or_none(conn)
-        if cat is not None:
+        if cat is not None and batch_from_template.chosen():
+            template = batch_from_template.step(conn, df)
+        elif cat is not None:
             _template_step(conn, df, cat)
-    if cat is None:
+            template = current_template()
+    if cat is None or template is None:
         _later(3, "Check every row", "before anything is spent")
         return
-    template = current_template()
     with st.container(border=True, key="batch_step_check"):
         common.step_header(3, "Check every row", note="nothing is spent until you press the button below")
         _check_step(conn, df, template, cat)
