@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     background.accounts.register(account_fingerprint(settings.api_key, client.base_url), client)
     store = JobStore(configured_url() or private_dir(settings.data_dir))
     # While an app server receives HeyGen's webhooks for the account, single renders are only checked as a safety net.
-    pushed = webhooks.Health(webhooks.WebhookStore(store.db)) if settings.webhooks else (lambda account: False)
+    pushed = (webhooks.Health(webhooks.WebhookStore(store.db), pace=settings.webhook_poll_seconds) if settings.webhooks
+              else (lambda account: False))
     worker = background.Worker(
         background.make_huey(settings.data_dir, os.environ.get(background.QUEUE_URL_ENV)),
         store,

@@ -137,7 +137,8 @@ def webhooks() -> hooks.Webhooks | None:
         base_url = conf.base_url or DEFAULT_BASE_URL
         account = account_fingerprint(conf.api_key, base_url)
         return hooks.Webhooks(client(account, base_url, conf.api_key, for_worker=True), job_store(), account,
-                              conf.public_url, policy_for=lambda job: poll_policy(conf, job.kind))
+                              conf.public_url, policy_for=lambda job: poll_policy(conf, job.kind),
+                              pace=conf.webhook_poll_seconds)
 
     return _once("webhooks", make)
 
@@ -169,14 +170,10 @@ def _keep_webhooks(found: hooks.Webhooks, stopping: threading.Event) -> None:
 
 
 def _start_webhooks() -> None:
-    """Start keeping the webhook endpoint when the studio has a public address; without one, forget any
-    registration, so workers poll as usual."""
+    """Start keeping the webhook endpoint when the studio has a public address (a registration no server keeps
+    goes stale, and workers then poll as usual)."""
     found = webhooks()
-    conf = settings()
     if found is None:
-        if conf.api_key:
-            account = account_fingerprint(conf.api_key, conf.base_url or DEFAULT_BASE_URL)
-            hooks.WebhookStore(job_store().db).forget(account)
         return
     stopping = threading.Event()
     keeper = threading.Thread(target=_keep_webhooks, args=(found, stopping), name="studio-webhooks", daemon=True)

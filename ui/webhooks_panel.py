@@ -35,13 +35,16 @@ def settings_section() -> None:
                 icon=":material/hourglass_top:")
         return
     st.markdown(f"HeyGen sends finished and failed renders to {md(reg.url)} (endpoint {md(reg.endpoint_id)}).")
-    if reg.healthy(datetime.now().timestamp()):
+    if reg.healthy(datetime.now().timestamp(), process.settings().webhook_poll_seconds):
         st.caption(f"Events arrive as they happen; the studio checks renders itself only every "
                    f"{process.settings().webhook_poll_seconds:.0f} s as a safety net. Last read of HeyGen's feed of "
                    f"events: {_when(reg.caught_up_to)}.")
-    else:
+    elif reg.missed_at is not None:
         st.warning(f"HeyGen's feed had events this studio never received ({_when(reg.missed_at)}); renders are "
                    "checked as usual for a while.", icon=":material/warning:")
+    else:
+        st.warning(f"HeyGen's feed of events has not been read since {_when(reg.caught_up_to)}; renders are checked "
+                   "as usual until it is.", icon=":material/warning:")
     if st.button("Rotate the signing secret", icon=":material/key:",
                  help="HeyGen makes a new secret and stops signing with the old one. Deliveries signed with the old "
                       f"one are still accepted for {hooks.ROTATION_GRACE_SECONDS:.0f} s."):

@@ -14,7 +14,8 @@ HeyGen's feed of events, and the rotation of the signing secret.
   poller uses for a render that has just finished (``BulkStatuses.detail``), so keeping the files and the
   check follow as usual. Batch rows and renders already finished are left alone.
 - ``catch_up`` reads HeyGen's feed (``GET /v3/webhooks/events``, newest first) back to the last catch-up
-  and acts on events never received. Webhooks are ``healthy`` for an account while it has an endpoint and
+  and acts on events never received. Webhooks are ``healthy`` for an account while it has an endpoint, a server
+  has read the feed lately (every ``pace`` seconds, so a registration no server keeps any more goes stale), and
   no catch-up (other than the first after a start) has found a missed event in the last ``MISSED_HOLD_SECONDS``.
 """
 
@@ -103,9 +104,11 @@ class Registration:
             secrets.append(self.previous_secret)
         return any(hmac.compare_digest(sign(secret, body), given) for secret in secrets)
 
-    def healthy(self, now: float) -> bool:
-        """Whether events reach the studio (no event missed lately)."""
-        return self.missed_at is None or now - self.missed_at > MISSED_HOLD_SECONDS
+    def healthy(self, now: float, pace: float) -> bool:
+        """Whether events reach the studio: the feed was read within two ``pace`` periods (a server keeps the
+        endpoint) and no event went missing lately."""
+        kept = self.caught_up_to is not None and now - self.caught_up_to <= 2 * pace + CATCH_UP_MARGIN_SECONDS
+        return kept and (self.missed_at is None or now - self.missed_at > MISSED_HOLD_SECONDS)
 
 
 _COLUMNS = ("account, endpoint_id, url, events, secret, registered_at, previous_secret, previous_until, "
@@ -193,8 +196,8 @@ class Health:
     """Whether webhooks reach the studio for an account, read from the database at most every ``ttl`` seconds
     (for a worker, which may run in another process than the receiving server)."""
 
-    def __init__(self, store: WebhookStore, ttl: float = 5.0) -> None:
-        self.store, self.ttl = store, ttl
+    def __init__(self, store: WebhookStore, pace: float, ttl: float = 5.0) -> None:
+        self.store, self.pace, self.ttl = store, pace, ttl
         self._seen: dict[str, tuple[float, bool]] = {}
         self._lock = threading.Lock()
 
@@ -205,7 +208,7 @@ class Health:
         if known is not None and now - known[0] < self.ttl:
             return known[1]
         reg = self.store.get(account)
-        healthy = reg is not None and reg.healthy(now)
+        healthy = reg is not None and reg.healthy(now, self.pace)
         with self._lock:
             self._seen[account] = (now, healthy)
         return healthy
@@ -233,11 +236,14 @@ def _created_at(value: object) -> float | None:
 class Webhooks:
     """Webhooks for one account: registering, receiving, catching up and rotating.
 
-    ``policy_for(job)`` is the poll policy of a job (for the detail request's bookkeeping).
+    ``policy_for(job)`` is the poll policy of a job (for the detail request's bookkeeping); ``pace`` is how
+    often the feed is read (the safety net's interval).
     """
 
     def __init__(self, client: Client, jobs: JobStore, account: str, public_url: str,
-                 policy_for: Callable[[Job], watch.PollPolicy] = lambda job: watch.PollPolicy()) -> None:
+                 policy_for: Callable[[Job], watch.PollPolicy] = lambda job: watch.PollPolicy(),
+                 pace: float = 300.0) -> None:
+        self.pace = pace
         self.client = client
         self.jobs = jobs
         self.store = WebhookStore(jobs.db)
@@ -325,7 +331,7 @@ class Webhooks:
         """Whether HeyGen's events reach the studio, so polling may be a slow safety net."""
         now = time.time() if now is None else now
         reg = self.registration(now)
-        return reg is not None and reg.healthy(now)
+        return reg is not None and reg.healthy(now, self.pace)
 
     # -- receiving -------------------------------------------------------------------------------
 

@@ -163,13 +163,18 @@ def test_catch_up_records_what_was_never_delivered_once_and_marks_webhooks_unhea
     assert setup.catch_up(now=later + 1) == []
 
 
-def test_catch_up_after_a_start_keeps_webhooks_healthy(setup, sandbox):
+def test_catch_up_after_a_start_keeps_webhooks_healthy_until_the_feed_is_no_longer_read(setup, sandbox):
     setup.register()
     launch(setup)
     [event] = finished_events(sandbox, 1)
     later = event.created_at + 600
     assert [r.outcome for r in setup.catch_up(now=later, after_start=True)] == [hooks.RECORDED]
     assert setup.healthy(later)
+    assert hooks.Health(setup.store, pace=setup.pace)(setup.account, later)
+    # no server has read the feed for two periods (none keeps the endpoint): polling as usual
+    stale = later + 2 * setup.pace + hooks.CATCH_UP_MARGIN_SECONDS + 1
+    assert not setup.healthy(stale)
+    assert not hooks.Health(setup.store, pace=setup.pace)(setup.account, stale)
 
 
 def test_while_webhooks_are_healthy_videos_are_polled_as_a_safety_net_only():
