@@ -3,19 +3,24 @@
 Part 1 (virtual clock): renders of 1, 3, 10 and 30 minutes, each length jittered (seeded,
 log-normal, sigma --jitter) over --renders renders, watched by:
   - the studio: ``PollPolicy.interval`` with the expected length ``PollPolicy.expected_seconds``
-    reads from the job the Studio stores (a script for 1-10 minutes, an audio file for 30), and
-    the status panel's 2-second page refresh (a check happens on the first refresh after it is due);
-  - a fixed 5-second poller, HeyGen's command-line client's schedule (2 s, doubling, up to 30 s),
-    and a fixed 1-second poller; each asks after its first interval, then after each next one.
-The detection delay is the time from "completed at HeyGen" to the request that sees it (for the
-studio: to the page showing it). A second table makes the estimate wrong (3-minute renders that
-take half or twice the expected length) or absent (1- and 10-minute renders of unknown length). Each row's pollers are run
+    reads from the job the Studio stores (a script for 1-10 minutes, an audio file for 30), checked
+    by the background worker, whose tick comes every second (``worker.TICK_SECONDS``): a check
+    happens on the first tick after it is due. Pages only read what the worker recorded;
+  - a fixed 5-second poller, HeyGen's command-line client's schedule and a fixed 1-second poller.
+    The command-line client (``--wait``) asks right after the create, then waits 2 s, doubling up to
+    30 s, each wait x U(0.75, 1.25) (seeded here); the fixed pollers ask after their first interval.
+The detection delay is the time from "completed at HeyGen" to the request that sees it, for every
+poller. A second table makes the estimate wrong (3-minute renders that take half or twice the
+expected length) or absent (1- and 10-minute renders of unknown length). Each row's pollers are run
 in alternating order over the renders; medians (and 90th percentiles) over the renders are printed.
-The policy's 30-minute deadline is raised to 2 hours here so that every render is followed to its end.
+The policy is the default ``PollPolicy()``, its 30-minute deadline raised to 2 hours here so that
+every render is followed to its end.
 
 Part 2 (real HTTP, compressed time): a few of the same renders against the sandbox, watched by the
 real ``heygen.studio.watch.check`` loop with every duration scaled by --scale; the request counts are
-printed next to the virtual clock's counts for the same renders (without the page refresh).
+printed next to the virtual clock's counts for the same renders (without the worker's tick).
+
+For many renders at once (one bulk request for up to 100) see bench_status_requests.py.
 
     .venv/bin/python bench/bench_status_polling.py [--renders 201] [--jitter 0.2] [--seed 9] [--scale 0.0333]
         [--skip-http]
@@ -42,10 +47,11 @@ from heygen.studio import watch
 from heygen.studio.jobs import Job, JobStore
 from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox  # noqa: E402
+from heygen.studio.worker import TICK_SECONDS  # noqa: E402
 
 KEY = "bench-status-key-0123456789"
 MINUTES = (1, 3, 10, 30)
-PAGE_TICK = 2.0  # ui.status_panel.TICK_SECONDS: the live panel reruns this often
+WORKER_TICK = TICK_SECONDS  # the worker checks what is due this often
 POLICY = dataclasses.replace(watch.PollPolicy(), deadline=2 * 3600.0)
 # PollPolicy fields that are durations (scaled together in the compressed real-HTTP run).
 TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
@@ -62,11 +68,15 @@ def fixed(every: float) -> Callable[[], Iterator[float]]:
     return waits
 
 
+CLI_RANDOM = random.Random(2)  # the command-line client's jitter, seeded
+
+
 def cli_schedule() -> Iterator[float]:
-    """2 s, doubling, at most 30 s."""
+    """A request right after the create, then 2 s doubling to at most 30 s, each x U(0.75, 1.25)."""
+    yield 0.0
     wait = 2.0
     while True:
-        yield wait
+        yield wait * CLI_RANDOM.uniform(0.75, 1.25)
         wait = min(30.0, wait * 2)
 
 
@@ -82,9 +92,9 @@ def baseline(waits: Callable[[], Iterator[float]], render: float) -> tuple[int, 
 
 
 def studio(policy: watch.PollPolicy, job: Job, render: float, tick: float, phase: float) -> tuple[int, float]:
-    """(requests, delay) of the studio's status panel: ``interval`` after each check, on page refreshes.
+    """(requests, delay) of the studio's worker: ``interval`` after each check, on its ticks.
 
-    ``phase`` is when the first refresh happens after the launch (the panel's first check).
+    ``phase`` is when the first tick happens after the launch (the first check).
     """
     expected = policy.expected_seconds(job)
     t, polls = phase, 0
@@ -135,7 +145,7 @@ def pct(values: list[float], q: float) -> float:
 
 def run_row(job: Job, renders: list[float], phases: list[float]) -> dict[str, tuple[list[int], list[float]]]:
     pollers = {
-        "studio": lambda r, p: studio(POLICY, job, r, PAGE_TICK, p),
+        "studio": lambda r, p: studio(POLICY, job, r, WORKER_TICK, p),
         "5 s": lambda r, p: baseline(fixed(5.0), r),
         "CLI 2-30 s": lambda r, p: baseline(cli_schedule, r),
         "1 s": lambda r, p: baseline(fixed(1.0), r),
@@ -172,16 +182,16 @@ def simulation(args: argparse.Namespace, store: JobStore) -> dict[int, list[floa
     rows = []
     for minutes in MINUTES:
         renders = [minutes * 60 * math.exp(rng.gauss(0, args.jitter)) for _ in range(args.renders)]
-        phases = [rng.uniform(0, PAGE_TICK) for _ in renders]
+        phases = [rng.uniform(0, WORKER_TICK) for _ in renders]
         jittered[minutes] = renders
         job = stored_job(store, POLICY, minutes)
         rows.append((f"{minutes} min (expected {POLICY.expected_seconds(job) / 60:.1f} min)", run_row(job, renders, phases)))
     print(f"Virtual clock: {args.renders} renders per row, length x exp(N(0, {args.jitter:g})), seed {args.seed}; "
-          f"studio on its {PAGE_TICK:g} s page refresh")
+          f"studio on the worker's {WORKER_TICK:g} s tick")
     print_table("Renders whose expected length (from the stored script or audio) is right on average", rows)
 
     three = jittered[3]
-    phases = [rng.uniform(0, PAGE_TICK) for _ in three]
+    phases = [rng.uniform(0, WORKER_TICK) for _ in three]
     job = stored_job(store, POLICY, 3)
     wrong = [
         ("3 min, takes 1/2 the estimate", run_row(job, [r / 2 for r in three], phases)),
@@ -242,7 +252,7 @@ def real_http(args: argparse.Namespace, store: JobStore, jittered: dict[int, lis
         log = sandbox.requests_log()
         videos = {v.id: v for v in sandbox.state.videos.values()}
     print(f"Real HTTP against the sandbox, time compressed x{1 / scale:.0f}, the real watch.check loop "
-          "(no page refresh):")
+          "(no worker tick):")
     print(f"{'render':<10}{'length':>9}{'requests: HTTP':>16}{'virtual clock':>15}{'delay s: HTTP':>15}"
           f"{'virtual clock':>15}")
     for minutes, render, job, out, _ in runs:
