@@ -198,3 +198,15 @@ def test_renders_finished_before_the_first_endpoint_are_not_announced(api, sandb
     wait_for(lambda: api.get(f"/v3/videos/{late}").json()["data"]["status"] == "completed", timeout=30,
              message="the second render never finished")
     assert [json.loads(body)["event_data"]["video_id"] for _, body in receiver.got] == [late]
+
+
+def test_a_template_render_is_announced_like_any_video(api, receiver):
+    secret = api.post(ENDPOINTS, json={"url": receiver.url}).json()["data"]["secret"]
+    variables = {"first_name": {"type": "text", "properties": {"content": "Ada"}},
+                 "company": {"type": "text", "properties": {"content": "Northwind"}}}
+    made = api.post("/v3/templates/tpl_customer_welcome", json={"variables": variables})
+    assert made.status_code == 200, made.text
+    headers, body = receiver.wait(1)[0]
+    event = json.loads(body)
+    assert event["event_type"] == "avatar_video.success" and event["event_data"]["video_id"] == made.json()["data"]["id"]
+    assert _verified(secret, headers, body)
