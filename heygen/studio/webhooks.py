@@ -8,8 +8,8 @@ HeyGen's feed of events, and the rotation of the signing secret.
 - A delivery is accepted when its ``Signature`` header is the hex HMAC-SHA256 of the raw body under the
   current secret, or under the previous one for ``ROTATION_GRACE_SECONDS`` after a rotation (deliveries
   HeyGen signed just before it). A verified delivery older than ``TOLERANCE_SECONDS`` (its ``created_at``)
-  is ``stale``; one whose ``event_id`` was already acted on is a ``duplicate`` and changes nothing. A body
-  without an ``event_id`` is known by its SHA-256.
+  is ``stale``; one whose ``event_id``, or whose event type and video, was already acted on is a ``duplicate``
+  and changes nothing. A body without an ``event_id`` is known by its SHA-256.
 - An event for a render of this account is recorded with ONE detail request through the same function the
   poller uses for a render that has just finished (``BulkStatuses.detail``), so keeping the files and the
   check follow as usual. Batch rows and renders already finished are left alone.
@@ -224,6 +224,14 @@ class Received:
     requests: int = 0  # HeyGen requests made for it
 
 
+def _render_key(event: dict) -> list[str]:
+    """The key of what an event is about (its type and video), also noted as received: a render's end is
+    acted on once, whatever the id of the delivery or of the feed's item."""
+    data = event.get("event_data") if isinstance(event.get("event_data"), dict) else {}
+    video_id, event_type = data.get("video_id"), event.get("event_type")
+    return [f"{event_type}:{video_id}"] if isinstance(video_id, str) and isinstance(event_type, str) else []
+
+
 def _created_at(value: object) -> float | None:
     if not isinstance(value, str) or not value:
         return None
@@ -354,12 +362,21 @@ class Webhooks:
         created = _created_at(event.get("created_at"))
         if created is not None and now - created > TOLERANCE_SECONDS:
             return Received(STALE, event_id)
-        if not self.store.first_sight(event_id, self.account, now):
+        keys = [event_id, *_render_key(event)]
+        if not self._first_sight(keys, now):
             return Received(DUPLICATE, event_id)
         result = self.act_on(event, now)
         if result.outcome == UNAVAILABLE:
-            self.store.unsee(event_id)
+            self._unsee(keys)
         return Received(result.outcome, event_id, result.job_id, result.requests)
+
+    def _first_sight(self, keys: list[str], now: float) -> bool:
+        """Note every key as received; True only when none of them was before."""
+        return all([self.store.first_sight(key, self.account, now) for key in keys])
+
+    def _unsee(self, keys: list[str]) -> None:
+        for key in keys:
+            self.store.unsee(key)
 
     def act_on(self, event: dict, now: float | None = None) -> Received:
         """Record what one event says about its render: one detail request, as the poller makes."""
@@ -399,13 +416,15 @@ class Webhooks:
                 break
             if event.event_type not in wanted or not event.event_id:
                 continue
-            if not self.store.first_sight(event.event_id, self.account, now):
-                continue
-            result = self.act_on({"event_type": event.event_type, "event_data": event.event_data}, now)
+            body = {"event_type": event.event_type, "event_data": event.event_data}
+            keys = [event.event_id, *_render_key(body)]
+            if not self._first_sight(keys, now):
+                continue  # delivered (perhaps under another id: HeyGen's deliveries may carry none)
+            result = self.act_on(body, now)
             if result.outcome == UNAVAILABLE:
-                self.store.unsee(event.event_id)
-            if result.outcome == RECORDED and created is not None and now - created > CATCH_UP_MARGIN_SECONDS:
-                missed = True
+                self._unsee(keys)
+            if result.job_id is not None and created is not None and now - created > CATCH_UP_MARGIN_SECONDS:
+                missed = True  # one of ours, never delivered (polling may have found it meanwhile)
             results.append(Received(result.outcome, event.event_id, result.job_id, result.requests))
         changes: dict[str, Any] = {"caught_up_to": now}
         if missed and not after_start:

@@ -185,3 +185,17 @@ def test_while_webhooks_are_healthy_videos_are_polled_as_a_safety_net_only():
     assert poll_policy(settings, "avatar").interval(0, 1.0, 10.0) < 30
     assert poll_policy(settings, "lipsync", pushed=True).floor == 0.0  # no webhook event announces lip-syncs
     assert poll_policy(settings, "translation", pushed=True).floor == 0.0
+
+
+def test_a_delivery_without_an_event_id_counts_for_the_feed_and_a_new_id_for_the_same_render_is_a_replay(
+        setup, sandbox):
+    reg = setup.register()
+    [job] = launch(setup)
+    [event] = finished_events(sandbox, 1)
+    bare = json.dumps({"event_type": event.event_type, "event_data": event.event_data}).encode()  # HeyGen's v1 shape
+    assert setup.receive(bare, hooks.sign(reg.secret, bare), event.created_at).outcome == hooks.RECORDED
+    again = json.dumps(dict(event.public(), event_id="evt_new_id_same_render")).encode()
+    assert setup.receive(again, hooks.sign(reg.secret, again), event.created_at).outcome == hooks.DUPLICATE
+    later = event.created_at + hooks.CATCH_UP_MARGIN_SECONDS + 5
+    assert setup.catch_up(now=later) == []  # the feed's item is the render already received
+    assert setup.healthy(later) and detail_gets(sandbox, job.video_id) == 1
