@@ -11,7 +11,9 @@ receiver can refuse old or repeated deliveries. A delivery is tried once (no ret
 was down catches up from the feed.
 
 Lenient where HeyGen is strict: HeyGen wants a public HTTPS URL; the sandbox also takes ``http://`` to a
-loopback host (127.0.0.1, localhost, ::1), so tests can receive on this machine.
+loopback host (127.0.0.1, localhost, ::1), so tests can receive on this machine. Stricter where HeyGen is not:
+the sandbox only delivers to loopback hosts (an endpoint elsewhere is accepted, and its deliveries are recorded
+as not sent), so it never reaches beyond this machine.
 ``rotate-secret`` makes a new secret and the old one stops signing at once.
 """
 
@@ -351,6 +353,10 @@ def _deliver(book: Hooks, event: Event, endpoint_id: str, url: str, secret: str,
     with book.lock:
         event.sent_at = event.sent_at or time.time()
     status, error = None, None
+    if (urlsplit(url).hostname or "") not in LOOPBACK:
+        with book.lock:
+            event.deliveries.append({"endpoint_id": endpoint_id, "status": None, "error": "not_loopback"})
+        return
     try:
         with _NO_REDIRECTS.open(request, timeout=DELIVERY_TIMEOUT) as answer:
             status = answer.status

@@ -210,3 +210,13 @@ def test_a_template_render_is_announced_like_any_video(api, receiver):
     event = json.loads(body)
     assert event["event_type"] == "avatar_video.success" and event["event_data"]["video_id"] == made.json()["data"]["id"]
     assert _verified(secret, headers, body)
+
+
+def test_an_endpoint_off_this_machine_is_accepted_but_never_sent_to(api, sandbox):
+    api.post(ENDPOINTS, json={"url": "https://studio.example.com/hooks"})
+    api.create_video()
+    wait_for(lambda: any(e.deliveries for e in webhooks.events(sandbox.state)), timeout=30,
+             message="the event was never handled")
+    [event] = webhooks.events(sandbox.state)
+    assert event.deliveries == [{"endpoint_id": event.deliveries[0]["endpoint_id"], "status": None,
+                                 "error": "not_loopback"}]
