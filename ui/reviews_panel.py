@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time as clock, timedelta
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -24,6 +24,7 @@ from .text import md
 
 PUBLIC_URL_ENV = "HEYGEN_STUDIO_PUBLIC_URL"
 DEFAULT_DAYS = 14
+END_OF_DAY = clock(23, 59)  # a link's default time on its last day
 MAX_DAYS = 365
 _CREATED = "review_created"
 _FRESH = "review_fresh_links"  # {review id: token} of the links made in this browser session
@@ -98,11 +99,8 @@ def share_form(conn: connection.Connection, shown: list) -> None:
     message = st.text_area("Message (optional)", key="review_message", max_chars=reviews.MAX_NOTE,
                            placeholder="Hi! Here are the videos we discussed. Tell us what to change.")
     today = date.today()
-    until = st.date_input("Link works until", value=today + timedelta(days=DEFAULT_DAYS),
-                          min_value=today, max_value=today + timedelta(days=MAX_DAYS), key="review_until",
-                          format="DD/MM/YYYY")
-    st.caption("Anyone with the link can watch these videos and leave decisions until then, or until you "
-               "revoke it. It opens nothing else of the studio.")
+    st.caption("Anyone with the link can watch these videos and leave decisions until the day and time below, or "
+               "until you revoke it. It opens nothing else of the studio.")
     flagged = checks.flagged([s.job for s in shown])
     anyway = True
     if flagged:
@@ -110,12 +108,20 @@ def share_form(conn: connection.Connection, shown: list) -> None:
         st.warning(f"The check found things to look at in {titles}: the video may not say what it was meant to "
                    "say. Open it on the Videos page to see and fix them.", icon=":material/warning:")
         anyway = st.checkbox("Share anyway", key="review_share_anyway")
-    if st.button("Create review link", type="primary", key="review_create", icon=":material/add_link:",
-                 disabled=not anyway):
-        end_of_day = datetime.combine(until, datetime.max.time()).timestamp()
+    # The day, the time and the button share one row: the calendar and the list of times open below the
+    # fields (Enter in the date opens the calendar), never over the button.
+    day_column, time_column, button_column = st.columns([4, 3, 5], vertical_alignment="bottom")
+    until = day_column.date_input("Link works until", value=today + timedelta(days=DEFAULT_DAYS),
+                                  min_value=today, max_value=today + timedelta(days=MAX_DAYS), key="review_until",
+                                  format="DD/MM/YYYY")
+    at = time_column.time_input("Time", value=END_OF_DAY, key="review_until_time", step=timedelta(minutes=30),
+                                help="The link stops working at this time of this computer's clock.")
+    if button_column.button("Create review link", type="primary", key="review_create", icon=":material/add_link:",
+                            disabled=not anyway, width="stretch"):
+        expires_at = datetime.combine(until, at).timestamp()
         try:
             review = store().create(conn.account, [reviews.Item(s.job.id, s.title, s.note) for s in shown],
-                                    title=title, message=message, expires_at=end_of_day)
+                                    title=title, message=message, expires_at=expires_at)
         except reviews.ReviewError as exc:
             show_error({"message": str(exc)}, title="The link was not made")
         else:
@@ -150,7 +156,7 @@ def _state_text(review: reviews.Review, now: float) -> str:
     state = review.state(now)
     if state == "revoked":
         return ":material/link_off: Revoked"
-    until = datetime.fromtimestamp(review.expires_at).strftime("%-d %b %Y")
+    until = datetime.fromtimestamp(review.expires_at).strftime("%-d %b %Y, %H:%M")
     return f":material/link: Open until {until}" if state == "open" else f":material/schedule: Expired on {until}"
 
 

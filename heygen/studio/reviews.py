@@ -243,7 +243,7 @@ class ReviewStore:
         if len(title) > MAX_TITLE:
             raise ReviewError(f"The title is too long ({len(title)} characters; at most {MAX_TITLE}).")
         if expires_at <= now:
-            raise ReviewError("The expiry date is in the past; choose a later date.")
+            raise ReviewError("The expiry date and time are in the past; choose a later day or time.")
         if len((message or "").strip()) > MAX_NOTE:
             raise ReviewError(f"The message is too long ({len(message.strip())} characters; at most {MAX_NOTE}).")
         for item in chosen:
