@@ -70,8 +70,9 @@ def _live(job_id: str) -> None:
 
 def _progress(job: Job) -> None:
     session = agent_chat.session_record(job)
-    status = session.get("status")
+    status = agent_chat.session_status(job)
     progress = session.get("progress") if isinstance(session.get("progress"), int) else 0
+    progress = 100 if status == "completed" else progress
     progress = max(0, min(100, progress))
     text = f"**{md(agent_chat.status_words(status))}** · {progress}%"
     st.progress(progress / 100, text=text)
@@ -147,7 +148,7 @@ def _controls(conn: connection.Connection, job: Job) -> None:
     with st.container(key=f"agent_chat_box_{job.id}"):
         st.chat_input(placeholder, key=keys["input"], disabled=bool(reason), max_chars=agent_chat.MESSAGE_MAX,
                       on_submit=_submitted, args=(conn, job.id))
-    if not stopped and session.get("status") in (*agent_chat.WORKING, "waiting_for_input"):
+    if not stopped and agent_chat.session_status(job) in (*agent_chat.WORKING, "waiting_for_input"):
         st.button("Stop the session", key=f"agent_session_stop_{job.id}", icon=":material/stop_circle:",
                   on_click=_stop, args=(conn, job.id),
                   help="Stops the agent at its next checkpoint. Videos it already made are kept.")

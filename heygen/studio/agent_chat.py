@@ -152,6 +152,15 @@ def answered_by_video(job: Job) -> bool:
     return not sent or ("videos_before" in sent[-1] and named not in sent[-1]["videos_before"])
 
 
+def session_status(job: Job) -> str | None:
+    """The session's status as pages show it: HeyGen's last word, except "completed" once the job rests on the
+    finished video the session named while it still says it works (``answered_by_video``)."""
+    status = session_record(job).get("status")
+    if status in WORKING and job.status == "completed" and answered_by_video(job):
+        return "completed"
+    return status
+
+
 def _needs_videos(state: Any, known: list[dict[str, Any]]) -> bool:
     by_id = {v.get("id"): v for v in known}
     if state.video_id and by_id.get(state.video_id, {}).get("status") not in ("completed", "failed"):

@@ -95,3 +95,39 @@ def test_a_session_never_seen_that_stays_not_found_fails_after_the_grace(client,
     late = agent_launch.check(client, store, early.job, policy,
                               now=time.time() + agent_launch.SESSION_APPEARS_SECONDS + 1)
     assert late.outcome == watch.NOT_SUBMITTED and "no longer knows" in late.job.error_detail["message"]
+
+
+def test_the_panel_shows_no_failure_and_ends_completed(app, sandbox, worker, monkeypatch):
+    from tests.agent.test_agent_chat_page import assert_clean, chat_input, progress_text, text, the_job
+    from ui import agent_form as form
+
+    monkeypatch.setenv("HEYGEN_POLL_SECONDS", "0.1")
+    monkeypatch.setenv("HEYGEN_MAX_POLL_SECONDS", "0.3")
+    sandbox.configure(agent_session_hidden_looks=2, agent_session_stale_seconds=600)
+    at = app()
+    at.text_area(key=form.PROMPT).input(PROMPT).run()
+    at.segmented_control(key=form.MODE).set_value("chat").run()
+    at.button(key=form.GENERATE).click().run()
+    at = at.switch_page("pages/videos.py").run()
+
+    def follow(until):
+        deadline = time.monotonic() + 60
+        while True:
+            worker.tick()
+            at.run()
+            assert_clean(at)
+            words = text(at).lower()
+            assert not at.error and "failed" not in words and "did not make a video" not in words, words
+            if until(the_job(sandbox)):
+                return
+            assert time.monotonic() < deadline, agent_chat.session_record(the_job(sandbox))
+            time.sleep(0.1)
+
+    follow(lambda j: agent_chat.session_record(j).get("status") == "waiting_for_input")
+    job = the_job(sandbox)
+    chat_input(at, job).set_value("For runners.").run()
+    follow(lambda j: j.status == "completed")
+    at.run()
+    assert progress_text(at).replace("*", "") == "Completed · 100%", progress_text(at)
+    assert agent_chat.session_record(the_job(sandbox))["status"] == "generating"
+    assert not chat_input(at, job).proto.disabled, "the user may ask for changes"
