@@ -37,6 +37,7 @@ _SQLITE_TABLE = "CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, token
 _SQLITE_TAKE = ("INSERT INTO leases (name, token, until) VALUES (:name, :token, :until) "
                 "ON CONFLICT (name) DO UPDATE SET token = excluded.token, until = excluded.until "
                 "WHERE leases.until <= :now")
+_SQLITE_HELD = "SELECT 1 FROM leases WHERE name = :name AND until > :now"
 _SQLITE_RENEW = "UPDATE leases SET until = :until WHERE name = :name AND token = :token AND until > :now"
 _SQLITE_RELEASE = "DELETE FROM leases WHERE name = :name AND token = :token"
 
@@ -90,7 +91,12 @@ class SqliteLeases:
             return conn.execute(statement, params).rowcount == 1
 
     def take(self, name: str, token: str, seconds: float, now: float) -> bool:
-        return self._changed(_SQLITE_TAKE, name=name, token=token, until=now + seconds, now=now)
+        with self._connect() as conn:
+            held = conn.execute(_SQLITE_HELD, {"name": name, "now": now}).fetchone()
+            if held is not None:  # read first: a lease held by someone else costs no write lock
+                return False
+            return conn.execute(_SQLITE_TAKE, {"name": name, "token": token, "until": now + seconds,
+                                               "now": now}).rowcount == 1
 
     def renew(self, name: str, token: str, seconds: float, now: float) -> bool:
         return self._changed(_SQLITE_RENEW, name=name, token=token, until=now + seconds, now=now)

@@ -28,7 +28,7 @@ from heygen.sandbox import Sandbox
 
 API_KEY = "sk-matrix-9d8c7b6a5f4e3d2c1b0a9f8e"
 ACCOUNT = "matrix"
-READ_TIMEOUT = 0.3
+READ_TIMEOUT = 1.5  # generous: a busy machine must not turn an ordinary answer into a timeout
 TRACEBACK_WORDS = ("Traceback", "Exception", "requests.", "urllib3", "HTTPConnectionPool", "Errno")
 
 
@@ -53,7 +53,7 @@ FAULTS = [
     Fault("429", {"status": 429, "code": "rate_limit_exceeded", "retry_after": 4}, errors.RateLimitError, True, False),
     Fault("500 JSON", {"status": 500, "code": "internal_error"}, errors.ServerError, False, True),
     Fault("502 HTML", {"kind": "html", "status": 502}, errors.ServerError, True, True),
-    Fault("read timeout", {"kind": "slow", "delay_ms": 900}, errors.NetworkError, True, True),
+    Fault("read timeout", {"kind": "slow", "delay_ms": 5000}, errors.NetworkError, True, True),
     Fault("dropped connection", {"kind": "drop"}, errors.NetworkError, True, True),
     Fault("3xx redirect", {"kind": "redirect", "status": 302, "location": "http://127.0.0.2:9/elsewhere"},
           errors.RedirectError, False, False),

@@ -75,7 +75,7 @@ def main(spec: str, rounds: int, folder: Path, seconds: float) -> None:
     for _ in range(rounds):
         lease = leases.Lease(backend, "race", f"holder-{os.getpid()}", seconds)
         while not lease.acquire():
-            time.sleep(0.0005)  # the other holder has it: try again shortly
+            time.sleep(0.002)  # the other holder has it: try again shortly
         with lease.kept():
             claim_marker(folder)
             value = int(counter.read_text() or "0") if counter.exists() else 0

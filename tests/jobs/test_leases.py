@@ -19,7 +19,7 @@ from heygen.studio.worker import make_huey
 HOLDER = Path(__file__).with_name("lease_holder.py")
 ROUNDS = 1000
 KILLS = 6
-LEASE_SECONDS = 3.0  # a killed holder's lease blocks the other for at most this long
+LEASE_SECONDS = 5.0  # a killed holder's lease blocks the other for at most this long
 
 
 @pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.team)])
