@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -61,11 +63,13 @@ def render(conn: connection.Connection) -> None:
     )
     if any(j.made_by for j in jobs):  # a team: who launched each video
         table.insert(table.columns.get_loc("Created"), "By", [j.made_by or "" for j in jobs])
-    event = st.dataframe(
+    ids = tuple(j.id for j in jobs)
+    key = table_key(ids)
+    st.dataframe(
         table,
-        key="history_table",
+        key=key,
         hide_index=True,
-        on_select="rerun",
+        on_select=partial(_open_clicked, ids, key),
         selection_mode="single-row",
         column_config={
             "Thumbnail": st.column_config.ImageColumn("", width="small"),
@@ -74,18 +78,26 @@ def render(conn: connection.Connection) -> None:
         },
         row_height=56,
     )
-    rows = event.selection.rows if event is not None else []
-    if rows:
-        picked = jobs[rows[0]].id
-        if nav.selected_job() != picked:
-            nav.select_job(picked)
-            st.rerun()
     shown = f"{len(jobs)} of {total}" if total > len(jobs) else f"{total}"
     st.caption(f"{shown} video{'s' if total != 1 else ''}. Click a row to open it.")
     running = [j for j in jobs if _watchable(j) and j.id != nav.selected_job()]
     if running:
         watcher = st.fragment(_watch_running, run_every=status_panel.TICK_SECONDS)
         watcher({j.id: status_panel.job_status_words(j) for j in running})
+
+
+def table_key(ids: tuple[str, ...]) -> str:
+    """The table's widget key for these rows: another list of videos is another table, so a row
+    highlighted in an earlier list never stands for a video in this one."""
+    return "history_table_" + hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+
+def _open_clicked(ids: tuple[str, ...], key: str) -> None:
+    """Open the video in the row the user has just clicked; ``ids`` are the rows as they were drawn."""
+    state = st.session_state.get(key)
+    rows = state.selection.rows if state is not None else []
+    if rows and 0 <= rows[0] < len(ids):
+        nav.select_job(ids[rows[0]])
 
 
 def _watchable(job: Job) -> bool:
