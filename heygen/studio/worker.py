@@ -33,7 +33,7 @@ from huey.consumer import Consumer
 
 from heygen.api import errors
 
-from . import archive, inspection, kinds, states, translate, watch
+from . import archive, inspection, kinds, leases, states, translate, watch
 from .batch.runner import BatchRunner
 from .batch.store import ACTIVE_STATES, BatchStore
 from .datadir import private_dir, private_file
@@ -52,7 +52,7 @@ SCHEDULER_SECONDS = 1  # how often the consumer moves scheduled tasks to the que
 MIN_STEP_GAP = 0.02  # the least time between two steps of one batch
 STEP_LOOP_SECONDS = 10.0  # the longest one advance task keeps stepping its batch
 LEASE_SECONDS = 20.0  # a killed worker's batch waits at most this long; sends stay safe past it (start_sending)
-ARCHIVE_LEASE_SECONDS = 15 * 60.0  # a large video may take a while to download
+ARCHIVE_LEASE_SECONDS = 60.0  # renewed while a large video downloads
 ARCHIVE_SCAN = 100  # the most recent completed renders looked at per account and tick
 ARCHIVE_RETRY_SECONDS = 120.0  # after a failed download, wait this long before trying that job again
 # Statuses of a single render the worker watches (batch rows are watched by their batch's step).
@@ -93,33 +93,6 @@ class Accounts:
 
 
 accounts = Accounts()
-
-
-class Lease:
-    """A named lock in the queue's key/value storage that expires after ``seconds``.
-
-    Huey's own locks never expire on SQLite, so a killed worker would hold them for ever; this one
-    records its owner and expiry, and an expired lease is taken over.
-    """
-
-    def __init__(self, huey, name: str, owner: str, seconds: float = LEASE_SECONDS) -> None:
-        self._huey, self._key, self._owner, self._seconds = huey, f"lease:{name}", owner, seconds
-
-    def acquire(self, now: float | None = None) -> bool:
-        now = time.time() if now is None else now
-        value = {"owner": self._owner, "until": now + self._seconds}
-        if self._huey.put_if_empty(self._key, value):
-            return True
-        held = self._huey.get(self._key, peek=True)
-        if isinstance(held, dict) and float(held.get("until", 0)) < now:
-            self._huey.delete(self._key)  # the holder is gone: take the lease over
-            return self._huey.put_if_empty(self._key, value)
-        return False
-
-    def release(self) -> None:
-        held = self._huey.get(self._key, peek=True)
-        if isinstance(held, dict) and held.get("owner") == self._owner:
-            self._huey.delete(self._key)
 
 
 def make_huey(data_dir: Path | str, queue_url: str | None = None):
@@ -181,6 +154,7 @@ class Worker:
         self.checks = inspection.CheckStore(store.db)
         self._archive_failed: dict[str, float] = {}
         self.owner = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.leases = leases.for_huey(huey)
         self.runner = BatchRunner(batches, policy=policy_for("avatar"))
         self._failures: dict[str, int] = {}
         self._queue_not_before: dict[str, float] = {}  # by account: no queued translation sent before then
@@ -297,10 +271,10 @@ class Worker:
         client = self.accounts.get(account)
         if client is None:
             return 0
-        lease = Lease(self.huey, f"watch:{account}", self.owner)
+        lease = leases.Lease(self.leases, f"watch:{account}", self.owner, LEASE_SECONDS)
         if not lease.acquire(now):
             return 0
-        try:
+        with lease.kept():
             now_ = time.time() if now is None else now
             jobs = [j for j in self.store.list(account, statuses=SENT, limit=1000) if j.batch_id is None
                     and not (j.status == "submitting" and now_ - j.updated_at <= watch.SUBMIT_GRACE_SECONDS)]
@@ -311,8 +285,6 @@ class Worker:
                 requests += sent.requests
                 self._queue_not_before[account] = sent.retry_at or 0.0
             return requests
-        finally:
-            lease.release()
 
     def _watch(self, client: Client, jobs: list, now_: float) -> int:
         """One bulk check of ``jobs`` (due ones only); HeyGen requests made."""
@@ -337,14 +309,12 @@ class Worker:
         """
         batch = self.batches.get(batch_id)
         client = self.accounts.get(batch.account) if batch is not None else None
-        lease = Lease(self.huey, f"batch:{batch_id}", self.owner)
+        lease = leases.Lease(self.leases, f"batch:{batch_id}", self.owner, LEASE_SECONDS)
         if client is None or not lease.acquire(now):
             return None if report_next else 0
-        try:
+        with lease.kept():
             report = self.runner.step(client, batch_id, now=now)
             return report.next_step_at if report_next else report.requests
-        finally:
-            lease.release()
 
     def _to_keep(self, account: str, now: float | None = None) -> list[str]:
         """Recently completed renders of ``account`` whose files are not all on disk yet."""
@@ -374,24 +344,23 @@ class Worker:
         client = self.accounts.get(job.account)
         if client is None:
             return False
-        lease = Lease(self.huey, f"archive:{job_id}", self.owner, seconds=ARCHIVE_LEASE_SECONDS)
+        lease = leases.Lease(self.leases, f"archive:{job_id}", self.owner, ARCHIVE_LEASE_SECONDS)
         if not lease.acquire(now):
             return False
-        try:
-            policy = self.retention() if self.retention is not None else None
-            result = archive.keep(client, job, self.media_root, store=self.store, policy=policy, now=now)
+        with lease.kept():
+            try:
+                policy = self.retention() if self.retention is not None else None
+                result = archive.keep(client, job, self.media_root, store=self.store, policy=policy, now=now)
+            except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
+                self._archive_failed[job_id] = time.time() if now is None else now
+                log.warning("Could not keep the files of job %s: %s", job_id, exc)
+                return False
             if result.skipped:  # the retention setting keeps nothing of this one: do not ask every tick
                 self._archive_failed[job_id] = time.time() if now is None else now
             else:
                 self.check_video(job_id)
                 self._keep_more(client, job_id, now)
             return not result.skipped
-        except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
-            self._archive_failed[job_id] = time.time() if now is None else now
-            log.warning("Could not keep the files of job %s: %s", job_id, exc)
-            return False
-        finally:
-            lease.release()
 
     def _keep_more(self, client: Client, job_id: str, now: float | None) -> None:
         """Keep the videos a finished job has beyond its own (a chat session's revisions), like its own."""
