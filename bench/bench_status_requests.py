@@ -1,25 +1,43 @@
-"""Status requests per tick with many renders in flight: watch.check_many (bulk) against watch.check
-(one request per video, or per translation).
+"""Status requests while 100 renders finish at staggered times: the studio's bulk watch against
+per-video polling on the schedule of HeyGen's command-line client.
 
-A sandbox over real HTTP, in this process, renders that never finish during the run; for 1, 10 and
-100 renders in flight, each round runs one tick of each watcher over every render (all due by the
-declared schedule: the tick's clock is set --ahead seconds past the last polls), in alternating order
-over the rounds. The requests a tick made are counted in the sandbox's log; medians over the rounds
-of requests and wall time per tick are printed with the ratio. Goal: one request per tick for up to
-100 due renders. ``--kind translations`` does the same for video translations (bulk:
-GET /v3/video-translations/statuses; one each: GET /v3/video-translations/{id}); ``--kind both``
-runs videos, then translations.
+Part ``finish`` (the default): --renders renders (100) whose lengths are spread from 1 to 10
+minutes (seeded, each x exp(N(0, 0.2)) off the length its script predicts), on the in-process
+sandbox over real HTTP on 127.0.0.1, with time compressed by --scale (every duration and interval
+on both sides multiplied by it; the figures are printed back in real seconds). Both sides watch
+their own launch of the same renders, one after the other:
 
-    .venv/bin/python bench/bench_status_requests.py [--kind videos|translations|both] [--rounds 7]
-        [--latency-ms 10] [--ahead 600]
+  studio  the worker's watch: every tick (1 s, ``worker.TICK_SECONDS``) one ``watch.check_many``
+          over the renders still in flight, each due by its own ``PollPolicy`` (the default, which
+          reads the expected length from the stored script), so all due renders share one
+          ``GET /v3/videos/statuses`` and a render that has finished gets one detail GET
+  peer    one poller per video, as the command-line client waits on a render: a GET right after
+          the create, then waits of 2 s doubling to at most 30 s, each x U(0.75, 1.25) (its jitter)
+
+Printed: HeyGen status requests in all (the sandbox's log) and per render, and the detection delay
+(from the render finishing at the sandbox to the watcher seeing it) as median and 90th percentile.
+Goal: fewer requests than the peer and a median delay <= 3 s. The peer's figures and the ratios
+come last. ``--ride-along`` adds a third line, a proposal rather than what the worker does: whenever
+a render is due, every render in flight goes into the same bulk request (``check_many``'s ``due``). The machine's load shows in the delays (a busy machine adds its lag x 1/scale).
+
+Part ``ticks``: requests per tick with 1, 10 and 100 renders in flight that do not finish, bulk
+against one request per render (``--kind videos|translations|both``), as before.
+
+    .venv/bin/python bench/bench_status_requests.py [--part finish|ticks] [--renders 100] [--scale 0.1]
+        [--seed 7] [--ride-along] [--rounds 7] [--latency-ms 10] [--ahead 600] [--kind both]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import os
+import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,8 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heygen import Client, VideoSpec  # noqa: E402
 from heygen.sandbox import Sandbox  # noqa: E402
 from heygen.studio import imports, kinds, translate, watch  # noqa: E402
-from heygen.studio.jobs import JobStore  # noqa: E402
+from heygen.studio.jobs import Job, JobStore  # noqa: E402
 from heygen.studio.launch import create_job, submit  # noqa: E402
+from heygen.studio.worker import TICK_SECONDS  # noqa: E402
 
 KEY = "bench-status-requests-0123456789"
 IN_FLIGHT = (1, 10, 100)
@@ -82,13 +101,178 @@ def measure(sandbox, tick, client, store, job_ids, ahead) -> tuple[int, float, i
     return len(sandbox.requests_log()) - before, elapsed, off
 
 
+# -- part "finish" --------------------------------------------------------------------------------
+
+# PollPolicy fields that are durations (multiplied by the scale together).
+TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
+               "sparse_maximum", "dense")
+CLI_FIRST, CLI_MAX, CLI_JITTER = 2.0, 30.0, (0.75, 1.25)  # the command-line client's poll back-off
+
+
+def scaled(policy: watch.PollPolicy, scale: float) -> watch.PollPolicy:
+    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS}
+    return dataclasses.replace(policy, words_per_minute=policy.words_per_minute / scale, **changes)
+
+
+def words_for(seconds: float) -> int:
+    """Words of a script whose expected render length (by the default PollPolicy) is ``seconds``."""
+    spoken = (seconds - POLICY.overhead_seconds) / POLICY.render_factor
+    return max(1, round(spoken * POLICY.words_per_minute / 60))
+
+
+def renders_for(args) -> list[tuple[float, float]]:
+    """(expected, actual) render lengths in real seconds: expected spread from 1 to 10 minutes."""
+    rng = random.Random(args.seed)
+    out = []
+    for i in range(args.renders):
+        expected = 60 + 540 * i / max(1, args.renders - 1)
+        out.append((expected, expected * math.exp(rng.gauss(0, 0.2))))
+    rng.shuffle(out)
+    return out
+
+
+def launch_renders(sandbox, client, store, renders, scale) -> list[tuple[Job, float]]:
+    """Send one render per (expected, actual); returns each job and when its render finishes (time.time())."""
+    look = client.avatars.looks(ownership="public", limit=1)[0]
+    voice = client.voices.list(limit=1)[0]
+    sent = []
+    for i, (expected, actual) in enumerate(renders):
+        spec = VideoSpec(avatar_id=look.id, voice_id=voice.voice_id, script=" ".join(["word"] * words_for(expected)),
+                         title=f"R{i}")
+        job = submit(client, store, create_job(store, account="sandbox", spec=spec))
+        sandbox.set_video_outcome(job.video_id, "complete", render_seconds=actual * scale)
+        video = sandbox.state.videos[job.video_id]
+        sent.append((job, video.created_at + video.render_seconds))
+    return sent
+
+
+def studio_watch(sandbox, client, store, renders, scale, ride_along=False) -> tuple[int, list[float]]:
+    """The worker's watch loop; (status requests, detection delays in real seconds).
+
+    ``ride_along`` (a proposal, not what the worker does): whenever any render is due, every render
+    in flight goes into the same bulk request, which costs no request more."""
+    sandbox.reset()
+    policy = scaled(POLICY, scale)
+    sent = launch_renders(sandbox, client, store, renders, scale)
+    before = len(sandbox.requests_log())
+    finish = {job.id: at for job, at in sent}
+    open_ids = [job.id for job, _ in sent]
+    delays = []
+    tick = TICK_SECONDS * scale
+    next_tick = time.time()
+    while open_ids:
+        jobs = [store.get(i) for i in open_ids]
+        now = time.time()
+        if ride_along and any(watch.next_check_at(job, policy) <= now for job in jobs):
+            results = watch.check_many(client, store, jobs, policy, now=now, due=lambda job: True)
+        else:
+            results = watch.check_many(client, store, jobs, policy, now=now)
+        seen = time.time()
+        still = []
+        for job, result in zip(jobs, results):
+            if result.outcome == watch.COMPLETED:
+                delays.append((seen - finish[job.id]) / scale)
+            elif result.stopped:
+                raise RuntimeError(f"render {job.video_id} stopped as {result.outcome}")
+            else:
+                still.append(job.id)
+        open_ids = still
+        next_tick += tick
+        time.sleep(max(0.0, next_tick - time.time()))
+    return len(sandbox.requests_log()) - before, delays
+
+
+def cli_watch(sandbox, client, store, renders, scale, seed) -> tuple[int, list[float]]:
+    """One poller per video on the command-line client's schedule; (status requests, delays in real seconds)."""
+    sandbox.reset()
+    sent = launch_renders(sandbox, client, store, renders, scale)
+    before = len(sandbox.requests_log())
+    delays: list[float] = []
+    problems: list[BaseException] = []
+    lock = threading.Lock()
+
+    def poll(video_id: str, created: float, finish: float, rng: random.Random) -> None:
+        try:
+            with Client(KEY, sandbox.base_url) as own:
+                wait, due = CLI_FIRST, created
+                while True:
+                    time.sleep(max(0.0, due - time.time()))
+                    video = own.videos.get(video_id)
+                    if video.status in ("completed", "failed"):
+                        with lock:
+                            delays.append((time.time() - finish) / scale)
+                        return
+                    due = time.time() + wait * rng.uniform(*CLI_JITTER) * scale
+                    wait = min(CLI_MAX, wait * 2)
+        except BaseException as exc:
+            problems.append(exc)
+
+    threads = [threading.Thread(target=poll, args=(job.video_id, sandbox.state.videos[job.video_id].created_at,
+                                                   finish, random.Random(seed * 1000 + i)))
+               for i, (job, finish) in enumerate(sent)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if problems:
+        raise RuntimeError(f"a poller failed: {problems[0]!r}")
+    return len(sandbox.requests_log()) - before, delays
+
+
+def finish_part(args) -> None:
+    renders = renders_for(args)
+    longest = max(actual for _, actual in renders)
+    print(f"{args.renders} renders, expected 1-10 min, actual x exp(N(0, 0.2)) (longest {longest / 60:.1f} min); "
+          f"time x{args.scale:g} on both sides, figures in real seconds; sandbox latency {args.latency_ms:g} ms; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    figures = {}
+    with Sandbox(api_key=KEY, render_seconds=3600, latency_ms=args.latency_ms, max_concurrent_renders=0) as sandbox, \
+            tempfile.TemporaryDirectory() as folder, Client(KEY, sandbox.base_url) as client:
+        store = JobStore(Path(folder))
+        watchers = {
+            "studio: check_many every tick": lambda: studio_watch(sandbox, client, store, renders, args.scale),
+            "peer: per video, 2 s doubling to 30 s": lambda: cli_watch(sandbox, client, store, renders, args.scale,
+                                                                        args.seed),
+        }
+        if args.ride_along:
+            watchers["what-if: every render rides along"] = lambda: studio_watch(sandbox, client, store, renders,
+                                                                                  args.scale, ride_along=True)
+        for name, run_watch in watchers.items():
+            figures[name] = run_watch()
+        store.close()
+    print(f"{'watcher':<40} {'requests':>9} {'per render':>11} {'delay median':>13} {'p90':>7} {'max':>7}")
+    for name, (requests, delays) in figures.items():
+        print(f"{name:<40} {requests:>9} {requests / args.renders:>11.1f} {statistics.median(delays):>12.1f}s "
+              f"{pct(delays, 0.9):>6.1f}s {max(delays):>6.1f}s")
+    (ours_req, ours_delays), (peer_req, peer_delays) = list(figures.values())[:2]
+    median = statistics.median(ours_delays)
+    print(f"goals: fewer requests than the peer ({'met' if ours_req < peer_req else 'MISSED'}), median detection "
+          f"delay <= 3 s ({median:.1f} s, {'met' if median <= 3 else 'MISSED'})")
+    print(f"peer: {peer_req} requests, median delay {statistics.median(peer_delays):.1f} s; studio / peer: "
+          f"{ours_req / peer_req:.2f}x requests, {median / statistics.median(peer_delays):.2f}x median delay")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("finish", "ticks"), default="finish")
+    parser.add_argument("--renders", type=int, default=100)
+    parser.add_argument("--scale", type=float, default=0.1, help="time compression of both sides")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ride-along", action="store_true",
+                        help="also run a proposal: every render in flight rides along in each bulk request")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--latency-ms", type=float, default=10.0, help="the sandbox's delay per API request")
     parser.add_argument("--ahead", type=float, default=600.0, help="seconds the tick's clock runs ahead")
     parser.add_argument("--kind", choices=("videos", "translations", "both"), default="both")
     args = parser.parse_args()
+    if args.part == "finish":
+        finish_part(args)
+        return
     print(f"rounds={args.rounds}  sandbox latency={args.latency_ms:g} ms per request  real HTTP on 127.0.0.1")
     for kind in ("videos", "translations") if args.kind == "both" else (args.kind,):
         run(kind, args)
