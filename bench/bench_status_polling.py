@@ -55,7 +55,7 @@ WORKER_TICK = TICK_SECONDS  # the worker checks what is due this often
 POLICY = dataclasses.replace(watch.PollPolicy(), deadline=2 * 3600.0)
 # PollPolicy fields that are durations (scaled together in the compressed real-HTTP run).
 TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
-               "sparse_maximum", "dense")
+               "fixed_expected", "sparse_maximum", "dense", "floor", "reply_maximum", "reply_window")
 
 
 # -- the schedules ---------------------------------------------------------------------------------
@@ -211,7 +211,8 @@ def simulation(args: argparse.Namespace, store: JobStore) -> dict[int, list[floa
 
 
 def scaled(policy: watch.PollPolicy, scale: float) -> watch.PollPolicy:
-    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS}
+    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS  # those this version has, if set
+               if isinstance(getattr(policy, name, None), (int, float))}
     return dataclasses.replace(policy, words_per_minute=policy.words_per_minute / scale, **changes)
 
 

@@ -18,13 +18,17 @@ Printed: HeyGen status requests in all (the sandbox's log) and per render, and t
 (from the render finishing at the sandbox to the watcher seeing it) as median and 90th percentile.
 Goal: fewer requests than the peer and a median delay <= 3 s. The peer's figures and the ratios
 come last. ``--ride-along`` adds a third line, a proposal rather than what the worker does: whenever
-a render is due, every render in flight goes into the same bulk request (``check_many``'s ``due``). The machine's load shows in the delays (a busy machine adds its lag x 1/scale).
+a render is due, every render in flight goes into the same bulk request (``check_many``'s ``due``);
+``--dense S`` also sets the proposal's interval around the expected finish (``PollPolicy.dense``).
+The machine's load shows in the delays: any lag, and the watcher's own work per tick (printed), is
+real time and so counts x 1/scale; at --scale 1 nothing is magnified.
 
 Part ``ticks``: requests per tick with 1, 10 and 100 renders in flight that do not finish, bulk
-against one request per render (``--kind videos|translations|both``), as before.
+against one request per render (``--kind videos|translations|both``; ``--kind`` alone selects
+this part), as before.
 
     .venv/bin/python bench/bench_status_requests.py [--part finish|ticks] [--renders 100] [--scale 0.1]
-        [--seed 7] [--ride-along] [--rounds 7] [--latency-ms 10] [--ahead 600] [--kind both]
+        [--seed 7] [--ride-along [--dense 4]] [--rounds 7] [--latency-ms 10] [--ahead 600] [--kind both]
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ def launch_translations(client: Client, store: JobStore, n: int) -> list[str]:
 
 def bulk_tick(client, store, job_ids, now) -> int:
     """One tick of check_many; how many renders it did not find still running."""
-    results = watch.check_many(client, store, [store.get(i) for i in job_ids], POLICY, now=now)
+    results = watch.check_many(client, store, [store.get(i) for i in job_ids], POLICY, now=now, kind_of=kinds.of)
     return sum(r.outcome != watch.RUNNING for r in results)
 
 
@@ -105,12 +109,13 @@ def measure(sandbox, tick, client, store, job_ids, ahead) -> tuple[int, float, i
 
 # PollPolicy fields that are durations (multiplied by the scale together).
 TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
-               "sparse_maximum", "dense")
+               "fixed_expected", "sparse_maximum", "dense", "floor", "reply_maximum", "reply_window")
 CLI_FIRST, CLI_MAX, CLI_JITTER = 2.0, 30.0, (0.75, 1.25)  # the command-line client's poll back-off
 
 
 def scaled(policy: watch.PollPolicy, scale: float) -> watch.PollPolicy:
-    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS}
+    changes = {name: getattr(policy, name) * scale for name in TIME_FIELDS  # those this version has, if set
+               if isinstance(getattr(policy, name, None), (int, float))}
     return dataclasses.replace(policy, words_per_minute=policy.words_per_minute / scale, **changes)
 
 
@@ -146,27 +151,30 @@ def launch_renders(sandbox, client, store, renders, scale) -> list[tuple[Job, fl
     return sent
 
 
-def studio_watch(sandbox, client, store, renders, scale, ride_along=False) -> tuple[int, list[float]]:
+def studio_watch(sandbox, client, store, renders, scale, ride_along=False, dense=None) -> tuple[int, list[float]]:
     """The worker's watch loop; (status requests, detection delays in real seconds).
 
     ``ride_along`` (a proposal, not what the worker does): whenever any render is due, every render
-    in flight goes into the same bulk request, which costs no request more."""
+    in flight goes into the same bulk request, which costs no request more; ``dense`` replaces the
+    policy's interval around the expected finish (a proposal too)."""
     sandbox.reset()
-    policy = scaled(POLICY, scale)
+    policy = scaled(dataclasses.replace(POLICY, dense=dense or POLICY.dense), scale)
     sent = launch_renders(sandbox, client, store, renders, scale)
     before = len(sandbox.requests_log())
     finish = {job.id: at for job, at in sent}
     open_ids = [job.id for job, _ in sent]
     delays = []
+    work: list[float] = []  # seconds each tick took (real time: not compressed, so x 1/scale in the delays)
     tick = TICK_SECONDS * scale
     next_tick = time.time()
     while open_ids:
+        started = time.perf_counter()
         jobs = [store.get(i) for i in open_ids]
         now = time.time()
         if ride_along and any(watch.next_check_at(job, policy) <= now for job in jobs):
-            results = watch.check_many(client, store, jobs, policy, now=now, due=lambda job: True)
+            results = watch.check_many(client, store, jobs, policy, now=now, due=lambda job: True, kind_of=kinds.of)
         else:
-            results = watch.check_many(client, store, jobs, policy, now=now)
+            results = watch.check_many(client, store, jobs, policy, now=now, kind_of=kinds.of)
         seen = time.time()
         still = []
         for job, result in zip(jobs, results):
@@ -177,9 +185,15 @@ def studio_watch(sandbox, client, store, renders, scale, ride_along=False) -> tu
             else:
                 still.append(job.id)
         open_ids = still
+        work.append(time.perf_counter() - started)
         next_tick += tick
         time.sleep(max(0.0, next_tick - time.time()))
+    TICK_WORK.append(max(work))
+    TICK_WORK.append(statistics.median(work))
     return len(sandbox.requests_log()) - before, delays
+
+
+TICK_WORK: list[float] = []  # the last studio run's longest and median tick, in real seconds
 
 
 def cli_watch(sandbox, client, store, renders, scale, seed) -> tuple[int, list[float]]:
@@ -235,8 +249,9 @@ def finish_part(args) -> None:
                                                                         args.seed),
         }
         if args.ride_along:
-            watchers["what-if: every render rides along"] = lambda: studio_watch(sandbox, client, store, renders,
-                                                                                  args.scale, ride_along=True)
+            label = "what-if: all ride along" + (f", dense {args.dense:g} s" if args.dense else "")
+            watchers[label] = lambda: studio_watch(sandbox, client, store, renders, args.scale, ride_along=True,
+                                                   dense=args.dense)
         for name, run_watch in watchers.items():
             figures[name] = run_watch()
         store.close()
@@ -244,6 +259,8 @@ def finish_part(args) -> None:
     for name, (requests, delays) in figures.items():
         print(f"{name:<40} {requests:>9} {requests / args.renders:>11.1f} {statistics.median(delays):>12.1f}s "
               f"{pct(delays, 0.9):>6.1f}s {max(delays):>6.1f}s")
+    print(f"the studio's ticks took {TICK_WORK[-1] * 1000:.0f} ms (median), {TICK_WORK[-2] * 1000:.0f} ms (longest), "
+          f"real time: x{1 / args.scale:g} in the delays above, as the machine's own lag is")
     (ours_req, ours_delays), (peer_req, peer_delays) = list(figures.values())[:2]
     median = statistics.median(ours_delays)
     print(f"goals: fewer requests than the peer ({'met' if ours_req < peer_req else 'MISSED'}), median detection "
@@ -265,14 +282,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ride-along", action="store_true",
                         help="also run a proposal: every render in flight rides along in each bulk request")
+    parser.add_argument("--dense", type=float, default=0.0,
+                        help="with --ride-along: the proposal's interval around the expected finish (default: the policy's)")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--latency-ms", type=float, default=10.0, help="the sandbox's delay per API request")
     parser.add_argument("--ahead", type=float, default=600.0, help="seconds the tick's clock runs ahead")
-    parser.add_argument("--kind", choices=("videos", "translations", "both"), default="both")
+    parser.add_argument("--kind", choices=("videos", "translations", "both"), default=None,
+                        help="the ticks part for these renders (given alone, it selects that part)")
     args = parser.parse_args()
-    if args.part == "finish":
+    if args.part == "finish" and args.kind is None:
         finish_part(args)
         return
+    args.kind = args.kind or "both"
     print(f"rounds={args.rounds}  sandbox latency={args.latency_ms:g} ms per request  real HTTP on 127.0.0.1")
     for kind in ("videos", "translations") if args.kind == "both" else (args.kind,):
         run(kind, args)
