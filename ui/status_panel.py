@@ -168,7 +168,7 @@ def _resume(conn: connection.Connection, job_id: str, *, restart_deadline: bool 
         return
     if restart_deadline:  # the background worker restarts its deadline too
         state["deadline_from"] = time.time()
-        job = store.update_inputs(job_id, {**(job.inputs or {}), "deadline_from": state["deadline_from"]})
+        job = store.update_inputs(job_id, deadline_from=state["deadline_from"])
     check_now(conn, job)
 
 

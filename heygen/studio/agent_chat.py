@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from heygen.api import errors
 from heygen.api.agents import MESSAGE_MAX
 from . import agent_launch, archive, watch
+from .inputs import DROP, Derive, Patch
 from .jobs import TERMINAL, Job, JobStore
 
 if TYPE_CHECKING:
@@ -78,7 +79,21 @@ def session_record(job: Job) -> dict[str, Any]:
 def outbox(job: Job) -> list[dict[str, Any]]:
     """The user's messages as sent from the studio, oldest first."""
     chat = (job.inputs or {}).get("chat")
-    return [dict(m) for m in (chat.get("outbox") or [])] if isinstance(chat, dict) else []
+    return _entries(chat.get("outbox")) if isinstance(chat, dict) else []
+
+
+def _entries(stored: Any) -> list[dict[str, Any]]:
+    """Copies of the outbox entries ``stored`` (an outbox as stored, or None)."""
+    return [dict(m) for m in (stored or [])]
+
+
+def _put(entry: dict[str, Any]) -> Derive:
+    """The outbox as stored with ``entry`` in place of the entry of its id; failed entries left out."""
+    def put(stored: Any) -> list[dict[str, Any]]:
+        entries = [dict(entry) if e.get("id") == entry["id"] else e for e in _entries(stored)]
+        return [e for e in entries if e.get("state") != "failed"]
+
+    return Derive(put)
 
 
 def follows_session(job: Job) -> bool:
@@ -171,18 +186,13 @@ def _needs_videos(state: Any, known: list[dict[str, Any]]) -> bool:
 
 def record_session(store: JobStore, job: Job, state: Any, videos: list[Any] | None, now: float) -> Job:
     """Write what HeyGen said about the session (and its videos, when asked) into the job."""
-    inputs = dict(job.inputs or {})
-    session = dict(inputs.get("session") or {})
     messages = [_message_record(m) for m in state.messages]
-    session.update(status=state.status, progress=state.progress, title=state.title, video_id=state.video_id,
+    session = dict(status=state.status, progress=state.progress, title=state.title, video_id=state.video_id,
                    messages=messages, checked_at=now)
     if videos is not None:
         session["videos"] = [_video_record(v) for v in videos]
-    inputs["session"] = session
-    chat = dict(inputs.get("chat") or {})
-    chat["outbox"] = _settle_outbox(outbox(job), messages, now)
-    inputs["chat"] = chat
-    return store.update_inputs(job.id, inputs)
+    settled = Derive(lambda stored: _settle_outbox(_entries(stored), messages, now))
+    return store.update_inputs(job.id, session=Patch(**session), chat=Patch(outbox=settled))
 
 
 def check(
@@ -276,7 +286,7 @@ def _settle(store: JobStore, job: Job, state: Any, policy: watch.PollPolicy, req
     status = "processing" if state.status in ("generating", "reviewing") else "waiting"
     if state.status == "waiting_for_input" and watch.REPLY_FROM in job.inputs and not awaiting_answer(job) \
             and _answered(job):  # the agent answered with a question: now it waits for the user, not the other way
-        job = store.update_inputs(job.id, {k: v for k, v in job.inputs.items() if k != watch.REPLY_FROM})
+        job = store.update_inputs(job.id, **{watch.REPLY_FROM: DROP})
     job = store.record_poll(job.id, status=status)
     return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls), requests=requests)
 
@@ -284,10 +294,10 @@ def _settle(store: JobStore, job: Job, state: Any, policy: watch.PollPolicy, req
 # -- user actions --------------------------------------------------------------------------------------
 
 
-def _reopen(store: JobStore, job: Job, inputs: dict[str, Any], detail: str) -> Job:
-    """Save ``inputs`` and let the session be followed again (from now on, with a fresh deadline)."""
-    inputs = {**inputs, "deadline_from": time.time()}
-    job = store.update_inputs(job.id, inputs)
+def _reopen(store: JobStore, job: Job, detail: str, **changes: Any) -> Job:
+    """Apply ``changes`` to the job's inputs and let the session be followed again (from now on, with a fresh
+    deadline)."""
+    job = store.update_inputs(job.id, deadline_from=time.time(), **changes)
     if job.status in TERMINAL:
         job = store.set_status(job.id, "waiting", detail=detail)
     return job
@@ -309,30 +319,26 @@ def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
     reason = can_message(job)
     if reason:
         raise ChatError(reason)
-    inputs = dict(job.inputs or {})
     known = [v.get("id") for v in session_record(job).get("videos") or []] + [job.video_id]
     entry = {"id": uuid.uuid4().hex[:12], "text": text, "sent_at": time.time(), "state": "sending",
              "videos_before": [v for v in known if v]}
-    entries = [e for e in outbox(job) if e.get("state") != "missing"] + [entry]
-    inputs["chat"] = {**(inputs.get("chat") or {}), "outbox": entries}
-    job = store.update_inputs(job.id, inputs)
+    queued = Derive(lambda stored: [e for e in _entries(stored) if e.get("state") != "missing"] + [dict(entry)])
+    job = store.update_inputs(job.id, chat=Patch(outbox=queued))
     try:
         run = client.video_agents.send_message(session_record(job)["session_id"], text)
     except errors.HeyGenError as exc:
         entry.update(state="unclear" if errors.unclear(exc) else "failed", error=exc.to_dict())
-        inputs["chat"] = {**inputs["chat"], "outbox": [e for e in entries if e.get("state") != "failed"]}
         if entry["state"] == "unclear":
-            inputs[watch.REPLY_FROM] = entry["sent_at"]
-            _reopen(store, job, inputs, "A message may have reached HeyGen; the studio is checking.")
+            _reopen(store, job, "A message may have reached HeyGen; the studio is checking.",
+                    chat=Patch(outbox=_put(entry)), **{watch.REPLY_FROM: entry["sent_at"]})
         else:
-            store.update_inputs(job.id, inputs)
+            store.update_inputs(job.id, chat=Patch(outbox=_put(entry)))
         raise
     entry.update(state="sent", run_id=run.run_id)
-    session = dict(inputs.get("session") or {})
-    session.update(status="thinking", progress=0)  # until the next check says more
-    inputs["session"] = session
-    inputs[watch.REPLY_FROM] = entry["sent_at"]  # checked often until it answers (watch.PollPolicy.reply_maximum)
-    return _reopen(store, job, inputs, "Message sent: the agent is working on it.")
+    # The session thinks until the next check says more; it is checked often until it answers
+    # (watch.PollPolicy.reply_maximum).
+    return _reopen(store, job, "Message sent: the agent is working on it.", chat=Patch(outbox=_put(entry)),
+                   session=Patch(status="thinking", progress=0), **{watch.REPLY_FROM: entry["sent_at"]})
 
 
 def stop(client: Client, store: JobStore, job: Job) -> Job:
@@ -342,9 +348,7 @@ def stop(client: Client, store: JobStore, job: Job) -> Job:
     if not is_chat(job) or not session_id:
         raise ChatError("This video was not made in a chat session.")
     client.video_agents.stop(session_id)
-    inputs = dict(job.inputs or {})
-    inputs["chat"] = {**(inputs.get("chat") or {}), "stopped_at": time.time()}
-    return _reopen(store, job, inputs, "Stopped by you.")
+    return _reopen(store, job, "Stopped by you.", chat=Patch(stopped_at=time.time()))
 
 
 def refresh_videos(client: Client, store: JobStore, job: Job) -> Job:
@@ -354,9 +358,7 @@ def refresh_videos(client: Client, store: JobStore, job: Job) -> Job:
     if not is_chat(job) or not session_id:
         raise ChatError("This video was not made in a chat session.")
     videos = client.video_agents.videos(session_id)
-    inputs = dict(job.inputs or {})
-    inputs["session"] = {**session_record(job), "videos": [_video_record(v) for v in videos]}
-    return store.update_inputs(job.id, inputs)
+    return store.update_inputs(job.id, session=Patch(videos=[_video_record(v) for v in videos]))
 
 
 # -- keeping the session's videos -------------------------------------------------------------------------

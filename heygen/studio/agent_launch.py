@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from heygen.api import errors
 from . import reconcile, watch
 from heygen.api.agents import FILES_MAX, ORIENTATIONS, PROMPT_MAX, AgentSpec
+from .inputs import Patch
 from .jobs import TERMINAL, Job, JobStore
 from .media import MediaError, inspect_audio, prepare_image
 from .launch import byte_progress, upload_file
@@ -315,8 +316,7 @@ def submit(
         return job
     reconcile.require_sendable(job)
     report = progress or (lambda _message, _fraction: None)
-    inputs = dict(job.inputs or {})
-    files = [dict(f) for f in inputs.get("files") or []]
+    files = [dict(f) for f in (job.inputs or {}).get("files") or []]
     by_digest = {a.digest: a for a in attachments}
     todo = [i for i, f in enumerate(files) if not f.get("asset_id")]
     missing = [files[i].get("name") or "a file" for i in todo if files[i].get("digest") not in by_digest]
@@ -333,20 +333,18 @@ def submit(
                                 byte_progress(report, label, record.get("name") or attachment.filename,
                                               done / steps, 1 / steps))
             record["asset_id"] = asset.asset_id
-            inputs = {**inputs, "files": files}
-            job = store.update_inputs(job.id, inputs)
+            job = store.update_inputs(job.id, files=files)
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise
-    spec = AgentSpec.from_dict(inputs.get("spec") or {})
+    spec = AgentSpec.from_dict((job.inputs or {}).get("spec") or {})
     spec.file_asset_ids = [*spec.file_asset_ids, *(f["asset_id"] for f in files)]
     report("Sending your prompt to HeyGen's Video Agent…", (steps - 1) / steps)
     session = reconcile.send_once(store, job,
                                   lambda: client.video_agents.create(spec, idempotency_key=job.idempotency_key))
     report("Sent.", 1.0)
-    inputs = {**inputs, "session": {"session_id": session.session_id, "status": session.status,
-                                    "created_at": session.created_at}}
-    job = store.update_inputs(job.id, inputs)
+    job = store.update_inputs(job.id, session={"session_id": session.session_id, "status": session.status,
+                                               "created_at": session.created_at})
     if session.video_id:
         return store.mark_submitted(job.id, session.video_id, FIRST_STATUS)
     return store.set_status(job.id, FIRST_STATUS, detail=f"Video Agent session {session.session_id} started; "
@@ -428,6 +426,6 @@ def check(
                   "hint": "Use Edit & retry; a shorter, clearer prompt often helps."}
         return watch.CheckResult(watch.NOT_SUBMITTED, store.mark_submit_failed(job.id, detail))
     if not session_of(job).get("checked_at"):
-        job = store.update_inputs(job.id, {**job.inputs, "session": {**session_of(job), "checked_at": now}})
+        job = store.update_inputs(job.id, session=Patch(checked_at=now))
     job = store.record_poll(job.id, status=FIRST_STATUS)
     return watch.CheckResult(watch.RUNNING, job, wait=policy.interval(job.polls))

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from .inputs import DROP, Derive, Patch, patched
 from .states import FINAL, TERMINAL, UNSETTLED
 from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
 
@@ -612,10 +613,16 @@ class JobStore:
         job = self._update(job_id, change)
         return job if won else None
 
-    def update_inputs(self, job_id: str, inputs: dict) -> Job:
-        """Replace the job's inputs."""
-        inputs_json = _encode_inputs(inputs)
-        return self._update(job_id, lambda conn, job, now: {"inputs": inputs_json})
+    def update_inputs(self, job_id: str, **changes: Any) -> Job:
+        """Apply ``changes`` to the job's inputs as stored, inside the transaction (see heygen.studio.inputs:
+        ``key=value`` sets, ``key=DROP`` removes, ``key=Patch(...)`` merges one level, ``key=Derive(fn)``
+        computes from the stored value). Keys not named are kept as they are in the store."""
+        _encode_inputs(patched({}, {k: v for k, v in changes.items() if not isinstance(v, Derive)}))
+
+        def change(conn: Connection, job: Job, now: float) -> dict[str, Any]:
+            return {"inputs": _encode_inputs(patched(job.inputs or {}, changes))}
+
+        return self._update(job_id, change)
 
     def events(self, job_id: str) -> list[StatusEvent]:
         """The job's status changes, oldest first."""

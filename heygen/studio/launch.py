@@ -121,7 +121,6 @@ def submit(
     report = progress or (lambda _message, _fraction: None)
     reconcile.require_sendable(job)
     spec = spec_from_dict(job.inputs.get("spec", {}))
-    inputs = dict(job.inputs)
     steps = len(uploads) + 1
     try:
         for index, upload in enumerate(uploads):
@@ -132,8 +131,7 @@ def submit(
             asset = upload_file(client, upload.data, upload.filename, upload.mime_type,
                                 byte_progress(report, label, upload.filename, index / steps, 1 / steps))
             _fill(spec, upload, asset.asset_id)
-            inputs = {**inputs, "spec": spec.to_dict()}
-            job = store.update_inputs(job.id, inputs)
+            job = store.update_inputs(job.id, spec=spec.to_dict())
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise

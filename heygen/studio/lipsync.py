@@ -18,6 +18,7 @@ from heygen.api import errors
 from heygen.api.lipsyncs import MODES, Lipsync, LipsyncSpec
 
 from . import reconcile, watch
+from .inputs import Patch
 from .jobs import Job, JobStore
 
 if TYPE_CHECKING:
@@ -186,7 +187,6 @@ def submit(client: Client, store: JobStore, job: Job, audio: AudioFile | None = 
         return job
     reconcile.require_sendable(job)
     report = progress or (lambda _message, _fraction: None)
-    inputs = dict(job.inputs or {})
     details = dict(details_of(job))
     stored_audio = dict(details.get("audio") or {})
     try:
@@ -196,8 +196,7 @@ def submit(client: Client, store: JobStore, job: Job, audio: AudioFile | None = 
                 made = client.voices.speech(stored_audio.get("text") or "", stored_audio.get("voice_id") or "")
                 stored_audio.update(url=made.audio_url, seconds=made.duration)
                 details["audio"] = stored_audio
-                inputs.update({KIND: details, "audio_seconds": made.duration})
-                job = store.update_inputs(job.id, inputs)
+                job = store.update_inputs(job.id, **{KIND: Patch(audio=stored_audio)}, audio_seconds=made.duration)
         elif not stored_audio.get("asset_id"):
             if audio is None or audio.digest != stored_audio.get("digest"):
                 raise LipsyncRequestError({"audio": f"Upload “{stored_audio.get('name') or 'the audio'}” again: "
@@ -206,8 +205,7 @@ def submit(client: Client, store: JobStore, job: Job, audio: AudioFile | None = 
             asset = client.assets.upload(audio.data, filename=audio.filename, mime_type=audio.mime_type)
             stored_audio["asset_id"] = asset.asset_id
             details["audio"] = stored_audio
-            inputs[KIND] = details
-            job = store.update_inputs(job.id, inputs)
+            job = store.update_inputs(job.id, **{KIND: Patch(audio=stored_audio)})
         report("Getting a fresh link to the original video…", 0.5)
         source_url = source_link(client, details)
     except errors.HeyGenError as exc:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from heygen.api import errors
+from .inputs import Derive, Patch
 from .jobs import Job, JobStore
 from .states import JobStatus
 
@@ -71,8 +72,7 @@ def mark_checking(store: JobStore, job: Job, error: errors.HeyGenError | None) -
     detail = error.to_dict() if error is not None else {"kind": "LaunchInterrupted"}
     detail.update(message=f"{MAY_HAVE}. {error.message if error else 'The launch was cut off mid-request.'}",
                   hint="The studio is checking your HeyGen account before anything is sent again.")
-    inputs = {**(job.inputs or {}), "reconcile": {"looks": []}}
-    store.update_inputs(job.id, inputs)
+    store.update_inputs(job.id, reconcile={"looks": []})
     return store.mark_checking(job.id, detail)
 
 
@@ -80,6 +80,10 @@ def looks_of(job: Job) -> list[float]:
     """Times of the reconciliation looks made so far for the current attempt."""
     looks = ((job.inputs or {}).get("reconcile") or {}).get("looks") or []
     return [float(t) for t in looks if isinstance(t, (int, float))]
+
+
+def _list(value: object) -> list:
+    return list(value) if isinstance(value, list) else []
 
 
 def next_look_at(job: Job) -> float:
@@ -106,9 +110,8 @@ def look(client: Client, store: JobStore, job: Job, *, now: float | None = None)
         return Look(LOOKING, job, wait=wait, error=exc)
     if found is not None:
         return Look(ADOPTED, _adopt(store, job, found))
-    looks = [*looks_of(job), now]
-    inputs = {**(job.inputs or {}), "reconcile": {"looks": looks}}
-    job = store.update_inputs(job.id, inputs)
+    job = store.update_inputs(job.id, reconcile=Patch(looks=Derive(lambda stored: [*_list(stored), now])))
+    looks = looks_of(job)
     if settled_without_match(looks):
         detail = {"kind": "LaunchUnclear", "code": "not_found_after_checks", "message": f"{MAY_HAVE}. {RESEND_WARNING}",
                   "hint": "Look at your HeyGen account first; send again only if the video is not there."}
@@ -156,13 +159,12 @@ def closest_unowned(store: JobStore, job: Job, listed: list[Any], since: float) 
 
 
 def _adopt(store: JobStore, job: Job, found: dict[str, Any]) -> Job:
-    inputs = {**(job.inputs or {}), "reconcile": {**((job.inputs or {}).get("reconcile") or {}), "adopted": found}}
     if "session_id" in found:
-        inputs["session"] = {"session_id": found["session_id"], "status": "generating",
-                             "created_at": found.get("created_at")}
-        store.update_inputs(job.id, inputs)
+        store.update_inputs(job.id, reconcile=Patch(adopted=found),
+                            session={"session_id": found["session_id"], "status": "generating",
+                                     "created_at": found.get("created_at")})
         return store.set_status(job.id, "waiting", detail=f"Found on HeyGen: Video Agent session {found['session_id']}.")
-    store.update_inputs(job.id, inputs)
+    store.update_inputs(job.id, reconcile=Patch(adopted=found))
     status = found.get("status") or "waiting"
     return store.mark_submitted(job.id, found["video_id"], status if status not in ("completed", "failed") else "waiting")
 

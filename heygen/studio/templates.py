@@ -19,6 +19,7 @@ from heygen.api import errors
 from heygen.api.templates import MEDIA_TYPES, Template, value
 
 from . import launch, reconcile
+from .inputs import Patch
 from .jobs import Job, JobStore
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def submit(client: Client, store: JobStore, job: Job, files: Collection[Template
                                        launch.byte_progress(report, label, chosen.filename, 0.0, 0.8))
             variables[name] = {**variables.get(name, {}), "properties": {"asset_id": asset.asset_id}}
             details["variables"] = variables
-            job = store.update_inputs(job.id, {**(job.inputs or {}), KIND: details})
+            job = store.update_inputs(job.id, **{KIND: Patch(variables=Patch(**{name: variables[name]}))})
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise

@@ -30,6 +30,7 @@ from heygen.api import errors
 from heygen.api.translations import MODES, STATUSES_MAX, Translation, TranslationSpec
 
 from . import reconcile, srt, watch
+from .inputs import Patch
 from .jobs import Job, JobNotFoundError, JobStore
 from .states import WATCHED, JobStatus
 
@@ -385,8 +386,8 @@ def group_of(store: JobStore, job: Job) -> list[Job]:
 
 
 def _update(store: JobStore, job: Job, **changes: Any) -> Job:
-    details = {**details_of(job), **changes}
-    return store.update_inputs(job.id, {**(job.inputs or {}), KIND: details})
+    """Set ``changes`` in the job's translation details as stored (the other details are kept)."""
+    return store.update_inputs(job.id, **{KIND: Patch(**changes)})
 
 
 def source_link(client: Client, details: dict[str, Any]) -> str:

@@ -329,10 +329,13 @@ def test_unknown_job_and_delete(store: JobStore) -> None:
 
 def test_update_inputs_and_bad_arguments(store: JobStore) -> None:
     job = _new(store, inputs={"script": "one"})
-    got = store.update_inputs(job.id, {"script": "two", "voice_id": "v"})
+    got = store.update_inputs(job.id, script="two", voice_id="v")
     assert store.get(job.id).inputs == {"script": "two", "voice_id": "v"} == got.inputs
     with pytest.raises(TypeError):
-        store.update_inputs(job.id, {"bad": object()})
+        store.update_inputs(job.id, bad=object())
+    with pytest.raises(TypeError):
+        store.update_inputs(job.id, {"script": "a whole dict"})  # a patch names its keys
+    assert store.get(job.id).inputs == {"script": "two", "voice_id": "v"}
     with pytest.raises(TypeError):
         _new(store, inputs=["not", "a", "dict"])
     with pytest.raises(ValueError):

@@ -68,7 +68,7 @@ def test_release_1_folder_opens_with_everything_kept_and_usable(folder: Path) ->
     new = store.create(account=ACCOUNT, kind="avatar", title="After upgrade", inputs={"script": "Hi"})
     assert [j.id for j in store.list(ACCOUNT)] == [new.id, PHOTO, SPRING]
     assert store.set_status(PHOTO, "unclear", "looked again").status == "unclear"
-    assert store.update_inputs(SPRING, {"script": "edited"}).inputs == {"script": "edited"}
+    assert store.update_inputs(SPRING, script="edited").inputs == {**spring.inputs, "script": "edited"}
     assert batches.start_sample(BATCH, 1).state == "sampling"
     store.close()
 

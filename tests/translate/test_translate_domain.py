@@ -13,7 +13,7 @@ from heygen import Client
 from heygen.api import errors
 from heygen.sandbox import Sandbox
 from heygen.studio import imports, kinds, reconcile, srt, translate, watch
-from heygen.studio.jobs import JobStore
+from heygen.studio.jobs import JobStore, Patch
 from heygen.studio.watch import PollPolicy
 
 KEY = "sk-translate-domain-0123456789abcdef"
@@ -267,8 +267,7 @@ def test_a_render_request_cut_off_mid_send_is_looked_for_not_resent(sb, client, 
     translate.finish_review(client, store, store.get(job.id), lines)
     made = store.get(job.id).video_id
     # As if the app had closed right after the render request left: the job still says "submitting".
-    store.update_inputs(job.id, {**store.get(job.id).inputs, "translation": {
-        **translate.details_of(store.get(job.id)), "phase": "generate"}})
+    store.update_inputs(job.id, translation=Patch(phase="generate"))
     store.mark_submitted(job.id, waiting.job.video_id, "submitting")
     later = time.time() + watch.SUBMIT_GRACE_SECONDS + 5
     with pytest.raises(errors.ConflictError):

@@ -114,4 +114,4 @@ def create_row_job(store: JobStore, batch_template: BatchTemplate, *, account: s
                                values=values_for(batch_template, row),
                                title=batch_template.title_for(row, row_number), idempotency_key=idempotency_key,
                                batch={**batch, "row": row_number}, batch_id=batch["id"], batch_row=row_number)
-    return store.update_inputs(job.id, {**(job.inputs or {}), **text.to_inputs()})
+    return store.update_inputs(job.id, **text.to_inputs())
