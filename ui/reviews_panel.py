@@ -7,7 +7,6 @@ which stops the old one."""
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import date, datetime, time as clock, timedelta
 from urllib.parse import urlsplit
@@ -17,12 +16,11 @@ import streamlit as st
 from heygen.studio import kinds, reviews
 from heygen.studio.jobs import Job
 
-from . import checks, connection
+from . import checks, connection, process
 from .feedback import show_error
 from .review_room import PARAM, event_line
 from .text import md
 
-PUBLIC_URL_ENV = "HEYGEN_STUDIO_PUBLIC_URL"
 DEFAULT_DAYS = 14
 END_OF_DAY = clock(23, 59)  # a link's default time on its last day
 MAX_DAYS = 365
@@ -41,7 +39,7 @@ def store() -> reviews.ReviewStore:
 
 def public_base() -> str:
     """Where clients reach this studio: $HEYGEN_STUDIO_PUBLIC_URL, else the address this page was opened at."""
-    configured = (os.environ.get(PUBLIC_URL_ENV) or "").strip().rstrip("/")
+    configured = process.settings().public_url
     if configured:
         return configured
     parts = urlsplit(st.context.url or "")

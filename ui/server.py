@@ -59,7 +59,6 @@ SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
-OPEN_BROWSER_ENV = "HEYGEN_STUDIO_OPEN_BROWSER"
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -311,8 +310,7 @@ def _announce() -> None:
     base = settings.public_url or f"http://{'[' + address + ']' if ':' in address else address}:{port}"
     owner = access.owner_address(base, process.owner_secret())
     print(f"\nOwner address: {owner}\n", file=sys.stdout, flush=True)
-    wants = os.environ.get(OPEN_BROWSER_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    if wants and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin"):
+    if settings.open_browser and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin"):
         webbrowser.open(owner)
 
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from .config import Settings
 from .datadir import private_dir, private_file
 
 __all__ = [
@@ -60,13 +61,13 @@ class JobStoreError(Exception):
 
 
 def default_data_dir() -> Path:
-    """The folder holding the studio's local data: $HEYGEN_STUDIO_DATA_DIR or ./.studio-data."""
-    return Path(os.environ.get(DATA_DIR_ENV, "./.studio-data"))
+    """The folder holding the studio's local data: $HEYGEN_STUDIO_DATA_DIR or ./.studio-data (see Settings)."""
+    return Settings.from_env().data_dir
 
 
 def configured_url() -> str | None:
     """$HEYGEN_STUDIO_DATABASE_URL when set (e.g. postgresql+psycopg://user@host:5432/studio), else None."""
-    return (os.environ.get(DATABASE_URL_ENV) or "").strip() or None
+    return Settings.from_env().database_url
 
 
 @functools.lru_cache(maxsize=512)

@@ -119,9 +119,12 @@ def test_what_finished_while_the_studio_was_down_is_caught_up_from_the_feed(stud
 def test_an_unsigned_post_is_refused_and_changes_nothing(studio, sandbox, client, tmp_path):
     store = JobStore(tmp_path / "data")
     registered(studio, client, store)
-    before = len(sandbox.requests_log())
+    def asked_of_heygen():  # the studio's own reads of the webhooks feed go on in the background: not counted
+        return [e for e in sandbox.requests_log() if not e["path"].startswith("/v3/webhooks/")]
+
+    before = len(asked_of_heygen())
     status, answer = studio.post("/hooks/heygen", b'{"event_type": "avatar_video.success"}')
     assert (status, json.loads(answer)["outcome"]) == (401, hooks.BAD_SIGNATURE)
     status, _ = studio.post("/hooks/heygen", b"x" * (hooks.MAX_BODY_BYTES + 1), {"Signature": "0" * 64})
     assert status == 413
-    assert len(sandbox.requests_log()) == before
+    assert len(asked_of_heygen()) == before
