@@ -13,7 +13,10 @@ The peer (``--baseline pool``, the default) is what a competent engineer writes 
 studio: a pool of --limit threads, each taking the next row, creating its video and polling
 ``GET /v3/videos/{id}`` every --poll-first seconds until it ends. ``--baseline naive`` is one such
 thread alone; ``--baseline runner1`` is BatchRunner at concurrency 1. Both sides run against the
-same sandbox settings, in alternating order over --rounds rounds (medians).
+same sandbox settings, in alternating order over --rounds rounds (medians). Renders all take
+--render-seconds; with --render-jitter each row's render takes render x exp(N(0, sigma)), seeded by
+row, so both sides get the same lengths (and a poll interval that divides the render time exactly
+no longer favours either side).
 
 Printed for each: the wall time against the ideal (rows / limit x render time), HeyGen requests per
 row (from the sandbox's log) in all and without one detail GET per row (the request that fetches a
@@ -28,15 +31,19 @@ runs (one fragment tick: a runner step with nothing due, the metrics and the row
 finished batch (the rows table and the results CSV made up front).
 
     .venv/bin/python bench/bench_batch.py [--part runner|page|all] [--rows 500] [--limit 10]
-        [--render-seconds 3] [--rounds 1] [--baseline pool|naive|runner1] [--poll-first 1] [--no-sample]
+        [--render-seconds 3] [--render-jitter 0] [--rounds 1] [--baseline pool|naive|runner1] [--poll-first 1] [--no-sample]
         [--page-rows 500] [--page-baseline-rows 5] [--page-runs 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import math
 import os
 import queue
+import random
+import re
 import statistics
 import sys
 import tempfile
@@ -78,6 +85,51 @@ def heygen_requests(sandbox: Sandbox) -> dict[str, int]:
         "one": sum(1 for e in gets if e["path"] != "/v3/videos/statuses"),
         "videos": len(made - {None}),
     }
+
+
+class RenderLengths:
+    """Gives each render its row's length, ``render x exp(N(0, sigma))`` (seeded by row number, so
+    both sides get the same lengths), through the sandbox's public ``set_video_outcome``, within
+    milliseconds of its creation (a thread looking at the sandbox's new videos every 5 ms). Nothing
+    when sigma is 0."""
+
+    def __init__(self, sandbox: Sandbox, render: float, sigma: float, seed: int = 11):
+        self.sandbox, self.render, self.sigma, self.seed = sandbox, render, sigma, seed
+        self._done: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def length(self, row: int) -> float:
+        return self.render * math.exp(random.Random(self.seed * 100_003 + row).gauss(0, self.sigma))
+
+    def _run(self) -> None:
+        seen = 0
+        while not self._stop.wait(0.005):
+            videos = self.sandbox.state.videos  # in creation order; only the new ones are looked at
+            try:
+                new = list(itertools.islice(videos.values(), seen, None))
+            except RuntimeError:  # changed while read: next time
+                continue
+            seen += len(new)
+            for video in new:
+                if video.id in self._done:
+                    continue
+                self._done.add(video.id)
+                match = re.match(r"Person (\d+) ", video.title or "")
+                if match:
+                    self.sandbox.set_video_outcome(video.id, "complete",
+                                                   render_seconds=self.length(int(match.group(1))))
+
+    def __enter__(self) -> "RenderLengths":
+        if self.sigma:
+            self.sandbox.reset()  # no video of an earlier run is counted as seen
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
 
 def drive(runner: BatchRunner, client: Client, batch_id: str, done, tick_cap: float):
@@ -185,16 +237,27 @@ def runner_part(args: argparse.Namespace) -> None:
         }
         results: dict[str, list[dict]] = {name: [] for name in contenders}
         names = list(contenders)
+        lengths = RenderLengths(sandbox, render, args.render_jitter)
         for round_ in range(args.rounds):
             for name in names if round_ % 2 == 0 else names[::-1]:
-                results[name].append(contenders[name]())
+                with RenderLengths(sandbox, render, args.render_jitter):
+                    results[name].append(contenders[name]())
         store.jobs.close()
 
     at_once = min(concurrency, args.limit) if args.limit else concurrency
-    ideal = rows / at_once * render
-    print(f"rows={rows}  account limit={args.limit or 'none'} renders at once  render={render:g} s  "
+    if args.render_jitter:  # the ideal: the same lengths packed onto the slots as they free up, in row order
+        slots = [0.0] * at_once
+        for row in range(1, rows + 1):
+            slots[slots.index(min(slots))] += lengths.length(row)
+        ideal = max(slots)
+    else:
+        ideal = rows / at_once * render
+    print(f"rows={rows}  account limit={args.limit or 'none'} renders at once  render={render:g} s"
+          f"{f' x exp(N(0, {args.render_jitter:g})) by row' if args.render_jitter else ''}  "
           f"latency={args.latency_ms:g} ms  rounds={args.rounds} (medians)  load average {os.getloadavg()[0]:.1f}")
-    print(f"ideal wall time: rows / {at_once} at once x render = {ideal:.2f} s")
+    how = ("each slot taking the next row's render as it frees up" if args.render_jitter
+           else f"rows / {at_once} at once x render")
+    print(f"ideal wall time ({how}): {ideal:.2f} s")
     medians = {}
     for name, runs in results.items():
         med = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
@@ -205,8 +268,8 @@ def runner_part(args: argparse.Namespace) -> None:
               f"(creates {med['creates'] / rows:.2f}, of which 429 {med['refused'] / rows:.2f}; bulk statuses "
               f"{med['bulk'] / rows:.2f}; GET one video {med['one'] / rows:.2f})   duplicates {dupes}")
         if med["sample"]:
-            print(f"{'':<52} sample {med['sample']:.2f} s, then the rest {med['run']:.2f} s "
-                  f"(ideal for the rest: {(rows - 1) / at_once * render:.2f} s)")
+            rest = "" if args.render_jitter else f" (ideal for the rest: {(rows - 1) / at_once * render:.2f} s)"
+            print(f"{'':<52} sample {med['sample']:.2f} s, then the rest {med['run']:.2f} s{rest}")
     batch, base = (medians[name] for name in names)
     per_row = batch["all"] / rows - 1
     print(f"goals: <= 1.05x ideal ({batch['wall'] / ideal:.3f}x, {'met' if batch['wall'] <= 1.05 * ideal else 'MISSED'}), "
@@ -347,6 +410,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=10, help="the sandbox account's renders at once (0: none)")
     parser.add_argument("--concurrency", type=int, default=0, help="the batch's concurrency (default: --limit)")
     parser.add_argument("--render-seconds", type=float, default=3.0)
+    parser.add_argument("--render-jitter", type=float, default=0.0,
+                        help="sigma of each row's render length x exp(N(0, sigma)), the same on both sides")
     parser.add_argument("--latency-ms", type=float, default=2.0)
     parser.add_argument("--tick-cap", type=float, default=1.0, help="longest wait between two runner steps")
     parser.add_argument("--rounds", type=int, default=1)
