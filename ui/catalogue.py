@@ -5,8 +5,8 @@ None after showing why it could not be loaded. The catalogue comes from memory, 
 copy kept in the data folder (brought up to date in the background), else from a background
 fetch: with ``partial=True`` the page gets what has arrived as soon as a first screen of avatars
 and some voices are there (``Catalogue.complete`` is then False), every later run gets what has
-arrived by then, and ``follow`` keeps a note counting up and reruns the page once the lists are
-complete. Reruns (typing,
+arrived by then, and ``follow`` shows a note saying what is still loading (nothing reruns the
+page by itself, so no click is lost to a timer). Reruns (typing,
 filtering, paging) never wait for HeyGen. ``refresh()`` makes the next ``load`` fetch everything
 again. The filter helpers below are plain functions so every page filters the same way.
 """
@@ -36,7 +36,7 @@ __all__ = [
 CACHE_SECONDS = 3600
 FIRST_SCREEN = 24  # looks on one gallery page
 WAIT_SECONDS = 120.0  # longest a run waits for a first screen (the client's own timeouts end it sooner)
-TICK_SECONDS = 0.75  # how often the loading note looks at the fetch
+SHOW_ARRIVED = "Show what has arrived"
 _SEEN_KEY = "catalogue_seen_fetch"  # the fetch whose lists (or failure) this session was shown
 _FORCE_KEY = "catalogue_force_fetch"
 _REFRESHED_KEY = "catalogue_refreshed"
@@ -140,26 +140,16 @@ def loading_words(catalogue: Catalogue) -> str:
     return " · ".join(parts)
 
 
-def _follow(conn: Connection, shown: Catalogue, serial: int) -> None:
-    live = _live_for(conn)
-    progress = live.progress
-    if progress is None or progress.serial != serial or progress.done:
-        st.rerun()  # the lists are complete (or the fetch stopped): draw the page from them once
-    if shown.complete:
-        st.caption("Refreshing the avatar and voice lists…")
-    else:
-        st.caption(loading_words(progress.snapshot() or shown))
-
-
 def follow(conn: Connection, shown: Catalogue) -> None:
-    """While ``shown`` is partial (or the lists are being refreshed), a note that counts what has
-    arrived and reruns the page once the fetch has ended; an empty slot once the lists are complete.
+    """While ``shown`` is partial (or the lists are being refreshed), a note that says what has
+    arrived so far, with a button that shows the rest; an empty slot once the lists are complete.
 
-    The note only reads the fetch's state in memory; it never asks HeyGen. It reruns the whole
-    page only at the end: every run of the page (any click or edit) already draws the looks and
-    voices that have arrived by then. The slot (and the notes about the lists above it) is always
-    drawn, so the elements below keep their places when the note goes: the browser then updates
-    the gallery in place instead of briefly showing an old copy beside the new one.
+    Nothing reruns the page by itself while the lists load (a timer's run could swallow a click made
+    at that moment): every run of the page (any click or edit) already draws the looks and voices
+    that have arrived by then, and the note says so. The note only reads the fetch's state in
+    memory; it never asks HeyGen. The slot (and the notes about the lists above it) is always drawn,
+    so the elements below keep their places when the note goes: the browser then updates the
+    gallery in place instead of briefly showing an old copy beside the new one.
     """
     with st.container(key="catalogue_notes"):
         for note in shown.notes:
@@ -168,10 +158,16 @@ def follow(conn: Connection, shown: Catalogue) -> None:
         live = _live_for(conn)
         progress = live.progress
         if progress is None or progress.error is not None or (shown.complete and progress.done):
-            return  # complete (the timer is not armed again), or stopped on an error shown by ``load``
+            return  # complete, or stopped on an error shown by ``load``
         if progress.done:
-            st.rerun()  # it ended since ``shown`` was taken: draw the complete lists
-        st.fragment(_follow, run_every=TICK_SECONDS)(conn, shown, progress.serial)
+            st.rerun()  # it ended since ``shown`` was taken, within this run: draw the complete lists
+        if shown.complete:
+            st.caption("Refreshing the avatar and voice lists… the new lists are used from your next click.")
+            return
+        words, more = st.columns([4, 1], vertical_alignment="center")
+        words.caption(f"{loading_words(shown)}. The rest shows up as you use the page.")
+        more.button(SHOW_ARRIVED, key="catalogue_show_arrived", type="tertiary", icon=":material/refresh:",
+                    help="Draw the gallery again with every avatar and voice that has arrived so far.")
 
 
 # -- filtering (plain functions) ---------------------------------------------------------------

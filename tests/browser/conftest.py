@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from heygen.studio import access
@@ -224,3 +225,26 @@ def screenshot(request):
         return path
 
     return save
+
+
+def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
+    """Once the server has fetched the avatar and voice lists (it then keeps them in ``data_dir``),
+    bring the page up to date as a user does: the loading note's "Show what has arrived" button (the
+    page does not redraw itself while the lists load). Call it after the page's first run is drawn."""
+    folder = Path(data_dir) / "catalogues"
+    deadline = time.monotonic() + 60
+    while not any(folder.glob("catalogue-*.json")):
+        if time.monotonic() > deadline:
+            raise AssertionError("the server never finished fetching the avatar and voice lists (waited 60 s)")
+        time.sleep(0.1)
+    more = page.get_by_role("button", name="Show what has arrived")
+    if more.count():
+        try:
+            more.first.click(timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # a run the user had already started drew the complete lists: the note has gone
+    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
+    # That run has drawn the whole page before the test goes on (a click in the middle of a run
+    # starts another one, which can leave the run's old elements on the page for a moment).
+    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
+                                                                  timeout=60_000)

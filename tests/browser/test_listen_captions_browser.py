@@ -10,6 +10,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.browser.conftest import show_complete_lists
+
 from heygen.sandbox import Sandbox
 from heygen.sandbox.catalogue import get_catalogue
 
@@ -35,11 +37,11 @@ def _commit(locator, value: str) -> None:
     locator.press("Control+Enter")
 
 
-def _open_studio_with(page, url: str, look) -> None:
+def _open_studio_with(page, url: str, data_dir, look) -> None:
     """The Studio with ``look`` picked (found by name in the gallery) and the script typed."""
     page.goto(url)
     expect(page.get_by_text("Ready to generate")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
+    show_complete_lists(page, data_dir)  # the page does not redraw itself while the lists load
     search = page.get_by_placeholder("Search avatars by name")
     search.fill(look.name)
     search.press("Enter")
@@ -70,7 +72,7 @@ def test_listen_plays_the_script_and_a_second_press_is_free(page, streamlit_serv
                             "HEYGEN_API_BASE_URL": own_sandbox.base_url})
     look = _speaking_look()
     voice = get_catalogue().voice_by_id[look.default_voice_id]
-    _open_studio_with(page, url, look)
+    _open_studio_with(page, url, tmp_path / "data", look)
 
     # Choose a speed: Listen speaks with it.
     slider = page.locator(".st-key-studio_speed input[type=range]")
@@ -113,7 +115,7 @@ def test_a_square_video_with_burned_in_captions_reaches_ready(page, streamlit_se
     url = streamlit_server({"HEYGEN_STUDIO_DATA_DIR": str(tmp_path / "data"), "HEYGEN_API_KEY": API_KEY,
                             "HEYGEN_API_BASE_URL": own_sandbox.base_url, "HEYGEN_POLL_SECONDS": "1"})
     look = _speaking_look()
-    _open_studio_with(page, url, look)
+    _open_studio_with(page, url, tmp_path / "data", look)
 
     page.get_by_text("Title, format and background").click()
     page.locator(".st-key-studio_aspect").get_by_role("radio").filter(has_text="1:1").click()

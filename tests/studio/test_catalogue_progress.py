@@ -122,6 +122,7 @@ def test_the_gallery_is_usable_while_loading_and_complete_afterwards(studio, san
     assert pick_ids(at) == final_public[:24]
     assert "Loading more avatars…" in text(at)
     assert "so far, still loading" in text(at)
+    assert "The rest shows up as you use the page." in text(at)  # no timer redraws it on its own
     assert "so far, still loading" in at.selectbox(key="studio_vo_choice").label
 
     # It can be used: pick an avatar (its voice is preselected), type, search.
@@ -141,10 +142,10 @@ def test_the_gallery_is_usable_while_loading_and_complete_afterwards(studio, san
     assert "The chosen avatar has not been listed yet" in text(at)
     assert not at.exception
 
-    # Once the lists are complete, the next run (a tick of the page's timer) shows everything,
-    # with the same first cards, the late choice, and no loading note (the timer is not re-armed).
+    # Once the lists are complete, the user's next action (here the note's button) shows everything,
+    # with the same first cards, the late choice, and no loading note.
     wait_for_catalogue_fetches()
-    at.run()
+    at.button(key="catalogue_show_arrived").click().run()
     assert not at.exception
     assert pick_ids(at) == final_public[:24]
     assert "Loading more" not in text(at) and "still loading" not in text(at)

@@ -1,0 +1,119 @@
+"""A click on an avatar's Select while the avatar and voice lists are still loading sticks: the card
+says "✓ Selected", the choice is still there once the lists are complete, and Generate does not ask
+for an avatar. Tried 20 times in a row, each time as a new visitor on a cold server (a fresh page
+and a fetch of the lists that is still under way).
+
+To find a click lost to a run the page starts by itself (a timer's tick, or the redraw when the lists
+are complete), the user aims at the button, waits for the page's ``k``-th message to the server
+that no click caused (``k`` differs from try to try, so the clicks fall at different moments of the
+loading) and clicks with the mouse where the button was, as a person does. A page that sends
+nothing by itself is clicked once it has been quiet for ``QUIET_MS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from heygen.sandbox import Sandbox
+from heygen.sandbox.catalogue import get_catalogue
+from tests.browser.conftest import StreamlitServers
+from tests.support import wait_for
+
+API_KEY = "sk-browser-select-loading-7c1d2e3f"
+TRIES = 20
+HOLD_MS = 5000  # the second page of the public voices is held back this long: the lists are loading
+QUIET_MS = 1500
+
+# Counts the messages the page sends to the server by itself (no click, no key: timers), and when.
+COUNT_OWN_MESSAGES = """
+window.__own = 0;
+window.__lastOwn = performance.now();
+let lastInput = -1e9;
+for (const type of ["mousedown", "keydown"]) {
+  window.addEventListener(type, () => { lastInput = performance.now(); }, true);
+}
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (...args) {
+  if (performance.now() - lastInput > 1000) { window.__own += 1; window.__lastOwn = performance.now(); }
+  return send.apply(this, args);
+};
+"""
+PICK_AN_AVATAR = "Pick an avatar from the gallery"
+
+
+@pytest.fixture
+def slow_sandbox():
+    sb = Sandbox(api_key=API_KEY, render_seconds=5, latency_ms=100).start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+def servers(tmp_path_factory):
+    running = StreamlitServers(tmp_path_factory)
+    yield running
+    running.close()
+
+
+def _lists_fetched(data_dir: Path) -> bool:
+    """Whether the server has finished fetching the lists (it keeps them in the data folder then)."""
+    return any((data_dir / "catalogues").glob("catalogue-*.json"))
+
+
+def _one_try(page: Page, url: str, data_dir: Path, look_id: str, n: int) -> tuple[str | None, bool]:
+    """One cold visit: (None when the click stuck, else what went wrong; whether the lists were
+    still loading at the moment of the click)."""
+    page.goto(url)
+    selector = f".st-key-studio_av_pick_{look_id} button"
+    pick = page.locator(selector)
+    expect(page.get_by_text("so far, still loading", exact=False).first).to_be_visible(timeout=60_000)
+    expect(pick).to_be_visible()
+    box = pick.bounding_box()
+    page.evaluate("() => { window.__own = 0; window.__lastOwn = performance.now(); }")
+    page.wait_for_function("([k, quiet]) => window.__own >= k || performance.now() - window.__lastOwn > quiet",
+                           arg=[1 + n % 8, QUIET_MS], timeout=60_000)
+    loading = page.get_by_text("still loading", exact=False).count() > 0
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    try:
+        expect(pick).to_have_text("✓ Selected", timeout=20_000)
+    except AssertionError:
+        return f"try {n}: the card never said ✓ Selected", loading
+    # The lists complete; the next action (Generate) draws them, and the choice is still there.
+    wait_for(lambda: _lists_fetched(data_dir), timeout=60, message=f"try {n}: the lists were never complete")
+    page.get_by_role("button", name="Generate video").click()
+    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
+    expect(page.get_by_text("so far, still loading", exact=False)).to_have_count(0)
+    if page.locator(f".st-key-studio_av_pick_{look_id} button").inner_text() != "✓ Selected":
+        return f"try {n}: the selection was gone once the lists were complete", loading
+    expect(page.locator(".st-key-studio_chosen_avatar")).to_be_visible()
+    if page.get_by_text(PICK_AN_AVATAR, exact=False).count():
+        return f"try {n}: Generate asked to pick an avatar", loading
+    return None, loading
+
+
+@pytest.mark.timeout(1800)  # 20 cold servers, one after the other, on a busy machine
+def test_a_select_made_while_the_lists_load_sticks_every_time(page, servers, tmp_path, slow_sandbox, screenshot):
+    public = [look for look in get_catalogue().looks if look.ownership == "public" and look.ready]
+    look_id = public[1].id  # not the first card: a plain click somewhere in the grid
+    page.add_init_script(COUNT_OWN_MESSAGES)
+    lost, while_loading = [], 0
+    for n in range(1, TRIES + 1):
+        slow_sandbox.clear_faults()
+        slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", times=2)  # private and the first public page
+        slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1)
+        data_dir = tmp_path / f"studio-data-{n}"
+        data_dir.mkdir()
+        url = servers.start({"HEYGEN_STUDIO_DATA_DIR": str(data_dir), "HEYGEN_API_KEY": API_KEY,
+                                "HEYGEN_API_BASE_URL": slow_sandbox.base_url})
+        problem, loading = _one_try(page, url, data_dir, look_id, n)
+        while_loading += loading
+        print(f"try {n}: {problem or 'stuck'}{' (while loading)' if loading else ''}")
+        if problem:
+            screenshot(page, f"lost-{n}")
+            lost.append(problem)
+        servers.close()  # one cold server at a time
+    assert not lost, f"{len(lost)} of {TRIES} clicks were lost: {lost}"
+    assert while_loading >= TRIES // 2, f"only {while_loading} of {TRIES} clicks came while the lists were loading"
