@@ -22,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from .answers import new_video_id, page, video_detail
 from .errors import ApiError, invalid
 from .media import script_duration
 
@@ -196,8 +197,6 @@ def session_item(state, chat: Chat) -> dict:
 
 def post_message(state, req, session_id):
     """POST /v3/video-agents/{session_id}: an answer or a change; it starts a draft or a revision."""
-    from .api import _new_video_id  # the api module imports this one
-
     body = req.json()
     if not isinstance(body, dict):
         raise invalid(None, "The request body must be a JSON object.")
@@ -227,7 +226,7 @@ def post_message(state, req, session_id):
         count = len(chat.videos) + 1
         script = f"{chat.prompt}\n{text.strip()}"  # what the video says: the prompt, then the latest message
         video = state.add_video(
-            id=_new_video_id(), title=chat.title if count == 1 else f"{chat.title} (v{count})",
+            id=new_video_id(), title=chat.title if count == 1 else f"{chat.title} (v{count})",
             aspect_ratio=chat.aspect_ratio, script=script,
             duration=max(6.0, min(90.0, script_duration(script))),
             look_id=chat.look_id, image_key=chat.image_key, kind="agent")
@@ -263,8 +262,6 @@ def stop(state, req, session_id):
 
 def session_videos(state, req, session_id):
     """GET /v3/video-agents/{session_id}/videos: every video of the session, newest first."""
-    from .api import video_detail
-
     with state.lock:
         chat = chats(state).get(session_id)
         if chat is None and session_id not in state.sessions:
@@ -277,6 +274,4 @@ def session_videos(state, req, session_id):
 
 def list_brand_kits(state, req):
     """GET /v3/brand-kits."""
-    from .api import page
-
     return 200, page(state, "brand-kits", list(BRAND_KITS), req.query, 20, 100, dict)

@@ -146,8 +146,9 @@ def video_page(state, path: str):
     return MediaAnswer(200, page.encode("utf-8"), "text/html; charset=utf-8")
 
 
-def answer(state, path: str, query: dict) -> MediaAnswer:
-    """The media answer for any /media or /videos path."""
+def answer(state, path: str, query: dict, shelves: tuple = ()) -> MediaAnswer:
+    """The media answer for any /media or /videos path; ``shelves`` answer the paths of other endpoints (each gives
+    None for a path not its own)."""
     if path.startswith("/media/public/"):
         return public(state, path)
     if path.startswith("/media/assets/"):
@@ -156,8 +157,8 @@ def answer(state, path: str, query: dict) -> MediaAnswer:
         return signed(state, path, query)
     if path.startswith("/videos/"):
         return video_page(state, path)
-    if path.startswith(("/media/translations/", "/media/proofreads/")):
-        from . import translations
-
-        return translations.media_answer(state, path, query) or not_found()
+    for more in shelves:  # other endpoints' media (translations, proofreads), given by the server
+        found = more(state, path, query)
+        if found is not None:
+            return found
     return not_found()

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import api, control, direct, files, media
+from . import api, control, direct, files, media, translations
 from .errors import ApiError, default_code, error_body, invalid
 from .state import SandboxState
 
@@ -332,7 +332,7 @@ class Handler(BaseHTTPRequestHandler):
             self.state.record(entry, media=True)
             self._send(answer.status, answer.data, answer.content_type, {"Allow": "GET, HEAD"}, req)
             return
-        answer = files.answer(self.state, req.path, req.query)
+        answer = files.answer(self.state, req.path, req.query, shelves=(translations.media_answer,))
         headers = {"Accept-Ranges": "bytes"} if answer.status == 200 else {}
         if answer.cache:
             headers["Cache-Control"] = answer.cache

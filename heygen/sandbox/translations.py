@@ -18,8 +18,9 @@ import weakref
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from . import misspeak, subtitles, validate
+from . import answers, files, media, misspeak, subtitles, validate
 from .errors import ApiError, invalid
+from .studio import movie_seconds  # the length an uploaded MP4 says it has
 
 LANGUAGES = (
     "Arabic", "Chinese (Mandarin, Simplified)", "Dutch", "English", "French (France)", "German (Germany)",
@@ -109,12 +110,6 @@ def book(state) -> Book:
         return found
 
 
-def _api():
-    from . import api  # the routes table imports this module
-
-    return api
-
-
 # ---------------------------------------------------------------- subtitles
 
 
@@ -172,10 +167,8 @@ def _source(state, ref) -> tuple[float, str, list | None]:
     """The (duration, aspect ratio, speech when known) of a source video the sandbox can read; 400 otherwise."""
     if not isinstance(ref, dict) or ref.get("type") not in ("url", "asset_id"):
         raise invalid("video", "video must be an object with type 'url' or 'asset_id'.")
-    validate.asset_ref(ref, "video", _api().Lookup(state), kinds=("video/",))
+    validate.asset_ref(ref, "video", answers.Lookup(state), kinds=("video/",))
     if ref["type"] == "asset_id":
-        from .studio import movie_seconds  # the length an uploaded MP4 says it has
-
         asset = state.get_asset(ref["asset_id"])
         return float(movie_seconds(asset.data) or DEFAULT_DURATION), "16:9", None
     path = urlsplit(ref["url"]).path
@@ -186,7 +179,7 @@ def _source(state, ref) -> tuple[float, str, list | None]:
         if item is not None and phase(item) == "completed":
             found = item
     else:
-        found = _api().Lookup(state).source(ref)
+        found = answers.Lookup(state).source(ref)
     if found is None or not ref["url"].startswith(state.base_url):
         raise invalid("video.url", "HeyGen could not download the source video from this URL: it is not reachable "
                                    "or not a video.")
@@ -299,7 +292,7 @@ def create(state, req):
                                 aspect_ratio=aspect_ratio, captions=bool(body.get("enable_caption")),
                                 srt=make_srt(duration, name, speech)).id for name in languages]
         return 200, {"data": {"video_translation_ids": ids}}
-    return _api()._idempotent(state, req, "video-translations", make)
+    return answers.idempotent(state, req, "video-translations", make)
 
 
 def get(state, req, translation_id):
@@ -356,9 +349,8 @@ def _status_item(state, translation_id: str) -> dict:
 
 def statuses(state, req):
     """GET /v3/video-translations/statuses (up to STATUSES_MAX video_translation_ids; the sandbox makes no batches)."""
-    api = _api()
-    ids = api._id_list(req.query, "video_translation_ids")
-    batch_ids = api._id_list(req.query, "batch_ids")
+    ids = answers.id_list(req.query, "video_translation_ids")
+    batch_ids = answers.id_list(req.query, "batch_ids")
     if not ids and not batch_ids:
         raise invalid("video_translation_ids", "Give video_translation_ids (comma-separated translation ids) "
                                                "or batch_ids.")
@@ -370,15 +362,14 @@ def statuses(state, req):
 
 def list_translations(state, req):
     """GET /v3/video-translations (newest first)."""
-    api = _api()
     limit = validate.query_limit(req.query, 10, 100)
-    before = api.read_token(state, "video-translations", req.query)
+    before = answers.read_token(state, "video-translations", req.query)
     with state.lock:
         items = sorted(book(state).translations.values(), key=lambda x: -x.seq)
     items = [x for x in items if before is None or x.seq < before]
     chunk, more = items[:limit], len(items) > limit
     return 200, {"data": [translation_json(state, x) for x in chunk], "has_more": more,
-                 "next_token": api.make_token(state, "video-translations", chunk[-1].seq) if more else None}
+                 "next_token": answers.make_token(state, "video-translations", chunk[-1].seq) if more else None}
 
 
 def create_proofread(state, req):
@@ -408,7 +399,7 @@ def create_proofread(state, req):
                 shelf.proofreads[item.id] = item
                 ids.append(item.id)
         return 200, {"data": {"proofread_ids": ids, "status": "processing"}}
-    return _api()._idempotent(state, req, "proofreads", make)
+    return answers.idempotent(state, req, "proofreads", make)
 
 
 def _proofread(state, proofread_id, *, ready: bool = False) -> Proofread:
@@ -442,7 +433,7 @@ def put_srt(state, req, proofread_id):
     ref = body.get("srt")
     if not isinstance(ref, dict) or ref.get("type") != "asset_id":
         raise invalid("srt", "srt must be {type: 'asset_id', asset_id: ...} (the sandbox reads uploaded assets only).")
-    validate.asset_ref(ref, "srt", _api().Lookup(state))
+    validate.asset_ref(ref, "srt", answers.Lookup(state))
     asset = state.get_asset(ref["asset_id"])
     text = asset.data.decode("utf-8-sig", errors="replace")
     problem = srt_problem(text, item.duration)
@@ -468,7 +459,7 @@ def generate(state, req, proofread_id):
         made = _add_translation(state, language=item.language, title=item.title, duration=item.duration,
                                 aspect_ratio=item.aspect_ratio, captions=bool(body.get("captions")), srt=item.srt)
         return 200, {"data": {"video_translation_id": made.id, "status": "processing"}}
-    return _api()._idempotent(state, req, f"proofread-generate:{proofread_id}", make)
+    return answers.idempotent(state, req, f"proofread-generate:{proofread_id}", make)
 
 
 def list_glossaries(state, req):
@@ -496,8 +487,6 @@ SELF_DELAYED = (create, create_proofread, generate)
 
 def media_answer(state, path: str, query: dict):
     """The bytes behind a presigned translation or proofread link, or None when ``path`` is not one."""
-    from . import files, media
-
     match = re.fullmatch(r"/media/(translations|proofreads)/([^/.]+)(\.original)?\.(mp4|srt)", path)
     if match is None:
         return None

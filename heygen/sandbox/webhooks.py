@@ -32,7 +32,8 @@ import weakref
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from . import api, validate
+from . import validate
+from .answers import page
 from .errors import ApiError, invalid
 
 SIGNATURE_HEADER = "Signature"
@@ -204,7 +205,7 @@ def list_endpoints(state, req):
     book = hooks(state)
     with book.lock:
         items = sorted(book.endpoints.values(), key=lambda e: e.created_at)
-    return 200, api.page(state, "webhook-endpoints", items, req.query, 10, 100, lambda e: e.public())
+    return 200, page(state, "webhook-endpoints", items, req.query, 10, 100, lambda e: e.public())
 
 
 def create_endpoint(state, req):
@@ -270,7 +271,7 @@ def list_events(state, req):
     with book.lock:
         items = [e for e in reversed(book.feed)
                  if (not wanted_type or e.event_type == wanted_type) and (not entity or e.entity_id == entity)]
-    return 200, api.page(state, "webhook-events", items, req.query, 10, 100, Event.public)
+    return 200, page(state, "webhook-events", items, req.query, 10, 100, Event.public)
 
 
 def _new_secret() -> str:
