@@ -265,9 +265,8 @@ class Assets:
                     "HeyGen's storage answered before the whole file was sent.", status=status, operation=operation)
             return
         if 300 <= status < 400:
-            from .client import _host_of
             raise errors.UnexpectedResponseError(
-                f"HeyGen's upload link redirected to {_host_of(response.headers.get('Location'), url)}; "
+                f"HeyGen's upload link redirected to {errors.redirect_host(response.headers.get('Location'), url)}; "
                 "the studio does not follow it with your file.", status=status, operation=operation)
         if status in (401, 403):
             raise errors.PermissionDeniedError(

@@ -173,7 +173,8 @@ class Client:
             if 300 <= response.status_code < 400:
                 response.close()
                 raise errors.RedirectError(
-                    host=_host_of(response.headers.get("Location"), url), status=response.status_code, operation=operation,
+                    host=errors.redirect_host(response.headers.get("Location"), url), status=response.status_code,
+                    operation=operation,
                 )
             return self._decode(response, operation)
 
@@ -364,15 +365,6 @@ def _normalise_base_url(base_url: str) -> str:
     if parts.username or parts.password or parts.query:
         raise ValueError("HEYGEN_API_BASE_URL must not carry credentials or a query string")
     return base_url
-
-
-def _host_of(location: str | None, base: str) -> str:
-    """The host a redirect points to (``host[:port]``), never a path or query that might carry secrets."""
-    if not location:
-        return "an unnamed address"
-    parts = urlsplit(urljoin(base, location))
-    host = parts.hostname or "an unnamed address"
-    return f"{host}:{parts.port}" if parts.port else host
 
 
 def _backoff(attempt: int) -> float:

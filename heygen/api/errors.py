@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 
 class HeyGenError(Exception):
@@ -222,3 +223,12 @@ def error_class_for(status: int) -> type[HeyGenError]:
     if status >= 500:
         return ServerError
     return InvalidRequestError if 400 <= status < 500 else UnexpectedResponseError
+
+
+def redirect_host(location: str | None, base: str) -> str:
+    """The host a redirect points to (``host[:port]``), never a path or query that might carry secrets."""
+    if not location:
+        return "an unnamed address"
+    parts = urlsplit(urljoin(base, location))
+    host = parts.hostname or "an unnamed address"
+    return f"{host}:{parts.port}" if parts.port else host
