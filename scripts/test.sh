@@ -3,6 +3,10 @@
 # chromium for the browser tests, Debian's redis-server and postgresql for the
 # team-mode tests) and run the whole pytest suite.
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not browser" -x
+# The tests run in parallel worker processes (pytest-xdist, one file per worker at a time);
+# STUDIO_TEST_WORKERS sets how many (default 4; 0 runs them in this process).
+# --busy N (first argument) keeps N extra processes spinning on the CPU for the whole run, to
+# check that the suite passes on a busy machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/_common.sh
@@ -49,4 +53,20 @@ if [ "${#server_packages[@]}" -gt 0 ]; then
     have_postgres || die "postgresql was installed but no /usr/lib/postgresql/<version>/bin/initdb and pg_ctl were found."
 fi
 
-exec .venv/bin/python -m pytest "$@"
+busy=0
+if [ "${1:-}" = "--busy" ]; then
+    busy="${2:?--busy needs a number of processes}"
+    shift 2
+fi
+spinners=()
+stop_spinners() { [ "${#spinners[@]}" -eq 0 ] || kill "${spinners[@]}" 2>/dev/null || true; }
+trap stop_spinners EXIT
+for _ in $(seq 1 "$busy"); do
+    .venv/bin/python -c "while True: pass" &
+    spinners+=("$!")
+done
+
+workers="${STUDIO_TEST_WORKERS:-4}"
+parallel=()
+[ "$workers" = "0" ] || parallel=(-n "$workers" --dist loadfile)
+.venv/bin/python -m pytest "${parallel[@]}" "$@"

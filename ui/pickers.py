@@ -272,9 +272,9 @@ def avatar_gallery(
                         icon=":material/search_off:")
         else:
             grid = st.grid(columns, min_column_width=130, gap="small")
-            for n, look in enumerate(items):
+            for look in items:
                 selected = look.id == chosen
-                with grid, st.container(border=True, key=f"{p}_av_sel" if selected else f"{p}_av_card_{n}"):
+                with grid, st.container(border=True, key=f"{p}_av_sel" if selected else f"{p}_av_card_{look.id}"):
                     st.markdown(_card_html(look), unsafe_allow_html=True, width="stretch")
                     if not look.ready:
                         label = "Not ready yet"
