@@ -542,7 +542,7 @@ def _keep_assets(job: Any) -> None:
     if job is None:
         return
     fresh = connection.job_store().get(job.id) or job
-    adopted = scenes.adopt_assets(board(), (fresh.inputs or {}).get("spec") or {})
+    adopted = scenes.adopt_assets(board(), fresh.inputs.spec or {})
     _put(adopted)
     try:
         drafts().save(st.session_state[DRAFT_ID], adopted)

@@ -66,7 +66,7 @@ class ChatError(ValueError):
 
 def is_chat(job: Job | None) -> bool:
     """Whether ``job`` is a Video Agent job in chat mode."""
-    spec = ((job.inputs or {}).get("spec") if job is not None else None) or {}
+    spec = (job.inputs.spec if job is not None else None) or {}
     return job is not None and job.kind == "agent" and spec.get("mode") == CHAT
 
 

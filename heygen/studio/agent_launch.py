@@ -316,7 +316,7 @@ def submit(
         return job
     reconcile.require_sendable(job)
     report = progress or (lambda _message, _fraction: None)
-    files = [dict(f) for f in (job.inputs or {}).get("files") or []]
+    files = [dict(f) for f in job.inputs.files or []]
     by_digest = {a.digest: a for a in attachments}
     todo = [i for i, f in enumerate(files) if not f.get("asset_id")]
     missing = [files[i].get("name") or "a file" for i in todo if files[i].get("digest") not in by_digest]
@@ -337,7 +337,7 @@ def submit(
     except errors.HeyGenError as exc:
         store.mark_submit_failed(job.id, exc.to_dict())
         raise
-    spec = AgentSpec.from_dict((job.inputs or {}).get("spec") or {})
+    spec = AgentSpec.from_dict(job.inputs.spec or {})
     spec.file_asset_ids = [*spec.file_asset_ids, *(f["asset_id"] for f in files)]
     report("Sending your prompt to HeyGen's Video Agent…", (steps - 1) / steps)
     session = reconcile.send_once(store, job,

@@ -44,7 +44,7 @@ class SentenceFix:
 
 def sentence_fix(job: Job, srt_text: str, moment: float, expected: str | None) -> SentenceFix:
     """The sentence of ``job``'s script around ``moment`` (holding ``expected``), and its time in the video."""
-    spec = (job.inputs or {}).get("spec") or {}
+    spec = job.inputs.spec or {}
     written_script = (job.inputs or {}).get("written_script") or spec.get("script")
     sent_script = spec.get("script") or written_script
     if not isinstance(written_script, str) or not written_script.strip():
@@ -69,7 +69,7 @@ def sentence_fix(job: Job, srt_text: str, moment: float, expected: str | None) -
 
 def revoice_sentence(store: JobStore, job: Job, fix: SentenceFix, *, account: str) -> Job:
     """Record the lip-sync that gives one sentence of ``job`` new audio in the same voice (not sent yet)."""
-    spec = (job.inputs or {}).get("spec") or {}
+    spec = job.inputs.spec or {}
     voice = spec.get("voice_id")
     if not voice:
         raise FixError("no_voice")

@@ -1,5 +1,12 @@
 """What a job keeps besides its columns (``Job.inputs``), and the changes callers make to it.
 
+``Job.inputs`` is one dataclass per kind (``BY_KIND``; ``Inputs`` for a kind it does not know), decoded
+from the stored JSON by ``decode``, the store's one codec. Its typed fields are the keys the studio
+reads; a stored value of another type (or null) and every key it does not name are kept verbatim in
+``extra``, so a row written by older code loads and is written back with nothing lost. Each object is
+also a read-only mapping of the stored keys (``inputs["spec"]``, ``inputs.get("batch")``, ``dict(inputs)``),
+equal to the dict it was decoded from.
+
 A change is a patch, applied by the store to the inputs as they are inside its transaction
 (``JobStore.update_inputs(job_id, **changes)``), so no caller writes back a copy it read earlier:
 
@@ -13,11 +20,14 @@ A change is a patch, applied by the store to the inputs as they are inside its t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
-__all__ = ["DROP", "Derive", "Patch", "patched"]
+__all__ = [
+    "AgentInputs", "BY_KIND", "DROP", "Derive", "ImportedInputs", "Inputs", "LipsyncInputs", "Patch",
+    "ScenesInputs", "TemplateInputs", "TranslationInputs", "VideoInputs", "decode", "patched",
+]
 
 
 class _Drop:
@@ -75,3 +85,137 @@ def patched(inputs: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, 
     for key, value in changes.items():
         _set(result, key, value)
     return result
+
+
+# -- typed inputs
+
+_NUMBER = "number"  # an int or a float, never a bool
+
+
+def _of(json_type: type | str) -> Any:
+    """A typed field of stored inputs: None when the key is absent (or held a value of another type)."""
+    return field(default=None, metadata={"json": json_type})
+
+
+def _fits(value: object, json_type: type | str) -> bool:
+    if json_type == _NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, json_type)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs(Mapping[str, Any]):
+    """What any job keeps: what was sent, when, and the studio's bookkeeping about it."""
+
+    spec: dict | None = _of(dict)  # what was sent (VideoSpec/AgentSpec.to_dict(), or the source's shape)
+    sent_at: float | None = _of(_NUMBER)  # when the create first went out
+    deadline_from: float | None = _of(_NUMBER)  # the watch deadline counts from here (a restart or a reply)
+    reconcile: dict | None = _of(dict)  # {"looks": [times], "adopted": {...}} after a lost create
+    extra: dict[str, Any] = field(default_factory=dict)  # every other stored key, verbatim
+
+    @classmethod
+    def _typed(cls) -> dict[str, type | str]:
+        return {f.name: f.metadata["json"] for f in fields(cls) if "json" in f.metadata}
+
+    @classmethod
+    def decode(cls, stored: Mapping[str, Any]) -> Inputs:
+        """These inputs from their stored form (a JSON object); nothing in it is dropped."""
+        typed = cls._typed()
+        known: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in stored.items():
+            if key in typed and _fits(value, typed[key]):
+                known[key] = value
+            else:
+                extra[key] = value
+        return cls(**known, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form: the typed fields that are set, and ``extra``."""
+        out = {name: getattr(self, name) for name in self._typed() if getattr(self, name) is not None}
+        out.update(self.extra)
+        return out
+
+    # A read-only mapping of the stored keys.
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def __len__(self) -> int:
+        return len(self.to_dict())
+
+
+@dataclass(frozen=True, eq=False)
+class VideoInputs(Inputs):
+    """An avatar or photo video (the Studio form, a batch row, a fix): ``spec`` is ``VideoSpec.to_dict()``."""
+
+    script: str | None = _of(str)  # a batch row's script as sent (pronunciations applied)
+    written_script: str | None = _of(str)  # the script as written, before pronunciations
+    values: dict | None = _of(dict)  # {column: value} a batch row filled in
+    batch: dict | None = _of(dict)  # {"id", "name", "row"} of the batch it belongs to
+    estimated_seconds: float | None = _of(_NUMBER)  # spoken length estimate, or the audio's length
+    audio_seconds: float | None = _of(_NUMBER)  # the length of an uploaded audio
+
+
+@dataclass(frozen=True, eq=False)
+class ScenesInputs(VideoInputs):
+    """A multi-scene video: its storyboard as drawn, and the draft it came from."""
+
+    storyboard: dict | None = _of(dict)
+    draft_id: str | None = _of(str)
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateInputs(VideoInputs):
+    """A HeyGen template rendered with the job's values (``template``: the render's details)."""
+
+    template: dict | None = _of(dict)
+
+
+@dataclass(frozen=True, eq=False)
+class AgentInputs(Inputs):
+    """A Video Agent render or chat: ``spec`` is ``AgentSpec.to_dict()``."""
+
+    files: list | None = _of(list)  # one record per attachment (asset_id None until uploaded)
+    session: dict | None = _of(dict)  # HeyGen's session as last seen
+    chat: dict | None = _of(dict)  # {"outbox": [...], "stopped_at"} of a chat
+    title_set: bool | None = _of(bool)  # the user typed the title
+    reply_awaited_from: float | None = _of(_NUMBER)  # when the user last spoke (checked often until answered)
+
+
+@dataclass(frozen=True, eq=False)
+class LipsyncInputs(Inputs):
+    """A finished video's audio replaced (``lipsync``: the request's details)."""
+
+    lipsync: dict | None = _of(dict)
+    audio_seconds: float | None = _of(_NUMBER)
+
+
+@dataclass(frozen=True, eq=False)
+class TranslationInputs(Inputs):
+    """One language of a translated video (``translation``: the request's details and phase)."""
+
+    translation: dict | None = _of(dict)
+
+
+@dataclass(frozen=True, eq=False)
+class ImportedInputs(Inputs):
+    """A video made elsewhere, brought into the history (``imported``: its HeyGen id and creation time)."""
+
+    imported: dict | None = _of(dict)
+
+
+# The inputs class of each kind of job (heygen.studio.kinds.KINDS names the same kinds).
+BY_KIND: dict[str, type[Inputs]] = {
+    "avatar": VideoInputs, "image": VideoInputs, "scenes": ScenesInputs, "template": TemplateInputs,
+    "agent": AgentInputs, "lipsync": LipsyncInputs, "translation": TranslationInputs, "imported": ImportedInputs,
+}
+
+
+def decode(kind: str, stored: Mapping[str, Any] | None) -> Inputs:
+    """The inputs of a job of ``kind`` from their stored form (``Inputs`` for a kind not in ``BY_KIND``)."""
+    if isinstance(stored, Inputs) and type(stored) is BY_KIND.get(kind, Inputs):
+        return stored
+    return BY_KIND.get(kind, Inputs).decode(stored if isinstance(stored, Mapping) else {})

@@ -39,7 +39,7 @@ class Meant:
 
 
 def _spec(job: Job) -> dict[str, Any]:
-    spec = (job.inputs or {}).get("spec")
+    spec = job.inputs.spec
     return spec if isinstance(spec, dict) else {}
 
 

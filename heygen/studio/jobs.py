@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from .inputs import DROP, Derive, Patch, patched
+from .inputs import DROP, Derive, Inputs, Patch, decode, patched
 from .states import FINAL, TERMINAL, UNSETTLED
 from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
 
@@ -73,7 +73,7 @@ class Job:
     account: str
     kind: str
     title: str
-    inputs: dict
+    inputs: Inputs  # the kind's inputs class (heygen.studio.inputs); a plain dict given here is decoded
     idempotency_key: str
     status: str
     created_at: float
@@ -97,6 +97,9 @@ class Job:
     batch_row: int | None = None
     made_by: str | None = None
     redo_of: str | None = None
+
+    def __post_init__(self) -> None:
+        self.inputs = decode(self.kind, self.inputs)
 
     @property
     def terminal(self) -> bool:

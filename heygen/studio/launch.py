@@ -120,7 +120,7 @@ def submit(
     """
     report = progress or (lambda _message, _fraction: None)
     reconcile.require_sendable(job)
-    spec = spec_from_dict(job.inputs.get("spec", {}))
+    spec = spec_from_dict(job.inputs.spec or {})
     steps = len(uploads) + 1
     try:
         for index, upload in enumerate(uploads):

@@ -165,7 +165,7 @@ def create_job(
 
 
 def _shape(source: Job) -> str | None:
-    spec = (source.inputs or {}).get("spec") or {}
+    spec = source.inputs.spec or {}
     return spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
 
 

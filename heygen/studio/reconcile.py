@@ -63,7 +63,7 @@ class Look:
 
 def sent_at(job: Job) -> float:
     """When the job's create request first went out (its creation time for older jobs)."""
-    value = (job.inputs or {}).get("sent_at")
+    value = job.inputs.sent_at
     return float(value) if isinstance(value, (int, float)) else float(job.created_at)
 
 
@@ -78,7 +78,7 @@ def mark_checking(store: JobStore, job: Job, error: errors.HeyGenError | None) -
 
 def looks_of(job: Job) -> list[float]:
     """Times of the reconciliation looks made so far for the current attempt."""
-    looks = ((job.inputs or {}).get("reconcile") or {}).get("looks") or []
+    looks = (job.inputs.reconcile or {}).get("looks") or []
     return [float(t) for t in looks if isinstance(t, (int, float))]
 
 
@@ -175,7 +175,7 @@ def may_send(job: Job) -> bool:
     if job.video_id is not None or job.status in ("checking",):
         return False
     if job.status == "submitting":
-        return (job.inputs or {}).get("sent_at") is None  # else an earlier send was cut off: look first
+        return job.inputs.sent_at is None  # else an earlier send was cut off: look first
     return job.status in (JobStatus.QUEUED, "submit_failed", UNCLEAR)
 
 

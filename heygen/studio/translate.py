@@ -174,7 +174,7 @@ def create_jobs(
     if source is not None:
         base = {"source_job_id": source.id, "source_video_id": source.video_id, "source_kind": source.kind,
                 "source_title": source.title, "source_asset_id": None, "duration": source.duration}
-        spec = {"aspect_ratio": ((source.inputs or {}).get("spec") or {}).get("aspect_ratio")}
+        spec = {"aspect_ratio": (source.inputs.spec or {}).get("aspect_ratio")}
     else:
         base = {"source_job_id": None, "source_video_id": None, "source_kind": "upload",
                 "source_title": upload.get("name"), "source_asset_id": upload["asset_id"],
@@ -253,7 +253,7 @@ def create_many(
     for source in sources:
         base = {"source_job_id": source.id, "source_video_id": source.video_id, "source_kind": source.kind,
                 "source_title": source.title, "source_asset_id": None, "duration": source.duration}
-        spec = {"aspect_ratio": ((source.inputs or {}).get("spec") or {}).get("aspect_ratio")}
+        spec = {"aspect_ratio": (source.inputs.spec or {}).get("aspect_ratio")}
         for language in languages:
             details = {**base, "group": group, "at_once": at_once, "language": language, "mode": options.mode,
                        "captions": bool(options.captions), "stock_voice": bool(options.stock_voice),
@@ -357,7 +357,7 @@ def retry(store: JobStore, job: Job) -> Job:
     for key in ("review_srt", "generate_sent_at", "looks", "srt_uploaded"):
         details.pop(key, None)
     return store.create(account=job.account, kind=KIND, title=job.title,
-                        inputs={KIND: details, "spec": (job.inputs or {}).get("spec") or {}})
+                        inputs={KIND: details, "spec": job.inputs.spec or {}})
 
 
 def not_sent_of(store: JobStore, job: Job) -> list[Job]:
