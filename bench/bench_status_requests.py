@@ -259,8 +259,8 @@ def finish_part(args) -> None:
     for name, (requests, delays) in figures.items():
         print(f"{name:<40} {requests:>9} {requests / args.renders:>11.1f} {statistics.median(delays):>12.1f}s "
               f"{pct(delays, 0.9):>6.1f}s {max(delays):>6.1f}s")
-    print(f"the studio's ticks took {TICK_WORK[-1] * 1000:.0f} ms (median), {TICK_WORK[-2] * 1000:.0f} ms (longest), "
-          f"real time: x{1 / args.scale:g} in the delays above, as the machine's own lag is")
+    print(f"the last studio run's ticks took {TICK_WORK[-1] * 1000:.0f} ms (median), {TICK_WORK[-2] * 1000:.0f} ms "
+          f"(longest), real time: x{1 / args.scale:g} in the delays above, as the machine's own lag is")
     (ours_req, ours_delays), (peer_req, peer_delays) = list(figures.values())[:2]
     median = statistics.median(ours_delays)
     print(f"goals: fewer requests than the peer ({'met' if ours_req < peer_req else 'MISSED'}), median detection "
