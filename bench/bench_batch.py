@@ -31,7 +31,8 @@ runs (one fragment tick: a runner step with nothing due, the metrics and the row
 finished batch (the rows table and the results CSV made up front).
 
     .venv/bin/python bench/bench_batch.py [--part runner|page|all] [--rows 500] [--limit 10]
-        [--render-seconds 3] [--render-jitter 0] [--rounds 1] [--baseline pool|naive|runner1] [--poll-first 1] [--no-sample]
+        [--render-seconds 3] [--render-jitter 0] [--rounds 1] [--baseline pool|naive|runner1] [--poll-first 1]
+        [--no-sample]
         [--page-rows 500] [--page-baseline-rows 5] [--page-runs 10]
 """
 
@@ -227,8 +228,8 @@ def runner_part(args: argparse.Namespace) -> None:
             baseline = lambda: run_pool(sandbox, sandbox.base_url, specs, threads, args.poll_first)  # noqa: E731
         else:
             base_name = "peer: BatchRunner at concurrency 1"
-            baseline = lambda: run_batch(sandbox, client, store, df, template, checks, 1, policy, tick_cap,  # noqa: E731
-                                         not args.no_sample)
+            baseline = lambda: run_batch(  # noqa: E731
+                sandbox, client, store, df, template, checks, 1, policy, tick_cap, not args.no_sample)
         ours = f"BatchRunner, concurrency {concurrency}" + ("" if args.no_sample else ", with its sample")
         contenders = {
             ours: lambda: run_batch(sandbox, client, store, df, template, checks, concurrency, policy, tick_cap,
@@ -272,7 +273,8 @@ def runner_part(args: argparse.Namespace) -> None:
             print(f"{'':<52} sample {med['sample']:.2f} s, then the rest {med['run']:.2f} s{rest}")
     batch, base = (medians[name] for name in names)
     per_row = batch["all"] / rows - 1
-    print(f"goals: <= 1.05x ideal ({batch['wall'] / ideal:.3f}x, {'met' if batch['wall'] <= 1.05 * ideal else 'MISSED'}), "
+    within = batch["wall"] <= 1.05 * ideal
+    print(f"goals: <= 1.05x ideal ({batch['wall'] / ideal:.3f}x, {'met' if within else 'MISSED'}), "
           f"faster than the peer ({'met' if batch['wall'] < base['wall'] else 'MISSED'}), <= 1.2 requests per row "
           f"without the detail GET ({per_row:.2f}, {'met' if per_row <= 1.2 else 'MISSED'})")
     print(f"peer ({names[1]}): wall {base['wall']:.2f} s ({base['wall'] / ideal:.2f}x ideal), requests/row "

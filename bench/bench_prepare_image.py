@@ -17,7 +17,8 @@ Pillow's pixel buffers are invisible to tracemalloc, so it is not used):
 
 Quality: each output is decoded and compared with a reference made from every pixel (full decode,
 Lanczos resize to the same size, not encoded): PSNR in dB (higher is closer) and the mean absolute
-difference per channel; the same PSNR is printed for a second photo of thin lines (fine detail). The ratios to the peer and the floor are printed last. No network.
+difference per channel; the same PSNR is printed for a second photo of thin lines (fine detail).
+The ratios to the peer and the floor are printed last. No network.
 """
 
 from __future__ import annotations

@@ -283,7 +283,8 @@ def main() -> None:
     parser.add_argument("--ride-along", action="store_true",
                         help="also run a proposal: every render in flight rides along in each bulk request")
     parser.add_argument("--dense", type=float, default=0.0,
-                        help="with --ride-along: the proposal's interval around the expected finish (default: the policy's)")
+                        help="with --ride-along: the proposal's interval around the expected finish "
+                             "(default: the policy's)")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--latency-ms", type=float, default=10.0, help="the sandbox's delay per API request")
     parser.add_argument("--ahead", type=float, default=600.0, help="seconds the tick's clock runs ahead")

@@ -171,7 +171,8 @@ def main() -> None:
               f"{statistics.median(fetched) * 1000:.0f} ms median (one round trip: {args.latency_ms:.0f} ms)")
         cold, drawing = statistics.median(times["cold"]), statistics.median(times["memory"])
         floor = args.latency_ms / 1000 + drawing
-        print(f"\n  floor: one round trip ({args.latency_ms:.0f} ms) + drawing (the memory start, {drawing * 1000:.0f} ms) "
+        print(f"\n  floor: one round trip ({args.latency_ms:.0f} ms) + drawing (the memory start, "
+              f"{drawing * 1000:.0f} ms) "
               f"= {floor * 1000:.0f} ms; cold / floor: {cold / floor:.2f}x")
         quiet = os.getloadavg()[0] < 1.0
         goal = 0.4 if quiet else 1.0
