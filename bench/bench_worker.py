@@ -61,7 +61,8 @@ sys.path.insert(0, str(REPO))
 from heygen import Client  # noqa: E402
 from heygen.sandbox import Sandbox  # noqa: E402
 from heygen.studio.batch import BatchRunner, BatchStore, BatchTemplate, check_rows, read_csv  # noqa: E402
-from heygen.studio.config import Settings, account_fingerprint, poll_policy  # noqa: E402
+from heygen.studio.config import Settings, account_fingerprint  # noqa: E402
+from heygen.studio.kinds import poll_policy  # noqa: E402
 from heygen.studio.datadir import private_dir  # noqa: E402
 from heygen.studio.jobs import JobStore  # noqa: E402
 

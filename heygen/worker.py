@@ -20,7 +20,8 @@ from heygen.studio import archive, preferences
 from heygen.studio import webhooks
 from heygen.studio import worker as background
 from heygen.studio.batch.store import BatchStore
-from heygen.studio.config import Settings, account_fingerprint, poll_policy
+from heygen.studio.config import Settings, account_fingerprint
+from heygen.studio.kinds import KINDS, poll_policy
 from heygen.studio.datadir import private_dir
 from heygen.studio.db import configured_url
 from heygen.studio.jobs import JobStore
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     base_url = settings.base_url or "https://api.heygen.com"
     client = Client(settings.api_key, base_url, max_retries=0)
     background.accounts.register(account_fingerprint(settings.api_key, client.base_url), client)
-    store = JobStore(configured_url() or private_dir(settings.data_dir))
+    store = JobStore(configured_url() or private_dir(settings.data_dir), kinds=KINDS)
     # While an app server receives HeyGen's webhooks for the account, single renders are only checked as a safety net.
     pushed = (webhooks.Health(webhooks.WebhookStore(store.db), pace=settings.webhook_poll_seconds) if settings.webhooks
               else (lambda account: False))

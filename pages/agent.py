@@ -5,6 +5,9 @@ import streamlit as st
 from ui import agent_form as form
 from ui import catalogue, connection, pickers, shell
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Prompt to video", "icon": ":material/auto_awesome:", "order": 30, "form": "agent"}
+
 shell.require(__file__)
 
 conn = connection.require()

@@ -12,6 +12,9 @@ from ui import (
     shell,
 )
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Batch", "icon": ":material/contacts:", "order": 70}
+
 shell.require(__file__)
 conn = connection.require()
 pickers.inject_css()

@@ -8,6 +8,9 @@ from ui import catalogue, connection, pickers, shell
 from ui.feedback import show_error
 from ui import scenes_form as form
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Scenes", "icon": ":material/view_carousel:", "order": 20, "form": "scenes"}
+
 shell.require(__file__)
 conn = connection.require()
 pickers.inject_css()

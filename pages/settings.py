@@ -8,6 +8,9 @@ from ui import account, checks, connection, kept_media, shell, team, webhooks_pa
 from ui.feedback import show_error
 from ui.text import md
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Settings", "icon": ":material/settings:", "order": 80}
+
 shell.require(__file__)
 
 st.title("Settings")

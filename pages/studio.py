@@ -5,6 +5,9 @@ import streamlit as st
 from ui import catalogue, connection, pickers, shell
 from ui import studio_form as form
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Studio", "icon": ":material/movie_edit:", "order": 10, "form": "studio", "default": True}
+
 shell.require(__file__)
 conn = connection.require()
 pickers.inject_css()

@@ -5,6 +5,9 @@ import streamlit as st
 from ui import catalogue, connection, pickers, shell
 from ui import template_form as form
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Templates", "icon": ":material/dashboard_customize:", "order": 40, "form": "tplf"}
+
 shell.require(__file__)
 conn = connection.require()
 pickers.inject_css()

@@ -4,6 +4,9 @@ import streamlit as st
 
 from ui import connection, history, import_panel, nav, shell, status_panel, translate_panel
 
+# Read by ui.nav, not run: this page's place in the navigation.
+PAGE = {"title": "Videos", "icon": ":material/video_library:", "order": 50}
+
 shell.require(__file__)
 
 st.title("Videos")

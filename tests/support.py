@@ -107,7 +107,8 @@ class Worker:
         from heygen import Client
         from heygen.studio import archive, preferences
         from heygen.studio.batch import BatchStore
-        from heygen.studio.config import Settings, account_fingerprint, poll_policy
+        from heygen.studio.config import Settings, account_fingerprint
+        from heygen.studio.kinds import poll_policy
         from heygen.studio.jobs import JobStore
         from heygen.studio.worker import Accounts, make_huey
         from heygen.studio.worker import Worker as Background

@@ -185,7 +185,7 @@ def apply_prefill(conn: connection.Connection, job_id: str) -> None:
     except JobStoreError as exc:
         state[NOTICE] = ("error", str(exc))
         return
-    if job is None or job.account != conn.account or job.kind != "agent":
+    if job is None or job.account != conn.account or job.kind != agent_launch.KIND:
         state[NOTICE] = ("warning", "That video's settings could not be found, so nothing was filled in.")
         return
     inputs = job.inputs or {}

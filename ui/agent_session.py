@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from heygen.api import errors
-from heygen.studio import agent_chat, archive
+from heygen.studio import agent_chat, archive, kinds
 from heygen.studio.jobs import TERMINAL, Job
 
 from . import connection, kept_media, nav
@@ -118,7 +118,7 @@ def _problem(job: Job) -> None:
         show_error(job.error_detail or {"message": "The session ended before it made a video."},
                    title="The session did not make a video")
         if st.button("Edit & retry", key=f"agent_session_retry_{job.id}", type="primary", icon=":material/edit:"):
-            nav.edit_job(job.id, job.kind)
+            nav.edit_job(job.id, kinds.of(job).editor)
     elif job.error_detail and job.status not in TERMINAL:
         st.warning(f"{md(job.error_detail.get('message'))} The studio keeps trying.", icon=":material/sync_problem:")
 

@@ -213,10 +213,10 @@ def _finding(conn: connection.Connection, job: Job, report: qa.Report, number: i
                        args=(job, inspection.EVERYWHERE, finding),
                        help="Said this way on purpose: no video is flagged for it (Settings lists these).")
         if finding.kind in _SERIOUS and finding.moment is not None and report.mode == inspection.SCRIPT \
-                and job.kind in ("avatar", "image"):
+                and kinds.of(job).fixable:
             cols[3].button("Replace that sentence's audio", key=f"check_fix_{job.id}_{number}", type="primary",
                            icon=":material/record_voice_over:", on_click=_revoice, args=(conn, job.id, finding))
-    if number == len(report.open) - 1 and job.kind in ("avatar", "image"):
+    if number == len(report.open) - 1 and kinds.of(job).fixable:
         st.button("Render the whole video again", key=f"check_rerender_{job.id}", icon=":material/replay:",
                   on_click=_rerender, args=(conn, job.id),
                   help="A new render of the same script and settings, linked to this one; it is checked too.")

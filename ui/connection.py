@@ -10,7 +10,7 @@ import streamlit as st
 from heygen import Client
 from heygen.api.client import DEFAULT_BASE_URL
 from heygen.studio.config import SANDBOX_ACCOUNT, Settings, account_fingerprint
-from heygen.studio.config import poll_policy as policy_for
+from heygen.studio.kinds import poll_policy as policy_for
 from heygen.studio.jobs import JobStoreError
 
 from . import identity, process

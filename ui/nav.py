@@ -1,11 +1,20 @@
-"""Every page of the studio, named once, and the typed requests one page makes of another:
-"open this job" and "prefill that form from this job"."""
+"""Every page of the studio, found once in pages/, and the typed requests one page makes of another:
+"open this job" and "prefill that form from this job".
+
+A page declares its place in the navigation with a ``PAGE = {...}`` literal (title, icon, order, and the
+session-key prefix of the launch form it holds), read here without running the page; a new page needs no
+line here. "Edit & retry" opens the page a job's kind names (``JobKind.editor``, a page's file name).
+"""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
 @dataclass(frozen=True)
@@ -16,27 +25,52 @@ class PageInfo:
     title: str
     icon: str
     form: str | None = None  # the session-key prefix of the launch form it holds, if any
+    order: int = 100  # its place in the navigation
+    default: bool = False  # the page the app opens on
+
+    @property
+    def name(self) -> str:
+        """The page's file name without ``.py`` (what a kind's ``editor`` names)."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".py")
 
     @property
     def url_path(self) -> str:
         """The page's address below the app's root ("" for the default page)."""
-        return "" if self is DEFAULT else self.path.rsplit("/", 1)[-1].removesuffix(".py")
+        return "" if self.default else self.name
 
 
-STUDIO = PageInfo("pages/studio.py", "Studio", ":material/movie_edit:", form="studio")
-SCENES = PageInfo("pages/scenes.py", "Scenes", ":material/view_carousel:", form="scenes")
-AGENT = PageInfo("pages/agent.py", "Prompt to video", ":material/auto_awesome:", form="agent")
-VIDEOS = PageInfo("pages/videos.py", "Videos", ":material/video_library:")
-PRESENT = PageInfo("pages/present.py", "Present", ":material/slideshow:")
-BATCH = PageInfo("pages/batch.py", "Batch", ":material/contacts:")
-TEMPLATES = PageInfo("pages/templates.py", "Templates", ":material/dashboard_customize:", form="tplf")
-SETTINGS = PageInfo("pages/settings.py", "Settings", ":material/settings:")
+def _declared(path: Path) -> PageInfo | None:
+    """The page a file in pages/ declares with its ``PAGE`` literal (None: not a page of the navigation)."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGE" for t in node.targets):
+            return PageInfo(f"pages/{path.name}", **ast.literal_eval(node.value))
+    return None
 
-ALL = [STUDIO, SCENES, AGENT, TEMPLATES, VIDEOS, PRESENT, BATCH, SETTINGS]  # in the order the navigation shows them
-DEFAULT = STUDIO
 
-# Which page edits a job of each kind (Edit & retry); kinds not named here open in the Studio.
-EDITOR_FOR_KIND: dict[str, PageInfo] = {"agent": AGENT, "scenes": SCENES, "template": TEMPLATES}
+# In the order the navigation shows them.
+ALL = sorted((p for p in map(_declared, sorted(PAGES_DIR.glob("*.py"))) if p is not None), key=lambda p: p.order)
+_BY_NAME = {p.name: p for p in ALL}
+
+
+def page(name: str) -> PageInfo:
+    """The page whose file is pages/<name>.py."""
+    return _BY_NAME[name]
+
+
+DEFAULT = next(p for p in ALL if p.default)
+STUDIO = page("studio")
+SCENES = page("scenes")
+AGENT = page("agent")
+VIDEOS = page("videos")
+PRESENT = page("present")
+BATCH = page("batch")
+SETTINGS = page("settings")
+
+
+def editor(name: str | None) -> PageInfo:
+    """The page whose form edits a job, by the name its kind gives (``JobKind.editor``); the Studio if unknown."""
+    return _BY_NAME.get(name or "", STUDIO)
+
 
 _SELECTED_JOB = "selected_job"
 JOB_PARAM = "job"  # the Videos page's query parameter: the job its status panel shows
@@ -44,7 +78,7 @@ JOB_PARAM = "job"  # the Videos page's query parameter: the job its status panel
 
 def pages() -> list:
     """The ``st.Page`` objects for ``st.navigation``."""
-    return [st.Page(p.path, title=p.title, icon=p.icon, default=p is DEFAULT) for p in ALL]
+    return [st.Page(p.path, title=p.title, icon=p.icon, default=p.default) for p in ALL]
 
 
 def link(page: PageInfo, label: str, icon: str | None = None) -> None:
@@ -86,11 +120,11 @@ def prefill_key(page: PageInfo) -> str:
     return f"{page.form}_prefill"
 
 
-def edit_job(job_id: str, kind: str) -> None:
-    """Open the page that edits a job of ``kind``, its form filled from that job (ends this run)."""
-    page = EDITOR_FOR_KIND.get(kind, STUDIO)
-    st.session_state[prefill_key(page)] = job_id
-    st.switch_page(page.path)
+def edit_job(job_id: str, editor_name: str | None) -> None:
+    """Open the page that edits the job (its kind's ``editor``), its form filled from that job (ends this run)."""
+    target = editor(editor_name)
+    st.session_state[prefill_key(target)] = job_id
+    st.switch_page(target.path)
 
 
 def take_prefill(page: PageInfo) -> str | None:

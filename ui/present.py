@@ -15,7 +15,7 @@ from heygen.studio import translate
 from heygen.studio.jobs import Job
 from heygen.studio.states import JobStatus
 
-from . import batch_common, checks, connection, kept_media, nav
+from . import batch_common, checks, connection, kept_media, nav, reviews_panel
 from .text import md
 
 _SHOW = "present_show"
@@ -145,8 +145,6 @@ def annotate(jobs: list[Job], prefix: str) -> list[Shown] | None:
 
 def setup(conn: connection.Connection) -> None:
     """The Present page before the show: what to show, how, and the review link to share it."""
-    from . import reviews_panel
-
     st.title("Present")
     st.caption("Show finished videos to a client in a clean full-width view, or send them a link to watch "
                "and approve.")

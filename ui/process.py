@@ -24,7 +24,8 @@ from heygen.studio import webhooks as hooks
 from heygen.studio import worker as background
 from heygen.studio.batch import BatchStore
 from heygen.api.client import DEFAULT_BASE_URL
-from heygen.studio.config import Settings, account_fingerprint, poll_policy
+from heygen.studio.config import Settings, account_fingerprint
+from heygen.studio.kinds import KINDS, poll_policy
 from heygen.studio.datadir import private_dir
 from heygen.studio.db import configured_url
 from heygen.studio.jobs import JobStore
@@ -84,7 +85,7 @@ def allowed_hosts() -> tuple[str, ...]:
 
 def job_store() -> JobStore:
     """The job store every session of this process shares (raises JobStoreError or OSError when it cannot open)."""
-    return _once("store", lambda: JobStore(configured_url() or private_dir(settings().data_dir)))
+    return _once("store", lambda: JobStore(configured_url() or private_dir(settings().data_dir), kinds=KINDS))
 
 
 def batch_store() -> BatchStore:

@@ -13,7 +13,8 @@ from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError, inspect_audio
 
 from . import catalogue as catalogue_ui
-from . import connection, nav, pickers, status_panel
+from . import connection, nav, pickers
+from .copy import fmt_duration
 from .feedback import show_error
 from .text import md
 
@@ -60,7 +61,7 @@ def section(conn: connection.Connection, job: Job) -> None:
         for field in ("audio", "script", "voice"):
             if problems.get(field):
                 st.error(md(problems[field]), icon=":material/error:")
-        length = f" (the video is {status_panel.fmt_duration(job.duration)} long)" if job.duration else ""
+        length = f" (the video is {fmt_duration(job.duration)} long)" if job.duration else ""
         span = st.radio(f"Replace the audio of{length}", [WHOLE, RANGE], key=k("span"), horizontal=True)
         start = end = None
         if span == RANGE:
@@ -85,7 +86,7 @@ def _audio(uploaded, problems: dict[str, str]) -> lipsync.AudioFile | None:
     except MediaError as exc:
         problems["audio"] = str(exc)
         return None
-    st.caption(md(f"{uploaded.name}: {info.format.upper()} audio, {status_panel.fmt_duration(info.duration_seconds)}"))
+    st.caption(md(f"{uploaded.name}: {info.format.upper()} audio, {fmt_duration(info.duration_seconds)}"))
     return lipsync.AudioFile(data=data, filename=info.filename, mime_type=info.mime_type,
                              seconds=info.duration_seconds, digest=hashlib.sha256(data).hexdigest(),
                              name=uploaded.name)

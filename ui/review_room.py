@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from heygen.studio import access, reviews
+from heygen.studio.batch.store import BatchStateError
 from heygen.studio.jobs import Job
 
-from . import connection, identity, kept_media
+from . import batch_common, connection, identity, kept_media
 from .text import md
 
 log = logging.getLogger("heygen.studio")
@@ -233,10 +234,6 @@ def refusal(exc: reviews.ReviewError) -> str:
 
 def _sample_approved(batch_id: str) -> None:
     """A client approved a batch's sample: the batch goes ahead, as if the studio's user had approved it."""
-    from heygen.studio.batch.store import BatchStateError
-
-    from . import batch_common
-
     batches = batch_common.store()
     try:
         batches.approve_sample(batch_id)

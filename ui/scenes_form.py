@@ -10,6 +10,7 @@ they are chosen and kept with the draft; nothing is uploaded before launch.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -18,11 +19,11 @@ from heygen.studio import launch, scenes
 from heygen.studio.jobs import JobStoreError
 from heygen.studio.media import MediaError, inspect_audio, max_side_for, prepare_image
 from heygen.studio.media.clips import inspect_clip
-from heygen.studio.scene_drafts import DraftStore
+from heygen.studio.scene_drafts import FOLDER, DraftStore
 from heygen.studio.scenes import SceneFile, Storyboard
 from heygen.studio.scripting import format_duration
 
-from . import connection, launch_form, launch_panel, nav, pickers
+from . import connection, launch_form, launch_panel, listen, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
@@ -54,10 +55,6 @@ UPLOAD_TYPES = {"image": ["jpg", "jpeg", "png", "webp"], "audio": ["mp3", "wav",
 
 @st.cache_resource(show_spinner=False)
 def _drafts(_db: Any, data_dir: str) -> DraftStore:
-    from pathlib import Path
-
-    from heygen.studio.scene_drafts import FOLDER
-
     return DraftStore(_db, Path(data_dir) / FOLDER)
 
 
@@ -388,19 +385,11 @@ def _speech(conn: connection.Connection, catalogue: Catalogue, scene: scenes.Sce
 
 def _speech_ids(conn: connection.Connection) -> frozenset[str] | None:
     """The voices Listen can speak (marked ♪ in the voice picker), as the Studio marks them."""
-    try:
-        from . import listen
-    except ImportError:  # this build has no Listen widget
-        return None
     return listen.speech_voice_ids(conn)
 
 
 def listen_button(conn: connection.Connection, scene: scenes.Scene, voice: Any) -> None:
     """The one place a scene's script gets its Listen button (ui.listen)."""
-    try:
-        from . import listen
-    except ImportError:  # this build has no Listen widget
-        return
     if scene.script.strip():
         listen.button(conn, key=_k(scene.id, "listen"), voice=voice, text=scene.script, speed=scene.speed)
 

@@ -15,57 +15,27 @@ from datetime import datetime
 
 import streamlit as st
 
-from heygen.studio import agent_chat, kinds, reconcile, scenes, watch
+from heygen.studio import kinds, reconcile, watch
 from heygen.api import errors
 from heygen.studio.jobs import Job
 
-from . import checks, connection, nav
+from . import agent_session, checks, connection, kept_media, nav, replace_audio, reviews_panel, translate_panel
+from .copy import failure_advice, fmt_duration, job_status_words, made_how, status_words, typical_wait
 from .feedback import show_error
+from .job_watch import TICK_SECONDS, check_now, stopped_outcome, watch_state
 from .text import md
 
-TICK_SECONDS = 2.0
+__all__ = ["TICK_SECONDS", "check_now", "fmt_duration", "job_status_words", "panel", "status_words",
+           "stopped_outcome", "watch_state"]
 
-
-def watch_state(job_id: str) -> dict:
-    """Per-session state of the user's own checks of one job: failures in a row, deadline restart, stop
-    reason, last error."""
-    all_states = st.session_state.setdefault("watch_state", {})
-    return all_states.setdefault(job_id, {"failures": 0, "deadline_from": None, "stopped": None, "error": None})
-
-
-def stopped_outcome(job: Job) -> str | None:
-    """Why watching this job has stopped in this session (or for good), or None."""
-    known = watch.outcome_of(job) or watch_state(job.id)["stopped"]
-    if known is None and job.video_id is not None:
-        policy = connection.poll_policy(job.kind)
-        started = (job.inputs or {}).get("deadline_from") or job.submitted_at or job.created_at
-        if time.time() - started > policy.deadline:
-            return watch.OVERDUE  # the worker stopped asking too; "Keep waiting" restarts both
-    return known
-
-
-def fmt_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, sec = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {sec:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
-def status_words(status: str) -> str:
-    return watch.STATUS_WORDS.get(status, f"In progress ({status})")
-
-
-def job_status_words(job: Job) -> str:
-    """The job's status in the words its panel uses: a Video Agent chat session's own status while the
-    session is followed (e.g. "Waiting for your answer"), else the job's."""
-    session_status = agent_chat.session_record(job).get("status") if agent_chat.follows_session(job) else None
-    return agent_chat.status_words(session_status) if session_status else status_words(job.status)
+# A kind's own views, each drawing the job and saying True when it applies (``JobKind.views``).
+VIEWS = {kinds.CHAT: agent_session.panel, kinds.SUBTITLE_REVIEW: translate_panel.panel}
+# The sections of a finished video's panel (``JobKind.sections``), in the kind's order.
+SECTIONS = {
+    kinds.REVIEWS: lambda conn, job: reviews_panel.job_section(job),
+    kinds.REPLACE_AUDIO: replace_audio.section,
+    kinds.TRANSLATE: translate_panel.section,
+}
 
 
 def panel(conn: connection.Connection, job_id: str) -> None:
@@ -79,23 +49,16 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     caption = [f"Started {datetime.fromtimestamp(job.created_at):%d %b %Y, %H:%M}"]
     if job.made_by:
         caption[0] += f" by {md(job.made_by)}"
+    kind = kinds.of(job)
     if job.video_id:
-        caption.append(f"HeyGen {kinds.of(job).id_name(job)} {md(job.video_id)}")
-    if job.kind == "agent":
-        caption.append("Video Agent render")
-    elif job.kind in ("imported", "lipsync"):
-        caption.append(md(kinds.of(job).label))
+        caption.append(f"HeyGen {kind.id_name(job)} {md(job.video_id)}")
+    if kind.named_in_panel:
+        caption.append(md(kind.label))
     st.caption(" · ".join(caption))
-    from . import agent_session  # a Video Agent chat session has its own view
-
-    if agent_session.panel(conn, job):
-        _remove_controls(conn, job)
-        return
-    from . import translate_panel  # a translation waiting for its subtitles' review, or failed
-
-    if translate_panel.panel(conn, job):
-        _remove_controls(conn, job)
-        return
+    for view in kind.views:  # a chat session, a translation waiting for its subtitles' review, …
+        if VIEWS[view](conn, job):
+            _remove_controls(conn, job)
+            return
     outcome = stopped_outcome(job)
     if outcome is None:
         policy = connection.poll_policy(job.kind)
@@ -104,23 +67,6 @@ def panel(conn: connection.Connection, job_id: str) -> None:
     else:
         _stopped(conn, job, outcome)
     _remove_controls(conn, job)
-
-
-def check_now(conn: connection.Connection, job: Job) -> watch.CheckResult:
-    """One status request for ``job``, asked for by the user, keeping the session's state of such checks.
-
-    Never called by a page refresh: between the user's checks the background worker asks HeyGen.
-    """
-    state = watch_state(job.id)
-    policy = connection.poll_policy(job.kind)
-    result = kinds.of(job).check(conn.client, connection.job_store(), job, policy, consecutive_failures=state["failures"],
-                                deadline_from=state["deadline_from"] or (job.inputs or {}).get("deadline_from"))
-    transient = result.error is not None and not isinstance(result.error, errors.RateLimitError)
-    state.update(failures=state["failures"] + 1 if transient else 0,
-                 error=result.error.to_dict() if result.error is not None else None)
-    if result.stopped:
-        state["stopped"] = result.outcome
-    return result
 
 
 def _live(conn: connection.Connection, job_id: str) -> None:
@@ -136,8 +82,8 @@ def _live_view(conn: connection.Connection, job: Job) -> None:
     position = steps.index(job.status) if job.status in steps else 0 if job.status == reconcile.CHECKING else 3
     st.progress(position / (len(steps) - 1), text=f"**{md(status_words(job.status))}** · {fmt_duration(job.elapsed)} elapsed")
     note = watch.NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
-    if job.kind == "agent":
-        note += " Video Agent renders often take 10–30 minutes."
+    if typical_wait(kinds.of(job)):
+        note += f" {typical_wait(kinds.of(job))}"
     if job.last_polled_at is not None:
         note += f" Checked {fmt_duration(max(0.0, time.time() - job.last_polled_at))} ago."
     note += " The studio keeps checking even when this page is closed."
@@ -177,15 +123,14 @@ def _stopped(conn: connection.Connection, job: Job, outcome: str) -> None:
     if outcome == watch.COMPLETED:
         _completed(conn, job)
     elif outcome == watch.FAILED:
-        hint = (kinds.of(job).failure_hints.get((job.failure_code or "").lower())
-                or watch.failure_hint(job.failure_code, job.failure_message))
+        hint = failure_advice(job)
         text = "**HeyGen could not render this video.**"
         if job.failure_message:
             text += f"  \n{md(job.failure_message)}"
         if hint:
             text += f"  \n{md(hint)}"
-        if job.kind == "scenes":
-            text += f"  \n{md(scenes.failure_note(job.failure_message))}"
+        if kinds.of(job).failure_note is not None:
+            text += f"  \n{md(kinds.of(job).failure_note(job.failure_message))}"
         st.error(text, icon=":material/cancel:")
         with st.expander("Details"):
             st.markdown(f"**HeyGen code:** {md(job.failure_code or 'none given')}")
@@ -248,9 +193,7 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
 
 
 def _completed(conn: connection.Connection, job: Job) -> None:
-    from . import kept_media
-
-    how = "imported from HeyGen" if job.kind == "imported" else f"rendered in {fmt_duration(job.elapsed)}"
+    how = made_how(kinds.of(job), job.elapsed)
     st.success(f"**Ready** · {fmt_duration(job.duration)} long · {how}", icon=":material/check_circle:")
     local = kept_media.files(job)
     spec = job.inputs.get("spec") or {}
@@ -292,13 +235,8 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     if "thumbnail" in local or job.thumbnail_url:
         with st.expander("Thumbnail"):
             st.image(str(local["thumbnail"]) if "thumbnail" in local else job.thumbnail_url, width=320)
-    from . import replace_audio, reviews_panel
-
-    reviews_panel.job_section(job)
-    replace_audio.section(conn, job)
-    from . import translate_panel
-
-    translate_panel.section(conn, job)
+    for section in kinds.of(job).sections:  # client reviews, replace the audio, translate, …
+        SECTIONS[section](conn, job)
 
 
 def _refresh_links(conn: connection.Connection, job_id: str) -> None:
@@ -307,7 +245,7 @@ def _refresh_links(conn: connection.Connection, job_id: str) -> None:
     if job is None or not job.video_id:
         return
     try:
-        watch.refresh_links(conn.client, store, job)
+        kinds.of(job).refresh(conn.client, store, job)
     except errors.HeyGenError as exc:
         st.session_state[f"refresh_error_{job_id}"] = exc.to_dict()
 
@@ -315,7 +253,6 @@ def _refresh_links(conn: connection.Connection, job_id: str) -> None:
 def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
     """A callable for a download button: reads the copy kept on this computer, else streams the file
     through the studio, renewing an expired link."""
-    from . import kept_media
 
     def fetch() -> bytes:
         local = kept_media.read(job_id, field)
@@ -323,7 +260,7 @@ def _file_fetcher(conn: connection.Connection, job_id: str, field: str):
             return local
         store = connection.job_store()
         job = store.get(job_id)
-        return watch.fetch_file(conn.client, store, job, field)
+        return watch.fetch_file(conn.client, store, job, field, refresh=kinds.of(job).refresh)
 
     return fetch
 
@@ -332,7 +269,7 @@ def _edit_and_retry(job: Job) -> None:
     if not kinds.of(job).editable:
         return
     if st.button("Edit & retry", key=f"edit_retry_{job.id}", type="primary", icon=":material/edit:"):
-        nav.edit_job(job.id, job.kind)
+        nav.edit_job(job.id, kinds.of(job).editor)
 
 
 def _remove_controls(conn: connection.Connection, job: Job) -> None:
@@ -344,7 +281,7 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
     with st.container(border=True):
         st.markdown(f"**Remove “{md(job.title)}” from the history?**")
         also = st.checkbox("Also delete the video on HeyGen", key=f"remove_remote_{job.id}",
-                           disabled=not job.video_id or job.kind in ("lipsync", "translation"))
+                           disabled=not job.video_id or not kinds.of(job).deletable)
         left, right = st.columns(2)
         if left.button("Remove", key=f"remove_yes_{job.id}", type="primary"):
             if also and job.video_id:
@@ -355,8 +292,6 @@ def _remove_controls(conn: connection.Connection, job: Job) -> None:
                 except errors.HeyGenError as exc:
                     show_error(exc, title="The video could not be deleted on HeyGen; it stays in the history")
                     return
-            from . import kept_media
-
             try:
                 kept_media.remove(job.id)
             except OSError as exc:

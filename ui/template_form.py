@@ -129,7 +129,7 @@ class Draft:
 
 def apply_prefill(conn: connection.Connection) -> None:
     """Edit & retry: fill the form from a template job (its template fetched on that click)."""
-    job_id = nav.take_prefill(nav.TEMPLATES)
+    job_id = nav.take_prefill(nav.page("templates"))
     job = connection.job_store().get(job_id) if job_id else None
     if job is None:
         return
@@ -217,6 +217,7 @@ def show_notice() -> None:
 
 def intro(template: Template) -> None:
     """What the chosen template says, scene by scene, with its variables marked."""
-    with st.expander(f"{md(template.name)}: {len(template.scenes)} scene(s)", icon=":material/description:"):
+    count = len(template.scenes)
+    with st.expander(f"{md(template.name)}: {count} scene{'' if count == 1 else 's'}", icon=":material/description:"):
         for scene in template.scenes:
             st.text(scene.script or "(no script)")

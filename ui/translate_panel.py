@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from heygen.api import errors
-from heygen.studio import srt, translate
+from heygen.studio import kinds, srt, translate
 from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError
 from heygen.studio.media.clips import inspect_clip
 
-from . import connection, nav, status_panel
+from . import connection, job_watch, nav
+from .copy import fmt_duration, status_words
 from .feedback import show_error
 from .text import md
 
@@ -58,7 +59,7 @@ def upload_section(conn: connection.Connection) -> None:
         except MediaError as exc:
             st.error(md(str(exc)), icon=":material/error:")
             return
-        st.caption(md(f"{uploaded.name}: {info.format} video, {status_panel.fmt_duration(info.duration_seconds)}"))
+        st.caption(md(f"{uploaded.name}: {info.format} video, {fmt_duration(info.duration_seconds)}"))
         _form(conn, prefix, info.duration_seconds, upload=(uploaded, info))
 
 
@@ -178,7 +179,7 @@ def _launch(conn: connection.Connection, prefix: str, languages: list[str], opti
     with st.spinner("Sending the translation to HeyGen…"):
         for index, new in enumerate(jobs):
             try:
-                sent.append(translate.submit(conn.client, store, new))
+                sent.append(kinds.of(new).send(conn.client, store, new))
             except errors.HeyGenError as exc:
                 failed = store.get(new.id)
                 if index == 0 and failed is not None and failed.status == "submit_failed":
@@ -200,7 +201,7 @@ MANY = "tr_many"
 
 
 def _video_label(job: Job) -> str:
-    return f"{job.title or 'Untitled video'} · {status_panel.fmt_duration(job.duration)} · " \
+    return f"{job.title or 'Untitled video'} · {fmt_duration(job.duration)} · " \
            f"{datetime.fromtimestamp(job.created_at):%d %b %Y}"
 
 
@@ -264,7 +265,8 @@ def _launch_many(conn: connection.Connection, sources: list[Job], languages: lis
         return
     try:
         with st.spinner(f"Checking that HeyGen still has the {len(sources)} video{'s' if len(sources) != 1 else ''}…"):
-            unreachable = translate.source_problems(conn.client, sources)
+            unreachable = translate.source_problems(conn.client, sources,
+                                                    link_of=kinds.video_link_of)
     except errors.HeyGenError as exc:
         st.session_state[k("failure")] = exc.to_dict()
         return
@@ -292,7 +294,7 @@ def panel(conn: connection.Connection, job: Job) -> bool:
     details = translate.details_of(job)
     st.caption(md(f"{details.get('language')} · translated from “{details.get('source_title') or 'a video'}”"))
     if job.status == translate.QUEUED:
-        st.fragment(_queued, run_every=status_panel.TICK_SECONDS)(job.id)
+        st.fragment(_queued, run_every=job_watch.TICK_SECONDS)(job.id)
         return True
     phase = details.get("phase")
     if phase == "review" or (phase == "generate" and job.status != "submitting"):
@@ -314,7 +316,7 @@ def _queued(job_id: str) -> None:
     running = sum(1 for j in group if j.status in translate.HOLDS_A_SLOT)
     waiting = sum(1 for j in group if j.status == translate.QUEUED)
     at_once = translate.details_of(job).get("at_once") or translate.DEFAULT_AT_ONCE
-    st.info(f"**{status_panel.status_words(job.status)}.** {running} of this request's translations are on their "
+    st.info(f"**{status_words(job.status)}.** {running} of this request's translations are on their "
             f"way (at most {at_once} at once) and {waiting} wait, this one included. The studio sends it as soon as "
             "one finishes, even with this page closed. Nothing has been sent or charged for it yet.",
             icon=":material/hourglass_top:")
@@ -332,7 +334,7 @@ def _failed(conn: connection.Connection, job: Job) -> None:
         store = connection.job_store()
         again = translate.retry(store, job)
         try:
-            again = translate.submit(conn.client, store, again)
+            again = kinds.of(again).send(conn.client, store, again)
         except errors.HeyGenError as exc:
             st.session_state[_key(job, "retry_failure")] = exc.to_dict()
         nav.select_job(again.id)
@@ -430,7 +432,7 @@ def _render(conn: connection.Connection, job: Job, edited: pd.DataFrame) -> None
     except errors.HeyGenError as exc:
         st.session_state[k("render_failure")] = exc.to_dict()
         return
-    status_panel.watch_state(job.id).update(stopped=None, failures=0, error=None, wait=None, check_now=False)
+    job_watch.watch_state(job.id).update(stopped=None, failures=0, error=None, wait=None, check_now=False)
     st.rerun()
 
 

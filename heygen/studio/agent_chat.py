@@ -67,7 +67,7 @@ class ChatError(ValueError):
 def is_chat(job: Job | None) -> bool:
     """Whether ``job`` is a Video Agent job in chat mode."""
     spec = (job.inputs.spec if job is not None else None) or {}
-    return job is not None and job.kind == "agent" and spec.get("mode") == CHAT
+    return job is not None and job.kind == agent_launch.KIND and spec.get("mode") == CHAT
 
 
 def session_record(job: Job) -> dict[str, Any]:
@@ -204,8 +204,10 @@ def check(
     consecutive_failures: int = 0,
     deadline_from: float | None = None,
     now: float | None = None,
+    find_lost: object = None,
 ) -> watch.CheckResult:
-    """One look at a chat job's session: record it, then settle the job's status from it."""
+    """One look at a chat job's session: record it, then settle the job's status from it (a followed session
+    is never lost: ``find_lost`` is not used)."""
     now = time.time() if now is None else now
     if job.status in TERMINAL:
         return watch.CheckResult(watch.outcome_of(job, now) or watch.COMPLETED, job, requested=False)

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, float], None]
 
+KIND = "agent"
 FORMAT_VERSION = 1
 FIRST_STATUS = "waiting"  # the job's status once HeyGen has the request, before the first status check
 TITLE_PREFIX = "Agent: "
@@ -370,7 +371,7 @@ def wait_for_session(store: JobStore, job: Job, policy: watch.PollPolicy, now: f
 
 def awaiting_video(job: Job) -> bool:
     """True for an agent job HeyGen accepted whose video id is not known yet (watch its session)."""
-    return job.kind == "agent" and job.video_id is None and session_of(job) is not None and job.status not in TERMINAL
+    return job.kind == KIND and job.video_id is None and session_of(job) is not None and job.status not in TERMINAL
 
 
 def check(
@@ -382,17 +383,14 @@ def check(
     consecutive_failures: int = 0,
     deadline_from: float | None = None,
     now: float | None = None,
+    find_lost: reconcile.FindLost | None = None,
 ) -> watch.CheckResult:
-    """``watch.check`` for any job, which also follows an agent session until HeyGen names its video (and a
-    chat session for as long as it works or waits for the user, see ``agent_chat``)."""
-    from . import agent_chat  # it builds on this module's session records
-
-    if agent_chat.follows_session(job):
-        return agent_chat.check(client, store, job, policy, consecutive_failures=consecutive_failures,
-                                deadline_from=deadline_from, now=now)
+    """``watch.check`` for any job, which also follows an agent session until HeyGen names its video; a lost
+    create is looked for among the account's sessions (``reconcile.find_session``). A chat session that works
+    or waits for the user has its own check, ``agent_chat.check`` (``kinds.of`` gives it)."""
     if not awaiting_video(job):
         return watch.check(client, store, job, policy, consecutive_failures=consecutive_failures,
-                           deadline_from=deadline_from, now=now)
+                           deadline_from=deadline_from, now=now, find_lost=find_lost or reconcile.find_session)
     now = time.time() if now is None else now
     if now - (deadline_from or job.created_at) > policy.deadline:
         return watch.CheckResult(watch.OVERDUE, job)

@@ -28,6 +28,7 @@ from . import preferences
 from .datadir import private_dir
 from .jobs import DATA_DIR_ENV, Job, default_data_dir
 from .reviews import ReviewStore
+from .watch import Refresh, refresh_links
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -107,6 +108,7 @@ def keep(
     media_root: str | os.PathLike,
     *,
     store: JobStore | None = None,
+    refresh: Refresh = refresh_links,
     policy: preferences.Retention | None = None,
     now: float | None = None,
     attempts: int = 3,
@@ -117,8 +119,8 @@ def keep(
 
     Network failures, server errors and bodies that do not match their declared size are tried
     ``attempts`` times in all, with a growing pause (``sleep``) in between. An expired link (or a
-    missing video link) makes one request for fresh links (saved in ``store`` when given); a
-    second expiry is an error. ``policy`` defaults to the saved retention preference: under
+    missing video link) makes one request for fresh links (with the job's kind's ``refresh``, saved in
+    ``store`` when given); a second expiry is an error. ``policy`` defaults to the saved retention preference: under
     ``"nothing"``, or ``("days", N)`` for a job completed more than N days before ``now``, nothing
     is downloaded. Raises ``ArchiveError`` (no partial file is left) or ValueError for a job that
     is not completed.
@@ -142,9 +144,7 @@ def keep(
         refreshed = True
         try:
             if store is not None:
-                from .watch import refresh_links
-
-                fresh = refresh_links(client, store, job)
+                fresh = refresh(client, store, job)
                 links = {kind: getattr(fresh, name) for kind, name in _SOURCES}
             else:
                 video = client.videos.get(job.video_id)

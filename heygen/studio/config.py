@@ -120,17 +120,3 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     except ValueError:
         return default
     return min(max(value, low), high)
-
-
-def poll_policy(settings: Settings, kind: str = "avatar", *, pushed: bool = False):
-    """How renders of ``kind`` are watched, from the settings (agent renders start slower and may take longer);
-    ``pushed``: webhooks reach the studio, so renders of a kind they announce are only checked as a safety net."""
-    from . import kinds
-    from .watch import PollPolicy
-
-    described = kinds.of(kind)
-    minutes = getattr(settings, described.deadline_setting)
-    first = settings.poll_seconds * described.first_factor
-    floor = settings.webhook_poll_seconds if pushed and described.events else 0.0
-    return PollPolicy(first=first, maximum=max(settings.max_poll_seconds, first), deadline=minutes * 60, floor=floor,
-                      reply_maximum=described.reply_poll_seconds, reply_window=described.reply_window_seconds)

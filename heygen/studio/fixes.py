@@ -11,7 +11,7 @@ from typing import Any
 
 from heygen.api.videos import VideoSpec
 
-from . import lipsync, srt
+from . import kinds, lipsync, srt
 from .jobs import Job, JobStore
 
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+[\"'”’)\]]*|$)")
@@ -83,7 +83,7 @@ def revoice_sentence(store: JobStore, job: Job, fix: SentenceFix, *, account: st
 def rerender(store: JobStore, job: Job, *, account: str) -> Job:
     """Record a new render of ``job``'s video, the same spec and details, linked to it (not sent yet)."""
     inputs: dict[str, Any] = dict(job.inputs or {})
-    if job.kind not in ("avatar", "image") or not isinstance(inputs.get("spec"), dict):
+    if not kinds.of(job).fixable or not isinstance(inputs.get("spec"), dict):
         raise FixError("not_a_video")
     spec = VideoSpec.from_dict(inputs["spec"])
     extra = {k: v for k, v in inputs.items() if k not in ("spec", "uploaded")}

@@ -29,12 +29,11 @@ from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, defaul
 
 __all__ = [
     "DB_FILENAME", "ERROR_DETAIL_KEYS", "FINAL", "Job", "JobNotFoundError", "JobStore", "JobStoreError",
-    "KINDS", "SCHEMA_VERSION", "StatusEvent", "TERMINAL", "VIDEO_FIELDS", "default_data_dir",
+    "SCHEMA_VERSION", "StatusEvent", "TERMINAL", "VIDEO_FIELDS", "default_data_dir",
     "validate_account",
 ]
 
 # TERMINAL, FINAL and UNSETTLED are the status sets of heygen.studio.states (re-exported for the store).
-KINDS = frozenset({"avatar", "image", "agent", "scenes", "imported", "lipsync", "translation", "template"})
 # The VideoDetail fields record_poll accepts.
 VIDEO_FIELDS = (
     "video_url", "thumbnail_url", "gif_url", "captioned_video_url", "subtitle_url", "video_page_url",
@@ -270,7 +269,10 @@ class JobStore:
     URL: what opens the same database again. ``db`` is the Database, which heygen.studio.batch shares.
     """
 
-    def __init__(self, path: str | os.PathLike | Database | None = None) -> None:
+    def __init__(self, path: str | os.PathLike | Database | None = None, *, kinds: Iterable[str] | None = None) -> None:
+        """A store on ``path`` (a folder, a database URL or a ``Database``) that records jobs of ``kinds`` only (the
+        names of ``heygen.studio.kinds.KINDS``; None: any kind)."""
+        self.kinds = frozenset(kinds) if kinds is not None else None
         self.db = path if isinstance(path, Database) else Database(path)
         db_path = self.db.path
         self.path: Path | str = db_path if db_path is not None else self.db.url.render_as_string(hide_password=False)
@@ -391,8 +393,9 @@ class JobStore:
         """Record a new job in status "submitting" (call before sending the create request), or "queued"
         when it waits for its turn to be sent."""
         validate_account(account)
-        if kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(sorted(KINDS))}")
+        if not isinstance(kind, str) or not kind or (self.kinds is not None and kind not in self.kinds):
+            raise ValueError(f"kind must be one of {', '.join(sorted(self.kinds or ()))}" if self.kinds
+                             else "kind must be a kind's name")
         _check_text("title", title)
         inputs_json = _encode_inputs(inputs)
         if idempotency_key is None:

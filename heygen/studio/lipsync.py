@@ -225,6 +225,11 @@ def submit(client: Client, store: JobStore, job: Job, audio: AudioFile | None = 
     return store.mark_submitted(job.id, lipsync_id, "pending")
 
 
+def video_link(client: Client, lipsync_id: str) -> str | None:
+    """A freshly signed link to a finished lip-sync's video (``GET /v3/lipsyncs/{id}``)."""
+    return client.lipsyncs.get(lipsync_id).video_url
+
+
 def source_link(client: Client, details: dict[str, Any]) -> str:
     """A freshly signed link to the original video (a video, or an earlier lip-sync)."""
     source_id = details.get("source_video_id")
@@ -257,6 +262,7 @@ def check(
     consecutive_failures: int = 0,
     deadline_from: float | None = None,
     now: float | None = None,
+    find_lost: reconcile.FindLost | None = None,
 ) -> watch.CheckResult:
     """Ask HeyGen once about a lip-sync (``GET /v3/lipsyncs/{id}``) unless it has stopped, and record the answer.
 
@@ -265,7 +271,7 @@ def check(
     now = time.time() if now is None else now
     if job.video_id is None:
         return watch.check(client, store, job, policy, consecutive_failures=consecutive_failures,
-                           deadline_from=deadline_from, now=now)
+                           deadline_from=deadline_from, now=now, find_lost=find_lost or _find_own)
     known = watch.outcome_of(job, now)
     if known is not None:
         return watch.CheckResult(known, job, requested=False)
@@ -292,3 +298,6 @@ def find_lost(client: Client, store: JobStore, job: Job, since: float) -> dict[s
     listed = [x for x in client.lipsyncs.list(limit=reconcile.LIST_LIMIT) if x.title == job.title]
     found = reconcile.closest_unowned(store, job, listed, since)
     return {"video_id": found.id, "status": STATUS_OF.get(found.status, "processing")} if found else None
+
+
+_find_own = find_lost  # check's way of looking for a lost create, unless told another

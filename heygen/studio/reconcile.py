@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from heygen.api import errors
 from .inputs import Derive, Patch
@@ -43,6 +43,13 @@ RESEND_WARNING = (
 )
 
 _T = TypeVar("_T")
+
+
+class FindLost(Protocol):
+    """How a kind looks on HeyGen for what a create whose answer was lost made: ``{"video_id", "status"}`` of a
+    match created since ``since`` that no other job owns, or None."""
+
+    def __call__(self, client: Client, store: JobStore, job: Job, since: float) -> dict[str, Any] | None: ...
 
 # Adopted, still looking, or looked enough and found nothing.
 ADOPTED = "adopted"
@@ -97,14 +104,16 @@ def settled_without_match(looks: list[float]) -> bool:
     return len(looks) >= LOOKS_NEEDED and looks[-1] - looks[0] >= SPAN_NEEDED
 
 
-def look(client: Client, store: JobStore, job: Job, *, now: float | None = None) -> Look:
-    """Look once (when due) for the video or session this job's lost create may have made."""
+def look(client: Client, store: JobStore, job: Job, *, now: float | None = None,
+         find_lost: FindLost | None = None) -> Look:
+    """Look once (when due) for the video or session this job's lost create may have made, with its kind's
+    ``find_lost`` (default: a video of the job's title, ``find_video``)."""
     now = time.time() if now is None else now
     due = next_look_at(job)
     if now < due:
         return Look(LOOKING, job, wait=due - now, requested=False)
     try:
-        found = _find(client, store, job)
+        found = (find_lost or find_video)(client, store, job, sent_at(job) - CLOCK_MARGIN)
     except errors.HeyGenError as exc:
         wait = max(LOOK_EVERY, exc.retry_after or 0.0) if isinstance(exc, errors.RateLimitError) else LOOK_EVERY
         return Look(LOOKING, job, wait=wait, error=exc)
@@ -120,12 +129,6 @@ def look(client: Client, store: JobStore, job: Job, *, now: float | None = None)
     if len(looks) >= LOOKS_NEEDED:
         wait = max(1.0, looks[0] + SPAN_NEEDED - now)
     return Look(LOOKING, job, wait=wait)
-
-
-def _find(client: Client, store: JobStore, job: Job) -> dict[str, Any] | None:
-    from .kinds import of  # the kinds table builds on this module
-
-    return of(job).find_lost(client, store, job, sent_at(job) - CLOCK_MARGIN)
 
 
 def find_video(client: Client, store: JobStore, job: Job, since: float) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from heygen.api.client import Client
 
 KIND = "translation"
+# How a source video's fresh link is fetched, by the source job's kind (heygen.studio.kinds.video_link_of).
+LinkOf = Callable[[str | None], Callable[[Any, str], str | None]]
 LABEL = "Translation"
 STATUS_OF = {"pending": "pending", "running": "processing", "completed": "completed", "failed": "failed"}
 PROOFREADING = JobStatus.PROOFREADING  # HeyGen prepares the subtitles to review (watched by the worker)
@@ -191,7 +194,7 @@ def create_jobs(
     return jobs
 
 
-def source_problems(client: Client, sources: list[Job]) -> dict[str, str]:
+def source_problems(client: Client, sources: list[Job], link_of: LinkOf | None = None) -> dict[str, str]:
     """Sources HeyGen cannot give a download link for (deleted, or without a video), by title: one
     ``GET`` per source, nothing created. Raises the ``HeyGenError`` of a request that failed for
     another reason (network, key), so that nothing is recorded on a guess."""
@@ -199,7 +202,7 @@ def source_problems(client: Client, sources: list[Job]) -> dict[str, str]:
     for source in sources:
         details = {"source_video_id": source.video_id, "source_kind": source.kind}
         try:
-            source_link(client, details)
+            source_link(client, details, link_of)
         except errors.NotFoundError:
             problems[source.title or source.id] = ("HeyGen no longer has this video, so it cannot be translated. "
                                                    "Unselect it.")
@@ -283,7 +286,8 @@ HOLDS_A_SLOT = tuple(status for status in WATCHED if status != JobStatus.QUEUED)
 _PASSING = (errors.RateLimitError, errors.NetworkError, errors.ServerError)
 
 
-def send_queued(client: Client, store: JobStore, account: str, *, now: float | None = None) -> QueueReport:
+def send_queued(client: Client, store: JobStore, account: str, *, now: float | None = None,
+                link_of: LinkOf | None = None) -> QueueReport:
     """Send the account's queued translations, oldest first, while their request has a free slot.
 
     A request holds a slot for each of its translations on its way at HeyGen (sending, being
@@ -318,7 +322,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
             continue
         asks_link = not details.get("source_asset_id") and source_key(details) not in links
         try:
-            submit(client, store, job, links=links)
+            submit(client, store, job, links=links, link_of=link_of)
         except JobNotFoundError:
             continue  # removed from the history meanwhile
         except errors.HeyGenError as exc:
@@ -390,15 +394,17 @@ def _update(store: JobStore, job: Job, **changes: Any) -> Job:
     return store.update_inputs(job.id, **{KIND: Patch(**changes)})
 
 
-def source_link(client: Client, details: dict[str, Any]) -> str:
-    """A freshly signed link to the source video."""
+def video_link(client: Client, translation_id: str) -> str | None:
+    """A freshly signed link to a finished translation's video (``GET /v3/video-translations/{id}``)."""
+    return client.translations.get(translation_id).video_url
+
+
+def source_link(client: Client, details: dict[str, Any], link_of: LinkOf | None = None) -> str:
+    """A freshly signed link to the source video, fetched as its kind says (``link_of(kind)``,
+    ``heygen.studio.kinds.video_link_of``; without it: a translation's own way, else a video's)."""
     source_id, kind = details.get("source_video_id"), details.get("source_kind")
-    if kind == KIND:
-        url = client.translations.get(source_id).video_url
-    elif kind == "lipsync":
-        url = client.lipsyncs.get(source_id).video_url
-    else:
-        url = client.videos.get(source_id).video_url
+    fetch = link_of(kind) if link_of is not None else video_link if kind == KIND else watch.video_link
+    url = fetch(client, source_id)
     if not url:
         raise errors.NotFoundError("HeyGen gave no download link for the source video, so it cannot be translated.",
                                    hint="Open the source video and check that it is still ready.")
@@ -419,13 +425,15 @@ def spec_of(job: Job, video_url: str | None) -> TranslationSpec:
                            brand_glossary_id=d.get("glossary_id"))
 
 
-def submit(client: Client, store: JobStore, job: Job, *, links: dict[tuple, str] | None = None, **_: Any) -> Job:
+def submit(client: Client, store: JobStore, job: Job, *, links: dict[tuple, str] | None = None,
+           link_of: LinkOf | None = None, **_: Any) -> Job:
     """Send the job's create once: a translation, or a proofread when its subtitles are reviewed first.
 
     A failure before the create marks the job not sent; a create whose answer was lost makes it
     "checking" (``heygen.studio.reconcile``). The error is raised again in both cases. A job HeyGen
     has already accepted is returned unchanged. ``links`` keeps the source links fetched by earlier
-    sends of one pass (by ``source_key``), so the languages of one video fetch its link once.
+    sends of one pass (by ``source_key``), so the languages of one video fetch its link once; ``link_of`` says
+    how a source of each kind is fetched (see ``source_link``).
     """
     if job.video_id is not None:
         return job
@@ -437,7 +445,7 @@ def submit(client: Client, store: JobStore, job: Job, *, links: dict[tuple, str]
         elif links is not None and source_key(details) in links:
             url = links[source_key(details)]
         else:
-            url = source_link(client, details)
+            url = source_link(client, details, link_of)
             if links is not None:
                 links[source_key(details)] = url
     except errors.HeyGenError as exc:
@@ -473,6 +481,7 @@ def check(
     consecutive_failures: int = 0,
     deadline_from: float | None = None,
     now: float | None = None,
+    find_lost: reconcile.FindLost | None = None,
 ) -> watch.CheckResult:
     """One look at a translation job in whatever phase it is, recorded in the job.
 
@@ -482,7 +491,7 @@ def check(
     now = time.time() if now is None else now
     if job.video_id is None:
         return watch.check(client, store, job, policy, consecutive_failures=consecutive_failures,
-                           deadline_from=deadline_from, now=now)
+                           deadline_from=deadline_from, now=now, find_lost=find_lost or _find_own)
     known = watch.outcome_of(job, now)
     if known is not None:
         return watch.CheckResult(known, job, requested=False)
@@ -564,6 +573,9 @@ def find_lost(client: Client, store: JobStore, job: Job, since: float) -> dict[s
         return None
     found = _listed(client, store, job, since)
     return {"video_id": found.id, "status": STATUS_OF.get(found.status, "processing")} if found else None
+
+
+_find_own = find_lost  # check's way of looking for a lost create, unless told another
 
 
 def _listed(client: Client, store: JobStore, job: Job, since: float) -> Translation | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from heygen.api import errors
 from . import reconcile
@@ -117,7 +117,10 @@ class PollPolicy:
     render_factor: float = 2.0  # seconds of rendering per second of video (assumed)
     overhead_seconds: float = 30.0  # queue and processing on top of the rendering (assumed)
     default_expected: float = 180.0  # when the length is unknown (audio by link)
-    agent_expected: float = 15 * 60.0  # Video Agent renders, whose length the prompt does not tell
+    # What the kind says of its renders' length (heygen.studio.kinds): a fixed expectation for kinds whose inputs
+    # do not tell it (Video Agent renders), else the input holding the finished video's length when known.
+    fixed_expected: float | None = None
+    length_input: str = "audio_seconds"
     # The schedule around the expected finish, as fractions of the expected length.
     sparse_fraction: float = 0.6  # before the dense window: wait this fraction of the time elapsed
     sparse_maximum: float = 120.0  # longest interval before the dense window
@@ -175,13 +178,11 @@ class PollPolicy:
 
     def expected_seconds(self, job: Job) -> float | None:
         """How long the job's render should take at HeyGen, from its stored inputs; None when unknown."""
-        if job.kind == "agent":
-            return self.agent_expected
+        if self.fixed_expected is not None:
+            return self.fixed_expected
         inputs = job.inputs or {}
         spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
-        audio = inputs.get("audio_seconds")
-        if job.kind == "scenes":  # a multi-scene video: the storyboard's estimated total length
-            audio = inputs.get("estimated_seconds")
+        audio = inputs.get(self.length_input)
         script = spec.get("script")
         if isinstance(audio, (int, float)) and not isinstance(audio, bool) and audio > 0:
             spoken = float(audio)
@@ -245,11 +246,13 @@ def check(
     consecutive_failures: int = 0,
     deadline_from: float | None = None,
     now: float | None = None,
+    find_lost: reconcile.FindLost | None = None,
 ) -> CheckResult:
     """Ask HeyGen once about ``job`` (unless it has already stopped) and record the answer.
 
     ``deadline_from`` restarts the deadline (after "keep waiting"); ``consecutive_failures`` counts
-    network or server failures in a row before this check.
+    network or server failures in a row before this check; ``find_lost`` looks for what a create whose
+    answer was lost made (default: a video of the job's title).
     """
     now = time.time() if now is None else now
     known = outcome_of(job, now)
@@ -260,7 +263,7 @@ def check(
             job = reconcile.mark_checking(store, job, None)  # outcome_of: the create had gone out
         if job.status != reconcile.CHECKING:
             return CheckResult(RUNNING, job, wait=policy.first, requested=False)
-        found = reconcile.look(client, store, job, now=now)
+        found = reconcile.look(client, store, job, now=now, find_lost=find_lost)
         if found.outcome == reconcile.NOT_FOUND:
             return CheckResult(UNCLEAR, found.job, requested=found.requested)
         wait = policy.first if found.outcome == reconcile.ADOPTED else found.wait
@@ -313,6 +316,30 @@ def next_check_at(job: Job, policy: PollPolicy) -> float:
     return last + policy.wait_after_poll(job, last)
 
 
+class Check(Protocol):
+    """The shape every kind's ``check`` has (``watch.check``, ``lipsync.check``, ``translate.check``, …): one look at
+    ``job`` (at most one HeyGen request unless said otherwise), recorded in the store, and what it means for
+    watching. ``find_lost`` is the kind's way of looking for a create whose answer was lost."""
+
+    def __call__(self, client: Client, store: JobStore, job: Job, policy: PollPolicy, *,
+                 consecutive_failures: int = 0, deadline_from: float | None = None, now: float | None = None,
+                 find_lost: reconcile.FindLost | None = None) -> CheckResult: ...
+
+
+class Watched(Protocol):
+    """What ``check_many`` needs of a job's kind (``heygen.studio.kinds.JobKind`` has it): whether its renders are
+    asked about in bulk, at which endpoint, and its check for one job."""
+
+    @property
+    def bulk(self) -> bool: ...
+
+    @property
+    def statuses(self) -> BulkStatuses: ...
+
+    @property
+    def check(self) -> Callable[..., CheckResult]: ...
+
+
 # Bulk statuses before processing, and the job statuses that already say "not started yet".
 _BULK_QUEUED = "queued"
 _QUEUED_STATUSES = ("waiting", "pending")
@@ -354,6 +381,7 @@ def check_many(
     deadline_from: Mapping[str, float | None] | None = None,
     consecutive_failures: Mapping[str, int] | None = None,
     max_requests: int | None = None,
+    kind_of: Callable[[Job], Watched],
 ) -> list[CheckResult]:
     """``check()`` for many jobs, asking about up to 100 renders per request; one result per job, in order.
 
@@ -365,7 +393,7 @@ def check_many(
     for one. Jobs without a video id (a launch being reconciled, a Video Agent session not yet naming
     its video), jobs of kinds not watched in bulk (lip-syncs), jobs whose id the endpoint does not
     know (a translation's proofread) and renders the answer leaves out go one by one through their
-    kind's check (``heygen.studio.kinds``); so do all the renders of a bulk request the server
+    kind's check (``kind_of(job)``, ``heygen.studio.kinds.of``); so do all the renders of a bulk request the server
     refuses with 400 or 404 (a server without the endpoint).
 
     ``policy`` is one PollPolicy or a function giving each job's. ``due`` says which jobs are due
@@ -379,8 +407,6 @@ def check_many(
     True there and False on the others unless they needed a request of their own), so the sum over
     the results is the number of requests made.
     """
-    from . import kinds  # it builds on this module
-
     now = time.time() if now is None else now
     policy_of = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
     starts = deadline_from or {}
@@ -400,7 +426,7 @@ def check_many(
             if not (due(job) if due is not None else when <= now):
                 results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
                 continue
-        kind = kinds.of(job)
+        kind = kind_of(job)
         if job.video_id is None or not kind.bulk or not kind.statuses.applies(job):
             one_by_one.append(i)
             continue
@@ -464,7 +490,7 @@ def check_many(
         if not may_request():
             results[i] = unasked(i)
             continue
-        results[i] = counted(kinds.of(job).check(client, store, job, policy_of(job), now=now,
+        results[i] = counted(kind_of(job).check(client, store, job, policy_of(job), now=now,
                                                 consecutive_failures=failures.get(job.id, 0),
                                                 deadline_from=starts.get(job.id)))
 
@@ -515,24 +541,32 @@ def record_video(store: JobStore, job_id: str, video: Video) -> Job:
 
 
 def refresh_links(client: Client, store: JobStore, job: Job) -> Job:
-    """Fetch the video again for fresh (re-signed) links and save them (as the job's kind says)."""
-    from . import kinds  # it builds on this module
-
-    renew = kinds.of(job).refresh
-    if renew is not None:
-        return renew(client, store, job)
+    """Fetch the video again (``GET /v3/videos/{id}``) for fresh (re-signed) links and save them; the refresh of
+    the kinds whose renders are videos (``JobKind.refresh``)."""
     return record_video(store, job.id, client.videos.get(job.video_id))
 
 
-def fetch_file(client: Client, store: JobStore, job: Job, field: str) -> bytes:
-    """The bytes of one of the job's files (``video_url``, ``subtitle_url``...), renewing an expired link once."""
+def video_link(client: Client, video_id: str) -> str | None:
+    """A freshly signed link to a finished video (``GET /v3/videos/{id}``)."""
+    return client.videos.get(video_id).video_url
+
+
+class Refresh(Protocol):
+    """How a kind renews a finished job's links: asks HeyGen again and returns the job as saved."""
+
+    def __call__(self, client: Client, store: JobStore, job: Job) -> Job: ...
+
+
+def fetch_file(client: Client, store: JobStore, job: Job, field: str, refresh: Refresh = refresh_links) -> bytes:
+    """The bytes of one of the job's files (``video_url``, ``subtitle_url``...), renewing an expired link once with
+    the job's kind's ``refresh``."""
     url = getattr(job, field)
     if not url:
         raise errors.NotFoundError("This file is not available for this video.")
     try:
         return b"".join(client.download(url))
     except errors.NotFoundError:
-        job = refresh_links(client, store, job)
+        job = refresh(client, store, job)
         url = getattr(job, field)
         if not url:
             raise

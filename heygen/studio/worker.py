@@ -281,7 +281,7 @@ class Worker:
             requests = self._watch(client, jobs, now_) if jobs else 0
             if now_ >= self._queue_not_before.get(account, 0.0):
                 # translations waiting for a slot: sent now that the checks above may have freed some
-                sent = translate.send_queued(client, self.store, account, now=now_)
+                sent = translate.send_queued(client, self.store, account, now=now_, link_of=kinds.video_link_of)
                 requests += sent.requests
                 self._queue_not_before[account] = sent.retry_at or 0.0
             return requests
@@ -291,7 +291,7 @@ class Worker:
         results = watch.check_many(
             client, self.store, jobs, self.policy_for_job, now=now_,
             deadline_from={j.id: (j.inputs or {}).get("deadline_from") for j in jobs},
-            consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs},
+            consecutive_failures={j.id: self._failures.get(j.id, 0) for j in jobs}, kind_of=kinds.of,
         )
         for job, result in zip(jobs, results):
             if result.requested:
@@ -350,7 +350,8 @@ class Worker:
         with lease.kept():
             try:
                 policy = self.retention() if self.retention is not None else None
-                result = archive.keep(client, job, self.media_root, store=self.store, policy=policy, now=now)
+                result = archive.keep(client, job, self.media_root, store=self.store,
+                                      refresh=kinds.of(job).refresh, policy=policy, now=now)
             except (archive.ArchiveError, errors.HeyGenError, OSError) as exc:
                 self._archive_failed[job_id] = time.time() if now is None else now
                 log.warning("Could not keep the files of job %s: %s", job_id, exc)

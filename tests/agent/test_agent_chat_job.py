@@ -95,7 +95,7 @@ def test_the_worker_follows_a_chat_job_one_by_one(client, store, account, sandbo
         agent_chat.send_message(client, store, store.get(job.id), message)
         deadline = time.monotonic() + 15
         while store.get(job.id).status != "completed" and time.monotonic() < deadline:
-            watch.check_many(client, store, [store.get(job.id)], POLICY, due=lambda j: True)
+            watch.check_many(client, store, [store.get(job.id)], POLICY, due=lambda j: True, kind_of=kinds.of)
             time.sleep(0.05)
         job = store.get(job.id)
         assert job.status == "completed" and len(agent_chat.session_record(job)["videos"]) == videos

@@ -9,7 +9,8 @@ import dataclasses
 from heygen import AgentSpec
 from heygen.studio import agent_chat, kinds, watch
 from heygen.studio.agent_launch import create_job, submit
-from heygen.studio.config import Settings, poll_policy
+from heygen.studio.config import Settings
+from heygen.studio.kinds import poll_policy
 
 T0 = 1_800_000_000.0
 POLICY = poll_policy(Settings(), "agent")  # the settings' defaults: first check of an agent job after 15 s

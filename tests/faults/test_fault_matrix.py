@@ -21,7 +21,7 @@ import pytest
 from heygen import AgentSpec, Client, VideoSpec
 from heygen.api import errors
 from heygen.studio import watch
-from heygen.studio import agent_launch, launch
+from heygen.studio import agent_launch, kinds, launch
 from heygen.api import assets
 from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
@@ -254,7 +254,7 @@ def test_a_create_heygen_carried_out_but_whose_answer_was_lost_makes_one_video(
         # The status panel's next check reconciles: it finds the video (or session) and adopts it.
         for _ in range(3):
             job = store.get(job.id)
-            agent_launch.check(client, store, job, watch.PollPolicy())
+            kinds.of(job).check(client, store, job, watch.PollPolicy())
             if store.get(job.id).video_id:
                 break
         adopted = store.get(job.id)

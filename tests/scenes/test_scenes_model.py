@@ -166,9 +166,10 @@ def test_a_failed_render_is_explained_as_all_or_nothing(message, named):
 
 
 def test_edit_and_retry_of_a_multi_scene_job_opens_the_scenes_page():
+    from heygen.studio import kinds
     from ui import nav
 
-    assert nav.EDITOR_FOR_KIND["scenes"] is nav.SCENES and nav.SCENES in nav.ALL
+    assert nav.editor(kinds.of("scenes").editor) is nav.SCENES and nav.SCENES in nav.ALL
     assert nav.prefill_key(nav.SCENES) == "scenes_prefill"
 
 

@@ -101,7 +101,7 @@ def test_a_template_video_is_sent_once_watched_in_bulk_and_says_its_filled_in_sc
     deadline = time.time() + 30
     while not (done := store.get(job.id)).status == "completed":
         assert time.time() < deadline, done.status
-        watch.check_many(client, store, [done], lambda j: POLICY, due=lambda j: True)
+        watch.check_many(client, store, [done], lambda j: POLICY, due=lambda j: True, kind_of=kinds.of)
         time.sleep(0.05)
     paths = [e["path"] for e in sb.requests_log() if e["method"] == "GET"]
     assert "/v3/videos/statuses" in paths
@@ -134,8 +134,9 @@ def test_a_render_lost_before_it_arrived_waits_for_the_user_then_sends_the_same_
     with pytest.raises(errors.HeyGenError):
         kinds.of(job).send(client, store, job)
     start = time.time()
-    first = reconcile.look(client, store, store.get(job.id), now=start)
-    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1)
+    first = reconcile.look(client, store, store.get(job.id), now=start, find_lost=kinds.of(job).find_lost)
+    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1,
+                            find_lost=kinds.of(job).find_lost)
     assert second.outcome == reconcile.NOT_FOUND and second.job.status == "unclear"
     again = kinds.of(job).send(client, store, second.job)  # "Send again": the user's choice
     assert again.video_id

@@ -149,8 +149,9 @@ def test_a_translation_lost_before_it_arrived_waits_for_the_user(sb, client, sto
     with pytest.raises(errors.HeyGenError):
         kinds.of(job).send(client, store, job)
     start = time.time()
-    first = reconcile.look(client, store, store.get(job.id), now=start)
-    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1)
+    first = reconcile.look(client, store, store.get(job.id), now=start, find_lost=kinds.of(job).find_lost)
+    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1,
+                            find_lost=kinds.of(job).find_lost)
     assert second.outcome == reconcile.NOT_FOUND and second.job.status == "unclear"
     again = kinds.of(job).send(client, store, second.job)  # "Send again": the user's choice
     assert again.video_id and again.status == "pending"

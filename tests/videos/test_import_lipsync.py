@@ -119,7 +119,7 @@ def test_imported_videos_are_history_entries_and_never_added_twice(sb, client, s
     marked, _ = imports.list_page(client, store, ACCOUNT, limit=3)
     assert [(m.in_history, m.imported) for m in marked] == [(True, True), (True, True), (False, False)]
     # Imported jobs are watched like the studio's own: fresh links, and nothing to send.
-    renewed = watch.refresh_links(client, store, store.get(job.id))
+    renewed = kinds.of(job).refresh(client, store, store.get(job.id))
     assert renewed.video_url and renewed.status == "completed"
     assert kinds.of(job).send(client, store, job).video_id == job.video_id
     assert posts(sb, "/v3/videos") == []
@@ -175,7 +175,7 @@ def test_replacing_a_sentence_makes_a_new_playable_video_beside_the_original(sb,
     assert done.video_url and done.duration == 42.0 and store.get(source.id).status == "completed"
     assert requests.get(done.video_url, timeout=5).content[4:8] == b"ftyp"
     assert [j.id for j in store.list(ACCOUNT)] == [done.id, source.id]
-    assert watch.refresh_links(client, store, done).video_url  # renewed through GET /v3/lipsyncs/{id}
+    assert kinds.of(done).refresh(client, store, done).video_url  # renewed through GET /v3/lipsyncs/{id}
     # A lip-sync of the lip-sync takes its source link from the lip-sync.
     second = lipsync.submit(client, store, lipsync.create_job(store, account=ACCOUNT, source=done,
                                                               audio=audio_file(1.0)), audio_file(1.0))
@@ -200,7 +200,7 @@ def test_lipsyncs_are_watched_one_by_one_never_in_the_video_bulk_request(sb, cli
     job = lipsync.submit(client, store, lipsync.create_job(store, account=ACCOUNT, source=source,
                                                            audio=audio_file()), audio_file())
     sb.clear_requests_log()
-    results = watch.check_many(client, store, [job], POLICY, due=lambda j: True)
+    results = watch.check_many(client, store, [job], POLICY, due=lambda j: True, kind_of=kinds.of)
     assert results[0].outcome == watch.RUNNING and results[0].job.status in ("pending", "processing")
     paths = [e["path"] for e in sb.requests_log()]
     assert paths == [f"/v3/lipsyncs/{job.video_id}"]
@@ -236,9 +236,10 @@ def test_a_lipsync_lost_before_it_arrived_waits_for_the_user_then_sends_the_same
         lipsync.submit(client, store, job, audio_file())
     job = store.get(job.id)
     start = time.time()
-    first = reconcile.look(client, store, job, now=start)
+    first = reconcile.look(client, store, job, now=start, find_lost=kinds.of(job).find_lost)
     assert first.outcome == reconcile.LOOKING
-    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1)
+    second = reconcile.look(client, store, first.job, now=start + reconcile.SPAN_NEEDED + 1,
+                            find_lost=kinds.of(job).find_lost)
     assert second.outcome == reconcile.NOT_FOUND and second.job.status == "unclear"
     lists = [e for e in sb.requests_log() if e["method"] == "GET" and e["path"] == "/v3/lipsyncs"]
     assert len(lists) == 2 and len(posts(sb, "/v3/lipsyncs")) == 1
@@ -265,7 +266,7 @@ def test_an_imported_video_and_a_lipsync_are_kept_on_disk_like_any_other(sb, cli
         client, store, lipsync.create_job(store, account=ACCOUNT, source=source, audio=audio_file()),
         audio_file())).job
     for job in (source, done):
-        kept = archive.keep(client, store.get(job.id), tmp_path / "media", store=store)
+        kept = archive.keep(client, store.get(job.id), tmp_path / "media", store=store, refresh=kinds.of(job).refresh)
         assert archive.VIDEO in kept.downloaded
         assert archive.local_files(job, tmp_path / "media")[archive.VIDEO].read_bytes()[4:8] == b"ftyp"
 
@@ -282,8 +283,9 @@ def test_new_audio_from_a_script_is_made_once_and_lip_synced(sb, client, store):
         lipsync.submit(client, store, job)
     job = store.get(job.id)
     start = time.time()
-    looked = reconcile.look(client, store, reconcile.look(client, store, job, now=start).job,
-                            now=start + reconcile.SPAN_NEEDED + 1).job
+    lost = kinds.of(job).find_lost
+    looked = reconcile.look(client, store, reconcile.look(client, store, job, now=start, find_lost=lost).job,
+                            now=start + reconcile.SPAN_NEEDED + 1, find_lost=lost).job
     assert looked.status == "unclear"
     sent = kinds.of(looked).send(client, store, looked)  # "Send again" reuses the speech made the first time
     assert len(posts(sb, "/v3/voices/speech")) == 1

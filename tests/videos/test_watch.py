@@ -7,7 +7,8 @@ import time
 import pytest
 
 from heygen import Client, VideoSpec
-from heygen.studio import watch
+from heygen.studio import kinds, watch
+from heygen.studio.config import Settings
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
@@ -218,7 +219,12 @@ def test_expected_length_comes_from_the_stored_script_audio_or_kind(store):
     by_link = job_with(store, VideoSpec(avatar_id="a", audio_url="https://example.invalid/a.mp3"))
     assert policy.expected_seconds(by_link) is None
     agent = store.create(account="sandbox", kind="agent", title="Agent", inputs={"spec": {"prompt": "A video"}})
-    assert policy.expected_seconds(agent) == policy.agent_expected
+    assert policy.expected_seconds(agent) is None  # a prompt says nothing of the length: the kind does
+    agent_policy = kinds.poll_policy(Settings(), "agent")
+    assert agent_policy.expected_seconds(agent) == kinds.of("agent").expected_seconds == 15 * 60
+    storyboard = store.create(account="sandbox", kind="scenes", title="Scenes",
+                              inputs={"spec": {}, "estimated_seconds": 40.0, "audio_seconds": 5.0})
+    assert kinds.poll_policy(Settings(), "scenes").expected_seconds(storyboard) == 30 + 2 * 40
 
 
 def test_check_waits_as_the_schedule_says_for_the_job(client, store, spec, sandbox):

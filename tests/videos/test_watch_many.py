@@ -10,7 +10,7 @@ import pytest
 from heygen import Client, VideoSpec
 from heygen.api import errors
 from heygen.sandbox import Sandbox
-from heygen.studio import reconcile, watch
+from heygen.studio import kinds, reconcile, watch
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
 
@@ -84,7 +84,8 @@ def test_one_bulk_request_then_one_get_per_finished_render(client, store, spec, 
     sandbox.clear_requests_log()
 
     now = time.time() + LATER / 2
-    results = watch.check_many(client, store, [queued, processing, done, broken, gone], POLICY, now=now)
+    results = watch.check_many(client, store, [queued, processing, done, broken, gone], POLICY, now=now,
+                               kind_of=kinds.of)
 
     assert [r.outcome for r in results] == [watch.RUNNING, watch.RUNNING, watch.COMPLETED, watch.FAILED,
                                             watch.NOT_FOUND]
@@ -107,21 +108,23 @@ def test_only_due_renders_are_asked_about(client, store, spec, sandbox):
     fresh, old = launch(client, store, spec, 2)
     sandbox.clear_requests_log()
     now = fresh.submitted_at + 1.0  # the first check is due POLICY.first (5 s) after sending
-    results = watch.check_many(client, store, [fresh, old], POLICY, now=now, due=lambda job: job.id == old.id)
+    results = watch.check_many(client, store, [fresh, old], POLICY, now=now, due=lambda job: job.id == old.id,
+                               kind_of=kinds.of)
     assert calls(sandbox) == bulk_calls(sandbox) and len(calls(sandbox)) == 1
     assert bulk_calls(sandbox)[0]["query"]["video_ids"] == old.video_id
     assert not results[0].requested and results[0].job.polls == 0 and results[0].wait > 0
     assert results[1].requested and results[1].job.polls == 1
 
     sandbox.clear_requests_log()
-    results = watch.check_many(client, store, [fresh], POLICY, now=now)  # the default rule: not due yet
+    results = watch.check_many(client, store, [fresh], POLICY, now=now,
+                               kind_of=kinds.of)  # the default rule: not due yet
     assert calls(sandbox) == [] and not results[0].requested
     assert results[0].wait == pytest.approx(watch.next_check_at(fresh, POLICY) - now)
 
 
 def test_150_renders_take_two_bulk_requests(client, store, sandbox):
     jobs = fake_renders(store, 150)
-    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     sizes = [len(e["query"]["video_ids"].split(",")) for e in bulk_calls(sandbox)]
     assert sizes == [100, 50] and len(calls(sandbox)) == 2
     assert {r.outcome for r in results} == {watch.NOT_FOUND}  # the sandbox never made them
@@ -134,7 +137,7 @@ def test_stopped_and_overdue_jobs_are_not_asked_about(client, store, spec, sandb
     finished = store.record_poll(job.id, status="completed")
     sandbox.clear_requests_log()
     results = watch.check_many(client, store, [finished, late], POLICY, now=time.time() + LATER / 2,
-                               deadline_from={late.id: time.time() - POLICY.deadline})
+                               deadline_from={late.id: time.time() - POLICY.deadline}, kind_of=kinds.of)
     assert [r.outcome for r in results] == [watch.COMPLETED, watch.OVERDUE]
     assert calls(sandbox) == [] and not any(r.requested for r in results)
 
@@ -142,7 +145,7 @@ def test_stopped_and_overdue_jobs_are_not_asked_about(client, store, spec, sandb
 def test_a_429_on_the_bulk_request_is_recorded_for_every_job_it_asked_about(client, store, sandbox):
     jobs = fake_renders(store, 3)
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=429, retry_after=7)
-    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     assert len(calls(sandbox)) == 1 and [r.request_count for r in results] == [1, 0, 0]
     for result in results:
         assert result.outcome == watch.RUNNING and isinstance(result.error, errors.RateLimitError)
@@ -152,7 +155,7 @@ def test_a_429_on_the_bulk_request_is_recorded_for_every_job_it_asked_about(clie
 def test_a_rejected_key_on_the_bulk_request_stops_every_job_in_it(client, store, sandbox):
     jobs = fake_renders(store, 2)
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=401, code="authentication_failed")
-    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     assert [r.outcome for r in results] == [watch.REJECTED, watch.REJECTED]
     assert [r.job.status for r in results] == ["rejected", "rejected"] and len(calls(sandbox)) == 1
 
@@ -161,7 +164,7 @@ def test_network_trouble_counts_towards_connection_lost_per_job(client, store, s
     jobs = fake_renders(store, 2)
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", kind="drop")
     results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2,
-                               consecutive_failures={jobs[1].id: POLICY.max_network_failures - 1})
+                               consecutive_failures={jobs[1].id: POLICY.max_network_failures - 1}, kind_of=kinds.of)
     assert [r.outcome for r in results] == [watch.RUNNING, watch.CONNECTION_LOST]
     assert all(isinstance(r.error, errors.NetworkError) for r in results) and len(calls(sandbox)) == 1
 
@@ -169,7 +172,7 @@ def test_network_trouble_counts_towards_connection_lost_per_job(client, store, s
 def test_after_a_failed_request_no_further_request_is_made(client, store, sandbox):
     jobs = fake_renders(store, 101)
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=503)
-    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     assert len(calls(sandbox)) == 1
     assert isinstance(results[0].error, errors.ServerError) and results[100].error is None
     assert results[100].outcome == watch.RUNNING and not results[100].requested and results[100].job.polls == 0
@@ -179,7 +182,7 @@ def test_a_server_without_the_bulk_endpoint_is_asked_about_each_render(client, s
     jobs = launch(client, store, spec, 3)
     sandbox.clear_requests_log()
     sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=404, code="not_found", times=None)
-    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     assert [r.outcome for r in results] == [watch.RUNNING] * 3 and all(r.job.polls == 1 for r in results)
     assert len(bulk_calls(sandbox)) == 1 and len(calls(sandbox, "/v3/videos/v_")) == 3
     assert [r.request_count for r in results] == [2, 1, 1]
@@ -190,7 +193,8 @@ def test_max_requests_leaves_the_rest_due(client, store, spec, sandbox):
     for job in (first, second):
         sandbox.set_video_outcome(job.video_id, "complete", render_seconds=0)
     sandbox.clear_requests_log()
-    results = watch.check_many(client, store, [first, second], POLICY, now=time.time() + LATER / 2, max_requests=2)
+    results = watch.check_many(client, store, [first, second], POLICY, now=time.time() + LATER / 2, max_requests=2,
+                               kind_of=kinds.of)
     assert [r.outcome for r in results] == [watch.COMPLETED, watch.RUNNING]
     assert results[1].job.status == "pending" and results[1].job.polls == 0 and results[1].wait == 0
     assert len(calls(sandbox)) == 2 == sum(r.request_count for r in results)
@@ -201,7 +205,7 @@ def test_jobs_without_a_video_id_go_through_check(client, store, spec, sandbox):
     lost = create_job(store, account="sandbox", spec=spec)
     lost = reconcile.mark_checking(store, store.start_sending(lost.id, reconcile.may_send), None)
     sandbox.clear_requests_log()
-    results = watch.check_many(client, store, [lost, render], POLICY, now=time.time() + LATER / 2)
+    results = watch.check_many(client, store, [lost, render], POLICY, now=time.time() + LATER / 2, kind_of=kinds.of)
     assert [e["path"] for e in calls(sandbox)] == ["/v3/videos/statuses", "/v3/videos"]  # the bulk one, then a look
     assert results[0].outcome == watch.RUNNING and results[0].requested and results[0].job.status == "checking"
     assert results[1].requested and sum(r.request_count for r in results) == 2

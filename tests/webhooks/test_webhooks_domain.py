@@ -14,7 +14,8 @@ from heygen import Client, VideoSpec
 from heygen.sandbox import Sandbox
 from heygen.sandbox import webhooks as sandbox_hooks
 from heygen.studio import webhooks as hooks
-from heygen.studio.config import Settings, account_fingerprint, poll_policy
+from heygen.studio.config import Settings, account_fingerprint
+from heygen.studio.kinds import poll_policy
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
 from tests.support import wait_for

@@ -248,7 +248,7 @@ class _Step:
         budget = None if self.budget is None else self.budget - self.requests
         results = check_many(self.client, self.jobs, [job for _, job in due], self.r.policy, now=self.now,
                              due=lambda job: True, deadline_from={job.id: row.watch_from for row, job in due},
-                             max_requests=budget)
+                             max_requests=budget, kind_of=kinds.of)
         for (row, _), result in zip(due, results):
             if result.outcome == OVERDUE:
                 self.store.set_row(self.batch.id, row.row, gave_up=True)

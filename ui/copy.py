@@ -1,0 +1,55 @@
+"""The studio's words for a job: its status, its duration, and what its kind's facts mean to a person.
+
+The kind registry (``heygen.studio.kinds``) states facts ("named in its panel", "typically 10-30
+minutes", "not made here"); the sentences built from them live here, in one place.
+"""
+
+from __future__ import annotations
+
+from heygen.studio import agent_chat, kinds, watch
+from heygen.studio.jobs import Job
+
+
+def fmt_duration(seconds: float | None) -> str:
+    """A duration as people read it: "45 s", "3 min 05 s", "1 h 02 min"; "—" when unknown."""
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {sec:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def status_words(status: str) -> str:
+    """A job status in the words of its panel."""
+    return watch.STATUS_WORDS.get(status, f"In progress ({status})")
+
+
+def job_status_words(job: Job) -> str:
+    """The job's status in the words its panel uses: a Video Agent chat session's own status while the
+    session is followed (e.g. "Waiting for your answer"), else the job's."""
+    session_status = agent_chat.session_record(job).get("status") if agent_chat.follows_session(job) else None
+    return agent_chat.status_words(session_status) if session_status else status_words(job.status)
+
+
+def typical_wait(kind: kinds.JobKind) -> str:
+    """How long renders of ``kind`` usually take, as a sentence (empty when the kind says nothing of it)."""
+    if kind.typical_minutes is None:
+        return ""
+    low, high = kind.typical_minutes
+    return f"{kind.label}s often take {low}–{high} minutes."
+
+
+def made_how(kind: kinds.JobKind, elapsed: float | None) -> str:
+    """Where a finished video came from: rendered by the studio (in how long), or brought in from HeyGen."""
+    return f"rendered in {fmt_duration(elapsed)}" if kind.made_here else "imported from HeyGen"
+
+
+def failure_advice(job: Job) -> str | None:
+    """Advice for a failed render: its kind's advice for HeyGen's failure code, else the general advice."""
+    return (kinds.of(job).failure_hints.get((job.failure_code or "").lower())
+            or watch.failure_hint(job.failure_code, job.failure_message))
