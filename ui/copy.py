@@ -1,4 +1,5 @@
-"""The studio's words for a job: its status, its duration, and what its kind's facts mean to a person.
+"""The studio's words for a job: its status and next step, its duration, the advice for its failure, and what its
+kind's facts mean to a person.
 
 The kind registry (``heygen.studio.kinds``) states facts ("named in its panel", "typically 10-30
 minutes", "not made here"); the sentences built from them live here, in one place.
@@ -6,8 +7,44 @@ minutes", "not made here"); the sentences built from them live here, in one plac
 
 from __future__ import annotations
 
-from heygen.studio import agent_chat, kinds, watch
+from heygen.studio import agent_chat, kinds, lipsync, translate, watch
 from heygen.studio.jobs import Job
+
+STATUS_WORDS = {
+    "queued": "Waiting for a free slot",  # a translation beyond its request's cap (heygen.studio.translate)
+    "submitting": "Sending to HeyGen",
+    "waiting": "Waiting in HeyGen's queue",
+    "pending": "Queued at HeyGen",
+    "processing": "Rendering",
+    "completed": "Ready",
+    "failed": "Failed",
+    "not_found": "No longer on HeyGen",
+    "rejected": "Key rejected",
+    "submit_failed": "Not sent",
+    "checking": "Checking with HeyGen",
+    "unclear": "HeyGen may have received this",
+    "proofreading": "Preparing subtitles to review",  # a translation's proofread (heygen.studio.translate)
+    "review": "Waiting for your review",
+}
+
+NEXT_STEP = {
+    "queued": "Only a few translations of this request run at once; the studio sends this one as soon as one of "
+              "them finishes, even with this page closed. Nothing has been sent or charged for it yet.",
+    "submitting": "The studio is sending the request to HeyGen.",
+    "waiting": "HeyGen has the request and will start rendering shortly.",
+    "pending": "HeyGen will start rendering shortly.",
+    "processing": "HeyGen is rendering the video; this panel updates on its own.",
+    "checking": "HeyGen may have received this: its answer was lost. The studio is looking for the video on "
+                "your account before anything is sent again.",
+}
+
+# Advice for the failure codes particular to a kind (``JobKind.failure_codes``).
+KIND_ADVICE = {
+    lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the audio is clear speech, then "
+                         "replace the audio of the original again.",
+    translate.FAILED_CODE: "HeyGen could not translate this language. Check that the speech in the video is clear, "
+                           "then use Retry this language.",
+}
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -26,7 +63,7 @@ def fmt_duration(seconds: float | None) -> str:
 
 def status_words(status: str) -> str:
     """A job status in the words of its panel."""
-    return watch.STATUS_WORDS.get(status, f"In progress ({status})")
+    return STATUS_WORDS.get(status, f"In progress ({status})")
 
 
 def job_status_words(job: Job) -> str:
@@ -50,6 +87,8 @@ def made_how(kind: kinds.JobKind, elapsed: float | None) -> str:
 
 
 def failure_advice(job: Job) -> str | None:
-    """Advice for a failed render: its kind's advice for HeyGen's failure code, else the general advice."""
-    return (kinds.of(job).failure_hints.get((job.failure_code or "").lower())
-            or watch.failure_hint(job.failure_code, job.failure_message))
+    """Advice for a failed render: the advice for a failure code of its kind's own, else the general advice."""
+    code = (job.failure_code or "").lower()
+    if code in kinds.of(job).failure_codes:
+        return KIND_ADVICE[code]
+    return watch.failure_hint(job.failure_code, job.failure_message)

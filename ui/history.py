@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from heygen.studio import agent_launch, kinds, states
+from heygen.studio import kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
@@ -101,7 +101,7 @@ def _open_clicked(ids: tuple[str, ...], key: str) -> None:
 
 
 def _watchable(job: Job) -> bool:
-    waiting_for_id = agent_launch.awaiting_video(job)
+    waiting_for_id = kinds.of(job).awaiting_video(job)
     return (job.video_id is not None or waiting_for_id) and status_panel.stopped_outcome(job) is None
 
 

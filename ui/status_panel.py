@@ -20,7 +20,7 @@ from heygen.api import errors
 from heygen.studio.jobs import Job
 
 from . import agent_session, checks, connection, kept_media, nav, replace_audio, reviews_panel, translate_panel
-from .copy import failure_advice, fmt_duration, job_status_words, made_how, status_words, typical_wait
+from .copy import NEXT_STEP, failure_advice, fmt_duration, job_status_words, made_how, status_words, typical_wait
 from .feedback import show_error
 from .job_watch import TICK_SECONDS, check_now, stopped_outcome, watch_state
 from .text import md
@@ -81,7 +81,7 @@ def _live_view(conn: connection.Connection, job: Job) -> None:
     steps = ["submitting", "waiting", "pending", "processing", "completed"]
     position = steps.index(job.status) if job.status in steps else 0 if job.status == reconcile.CHECKING else 3
     st.progress(position / (len(steps) - 1), text=f"**{md(status_words(job.status))}** · {fmt_duration(job.elapsed)} elapsed")
-    note = watch.NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
+    note = NEXT_STEP.get(job.status, "HeyGen is working on the video; this panel updates on its own.")
     if typical_wait(kinds.of(job)):
         note += f" {typical_wait(kinds.of(job))}"
     if job.last_polled_at is not None:

@@ -17,7 +17,7 @@ from heygen.studio.media import MediaError
 from heygen.studio.media.clips import inspect_clip
 
 from . import connection, job_watch, nav
-from .copy import fmt_duration, status_words
+from .copy import KIND_ADVICE, fmt_duration, status_words
 from .feedback import show_error
 from .text import md
 
@@ -326,7 +326,7 @@ def _failed(conn: connection.Connection, job: Job) -> None:
     if job.status == "failed":
         text = f"**HeyGen could not translate this language.**  \n{md(job.failure_message or 'HeyGen gave no reason.')}"
         st.error(text, icon=":material/cancel:")
-        st.caption(md(translate.FAILURE_HINT))
+        st.caption(md(KIND_ADVICE[translate.FAILED_CODE]))
     else:
         show_error(job.error_detail or {"message": "The translation was not sent to HeyGen."},
                    title="The translation was not sent")

@@ -11,7 +11,7 @@ finds pages in pages/; ``editor`` names the one that edits it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +44,8 @@ class JobKind:
     ``bulk`` says whether its renders can be asked about many at a time once they have a video id, at
     ``statuses`` (``GET /v3/videos/statuses`` unless told otherwise). ``first_factor`` and ``deadline_setting``
     shape its poll policy from the settings (``poll_policy``), ``expected_seconds``/``length_input`` how long its
-    renders take. ``terminal`` are the statuses in which watching ends; ``failure_hints`` map HeyGen's failure
-    codes to advice; ``refresh`` renews a finished job's links.
+    renders take. ``terminal`` are the statuses in which watching ends; ``failure_codes`` are HeyGen's failure
+    codes of its own (the UI words advice for them); ``refresh`` renews a finished job's links.
     """
 
     name: str
@@ -66,7 +66,8 @@ class JobKind:
     reply_window_seconds: float = 300.0
     terminal: frozenset[str] = frozenset({JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.NOT_FOUND,
                                           JobStatus.REJECTED, JobStatus.SUBMIT_FAILED, JobStatus.UNCLEAR})
-    failure_hints: dict[str, str] = field(default_factory=lambda: dict(watch.FAILURE_HINTS))
+    # HeyGen failure codes particular to this kind (the UI has advice for each; the general codes apply to all).
+    failure_codes: frozenset[str] = frozenset()
     # What a failure of a render of this kind means beyond HeyGen's message (a multi-scene video: all or nothing).
     failure_note: Callable[[str | None], str] | None = None
     refresh: watch.Refresh = watch.refresh_links  # renews a finished job's links
@@ -89,6 +90,8 @@ class JobKind:
     # finished panel (``VIDEO_SECTIONS``).
     editable: bool = True
     editor: str = "studio"
+    # Whether a job is followed before HeyGen names its video (a Video Agent session not naming it yet).
+    awaiting_video: Callable[[Job], bool] = lambda job: False
     views: tuple[str, ...] = ()
     sections: tuple[str, ...] = VIDEO_SECTIONS
     named_in_panel: bool = False  # its panel's caption names the kind (its label)
@@ -129,6 +132,7 @@ KINDS: dict[str, JobKind] = {
                   expected_seconds=15 * 60.0, typical_minutes=(10, 30),
                   more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos, events=(),
                   meant=inspection.meant_prompt, reply_poll_seconds=5.0, editor="agent", views=(CHAT,),
+                  awaiting_video=agent_launch.awaiting_video,
                   named_in_panel=True),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
     "imported": make(imports.KIND, imports.ORIGIN, imports.never_send, watch.check, editable=False,
@@ -138,8 +142,7 @@ KINDS: dict[str, JobKind] = {
                     refresh=lipsync.refresh_links, video_link=lipsync.video_link, editable=False,
                     find_lost=lipsync.find_lost, events=(), meant=inspection.meant_lipsync,
                     id_name=lambda job: "lip-sync id", named_in_panel=True, deletable=False,
-                    failure_hints={lipsync.FAILED_CODE: "HeyGen could not lip-sync the new audio. Check that the "
-                                   "audio is clear speech, then replace the audio of the original again."}),
+                    failure_codes=frozenset({lipsync.FAILED_CODE})),
     # One language of a translated video (POST /v3/video-translations, optionally after a proofread),
     # watched many at a time at GET /v3/video-translations/statuses (a proofread one by one, its
     # subtitles possibly waiting for the user's review).
@@ -147,7 +150,7 @@ KINDS: dict[str, JobKind] = {
                         statuses=translate.BULK_STATUSES, refresh=translate.refresh_links,
                         video_link=translate.video_link, editable=False, events=(),
                         find_lost=translate.find_lost, meant=inspection.meant_translation,
-                        id_name=translate.id_name, failure_hints={translate.FAILED_CODE: translate.FAILURE_HINT},
+                        id_name=translate.id_name, failure_codes=frozenset({translate.FAILED_CODE}),
                         views=(SUBTITLE_REVIEW,), deletable=False),
     # A HeyGen template rendered with the job's values (POST /v3/templates/{id}): its answer is a video,
     # watched, reconciled (by title) and kept like any other.

@@ -47,8 +47,6 @@ PROOFREADING = JobStatus.PROOFREADING  # HeyGen prepares the subtitles to review
 REVIEW = JobStatus.REVIEW  # the subtitles wait for the user (not watched)
 STATUS_WORDS = {PROOFREADING: "Preparing subtitles to review", REVIEW: "Waiting for your review"}
 FAILED_CODE = "translation_failed"
-FAILURE_HINT = ("HeyGen could not translate this language. Check that the speech in the video is clear, then use "
-                "Retry this language.")
 REVIEW_WAIT = 600.0  # a job waiting for the user is looked at rarely, and without asking HeyGen
 QUEUED = JobStatus.QUEUED  # recorded, waiting for a free slot among its request's translations
 DEFAULT_AT_ONCE = 3  # translations of one request running at once, by default (as a batch's renders)

@@ -35,34 +35,6 @@ NOT_SUBMITTED = "not_submitted"
 UNCLEAR = "unclear"  # the create's answer was lost and reconciliation found no video: the user decides
 STOPPED = frozenset({COMPLETED, FAILED, NOT_FOUND, REJECTED, OVERDUE, CONNECTION_LOST, NOT_SUBMITTED, UNCLEAR})
 
-STATUS_WORDS = {
-    "queued": "Waiting for a free slot",  # a translation beyond its request's cap (heygen.studio.translate)
-    "submitting": "Sending to HeyGen",
-    "waiting": "Waiting in HeyGen's queue",
-    "pending": "Queued at HeyGen",
-    "processing": "Rendering",
-    "completed": "Ready",
-    "failed": "Failed",
-    "not_found": "No longer on HeyGen",
-    "rejected": "Key rejected",
-    "submit_failed": "Not sent",
-    "checking": "Checking with HeyGen",
-    "unclear": "HeyGen may have received this",
-    "proofreading": "Preparing subtitles to review",  # a translation's proofread (heygen.studio.translate)
-    "review": "Waiting for your review",
-}
-
-NEXT_STEP = {
-    "queued": "Only a few translations of this request run at once; the studio sends this one as soon as one of "
-              "them finishes, even with this page closed. Nothing has been sent or charged for it yet.",
-    "submitting": "The studio is sending the request to HeyGen.",
-    "waiting": "HeyGen has the request and will start rendering shortly.",
-    "pending": "HeyGen will start rendering shortly.",
-    "processing": "HeyGen is rendering the video; this panel updates on its own.",
-    "checking": "HeyGen may have received this: its answer was lost. The studio is looking for the video on "
-                "your account before anything is sent again.",
-}
-
 FAILURE_HINTS = {
     "download_failed": "HeyGen could not download your audio or image. Upload the file in the Studio "
                        "(not a link) and try again.",

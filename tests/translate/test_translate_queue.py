@@ -361,6 +361,7 @@ def test_facts_name_videos_languages_and_minutes():
 
 def test_a_queued_translation_reads_in_words_and_counts_as_running():
     from heygen.studio import states
+    from ui import copy
 
-    assert watch.STATUS_WORDS[JobStatus.QUEUED] == "Waiting for a free slot"
+    assert copy.status_words(JobStatus.QUEUED) == "Waiting for a free slot"
     assert JobStatus.QUEUED in states.RUNNING and JobStatus.QUEUED not in states.TERMINAL

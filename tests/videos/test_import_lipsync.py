@@ -191,7 +191,10 @@ def test_a_failed_lipsync_stops_with_heygen_reason(sb, client, store):
     result = until_stopped(client, store, job)
     assert result.outcome == watch.FAILED
     assert (result.job.failure_code, result.job.failure_message) == ("lipsync_failed", "No face was visible at 4 s.")
-    assert lipsync.FAILED_CODE in kinds.of(job).failure_hints
+    assert lipsync.FAILED_CODE in kinds.of(job).failure_codes
+    from ui import copy  # the panel's advice for it
+
+    assert copy.failure_advice(result.job).startswith("HeyGen could not lip-sync the new audio.")
 
 
 def test_lipsyncs_are_watched_one_by_one_never_in_the_video_bulk_request(sb, client, store):
