@@ -59,7 +59,7 @@ _CSS = """
 .hg-badge.hg-ok { background: #e3f6ec; color: #17784a; }
 .hg-voice-name { font-weight: 600; font-size: 1rem; }
 .hg-field-error { color: #c0262d; font-size: 0.85rem; margin: -0.25rem 0 0.5rem 0; }
-div[class*="st-key-"][class*="_av_sel"] { border: 2px solid #5b4cdb !important;
+div[class*="st-key-"][class*="_av_card_"]:has(button[kind="primary"]) { border: 2px solid #5b4cdb !important;
   box-shadow: 0 0 0 4px rgba(91, 76, 219, 0.14); background: #faf9ff; }
 </style>
 """
@@ -274,7 +274,10 @@ def avatar_gallery(
             grid = st.grid(columns, min_column_width=130, gap="small")
             for look in items:
                 selected = look.id == chosen
-                with grid, st.container(border=True, key=f"{p}_av_sel" if selected else f"{p}_av_card_{look.id}"):
+                # One key per look whether chosen or not: the card is updated in place when it is chosen (a
+                # key that changed with the choice would make a new card, the old one shown beside it until
+                # the run ends). The chosen card's frame comes from its primary button (CSS above).
+                with grid, st.container(border=True, key=f"{p}_av_card_{look.id}"):
                     st.markdown(_card_html(look), unsafe_allow_html=True, width="stretch")
                     if not look.ready:
                         label = "Not ready yet"

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from heygen.sandbox import Sandbox
+from tests.browser.conftest import show_complete_lists
 from heygen.sandbox.catalogue import get_catalogue
 
 API_KEY = "sk-browser-scenes-listen-3f8a1c5e7b"
@@ -32,6 +33,7 @@ def test_listen_on_a_speakable_voice_plays_the_scene(page, streamlit_server, scr
                             "HEYGEN_API_BASE_URL": own_sandbox.base_url})
     page.goto(f"{url}/scenes")
     expect(page.get_by_text("Add a scene")).to_be_visible(timeout=60_000)
+    show_complete_lists(page, tmp_path / "data")
     expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
     page.locator(".st-key-scenes_add_avatar button").click()
     card = page.locator("[class*='st-key-scene_card_']").first

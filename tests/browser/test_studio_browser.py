@@ -67,7 +67,10 @@ def test_a_new_user_makes_a_video_from_the_gallery(page, streamlit_server, scree
     look = chosen[0]
     _card_button(page, look.id).click()
     expect(_card_button(page, look.id)).to_have_text("✓ Selected")
-    expect(page.locator(".st-key-studio_av_sel")).to_be_visible()
+    expect(page.locator(f".st-key-studio_av_card_{look.id}")).to_have_css("border-top-color", "rgb(91, 76, 219)")
+    if len(chosen) > 1:  # the other cards keep their plain frame
+        other = page.locator(f".st-key-studio_av_card_{chosen[1].id}")
+        expect(other).not_to_have_css("border-top-color", "rgb(91, 76, 219)")
     clip = page.locator(".st-key-studio_chosen_avatar video")
     expect(clip).to_have_attribute("src", re.compile(r"^http://127\.0\.0\.1:\d+/media/public/clips/\w+\.mp4$"))
     default_voice = catalogue.voice_by_id[look.default_voice_id]
