@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from huey.consumer import Consumer
 
 from heygen.api.client import Client
-from heygen.studio import archive, preferences
+from heygen.studio import preferences
 from heygen.studio import webhooks
 from heygen.studio import worker as background
 from heygen.studio.batch.store import BatchStore
 from heygen.studio.config import Settings, account_fingerprint
 from heygen.studio.kinds import KINDS, poll_policy
 from heygen.studio.datadir import private_dir
-from heygen.studio.db import configured_url
 from heygen.studio.jobs import JobStore
 
 
@@ -39,17 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     base_url = settings.base_url or "https://api.heygen.com"
     client = Client(settings.api_key, base_url, max_retries=0)
     background.accounts.register(account_fingerprint(settings.api_key, client.base_url), client)
-    store = JobStore(configured_url() or private_dir(settings.data_dir), kinds=KINDS)
+    store = JobStore(settings.database_url or private_dir(settings.data_dir), kinds=KINDS)
     # While an app server receives HeyGen's webhooks for the account, single renders are only checked as a safety net.
     pushed = (webhooks.Health(webhooks.WebhookStore(store.db), pace=settings.webhook_poll_seconds) if settings.webhooks
               else (lambda account: False))
     worker = background.Worker(
-        background.make_huey(settings.data_dir, os.environ.get(background.QUEUE_URL_ENV)),
+        background.make_huey(settings.data_dir, settings.queue_url),
         store,
         BatchStore(store),
         policy_for=lambda kind: poll_policy(settings, kind),
         policy_for_job=lambda job: poll_policy(settings, job.kind, pushed=pushed(job.account)),
-        media_root=archive.default_media_root(),
+        media_root=settings.media_root,
         retention=lambda: preferences.get_retention(settings.data_dir),
     )
     class StudioConsumer(Consumer):

@@ -11,7 +11,6 @@ process call ``reset`` between apps.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 
@@ -19,7 +18,7 @@ from streamlit import config
 
 from heygen import Client
 from heygen.sandbox import Sandbox
-from heygen.studio import access, archive, preferences
+from heygen.studio import access, preferences
 from heygen.studio import webhooks as hooks
 from heygen.studio import worker as background
 from heygen.studio.batch import BatchStore
@@ -32,7 +31,6 @@ from heygen.studio.jobs import JobStore
 
 log = logging.getLogger("heygen.studio")
 
-WORKER_ENV = "HEYGEN_STUDIO_WORKER"
 
 _lock = threading.RLock()
 _objects: dict[str, object] = {}
@@ -47,13 +45,10 @@ def _once(name: str, make: Callable[[], object]):
         return _objects[name]
 
 
-LOG_LEVEL_ENV = "HEYGEN_STUDIO_LOG_LEVEL"
-
-
 def configure_logging() -> None:
     """The studio's log lines at INFO (or $HEYGEN_STUDIO_LOG_LEVEL); the queue's own chatter only from WARNING
     unless that variable asks for more."""
-    wanted = (os.environ.get(LOG_LEVEL_ENV) or "").strip().upper()
+    wanted = settings().log_level
     level = getattr(logging, wanted, None) if wanted else None
     level = level if isinstance(level, int) else logging.INFO
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -184,11 +179,7 @@ def _start_webhooks() -> None:
 
 def worker_mode() -> str:
     """"team" (worker processes elsewhere), "off" (this process starts no worker) or "in-process"."""
-    if os.environ.get(background.QUEUE_URL_ENV):
-        return "team"
-    if os.environ.get(WORKER_ENV, "").strip().lower() in ("off", "0", "false", "no"):
-        return "off"
-    return "in-process"
+    return settings().mode
 
 
 def _make_worker() -> background.Worker:
@@ -199,7 +190,7 @@ def _make_worker() -> background.Worker:
         batch_store(),
         policy_for=lambda kind: poll_policy(settings(), kind),
         policy_for_job=lambda job: poll_policy(settings(), job.kind, pushed=_pushed(job.account)),
-        media_root=archive.default_media_root(),
+        media_root=settings().media_root,
         retention=lambda: preferences.get_retention(data_dir),
     )
     worker.start_consumer()

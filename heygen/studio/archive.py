@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 
 from heygen.api import errors
 from . import preferences
+from .config import Settings
 from .datadir import private_dir
-from .jobs import DATA_DIR_ENV, Job, default_data_dir
+from .jobs import Job
 from .reviews import ReviewStore
 from .watch import Refresh, refresh_links
 
@@ -94,12 +95,8 @@ class Expired:
 
 
 def default_media_root(environ: Mapping[str, str] | None = None) -> Path:
-    """``$HEYGEN_STUDIO_MEDIA_DIR`` if set, else ``<data folder>/media``."""
-    env = os.environ if environ is None else environ
-    configured = (env.get(MEDIA_DIR_ENV) or "").strip()
-    if configured:
-        return Path(configured)
-    return (default_data_dir() if environ is None else Path(env.get(DATA_DIR_ENV) or ".studio-data")) / "media"
+    """``$HEYGEN_STUDIO_MEDIA_DIR`` if set, else ``<data folder>/media`` (see Settings)."""
+    return Settings.from_env(environ).media_root
 
 
 def keep(

@@ -28,8 +28,8 @@ from .states import FINAL, TERMINAL, UNSETTLED
 from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
 
 __all__ = [
-    "DB_FILENAME", "ERROR_DETAIL_KEYS", "FINAL", "Job", "JobNotFoundError", "JobStore", "JobStoreError",
-    "SCHEMA_VERSION", "StatusEvent", "TERMINAL", "VIDEO_FIELDS", "default_data_dir",
+    "DB_FILENAME", "DROP", "Derive", "ERROR_DETAIL_KEYS", "FINAL", "Job", "JobNotFoundError", "JobStore",
+    "JobStoreError", "Patch", "SCHEMA_VERSION", "StatusEvent", "TERMINAL", "VIDEO_FIELDS", "default_data_dir",
     "validate_account",
 ]
 
