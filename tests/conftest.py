@@ -77,3 +77,10 @@ def postgres_url(_postgres):
     name = _postgres.create_database()
     yield _postgres.url(name)
     _postgres.drop_database(name)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``long`` first (the rest keep their order), so that parallel workers start them
+    early instead of one worker running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

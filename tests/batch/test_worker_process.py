@@ -17,7 +17,7 @@ from tests.support import wait_for
 from tests.batch.conftest import API_KEY
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.long]
 
 
 @pytest.fixture

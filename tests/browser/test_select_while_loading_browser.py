@@ -96,6 +96,7 @@ def _one_try(page: Page, url: str, data_dir: Path, look_id: str, n: int) -> tupl
     return None, loading
 
 
+@pytest.mark.long
 @pytest.mark.timeout(1800)  # 20 cold servers, one after the other, on a busy machine
 def test_a_select_made_while_the_lists_load_sticks_every_time(page, servers, tmp_path, slow_sandbox, screenshot):
     public = [look for look in get_catalogue().looks if look.ownership == "public" and look.ready]

@@ -82,6 +82,7 @@ def _progress(folder: Path) -> int:
     return sum(len(p.read_text().splitlines()) for p in folder.glob("progress-*"))
 
 
+@pytest.mark.long
 def test_two_processes_racing_for_one_lease_with_kills_never_hold_it_together(backend_spec, tmp_path):
     folder = tmp_path / "race"
     folder.mkdir()
