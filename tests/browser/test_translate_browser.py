@@ -46,6 +46,9 @@ def pick(page, key: str, names) -> None:
     for name in names:
         box.click()
         box.fill(name)
+        # Click only once the list shows the search's matches alone: on a busy machine the list can still
+        # be the unfiltered one, and a click aimed at an option would land on whichever moved there.
+        expect(page.get_by_role("option").filter(has_not_text=name)).to_have_count(0)
         page.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
 
