@@ -237,13 +237,24 @@ def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the server never finished fetching the avatar and voice lists (waited 60 s)")
         time.sleep(0.1)
+    app = page.locator("[data-testid=stApp]")
     more = page.get_by_role("button", name="Show what has arrived")
-    if more.count():
-        try:
-            more.first.click(timeout=5_000)
-        except PlaywrightTimeout:
-            pass  # a run the user had already started drew the complete lists: the note has gone
-    expect(page.get_by_text("Loading more", exact=False)).to_have_count(0, timeout=60_000)
+    loading = page.get_by_text("Loading more", exact=False)
+    deadline = time.monotonic() + 60
+    # Press the note's button until a run has drawn the complete lists: the first run may not have
+    # drawn the button yet, and a press made while a run is still drawing may be overtaken by it.
+    while True:
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
+        if not loading.count():
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError("the page still says the lists are loading (waited 60 s)")
+        if more.count():
+            try:
+                more.first.click(timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # a run the user had already started drew the complete lists: the note has gone
+        time.sleep(0.2)
     # That run has drawn the whole page before the test goes on (a click in the middle of a run
     # starts another one, which can leave the run's old elements on the page for a moment).
     expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
