@@ -56,11 +56,13 @@ def test_a_long_recording_is_uploaded_directly_with_progress_and_the_video_is_re
     screenshot(page, "long-recording-accepted")
     assert not [e for e in own_sandbox.requests_log() if e["method"] == "POST"]  # nothing sent yet
 
-    # The PUT waits a moment before the sandbox reads it, so the bar is seen part way.
-    own_sandbox.add_fault(method="PUT", path="/media/uploads/", kind="slow", delay_ms=8000)
+    # The PUT is held until the bar has been seen part way (released then, not after a fixed time, so a
+    # busy machine cannot let the upload finish before the page shows its progress).
+    own_sandbox.add_fault(method="PUT", path="/media/uploads/", kind="slow", delay_ms=120_000)
     page.get_by_role("button", name="Generate video").click()
-    expect(page.get_by_text(re.compile(r"Uploading keynote\.wav… \d+\.\d MB of 40\.0 MB"))).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(re.compile(r"Uploading keynote\.wav… \d+\.\d MB of 40\.0 MB"))).to_be_visible(timeout=60_000)
     screenshot(page, "uploading")
+    own_sandbox.release_faults()
     expect(page.get_by_text("keynote.wav is uploaded; HeyGen is processing it…")).to_be_visible(timeout=20_000)
     screenshot(page, "processing")
 
