@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from .errors import NotFound
 from .inputs import DROP, Derive, Inputs, Patch, decode, patched
 from .states import FINAL, TERMINAL, UNSETTLED
 from .db import DATA_DIR_ENV, DB_FILENAME, HEAD, Database, JobStoreError, default_data_dir, query
@@ -53,7 +54,7 @@ _URL_FIELDS = frozenset(VIDEO_FIELDS) - {"duration", "completed_at"}
 # Our own verdicts from watching: a job keeps its error_detail while it has one of these.
 _ERROR_STATUSES = frozenset({"not_found", "rejected", "submit_failed", "checking", "unclear"})
 
-class JobNotFoundError(JobStoreError, LookupError):
+class JobNotFoundError(JobStoreError, NotFound):
     """No job with the given id."""
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from ..db import query
+from ..errors import NotFound
 from ..jobs import ERROR_DETAIL_KEYS, JobStore, TERMINAL, validate_account
 from ..watch import failure_hint
 from .checks import BatchCheck, check_rows
@@ -52,7 +53,7 @@ class BatchStateError(ValueError):
     """The batch is not in a state that allows this (e.g. approving before the sample is ready)."""
 
 
-class BatchNotFoundError(LookupError):
+class BatchNotFoundError(NotFound):
     """No batch with this id."""
 
 
