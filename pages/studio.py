@@ -62,7 +62,7 @@ with right:
     st.subheader("3 · Options")
     option_fields = {"title", "aspect_ratio", "resolution", "background", "remove_background", "expressiveness",
                      "motion_prompt", "captions", "fit", "output_format", "engine"}
-    open_options = bool(st.session_state.get(form.SHOW_ERRORS) and option_fields & set(draft.errors))
+    open_options = bool(form.FORM.showing_errors and option_fields & set(draft.errors))
     with st.expander("Title, format and background", expanded=open_options, icon=":material/tune:"):
         form.options_section(draft)
 

@@ -16,7 +16,7 @@ st.title("Templates")
 st.caption("Pick a template made in HeyGen's editor, fill in its variables (empty ones keep the template's "
            "defaults), then generate the video.")
 
-form.apply_prefill(conn)
+form.start(conn)
 template = form.picker(conn)
 if template is None:
     st.stop()

@@ -5,13 +5,11 @@ to another page keeps it (attached files excepted: Streamlit forgets an uploader
 page is left). Each run, ``collect`` turns that state into a ``Draft`` (the AgentSpec, the checked
 attachments, display extras and the problems by field) before the launch runs.
 
-Launch: the button's callback sets ``agent_launching`` (the button is disabled while it is set);
-the run then records the job (``agent_launch.create_job``) and submits it
-(``agent_launch.submit``) with the job's idempotency key. After a failure, Generate with unchanged
+Launch and Edit & retry go through the shared ``launch_form.LaunchForm`` (``FORM``): the job
+(``agent_launch.create_job``) is recorded once and sent once; after a failure, Generate with unchanged
 inputs retries the same job (same key, finished uploads skipped); changed inputs make a new job.
-
-Edit & retry: a job id in ``agent_prefill`` fills the form from that job's inputs; files already on
-HeyGen are offered again by asset id.
+Edit & retry fills the form from a job's inputs (``_fill``); files already on HeyGen are offered
+again by asset id.
 """
 
 from __future__ import annotations
@@ -28,11 +26,11 @@ from heygen.studio.agent_launch import AgentRequestError, Attachment
 from heygen.api.agents import FILES_MAX, PROMPT_MAX, AgentSpec, StyleItem
 from heygen.api.avatars import AvatarLook
 from heygen.api.errors import HeyGenError
-from heygen.studio.jobs import JobStoreError
+from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError
 from heygen.api.voices import Voice
 
-from . import catalogue, connection, launch_form, launch_panel, nav, pickers
+from . import catalogue, connection, launch_form, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
@@ -50,16 +48,8 @@ UPLOAD_GEN = "agent_upload_gen"  # bumped to empty the file uploader (Edit & ret
 CHECKED = "agent_checked"  # uploaded file id -> {"attachment"} or {"error"}: each file is checked once
 REUSE = "agent_reuse"  # file records of an earlier job that are already on HeyGen
 SAVED = "agent_saved"  # widget values carried over a visit to another page
-LAUNCHING = launch_panel.keys(P)["launching"]
-INFLIGHT = launch_panel.keys(P)["inflight"]  # {"job_id", "attachments", "signature"} while a launch is under way
-FAILED = launch_panel.keys(P)["failed"]  # {"job_id", "signature"} of the last launch that failed
-LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]
-SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
-NOTICE = "agent_notice"
 SHOW_LOOK = "agent_show_look"  # after a prefill: turn the gallery to the chosen look
 STYLES_FAILED = "agent_styles_failed"
-GENERATE = launch_panel.keys(P)["generate"]
-PREFILL = nav.prefill_key(nav.AGENT)  # set by Edit & retry: a job id whose inputs fill the form
 
 AUTO = "auto"
 ORIENTATION_LABELS = {AUTO: ":material/auto_awesome: Auto", "landscape": ":material/crop_landscape: 16:9",
@@ -81,7 +71,7 @@ ALL_TAGS = "All styles"
 # HeyGen's "param" in a 400 answer -> the field on this page.
 PARAM_FIELDS = {"prompt": "prompt", "avatar_id": "avatar", "voice_id": "voice", "style_id": "style",
                 "orientation": "orientation", "files": "files"}
-FORM = launch_form.LaunchForm(P, param_fields=PARAM_FIELDS)
+FORM = launch_form.LaunchForm(nav.AGENT, param_fields=PARAM_FIELDS)
 EXAMPLES = {
     "Product intro": "A 45-second product intro for our new running shoe, the Stride X, for Instagram. Upbeat and "
                      "energetic. Show it in action, highlight the featherweight foam sole and the recycled upper, "
@@ -95,7 +85,7 @@ EXAMPLES = {
 
 DEFAULTS: dict[str, Any] = {
     PROMPT: "", TITLE: "", ORIENTATION: AUTO, MODE: ONE_SHOT, STYLE_TAG: ALL_TAGS, AVATAR_MODE: AUTO, VOICE_MODE: AUTO,
-    UPLOAD_GEN: 0, LAUNCHING: False, SHOW_ERRORS: False,
+    UPLOAD_GEN: 0,
 }
 
 _CSS = """
@@ -172,27 +162,14 @@ def start(conn: connection.Connection) -> None:
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(CHECKED, {})
     st.session_state.setdefault(REUSE, [])
-    job_id = nav.take_prefill(nav.AGENT)
-    if job_id:
-        apply_prefill(conn, job_id)
+    FORM.start(conn, _fill)
 
 
-def apply_prefill(conn: connection.Connection, job_id: str) -> None:
-    """Fill the form from a stored agent job's inputs."""
+def _fill(job: Job) -> str:
+    """Fill the form from a stored agent job's inputs (Edit & retry); the notice to show."""
     state = st.session_state
-    try:
-        job = connection.job_store().get(str(job_id))
-    except JobStoreError as exc:
-        state[NOTICE] = ("error", str(exc))
-        return
-    if job is None or job.account != conn.account or job.kind != agent_launch.KIND:
-        state[NOTICE] = ("warning", "That video's settings could not be found, so nothing was filled in.")
-        return
     inputs = job.inputs or {}
     spec = AgentSpec.from_dict(inputs.get("spec") or {})
-    for key in (LAUNCH_ERROR, FAILED, INFLIGHT):
-        state.pop(key, None)
-    state[SHOW_ERRORS] = False
     state[CHECKED] = {}
     state[UPLOAD_GEN] = int(state.get(UPLOAD_GEN, 0)) + 1
     state[PROMPT] = (spec.prompt or "")[:PROMPT_MAX]  # what the prompt box can hold (see the notice below)
@@ -217,14 +194,14 @@ def apply_prefill(conn: connection.Connection, job_id: str) -> None:
     reuse += [{"asset_id": a, "name": "file", "kind": None, "detail": "already on HeyGen"} for a in spec.file_asset_ids]
     state[REUSE] = reuse
     lost = [r.get("name") or "a file" for r in records if not r.get("asset_id")]
-    message = f"Settings loaded from “{md(job.title)}”. Change what you need, then generate again."
+    message = launch_form.settings_loaded(job)
     if len(spec.prompt or "") > PROMPT_MAX:
         message += (f" Its prompt had {len(spec.prompt):,} characters and was cut to the first {PROMPT_MAX:,};"
                     " check its end.")
     if lost:
         names = ", ".join(f"“{md(n)}”" for n in lost)
         message += f" Attach {names} again: {'it was' if len(lost) == 1 else 'they were'} never uploaded."
-    state[NOTICE] = ("info", message)
+    return message
 
 
 # -- styles -----------------------------------------------------------------------------------------
@@ -670,8 +647,8 @@ def request_body(draft: Draft) -> dict[str, Any]:
 
 def launch_section(conn: connection.Connection, draft: Draft) -> None:
     """The summary, the Generate button and, while launching, the progress."""
-    launch_panel.panel(
-        P, summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
+    FORM.panel(
+        summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
         button="Generate with Video Agent", icon=":material/auto_awesome:",
         kept="Your prompt and files are all still here.", run=lambda: _run_launch(conn, draft),
         footnote="Video Agent renders often take 10–30 minutes. You can leave this page meanwhile.",

@@ -16,20 +16,20 @@ from typing import Any
 import streamlit as st
 
 from heygen.studio import launch, scenes
-from heygen.studio.jobs import JobStoreError
+from heygen.studio.jobs import Job, JobStoreError
 from heygen.studio.media import MediaError, inspect_audio, max_side_for, prepare_image
 from heygen.studio.media.clips import inspect_clip
 from heygen.studio.scene_drafts import FOLDER, DraftStore
 from heygen.studio.scenes import SceneFile, Storyboard
 from heygen.studio.scripting import format_duration
 
-from . import connection, launch_form, launch_panel, listen, nav, pickers
+from . import connection, launch_form, listen, nav, pickers
 from .catalogue import Catalogue
 from .feedback import show_error
 from .text import html_text, md
 
-P = nav.SCENES.form  # "scenes": the launch panel's key prefix
-FORM = launch_form.LaunchForm(P)
+FORM = launch_form.LaunchForm(nav.SCENES)  # its session keys start with "scenes_"
+MISSING = ("info", "The storyboard of that video could not be found; the last draft is open.")
 BOARD = "scenes_board"
 DRAFT_ID = "scenes_draft_id"
 SAVED = "scenes_saved"  # the storyboard as last saved (a dict), to save only changes
@@ -37,11 +37,6 @@ PICK_DRAFT = "scenes_pick_draft"
 TITLE, ASPECT, RESOLUTION, CAPTIONS = "scenes_title", "scenes_aspect", "scenes_resolution", "scenes_captions"
 GEN = "scenes_gen"  # part of every value widget's key: bumped when another storyboard is opened
 PROBLEM = "scenes_problem"  # an error from a button's action, shown on the next run
-INFLIGHT = launch_panel.keys(P)["inflight"]
-SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
-LAUNCHING = launch_panel.keys(P)["launching"]
-LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]
-FAILED = launch_panel.keys(P)["failed"]
 SPEECH_LABELS = {"script": "Script", "audio": "Your audio", "silent": "Silent"}
 ASPECT_WORDS = {"16:9": "16:9 landscape", "9:16": "9:16 portrait", "4:5": "4:5", "5:4": "5:4", "1:1": "1:1 square",
                 "auto": "Automatic"}
@@ -96,16 +91,13 @@ def _open(draft_id: str, storyboard: Storyboard) -> None:
     _put(storyboard)
     st.session_state[SAVED] = storyboard.to_dict()
     st.session_state[PICK_DRAFT] = draft_id
-    for name in ("inflight", "failed", "launch_error", "show_errors"):
-        st.session_state.pop(launch_panel.keys(P)[name], None)
+    FORM.forget()
 
 
 def start(conn: connection.Connection) -> None:
     """Open the storyboard: an Edit & retry's, the one open in this session, or the latest draft."""
     store = drafts()
-    job_id = nav.take_prefill(nav.SCENES)
-    if job_id:
-        _prefill(conn, store, job_id)
+    FORM.start(conn, lambda job: _fill(conn, store, job), accepts=_has_storyboard, missing=MISSING)
     draft_id = st.session_state.get(DRAFT_ID)
     draft = store.get(draft_id) if draft_id else None
     if draft is None:
@@ -116,11 +108,12 @@ def start(conn: connection.Connection) -> None:
     _init_widgets(board())
 
 
-def _prefill(conn: connection.Connection, store: DraftStore, job_id: str) -> None:
-    job = connection.job_store().get(job_id)
-    if job is None or not isinstance((job.inputs or {}).get("storyboard"), dict):
-        FORM.notify("info", "The storyboard of that video could not be found; the last draft is open.")
-        return
+def _has_storyboard(job: Job) -> bool:
+    return isinstance((job.inputs or {}).get("storyboard"), dict)
+
+
+def _fill(conn: connection.Connection, store: DraftStore, job: Job) -> str:
+    """Edit & retry: the job's storyboard opens as a new draft (with its files); the notice to show."""
     inputs = job.inputs
     storyboard = scenes.adopt_assets(Storyboard.from_dict(inputs["storyboard"]), inputs.get("spec") or {})
     draft = store.create(conn.account, storyboard, title=storyboard.title)
@@ -128,8 +121,7 @@ def _prefill(conn: connection.Connection, store: DraftStore, job_id: str) -> Non
     if isinstance(source, str) and store.get(source) is not None:
         store.copy_files(source, draft.id)
     _open(draft.id, storyboard)
-    FORM.notify("info", "The storyboard of that video is open as a new draft: change what you need and generate "
-                       "again.")
+    return "The storyboard of that video is open as a new draft: change what you need and generate again."
 
 
 def _safely(action):
@@ -442,7 +434,7 @@ def scene_card(conn: connection.Connection, catalogue: Catalogue, current: Story
 
 def _heygen_says(number: int) -> list[str]:
     """HeyGen's refusal of the last launch, when it names this scene (its param is ``scenes[i]...``)."""
-    error = st.session_state.get(LAUNCH_ERROR) or {}
+    error = FORM.error or {}
     param = str(error.get("param") or "")
     if param.startswith(f"scenes[{number - 1}]"):
         return [f"HeyGen: {error.get('heygen_message') or error.get('message')}"]
@@ -451,7 +443,7 @@ def _heygen_says(number: int) -> list[str]:
 
 def storyboard_section(conn: connection.Connection, catalogue: Catalogue, current: Storyboard,
                        found: dict[str, list[str]]) -> None:
-    show = bool(st.session_state.get(SHOW_ERRORS))
+    show = FORM.showing_errors
     if show:
         _errors(found.get(scenes.BOARD, []))
     if not current.scenes:
@@ -497,8 +489,8 @@ def launch_section(conn: connection.Connection, current: Storyboard, found: dict
     preview, _ = scenes.build(current)
     problems = scenes.flat_problems(current, found)
     FORM.settle(problems)
-    launch_panel.panel(
-        P, summary=summary_lines(current), body=preview.to_body(), problems=problems,
+    FORM.panel(
+        summary=summary_lines(current), body=preview.to_body(), problems=problems,
         button="Generate video", icon=":material/movie:", kept="Your storyboard is saved as a draft.",
         run=lambda: _run_launch(conn, current),
         footnote="The video renders as a whole: if any scene fails, HeyGen makes no video.",
@@ -511,9 +503,8 @@ def _run_launch(conn: connection.Connection, current: Storyboard) -> None:
         # the draft's files are sent from disk block by block, never held in memory whole
         spec, uploads = scenes.build(current, read=lambda f: drafts().file_path(draft_id, f))
     except FileNotFoundError as exc:
-        launch_panel.record_failure(P, {"message": f"The file {exc} of this draft is no longer in the data folder.",
-                                        "hint": "Choose the file again in its scene."}, None, "")
-        st.rerun()
+        FORM.fail({"message": f"The file {exc} of this draft is no longer in the data folder.",
+                   "hint": "Choose the file again in its scene."})
 
     def create(store: Any) -> Any:
         extras = {"scenes": 1, "storyboard": current.to_dict(), "draft_id": draft_id,

@@ -5,10 +5,10 @@ trip to another page keeps it. Each run, ``collect`` turns that state into a ``D
 VideoSpec, the files to upload on launch, display extras and the problems by field) before any
 widget is drawn, so messages appear next to the fields in the same run.
 
-Launch: the button's callback sets ``studio_launching``; the run then records the job
-(``launch.create_job``) and submits it (``launch.submit``) with the job's idempotency key. A run
-interrupted mid-launch is resumed on the next run with the same job. After a failure, Generate
-with unchanged inputs retries the same job (same key); changed inputs make a new job.
+Launch and Edit & retry go through the shared ``launch_form.LaunchForm`` (``FORM``): the job
+(``launch.create_job``) is recorded once and sent once with its idempotency key; a run interrupted
+mid-launch is resumed with the same job; after a failure, Generate with unchanged inputs retries the
+same job; changed inputs make a new job.
 
 What a job's ``inputs`` hold besides ``spec`` (``VideoSpec.to_dict()``):
     studio: 1                 format version of these extras
@@ -31,7 +31,7 @@ import streamlit as st
 
 from heygen.studio import launch
 from heygen.api.avatars import AvatarLook
-from heygen.studio.jobs import JobStoreError
+from heygen.studio.jobs import Job
 from heygen.studio.media import AudioInfo, MediaError, PreparedImage, inspect_audio, max_side_for, prepare_image
 from heygen.studio.scripting import (
     MAX_SCRIPT_CHARS, char_count, default_title, estimated_seconds, format_duration, has_break_tags, insert_pause, remove_breaks, word_count,
@@ -41,7 +41,7 @@ from heygen.api.videos import ASPECT_RATIOS, CAPTIONS, EXPRESSIVENESS, FITS, RES
 from heygen.studio.formats import suggested_aspect, supports_avatar_v, supports_transparent
 from heygen.api.voices import Voice
 
-from . import connection, launch_form, launch_panel, listen, nav, pickers
+from . import connection, launch_form, listen, nav, pickers
 from .catalogue import TYPE_LABELS, Catalogue
 from .feedback import show_error
 from .text import md
@@ -64,15 +64,7 @@ UPLOAD_GEN = "studio_upload_gen"  # bumped to empty the file uploaders (Edit & r
 REUSE = "studio_reuse"  # role -> {"asset_id", "name", ["seconds"]}: files already on HeyGen
 PREPARED = "studio_prepared"  # role -> {"file_id", "max_side", "name", "value" | "error", ["detached"]}
 SAVED = "studio_saved"  # widget values carried over a visit to another page
-LAUNCHING = launch_panel.keys(P)["launching"]
-INFLIGHT = launch_panel.keys(P)["inflight"]  # {"job_id", "uploads", "signature"} while a launch is under way
-FAILED = launch_panel.keys(P)["failed"]  # {"job_id", "signature"} of the last launch that failed
-LAUNCH_ERROR = launch_panel.keys(P)["launch_error"]  # error record (dict) of the last failed launch
-SHOW_ERRORS = launch_panel.keys(P)["show_errors"]
 SCRIPT_LIMIT = "studio_script_limit"
-NOTICE = "studio_notice"  # the shared form's one-shot notice (kind, message)
-GENERATE = launch_panel.keys(P)["generate"]
-PREFILL = nav.prefill_key(nav.STUDIO)  # set by Edit & retry: a job id whose inputs fill the form
 
 ROLE_FIELD = {"image": "speaker", "audio": "audio", "background": "background"}
 BG_MODES = {"none": "None", "colour": "Colour", "image": "Image"}
@@ -94,7 +86,7 @@ PARAM_FIELDS = {
     "caption.file_format": "captions", "fit": "fit", "output_format": "output_format", "engine": "engine",
     "engine.type": "engine",
 }
-FORM = launch_form.LaunchForm(P, param_fields=PARAM_FIELDS)
+FORM = launch_form.LaunchForm(nav.STUDIO, param_fields=PARAM_FIELDS)
 PHOTO_TIPS = (
     "**What makes a good photo:** one person, face clearly visible and looking at the camera, even light, "
     "nothing covering the mouth or eyes, head and shoulders in the frame. HeyGen cannot animate a photo "
@@ -104,8 +96,7 @@ PHOTO_TIPS = (
 DEFAULTS: dict[str, Any] = {
     SOURCE_TAB: SOURCE_AVATAR, SPEECH_TAB: SPEECH_SCRIPT, SCRIPT: "", TITLE: "", TITLE_AUTO: "",
     ASPECT: "16:9", RESOLUTION: "1080p", BG_MODE: "none", BG_COLOUR: "#f4f3fb", REMOVE_BG: False,
-    EXPRESSIVENESS_KEY: "default", MOTION: "", SPEED: 1.0, PITCH: 0, UPLOAD_GEN: 0, LAUNCHING: False,
-    SHOW_ERRORS: False, ASPECT_MANUAL: False, CAPTIONS_KEY: "off", FIT: "auto", TRANSPARENT: False, AVATAR_V: False,
+    EXPRESSIVENESS_KEY: "default", MOTION: "", SPEED: 1.0, PITCH: 0, UPLOAD_GEN: 0, ASPECT_MANUAL: False, CAPTIONS_KEY: "off", FIT: "auto", TRANSPARENT: False, AVATAR_V: False,
 }
 
 
@@ -150,9 +141,7 @@ def start(conn: connection.Connection, catalogue: Catalogue) -> None:
         st.session_state.setdefault(key, value)
     st.session_state.setdefault(REUSE, {})
     st.session_state.setdefault(PREPARED, {})
-    job_id = nav.take_prefill(nav.STUDIO)
-    if job_id:
-        apply_prefill(conn, catalogue, job_id)
+    FORM.start(conn, lambda job: _fill(catalogue, job))
 
 
 def _widget_keys() -> list[str]:
@@ -174,23 +163,13 @@ def _sync_title(draft: Draft) -> None:
     state[TITLE_AUTO] = auto
 
 
-def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str) -> None:
-    """Fill the form from a stored job's inputs (Edit & retry)."""
-    try:
-        job = connection.job_store().get(str(job_id))
-    except JobStoreError as exc:
-        st.session_state[NOTICE] = ("error", str(exc))
-        return
-    if job is None or job.account != conn.account:
-        st.session_state[NOTICE] = ("warning", "That video's settings could not be found, so nothing was filled in.")
-        return
+def _fill(catalogue: Catalogue, job: Job) -> str:
+    """Fill the form from a stored job's inputs (Edit & retry); the notice to show."""
     inputs = job.inputs or {}
     spec = VideoSpec.from_dict(inputs.get("spec") or {})
     state = st.session_state
     reuse: dict[str, dict] = {}
-    for key in (LAUNCH_ERROR, FAILED, INFLIGHT, SCRIPT_LIMIT):
-        state.pop(key, None)
-    state[SHOW_ERRORS] = False
+    state.pop(SCRIPT_LIMIT, None)
     state[PREPARED] = {}
     state[UPLOAD_GEN] = int(state.get(UPLOAD_GEN, 0)) + 1
 
@@ -234,7 +213,7 @@ def apply_prefill(conn: connection.Connection, catalogue: Catalogue, job_id: str
     state[REUSE] = reuse
     state[TITLE] = spec.title or ""
     state[TITLE_AUTO] = ""
-    state[NOTICE] = ("info", f"Settings loaded from “{md(job.title)}”. Change what you need, then generate again.")
+    return launch_form.settings_loaded(job)
 
 
 # -- files ------------------------------------------------------------------------------------------
@@ -758,8 +737,8 @@ def request_body(draft: Draft) -> dict[str, Any]:
 
 def launch_section(conn: connection.Connection, draft: Draft) -> None:
     """The summary, the Generate button and, while launching, the progress."""
-    launch_panel.panel(
-        P, summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
+    FORM.panel(
+        summary=summary_lines(draft), body=request_body(draft), problems=draft.errors,
         button="Generate video", icon=":material/movie:", kept="Your inputs are all still here.",
         run=lambda: _run_launch(conn, draft),
     )

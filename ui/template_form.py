@@ -20,15 +20,16 @@ from heygen.api.errors import HeyGenError
 from heygen.api.templates import Template
 from heygen.studio import templates
 from heygen.studio.catalogue import Catalogue
+from heygen.studio.jobs import Job
 
-from . import connection, launch_form, launch_panel, nav
+from . import connection, launch_form, nav
 from .feedback import show_error
 from .text import md
 
 P = "tplf"
 LIST, DETAILS, CHOSEN, TITLE = "tpl_list", "tpl_details", "tpl_chosen", "tplf_title"
 FETCH_ERROR = "tpl_fetch_error"
-FORM = launch_form.LaunchForm(P, param_fields={})
+FORM = launch_form.LaunchForm(nav.page("templates"), param_fields={})
 KIND_WORDS = {"text": "Text", "image": "Image", "video": "Video clip", "audio": "Audio", "character": "Avatar",
               "voice": "Voice"}
 MEDIA_FILES = {"image": ["png", "jpg", "jpeg"], "video": ["mp4", "mov", "webm"], "audio": ["mp3", "wav", "m4a"]}
@@ -127,12 +128,13 @@ class Draft:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def apply_prefill(conn: connection.Connection) -> None:
-    """Edit & retry: fill the form from a template job (its template fetched on that click)."""
-    job_id = nav.take_prefill(nav.page("templates"))
-    job = connection.job_store().get(job_id) if job_id else None
-    if job is None:
-        return
+def start(conn: connection.Connection) -> None:
+    """The launch's defaults, and Edit & retry: the form filled from a template job (its template fetched on
+    that click)."""
+    FORM.start(conn, lambda job: _fill(conn, job), missing=None)
+
+
+def _fill(conn: connection.Connection, job: Job) -> None:
     details = templates.details_of(job)
     st.session_state[CHOSEN] = details.get("template_id")
     _load_details(conn, CHOSEN)
@@ -195,8 +197,8 @@ def launch_section(conn: connection.Connection, draft: Draft) -> None:
                                                                     f"{len(draft.template.variables)}"),
                ("Says", templates.filled_script(draft.template, draft.values)[:300])]
     body = {"variables": {n: {"type": draft.template.variables[n].type, "properties": "…"} for n in filled}}
-    launch_panel.panel(P, summary=summary, body=body, problems=draft.problems, button="Generate video",
-                       icon=":material/movie:", kept="Every value is kept.", run=lambda: _run(conn, draft))
+    FORM.panel(summary=summary, body=body, problems=draft.problems, button="Generate video",
+               icon=":material/movie:", kept="Every value is kept.", run=lambda: _run(conn, draft))
 
 
 def _run(conn: connection.Connection, draft: Draft) -> None:

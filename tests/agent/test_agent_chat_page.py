@@ -78,7 +78,7 @@ def chat_at(app, sandbox):
     at.text_area(key=form.PROMPT).input(PROMPT).run()
     at.segmented_control(key=form.MODE).set_value("chat").run()
     assert "Chat" in text(at)
-    at.button(key=form.GENERATE).click().run()
+    at.button(key=form.FORM.keys.generate).click().run()
     assert_clean(at)
     assert [t.value for t in at.title][:1] == ["Videos"]
     return at.switch_page("pages/videos.py").run()  # AppTest's own page otherwise stays Prompt to video
@@ -95,7 +95,7 @@ def test_mode_and_brand_kit_are_sent_with_the_create(app, sandbox, calls):
     assert "Calm Corporate" in text(at)
     at.run()
     assert len(calls("GET", "/v3/brand-kits")) == 1, "a rerun asks HeyGen nothing"
-    at.button(key=form.GENERATE).click().run()
+    at.button(key=form.FORM.keys.generate).click().run()
     assert_clean(at)
     (post,) = calls("POST", "/v3/video-agents")
     assert post["request_json"] == {"prompt": PROMPT, "mode": "chat", "brand_kit_id": "bk_calm_corporate"}

@@ -58,7 +58,7 @@ def write(at, prompt: str = PROMPT):
 
 
 def generate(at):
-    return at.button(key=form.GENERATE).click().run()
+    return at.button(key=form.FORM.keys.generate).click().run()
 
 
 def on_videos_page(at) -> bool:
@@ -102,7 +102,7 @@ def test_the_page_shows_every_section_and_fetches_the_styles_once(app, sandbox, 
     styles = api.video_agents.styles()
     assert style_buttons(at) == ["none", *[s.style_id for s in styles]]
     assert at.button(key="agent_style_pick_none").label == "✓ Selected"
-    assert at.button(key=form.GENERATE).label == "Generate with Video Agent"
+    assert at.button(key=form.FORM.keys.generate).label == "Generate with Video Agent"
     assert "Video Agent renders often take 10–30 minutes." in text(at)
     summary = text(at)
     for line in ("HeyGen decides", "HeyGen chooses", "— not written yet"):
@@ -150,7 +150,7 @@ def test_an_empty_prompt_is_explained_and_nothing_is_sent(app, sandbox, calls, p
     assert "Fix this before generating:" in errors(at)
     assert "Describe the video you want: the prompt is empty." in errors(at)
     assert field_errors(at) == ['<div class="hg-field-error">Describe the video you want: the prompt is empty.</div>']
-    assert not on_videos_page(at) and not at.button(key=form.GENERATE).disabled
+    assert not on_videos_page(at) and not at.button(key=form.FORM.keys.generate).disabled
     assert jobs(sandbox) == [] and calls("POST", "/v3/video-agents") == []
     assert_clean(at)
 
@@ -164,7 +164,7 @@ def test_the_prompt_box_holds_at_most_10000_characters_and_says_when_an_old_prom
     assert "10,000 / 10,000 characters · 1 word<" in text(at)  # one word, not "1 words"
     # A job whose prompt is longer (made elsewhere) is loaded cut, and the page says so.
     old = store().create(account=account, kind="agent", title="Old", inputs={"spec": {"prompt": "word " * 2001}})
-    at.session_state[form.PREFILL] = old.id
+    at.session_state[form.FORM.keys.prefill] = old.id
     at.run()
     assert len(at.text_area(key=form.PROMPT).value) == 10_000
     assert "Its prompt had 10,005 characters and was cut to the first 10,000; check its end." in text(at)
@@ -358,7 +358,7 @@ def test_a_failed_launch_keeps_everything_and_the_retry_reuses_the_job(app, sand
     assert "Your prompt and files are all still here." in text(at)
     assert at.text_area(key=form.PROMPT).value == PROMPT
     assert "**brochure.pdf**" in text(at) and "**running shoe.png**" in text(at)
-    assert not at.button(key=form.GENERATE).disabled
+    assert not at.button(key=form.FORM.keys.generate).disabled
     (job,) = jobs(sandbox)
     assert job.status == "submit_failed" and all(f["asset_id"] for f in job.inputs["files"])
 
@@ -414,8 +414,8 @@ def test_an_interrupted_launch_resumes_without_sending_twice(app, sandbox, calls
     # A run that stopped after HeyGen answered: the next run finds the job sent and only moves on.
     at2 = app()
     write(at2)
-    at2.session_state[form.LAUNCHING] = True
-    at2.session_state[form.INFLIGHT] = {"job_id": job.id, "payload": [], "signature": "x"}
+    at2.session_state[form.FORM.keys.launching] = True
+    at2.session_state[form.FORM.keys.inflight] = {"job_id": job.id, "payload": [], "signature": "x"}
     at2.run()
     assert on_videos_page(at2)
     assert len(calls("POST", "/v3/video-agents")) == 1
@@ -437,7 +437,7 @@ def test_edit_and_retry_fills_the_form_and_reuses_the_uploaded_files(app, sandbo
     (job,) = jobs(sandbox)
 
     fresh = app()
-    fresh.session_state[form.PREFILL] = job.id
+    fresh.session_state[form.FORM.keys.prefill] = job.id
     fresh.switch_page("pages/agent.py").run()
     assert_clean(fresh)
     assert fresh.text_area(key=form.PROMPT).value == PROMPT
@@ -460,7 +460,7 @@ def test_edit_and_retry_fills_the_form_and_reuses_the_uploaded_files(app, sandbo
 
 def test_edit_and_retry_of_an_unknown_job_says_so(app):
     at = app()
-    at.session_state[form.PREFILL] = "no-such-job"
+    at.session_state[form.FORM.keys.prefill] = "no-such-job"
     at.run()
     assert "That video's settings could not be found, so nothing was filled in." in text(at)
     assert at.text_area(key=form.PROMPT).value == ""
