@@ -13,6 +13,7 @@ from heygen.studio.batch import BatchRow, BatchStore, BatchTemplate
 from heygen.studio.scripting import estimated_seconds
 
 from . import connection, process
+from .copy import failure_hint
 from .feedback import show_error
 from .text import html_text
 
@@ -191,7 +192,7 @@ def results_table(template: BatchTemplate, rows: list[BatchRow]) -> pd.DataFrame
         "Title": [r.title or template.title_for(r.data, r.row) for r in rows],
         "Status": [STATUS_LABELS.get(r.status, r.status) for r in rows],
         "Video": [r.video_url if r.status == "completed" else None for r in rows],
-        "Note": [r.failure_reason or "" for r in rows],
+        "Note": [r.reason(failure_hint) or "" for r in rows],
     })
 
 

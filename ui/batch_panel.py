@@ -26,6 +26,7 @@ from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
 from . import batch_setup, checks, connection, nav, reviews_panel
+from .copy import failure_hint
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
 from .text import html_text, md
@@ -243,7 +244,7 @@ def _sample_body(batch: Batch, rows: list[BatchRow], *, live: bool) -> None:
                 checks.compact(row.job_id, sample_job.completed_at if sample_job else None)
             actions = {"approve": True}
         else:
-            show_error({"message": row.failure_reason or "HeyGen could not make the sample."},
+            show_error({"message": row.reason(failure_hint) or "HeyGen could not make the sample."},
                        title="The sample failed")
             actions = {"retry": True}
     with about:
@@ -434,11 +435,11 @@ def _export(conn: connection.Connection, batch: Batch, rows: list[BatchRow], *, 
     name = slug(batch.name or "batch")
 
     def csv_now() -> bytes:
-        return results_csv(store, batch.id, checks.row_checks(store.rows(batch.id)))
+        return results_csv(store, batch.id, checks.row_checks(store.rows(batch.id)), advice=failure_hint)
 
     def zip_now() -> bytes:
         buffer = io.BytesIO()
-        results_zip(conn.client, store, batch.id, buffer)
+        results_zip(conn.client, store, batch.id, buffer, advice=failure_hint)
         return buffer.getvalue()
 
     c1, c2 = st.columns(2)

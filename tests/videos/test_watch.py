@@ -12,6 +12,7 @@ from heygen.studio.config import Settings
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
+from ui import copy
 
 KEY = "sk-watch-test-0123456789abcdef"
 
@@ -93,7 +94,7 @@ def test_failed_render_stops_with_heygen_code_and_our_hint(client, store, spec, 
     result = run_until_stopped(client, store, job)
     assert result.outcome == watch.FAILED
     assert result.job.failure_code == "download_failed"
-    assert "download" in watch.failure_hint(result.job.failure_code, result.job.failure_message).lower()
+    assert "download" in copy.failure_hint(result.job.failure_code, result.job.failure_message).lower()
     calls = len(status_calls(sandbox, job.video_id))
     watch.check(client, store, store.get(job.id), FAST)
     assert len(status_calls(sandbox, job.video_id)) == calls

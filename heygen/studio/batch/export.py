@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from heygen.api import errors
 from ..spreadsheet import safe_cell
-from .store import BatchRow, BatchStore
+from .store import Advice, BatchRow, BatchStore
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -37,10 +37,11 @@ QA_COLUMNS = ("qa_status", "qa_findings")
 _SPOOL_BYTES = 16 * 1024 * 1024
 
 
-def results_csv(store: BatchStore, batch_id: str, checks: Mapping[int, Any] | None = None) -> bytes:
+def results_csv(store: BatchStore, batch_id: str, checks: Mapping[int, Any] | None = None,
+                advice: Advice | None = None) -> bytes:
     """The batch's results as CSV bytes (one line per input row, in file order). ``checks`` (the stored check of
     each row's video, by row number) adds ``qa_status`` and ``qa_findings``: each open finding as
-    "kind: expected -> spoken @ m:ss"."""
+    "kind: expected -> spoken @ m:ss". ``advice`` adds advice to a failed render's reason (``BatchRow.reason``)."""
     batch = store.require(batch_id)
     taken = set(batch.columns)
     names = ("row", *RESULT_COLUMNS, *(QA_COLUMNS if checks is not None else ()))
@@ -50,7 +51,7 @@ def results_csv(store: BatchStore, batch_id: str, checks: Mapping[int, Any] | No
     writer.writerow([safe_cell(c) for c in [extra[0], *batch.columns, *extra[1:]]])
     for row in store.rows(batch_id):
         values = [row.row, *(row.data.get(c, "") for c in batch.columns),
-                  row.video_id or "", row.status, row.video_url or "", row.failure_reason or ""]
+                  row.video_id or "", row.status, row.video_url or "", row.reason(advice) or ""]
         if checks is not None:
             values += _qa_cells(checks.get(row.row))
         writer.writerow([safe_cell(v) for v in values])
@@ -90,18 +91,19 @@ class ZipReport:
     missing: list[tuple[int, str]] = field(default_factory=list)
 
 
-def results_zip(client: Client, store: BatchStore, batch_id: str, fileobj: IO[bytes]) -> ZipReport:
+def results_zip(client: Client, store: BatchStore, batch_id: str, fileobj: IO[bytes],
+                advice: Advice | None = None) -> ZipReport:
     """Write a zip of the batch's finished videos to ``fileobj`` (streamed; one video in memory or on disk at a time).
 
     An expired link is refreshed once from HeyGen. Rows without a video, or whose download fails,
-    are listed in README.txt inside the zip.
+    are listed in README.txt inside the zip (with ``advice`` for a failed render, as in ``results_csv``).
     """
     batch = store.require(batch_id)
     report = ZipReport()
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for row in store.rows(batch_id):
             if row.status != "completed" or not row.video_id:
-                report.missing.append((row.row, _why_missing(row)))
+                report.missing.append((row.row, _why_missing(row, advice)))
                 continue
             name = video_filename(row.row, row.title)
             with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as buffer:
@@ -144,12 +146,12 @@ def _fetch_video(client: Client, store: BatchStore, row: BatchRow, buffer: IO[by
     return "The video could not be downloaded."
 
 
-def _why_missing(row: BatchRow) -> str:
+def _why_missing(row: BatchRow, advice: Advice | None) -> str:
     status = row.status
     if status == "skipped":
-        return "Not rendered: " + (row.failure_reason or "the row did not pass the checks.")
+        return "Not rendered: " + (row.reason(advice) or "the row did not pass the checks.")
     if status == "failed":
-        return "Failed: " + (row.failure_reason or "no reason given.")
+        return "Failed: " + (row.reason(advice) or "no reason given.")
     if status == "completed":
         return "Completed, but HeyGen gave no video id."
     return {"queued": "Not sent yet.", "rendering": "Still rendering."}.get(status, status)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,14 +30,13 @@ from sqlalchemy.engine import Connection
 from ..db import query
 from ..errors import NotFound
 from ..jobs import ERROR_DETAIL_KEYS, JobStore, TERMINAL, validate_account
-from ..watch import failure_hint
 from .checks import BatchCheck, check_rows
 from .csvfile import BatchInputError
 from .template import BatchTemplate
 
 __all__ = [
-    "ACTIVE_STATES", "Batch", "BatchNotFoundError", "BatchRow", "BatchStateError", "BatchStore", "MAX_CONCURRENCY",
-    "ROW_STATUSES", "STATES",
+    "ACTIVE_STATES", "Advice", "Batch", "BatchNotFoundError", "BatchRow", "BatchStateError", "BatchStore",
+    "MAX_CONCURRENCY", "ROW_STATUSES", "STATES",
 ]
 
 STATES = ("draft", "sampling", "approved", "running", "paused", "stopped_credit", "finished")
@@ -46,6 +45,8 @@ ACTIVE_STATES = frozenset({"sampling", "running"})
 # Row statuses, in display order.
 ROW_STATUSES = ("queued", "rendering", "completed", "failed", "skipped")
 MAX_CONCURRENCY = 50
+# Advice for a failed render from HeyGen's failure code and message (the UI's words; None: no advice).
+Advice = Callable[[str | None, str | None], str | None]
 _RETRYABLE_FROM = frozenset({"running", "paused", "stopped_credit", "finished"})
 
 
@@ -140,6 +141,11 @@ class BatchRow:
     @property
     def failure_reason(self) -> str | None:
         """Why the row has no video, in plain words (None when it is fine or still going)."""
+        return self.reason()
+
+    def reason(self, advice: Advice | None = None) -> str | None:
+        """``failure_reason``, with ``advice(failure_code, failure_message)`` after HeyGen's message for a failed
+        render."""
         status = self.status
         if status == "skipped":
             return " ".join(self.problems)
@@ -149,7 +155,7 @@ class BatchRow:
             return "HeyGen did not finish this video in time; “Retry failed rows” keeps watching it."
         if self.job_status == "failed":
             said = self.failure_message or self.failure_code or "HeyGen could not render this video."
-            hint = failure_hint(self.failure_code, self.failure_message)
+            hint = advice(self.failure_code, self.failure_message) if advice is not None else None
             return f"{said} {hint}" if hint else said
         message = (self.error_detail or {}).get("message")
         return str(message) if message else f"The render ended with status “{self.job_status}”."
