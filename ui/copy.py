@@ -7,7 +7,7 @@ minutes", "not made here"); the sentences built from them live here, in one plac
 
 from __future__ import annotations
 
-from heygen.studio import agent_chat, kinds, lipsync, translate
+from heygen.studio import agent_chat, kinds, lipsync, translate, watch
 from heygen.studio.jobs import Job
 
 STATUS_WORDS = {
@@ -86,40 +86,72 @@ def made_how(kind: kinds.JobKind, elapsed: float | None) -> str:
     return f"rendered in {fmt_duration(elapsed)}" if kind.made_here else "imported from HeyGen"
 
 
-# Advice for a failed render, by HeyGen's ``failure_code`` (every kind's; ``failure_hint`` also reads its message).
-FAILURE_HINTS = {
-    "download_failed": "HeyGen could not download your audio or image. Upload the file in the Studio "
-                       "(not a link) and try again.",
-    "insufficient_credit": "The account ran out of credit during the render. Add credits, then use Edit & retry.",
-    "movio_payment_insufficient_credit": "The account ran out of credit during the render. Add credits, then "
-                                         "use Edit & retry.",
-    "no_face_detected": "HeyGen found no clear face in the photo. Use a well-lit, frontal photo of one person.",
-    "audio_unreadable": "HeyGen could not read the audio file. Export it again as MP3 or WAV and retry.",
-    "script_too_long": "The script is longer than HeyGen allows. Shorten it and retry.",
-    "avatar_not_found": "The avatar is no longer available. Pick another one and retry.",
-    "internal_error": "HeyGen had an internal problem with this render. Edit & retry usually works.",
-}
-
-
-def failure_hint(code: str | None, message: str | None) -> str | None:
-    """Our advice for a failed render, from HeyGen's ``failure_code`` (or its message)."""
-    if code and code.lower() in FAILURE_HINTS:
-        return FAILURE_HINTS[code.lower()]
-    text = (message or "").lower()
-    if "face" in text:
-        return FAILURE_HINTS["no_face_detected"]
-    if "download" in text:
-        return FAILURE_HINTS["download_failed"]
-    if "credit" in text:
-        return FAILURE_HINTS["insufficient_credit"]
-    if "audio" in text:
-        return FAILURE_HINTS["audio_unreadable"]
-    return None
-
-
 def failure_advice(job: Job) -> str | None:
     """Advice for a failed render: the advice for a failure code of its kind's own, else the general advice."""
     code = (job.failure_code or "").lower()
     if code in kinds.of(job).failure_codes:
         return KIND_ADVICE[code]
-    return failure_hint(job.failure_code, job.failure_message)
+    return watch.failure_hint(job.failure_code, job.failure_message)
+
+
+# ---------------------------------------------------------------- a translation request (heygen.studio.translate)
+
+# The words of each problem of a request; {names} are languages, the numbers are the problem's own.
+TRANSLATION_PROBLEMS = {
+    translate.Code.NO_LANGUAGE: "Choose at least one language to translate into.",
+    translate.Code.LANGUAGE_TWICE: "A language is chosen twice.",
+    translate.Code.UNSUPPORTED: "HeyGen does not translate into {names}; choose languages from the list.",
+    translate.Code.REVIEW_NOT_CHOSEN: "Subtitles to review are for a language not chosen: {names}.",
+    translate.Code.MODE: "Choose speed or precision.",
+    translate.Code.NO_SOURCE: "Choose the video to translate.",
+    translate.Code.NO_SOURCES: "Choose at least one finished video to translate.",
+    translate.Code.NOT_FINISHED: "Only a finished video can be translated; wait until it is ready.",
+    translate.Code.NO_VIDEO_YET: "This translation has no video yet.",
+    translate.Code.GONE: "HeyGen no longer has this video, so it cannot be translated. Unselect it.",
+    translate.Code.VIDEO_TWICE: "A video is chosen twice.",
+    translate.Code.AT_ONCE: "Choose how many translate at once: 1 to {limit}.",
+    translate.Code.TOO_MANY: "{videos} videos × {languages} languages is {total} translations; one request makes at "
+                             "most {limit}. Choose fewer videos or languages.",
+}
+
+
+def translation_problem(problem: translate.Problem) -> str:
+    """One problem of a translation request as a sentence (named after its video when it concerns one of several)."""
+    text = TRANSLATION_PROBLEMS[problem.code].format(
+        names=", ".join(problem.names), videos=problem.videos, languages=problem.languages,
+        total=problem.videos * problem.languages, limit=problem.limit)
+    return text if problem.source is None else f"“{problem.source or 'Untitled video'}”: {text}"
+
+
+def translation_problems(problems: translate.Problems) -> dict[str, str]:
+    """A request's problems as the form shows them: one paragraph per field."""
+    return {field: " ".join(translation_problem(p) for p in found) for field, found in problems.items()}
+
+
+def translation_facts(languages: list[str], duration: float | None) -> str:
+    """The cost-relevant facts of a request: number of languages × video length."""
+    count = len(languages)
+    text = f"{count} language{'s' if count != 1 else ''}"
+    if duration:
+        text += f" × {_length(duration)} of video = {_length(count * duration)} of translated video"
+    return text
+
+
+def _length(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
+
+
+def translation_facts_many(sources: list[Job], languages: list[str]) -> str:
+    """The cost-relevant facts of translating several videos: videos × languages, and the minutes made."""
+    videos, count = len(sources), len(languages)
+    text = (f"{videos} video{'s' if videos != 1 else ''} × {count} language{'s' if count != 1 else ''} = "
+            f"{videos * count} translation{'s' if videos * count != 1 else ''}")
+    known = [float(j.duration) for j in sources if j.duration]
+    if known:
+        total = round(sum(known))  # whole seconds, so that the two figures agree
+        text += f" · {_length(total)} of video → {_length(total * count)} of translated video"
+        missing = videos - len(known)
+        if missing:
+            text += f" (plus {missing} video{'s' if missing != 1 else ''} of unknown length)"
+    return text

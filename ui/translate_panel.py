@@ -17,7 +17,8 @@ from heygen.studio.media import MediaError
 from heygen.studio.media.clips import inspect_clip
 
 from . import connection, job_watch, nav
-from .copy import KIND_ADVICE, fmt_duration, status_words
+from .copy import (KIND_ADVICE, fmt_duration, status_words, translation_facts, translation_facts_many,
+                   translation_problems)
 from .feedback import show_error
 from .text import md
 
@@ -110,7 +111,7 @@ def _form(conn: connection.Connection, prefix: str, duration: float | None, *, s
         return
     languages, review, options = _options(prefix, choices)
     if languages:
-        st.info(md(f"To be made: {translate.facts(languages, duration)}."), icon=":material/payments:")
+        st.info(md(f"To be made: {translation_facts(languages, duration)}."), icon=":material/payments:")
     if st.button("Translate", key=k("go"), type="primary", icon=":material/send:"):
         _launch(conn, prefix, languages, options, review, choices["languages"], source=source, upload=upload)
     _show_problems(prefix, "The translation was not sent")
@@ -151,7 +152,7 @@ def _launch(conn: connection.Connection, prefix: str, languages: list[str], opti
     st.session_state.pop(k("sent"), None)
     problems = translate.check_request(languages, supported, options, review)
     if problems:
-        st.session_state[k("problems")] = problems
+        st.session_state[k("problems")] = translation_problems(problems)
         return
     uploaded_source = None
     if upload is not None:
@@ -173,7 +174,7 @@ def _launch(conn: connection.Connection, prefix: str, languages: list[str], opti
         jobs = translate.create_jobs(store, account=conn.account, source=source, upload=uploaded_source,
                                      languages=languages, options=options, supported=supported, review=review)
     except translate.TranslationRequestError as exc:
-        st.session_state[k("problems")] = exc.problems
+        st.session_state[k("problems")] = translation_problems(exc.problems)
         return
     sent, unsent = [], []
     with st.spinner("Sending the translation to HeyGen…"):
@@ -235,7 +236,7 @@ def many_section(conn: connection.Connection) -> None:
                                        "these finishes.")
         sources = [by_id[i] for i in picked if i in by_id]
         if sources and languages:
-            st.info(md(f"To be made: {translate.facts_many(sources, languages)}. At most {int(at_once)} translating "
+            st.info(md(f"To be made: {translation_facts_many(sources, languages)}. At most {int(at_once)} translating "
                        "at once."), icon=":material/payments:")
         if st.button("Translate these videos", key=k("go"), type="primary", icon=":material/send:"):
             _launch_many(conn, sources, languages, options, choices["languages"], int(at_once or 1))
@@ -261,7 +262,7 @@ def _launch_many(conn: connection.Connection, sources: list[Job], languages: lis
     st.session_state.pop(k("sent"), None)
     problems = translate.check_many(sources, languages, supported, options, at_once)
     if problems:
-        st.session_state[k("problems")] = problems
+        st.session_state[k("problems")] = translation_problems(problems)
         return
     try:
         with st.spinner(f"Checking that HeyGen still has the {len(sources)} video{'s' if len(sources) != 1 else ''}…"):
@@ -275,7 +276,7 @@ def _launch_many(conn: connection.Connection, sources: list[Job], languages: lis
                                      languages=languages, options=options, supported=supported, at_once=at_once,
                                      unreachable=unreachable)
     except translate.TranslationRequestError as exc:
-        st.session_state[k("problems")] = exc.problems
+        st.session_state[k("problems")] = translation_problems(exc.problems)
         return
     count, videos = len(jobs), len(sources)
     text = (f"Recorded {count} translation{'s' if count != 1 else ''} ({videos} video{'s' if videos != 1 else ''} × "

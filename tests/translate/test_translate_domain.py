@@ -109,10 +109,10 @@ def test_three_of_four_languages_done_one_failed_with_its_reason_and_a_retry(sb,
     failed = outcomes["German (Germany)"].job
     assert failed.status == "failed" and failed.failure_code == translate.FAILED_CODE
     assert failed.failure_message == "The speech could not be separated from the music."
+    assert watch.failure_hint(failed.failure_code, None) is None  # the kind gives its own hint
     assert translate.FAILED_CODE in kinds.of(failed).failure_codes
     from ui import copy  # the panel's advice for it
 
-    assert copy.failure_hint(failed.failure_code, None) is None  # the kind gives its own hint
     assert copy.failure_advice(failed).startswith("HeyGen could not translate this language.")
     rehearse(sb, fail_languages={})
     again = translate.retry(store, failed)
@@ -167,14 +167,16 @@ def test_bad_requests_are_refused_before_anything_is_recorded_or_sent(sb, client
     supported = client.translations.languages()
     with pytest.raises(translate.TranslationRequestError) as empty:
         translate.create_jobs(store, account=ACCOUNT, source=source, languages=[], options=translate.Options())
-    assert empty.value.problems == {"languages": "Choose at least one language to translate into."}
-    with pytest.raises(translate.TranslationRequestError, match="does not translate into Klingon"):
+    assert empty.value.problems == {"languages": (translate.Problem(translate.Code.NO_LANGUAGE),)}
+    with pytest.raises(translate.TranslationRequestError) as unknown:
         translate.create_jobs(store, account=ACCOUNT, source=source, languages=["Klingon"],
                               options=translate.Options(), supported=supported)
+    assert unknown.value.problems == {"languages": (translate.Problem(translate.Code.UNSUPPORTED, names=("Klingon",)),)}
     running = store.create(account=ACCOUNT, kind="avatar", title="Still rendering", inputs={})
-    with pytest.raises(translate.TranslationRequestError, match="Only a finished video"):
+    with pytest.raises(translate.TranslationRequestError) as unfinished:
         translate.create_jobs(store, account=ACCOUNT, source=running, languages=["Italian"],
                               options=translate.Options())
+    assert unfinished.value.problems == {"source": (translate.Problem(translate.Code.NOT_FINISHED),)}
     assert store.count(ACCOUNT) == 2 and posts(sb, "/v3/video-translations") == []
     # HeyGen itself refuses an unsupported language: the job is "not sent", with HeyGen's words.
     (job,) = translate.create_jobs(store, account=ACCOUNT, source=source, languages=["Klingon"],

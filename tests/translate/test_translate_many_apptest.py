@@ -10,13 +10,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from heygen import Client
-from heygen.studio import imports, translate
+from heygen.studio import imports
 from heygen.studio.batch import BatchStore
 from heygen.studio.states import JobStatus
 from heygen.studio.watch import PollPolicy
 from heygen.studio.worker import Accounts, Worker, make_huey
 from tests.support import shown
 from tests.translate.conftest import APP_KEY
+from ui import copy
 from ui.text import md
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -69,10 +70,10 @@ def test_the_videos_are_picked_by_title_and_the_facts_shown_before_anything_is_s
     open_form(at, videos, ["Italian", "Korean", "Japanese"])
     assert at.number_input(key=f"{K}_at_once").value == 3
     total = sum(v.duration for v in videos)
-    assert md(f"To be made: {translate.facts_many(videos, ['Italian', 'Korean', 'Japanese'])}. At most 3 translating "
-              "at once.") in texts(at)
-    assert f"2 videos × 3 languages = 6 translations · {translate._length(total)} of video" in \
-        translate.facts_many(videos, ["Italian", "Korean", "Japanese"])
+    assert md(f"To be made: {copy.translation_facts_many(videos, ['Italian', 'Korean', 'Japanese'])}. At most 3 "
+              "translating at once.") in texts(at)
+    assert f"2 videos × 3 languages = 6 translations · {copy._length(total)} of video" in \
+        copy.translation_facts_many(videos, ["Italian", "Korean", "Japanese"])
     assert creates(env) == [] and not [e for e in env.requests_log() if e["path"].endswith("/statuses")]
 
 

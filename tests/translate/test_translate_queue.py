@@ -18,6 +18,7 @@ from heygen.studio import imports, kinds, translate, watch
 from heygen.studio.batch import BatchStore
 from heygen.studio.jobs import JobStore
 from heygen.studio.states import JobStatus
+from heygen.studio.translate import Code, Problem
 from heygen.studio.watch import PollPolicy
 from heygen.studio.worker import Accounts, Worker, make_huey
 from tests.support import wait_for
@@ -317,19 +318,19 @@ def test_bad_requests_are_refused_before_anything_is_recorded(sb, client, store)
     supported = client.translations.languages()
     videos = sources(client, store, 2)
     cases = [
-        (dict(sources=[], languages=["Italian"]), "source", "Choose at least one finished video"),
-        (dict(sources=videos, languages=[]), "languages", "Choose at least one language"),
-        (dict(sources=videos, languages=["Klingon"]), "languages", "does not translate into Klingon"),
-        (dict(sources=videos, languages=["Italian"], at_once=0), "at_once", "1 to 10"),
-        (dict(sources=videos * 101, languages=["Italian"]), "source", "A video is chosen twice."),
+        (dict(sources=[], languages=["Italian"]), "source", Problem(Code.NO_SOURCES)),
+        (dict(sources=videos, languages=[]), "languages", Problem(Code.NO_LANGUAGE)),
+        (dict(sources=videos, languages=["Klingon"]), "languages", Problem(Code.UNSUPPORTED, names=("Klingon",))),
+        (dict(sources=videos, languages=["Italian"], at_once=0), "at_once", Problem(Code.AT_ONCE, limit=10)),
+        (dict(sources=videos * 101, languages=["Italian"]), "source", Problem(Code.VIDEO_TWICE)),
     ]
     running = store.create(account=ACCOUNT, kind="avatar", title="Still rendering", inputs={})
     cases.append((dict(sources=[videos[0], running], languages=["Italian"]), "source",
-                  "“Still rendering”: Only a finished video can be translated"))
-    for kwargs, field, words in cases:
+                  Problem(Code.NOT_FINISHED, source="Still rendering")))
+    for kwargs, field, problem in cases:
         with pytest.raises(translate.TranslationRequestError) as refused:
             translate.create_many(store, account=ACCOUNT, options=translate.Options(), supported=supported, **kwargs)
-        assert words in refused.value.problems[field]
+        assert refused.value.problems[field] == (problem,)
     assert store.count(ACCOUNT) == 3 and creates(sb) == []
 
 
@@ -337,10 +338,11 @@ def test_a_source_heygen_no_longer_has_is_named_before_anything_is_recorded(sb, 
     videos = sources(client, store, 2)
     client.videos.delete(videos[1].video_id)
     problems = translate.source_problems(client, videos)
-    assert list(problems) == [videos[1].title] and "no longer has this video" in problems[videos[1].title]
-    with pytest.raises(translate.TranslationRequestError, match="no longer has this video"):
+    assert problems == {videos[1].title: Code.GONE}
+    with pytest.raises(translate.TranslationRequestError) as refused:
         translate.create_many(store, account=ACCOUNT, sources=videos, languages=["Italian"],
                               options=translate.Options(), unreachable=problems)
+    assert refused.value.problems == {"source": (Problem(Code.GONE, source=videos[1].title),)}
     assert store.count(ACCOUNT) == 2 and creates(sb) == []
 
 
@@ -348,15 +350,7 @@ def test_one_request_makes_at_most_max_many_translations():
     made = [type("J", (), {"id": str(i), "status": "completed", "video_id": f"v{i}", "kind": "imported",
                            "title": f"V{i}", "inputs": {}})() for i in range(translate.MAX_MANY // 2 + 1)]
     problems = translate.check_many(made, ["Italian", "Korean"], None, translate.Options())
-    assert problems == {"source": f"{len(made)} videos × 2 languages is {2 * len(made)} translations; one request "
-                                  f"makes at most {translate.MAX_MANY}. Choose fewer videos or languages."}
-
-
-def test_facts_name_videos_languages_and_minutes():
-    made = [type("J", (), {"duration": 42.4})(), type("J", (), {"duration": 18.0})(), type("J", (), {"duration": None})()]
-    assert translate.facts_many(made[:2], ["Italian", "Korean"]) == (
-        "2 videos × 2 languages = 4 translations · 1 min 00 s of video → 2 min 00 s of translated video")
-    assert translate.facts_many(made, ["Italian"]).endswith("(plus 1 video of unknown length)")
+    assert problems == {"source": (Problem(Code.TOO_MANY, videos=len(made), languages=2, limit=translate.MAX_MANY),)}
 
 
 def test_a_queued_translation_reads_in_words_and_counts_as_running():

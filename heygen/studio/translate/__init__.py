@@ -18,20 +18,20 @@ Phases (``inputs["translation"]["phase"]``): "translate" (a translation HeyGen r
 """
 
 from .common import (DEFAULT_AT_ONCE, FAILED_CODE, KIND, LABEL, MAX_AT_ONCE, MAX_MANY, PROOFREADING, QUEUED, REVIEW,
-                     REVIEW_WAIT, STATUS_OF, STATUS_WORDS, LinkOf, details_of, update_details)
+                     REVIEW_WAIT, STATUS_OF, LinkOf, details_of, update_details)
 from .queue import (HOLDS_A_SLOT, QUEUE_TROUBLE_WAIT, QueueReport, group_of, not_sent_of, queue_again, retry,
                     send_queued)
-from .request import (Options, TranslationRequestError, _length, check_many, check_request, create_jobs, create_many,
-                      facts, facts_many, source_problem, source_problems, title_for)
+from .request import (Code, Options, Problem, Problems, TranslationRequestError, check_many, check_request, create_jobs,
+                      create_many, source_problem, source_problems, title_for)
 from .review import SRT_MIME, Line, check_lines, finish_review, load_review
 from .watch import (BULK_STATUSES, check, find_lost, id_name, record, refresh_links, source_key, source_link, spec_of,
                     submit, video_link)
 
 __all__ = [
     "BULK_STATUSES", "DEFAULT_AT_ONCE", "FAILED_CODE", "HOLDS_A_SLOT", "KIND", "LABEL", "MAX_AT_ONCE", "MAX_MANY",
-    "PROOFREADING", "QUEUED", "QUEUE_TROUBLE_WAIT", "REVIEW", "REVIEW_WAIT", "SRT_MIME", "STATUS_OF", "STATUS_WORDS",
-    "Line", "LinkOf", "Options", "QueueReport", "TranslationRequestError", "check", "check_lines", "check_many",
-    "check_request", "create_jobs", "create_many", "details_of", "facts", "facts_many", "find_lost", "finish_review",
+    "PROOFREADING", "QUEUED", "QUEUE_TROUBLE_WAIT", "REVIEW", "REVIEW_WAIT", "SRT_MIME", "STATUS_OF", "Code", "Line",
+    "LinkOf", "Options", "Problem", "Problems", "QueueReport", "TranslationRequestError", "check", "check_lines",
+    "check_many", "check_request", "create_jobs", "create_many", "details_of", "find_lost", "finish_review",
     "group_of", "id_name", "load_review", "not_sent_of", "queue_again", "record", "refresh_links", "retry",
     "send_queued", "source_key", "source_link", "source_problem", "source_problems", "spec_of", "submit", "title_for",
     "update_details", "video_link",

@@ -16,7 +16,6 @@ LABEL = "Translation"
 STATUS_OF = {"pending": "pending", "running": "processing", "completed": "completed", "failed": "failed"}
 PROOFREADING = JobStatus.PROOFREADING  # HeyGen prepares the subtitles to review (watched by the worker)
 REVIEW = JobStatus.REVIEW  # the subtitles wait for the user (not watched)
-STATUS_WORDS = {PROOFREADING: "Preparing subtitles to review", REVIEW: "Waiting for your review"}
 FAILED_CODE = "translation_failed"
 REVIEW_WAIT = 600.0  # a job waiting for the user is looked at rarely, and without asking HeyGen
 QUEUED = JobStatus.QUEUED  # recorded, waiting for a free slot among its request's translations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
@@ -17,11 +18,45 @@ if TYPE_CHECKING:
     from heygen.api.client import Client
 
 
-class TranslationRequestError(ValueError):
-    """The request cannot be sent; ``problems`` maps a field ("source", "languages", "mode") to a plain sentence."""
+class Code(StrEnum):
+    """What is wrong with a translation request (``ui.copy`` words each)."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(" ".join(problems.values()))
+    NO_LANGUAGE = "no_language"
+    LANGUAGE_TWICE = "language_twice"
+    UNSUPPORTED = "unsupported"  # names: the languages HeyGen does not translate into
+    REVIEW_NOT_CHOSEN = "review_not_chosen"  # names: the languages to review that are not chosen
+    MODE = "mode"  # neither speed nor precision
+    NO_SOURCE = "no_source"  # one video: none chosen
+    NO_SOURCES = "no_sources"  # several videos: none chosen
+    NOT_FINISHED = "not_finished"  # the source video is not ready
+    NO_VIDEO_YET = "no_video_yet"  # the source is a translation whose video is not made yet
+    GONE = "gone"  # HeyGen no longer has the source video
+    VIDEO_TWICE = "video_twice"
+    AT_ONCE = "at_once"  # limit: the most that may translate at once
+    TOO_MANY = "too_many"  # videos × languages over the limit of one request
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: its ``code`` and the particulars it concerns."""
+
+    code: Code
+    names: tuple[str, ...] = ()  # languages
+    source: str | None = None  # the title of the chosen video it concerns ("" when untitled), among several
+    videos: int = 0
+    languages: int = 0
+    limit: int = 0
+
+
+# A request's problems by field ("source", "languages", "mode", "at_once"); empty when it can be sent.
+Problems = dict[str, tuple[Problem, ...]]
+
+
+class TranslationRequestError(ValueError):
+    """The request cannot be sent; ``problems`` names what is wrong, by field."""
+
+    def __init__(self, problems: Problems) -> None:
+        super().__init__("; ".join(f"{field}: {', '.join(p.code for p in found)}" for field, found in problems.items()))
         self.problems = problems
 
 
@@ -36,12 +71,12 @@ class Options:
     glossary_name: str | None = None
 
 
-def source_problem(source: Job) -> str | None:
+def source_problem(source: Job) -> Code | None:
     """Why ``source`` cannot be translated, or None."""
     if source.status != "completed" or not source.video_id:
-        return "Only a finished video can be translated; wait until it is ready."
+        return Code.NOT_FINISHED
     if source.kind == KIND and details_of(source).get("phase") != "translate":
-        return "This translation has no video yet."
+        return Code.NO_VIDEO_YET
     return None
 
 
@@ -50,53 +85,23 @@ def title_for(source_title: str | None, language: str) -> str:
     return f"{source_title or 'Untitled video'} — {language}"
 
 
-def facts(languages: list[str], duration: float | None) -> str:
-    """The cost-relevant facts of a request: number of languages × video length."""
-    count = len(languages)
-    text = f"{count} language{'s' if count != 1 else ''}"
-    if duration:
-        text += f" × {_length(duration)} of video = {_length(count * duration)} of translated video"
-    return text
-
-
-def _length(seconds: float) -> str:
-    whole = int(round(seconds))
-    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60:02d} s"
-
-
-def facts_many(sources: list[Job], languages: list[str]) -> str:
-    """The cost-relevant facts of translating several videos: videos × languages, and the minutes made."""
-    videos, count = len(sources), len(languages)
-    text = (f"{videos} video{'s' if videos != 1 else ''} × {count} language{'s' if count != 1 else ''} = "
-            f"{videos * count} translation{'s' if videos * count != 1 else ''}")
-    known = [float(j.duration) for j in sources if j.duration]
-    if known:
-        total = round(sum(known))  # whole seconds, so that the two figures agree
-        text += f" · {_length(total)} of video → {_length(total * count)} of translated video"
-        missing = videos - len(known)
-        if missing:
-            text += f" (plus {missing} video{'s' if missing != 1 else ''} of unknown length)"
-    return text
-
-
 def check_request(languages: list[str], supported: list[str] | None, options: Options,
-                  review: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
+                  review: set[str] | frozenset[str] = frozenset()) -> Problems:
     """Problems with the languages and options (by field); empty when they can be sent."""
-    problems: dict[str, str] = {}
+    problems: Problems = {}
     if not languages:
-        problems["languages"] = "Choose at least one language to translate into."
+        problems["languages"] = (Problem(Code.NO_LANGUAGE),)
     elif len(set(languages)) != len(languages):
-        problems["languages"] = "A language is chosen twice."
+        problems["languages"] = (Problem(Code.LANGUAGE_TWICE),)
     elif supported is not None:
-        unknown = [name for name in languages if name not in supported]
+        unknown = tuple(name for name in languages if name not in supported)
         if unknown:
-            problems["languages"] = (f"HeyGen does not translate into {', '.join(unknown)}; choose languages from "
-                                     "the list.")
+            problems["languages"] = (Problem(Code.UNSUPPORTED, names=unknown),)
     stray = set(review) - set(languages)
     if stray and "languages" not in problems:
-        problems["languages"] = f"Subtitles to review are for a language not chosen: {', '.join(sorted(stray))}."
+        problems["languages"] = (Problem(Code.REVIEW_NOT_CHOSEN, names=tuple(sorted(stray))),)
     if options.mode not in MODES:
-        problems["mode"] = "Choose speed or precision."
+        problems["mode"] = (Problem(Code.MODE),)
     return problems
 
 
@@ -119,11 +124,11 @@ def create_jobs(
     """
     problems = check_request(languages, supported, options, review)
     if source is None and not (upload and upload.get("asset_id")):
-        problems["source"] = "Choose the video to translate."
+        problems["source"] = (Problem(Code.NO_SOURCE),)
     elif source is not None:
         problem = source_problem(source)
         if problem:
-            problems["source"] = problem
+            problems["source"] = (Problem(problem),)
     if problems:
         raise TranslationRequestError(problems)
     group = uuid.uuid4().hex
@@ -147,40 +152,38 @@ def create_jobs(
     return jobs
 
 
-def source_problems(client: Client, sources: list[Job], link_of: LinkOf | None = None) -> dict[str, str]:
-    """Sources HeyGen cannot give a download link for (deleted, or without a video), by title: one
-    ``GET`` per source, nothing created. Raises the ``HeyGenError`` of a request that failed for
+def source_problems(client: Client, sources: list[Job], link_of: LinkOf | None = None) -> dict[str, Code]:
+    """Sources HeyGen cannot give a download link for (deleted, or without a video: ``Code.GONE``), by title (or
+    id): one ``GET`` per source, nothing created. Raises the ``HeyGenError`` of a request that failed for
     another reason (network, key), so that nothing is recorded on a guess."""
-    problems: dict[str, str] = {}
+    problems: dict[str, Code] = {}
     for source in sources:
         details = {"source_video_id": source.video_id, "source_kind": source.kind}
         try:
             source_link(client, details, link_of)
         except errors.NotFoundError:
-            problems[source.title or source.id] = ("HeyGen no longer has this video, so it cannot be translated. "
-                                                   "Unselect it.")
+            problems[source.title or source.id] = Code.GONE
     return problems
 
 
 def check_many(sources: list[Job], languages: list[str], supported: list[str] | None, options: Options,
-               at_once: int = DEFAULT_AT_ONCE, unreachable: dict[str, str] | None = None) -> dict[str, str]:
+               at_once: int = DEFAULT_AT_ONCE, unreachable: dict[str, Code] | None = None) -> Problems:
     """Problems with a request to translate several videos (by field: "source", "languages", "mode",
     "at_once"); empty when it can be recorded. Asks HeyGen nothing (``source_problems`` does)."""
     problems = check_request(languages, supported, options)
     if not sources:
-        problems["source"] = "Choose at least one finished video to translate."
+        problems["source"] = (Problem(Code.NO_SOURCES),)
     else:
-        named = [f"“{j.title or 'Untitled video'}”: {source_problem(j)}" for j in sources if source_problem(j)]
-        named += [f"“{title}”: {message}" for title, message in (unreachable or {}).items()]
+        named = [Problem(code, source=j.title or "") for j in sources if (code := source_problem(j))]
+        named += [Problem(code, source=title) for title, code in (unreachable or {}).items()]
         if len({j.id for j in sources}) != len(sources):
-            named.append("A video is chosen twice.")
+            named.append(Problem(Code.VIDEO_TWICE))
         if named:
-            problems["source"] = " ".join(named)
+            problems["source"] = tuple(named)
     if isinstance(at_once, bool) or not isinstance(at_once, int) or not 1 <= at_once <= MAX_AT_ONCE:
-        problems["at_once"] = f"Choose how many translate at once: 1 to {MAX_AT_ONCE}."
+        problems["at_once"] = (Problem(Code.AT_ONCE, limit=MAX_AT_ONCE),)
     if len(sources) * len(languages) > MAX_MANY and "source" not in problems:
-        problems["source"] = (f"{len(sources)} videos × {len(languages)} languages is {len(sources) * len(languages)} "
-                              f"translations; one request makes at most {MAX_MANY}. Choose fewer videos or languages.")
+        problems["source"] = (Problem(Code.TOO_MANY, videos=len(sources), languages=len(languages), limit=MAX_MANY),)
     return problems
 
 
@@ -193,7 +196,7 @@ def create_many(
     options: Options,
     supported: list[str] | None = None,
     at_once: int = DEFAULT_AT_ONCE,
-    unreachable: dict[str, str] | None = None,
+    unreachable: dict[str, Code] | None = None,
 ) -> list[Job]:
     """Check the request, then record one job per video and language, all "queued" (nothing is sent here).
 
