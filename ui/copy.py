@@ -7,7 +7,7 @@ minutes", "not made here"); the sentences built from them live here, in one plac
 
 from __future__ import annotations
 
-from heygen.studio import agent_chat, kinds, lipsync, translate, watch
+from heygen.studio import agent_chat, kinds, lipsync, translate
 from heygen.studio.jobs import Job
 
 STATUS_WORDS = {
@@ -86,12 +86,43 @@ def made_how(kind: kinds.JobKind, elapsed: float | None) -> str:
     return f"rendered in {fmt_duration(elapsed)}" if kind.made_here else "imported from HeyGen"
 
 
+# Advice for a failed render, by HeyGen's ``failure_code`` (every kind's; ``failure_hint`` also reads its message).
+FAILURE_HINTS = {
+    "download_failed": "HeyGen could not download your audio or image. Upload the file in the Studio "
+                       "(not a link) and try again.",
+    "insufficient_credit": "The account ran out of credit during the render. Add credits, then use Edit & retry.",
+    "movio_payment_insufficient_credit": "The account ran out of credit during the render. Add credits, then "
+                                         "use Edit & retry.",
+    "no_face_detected": "HeyGen found no clear face in the photo. Use a well-lit, frontal photo of one person.",
+    "audio_unreadable": "HeyGen could not read the audio file. Export it again as MP3 or WAV and retry.",
+    "script_too_long": "The script is longer than HeyGen allows. Shorten it and retry.",
+    "avatar_not_found": "The avatar is no longer available. Pick another one and retry.",
+    "internal_error": "HeyGen had an internal problem with this render. Edit & retry usually works.",
+}
+
+
+def failure_hint(code: str | None, message: str | None) -> str | None:
+    """Our advice for a failed render, from HeyGen's ``failure_code`` (or its message)."""
+    if code and code.lower() in FAILURE_HINTS:
+        return FAILURE_HINTS[code.lower()]
+    text = (message or "").lower()
+    if "face" in text:
+        return FAILURE_HINTS["no_face_detected"]
+    if "download" in text:
+        return FAILURE_HINTS["download_failed"]
+    if "credit" in text:
+        return FAILURE_HINTS["insufficient_credit"]
+    if "audio" in text:
+        return FAILURE_HINTS["audio_unreadable"]
+    return None
+
+
 def failure_advice(job: Job) -> str | None:
     """Advice for a failed render: the advice for a failure code of its kind's own, else the general advice."""
     code = (job.failure_code or "").lower()
     if code in kinds.of(job).failure_codes:
         return KIND_ADVICE[code]
-    return watch.failure_hint(job.failure_code, job.failure_message)
+    return failure_hint(job.failure_code, job.failure_message)
 
 
 # ---------------------------------------------------------------- a translation request (heygen.studio.translate)

@@ -109,10 +109,10 @@ def test_three_of_four_languages_done_one_failed_with_its_reason_and_a_retry(sb,
     failed = outcomes["German (Germany)"].job
     assert failed.status == "failed" and failed.failure_code == translate.FAILED_CODE
     assert failed.failure_message == "The speech could not be separated from the music."
-    assert watch.failure_hint(failed.failure_code, None) is None  # the kind gives its own hint
     assert translate.FAILED_CODE in kinds.of(failed).failure_codes
     from ui import copy  # the panel's advice for it
 
+    assert copy.failure_hint(failed.failure_code, None) is None  # the kind gives its own hint
     assert copy.failure_advice(failed).startswith("HeyGen could not translate this language.")
     rehearse(sb, fail_languages={})
     again = translate.retry(store, failed)
