@@ -14,6 +14,7 @@ import pytest
 import agent_corpus as corpus
 from heygen import Client
 from heygen.studio.config import account_fingerprint
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 from tests.support import shown
 from ui import agent_form as form
@@ -70,7 +71,7 @@ def assert_clean(at):
 
 
 def store() -> JobStore:
-    return JobStore(Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]))
+    return JobStore(Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]), kinds=KINDS)
 
 
 def jobs(sandbox):
@@ -464,6 +465,19 @@ def test_edit_and_retry_of_an_unknown_job_says_so(app):
     at.run()
     assert "That video's settings could not be found, so nothing was filled in." in text(at)
     assert at.text_area(key=form.PROMPT).value == ""
+    assert_clean(at)
+
+
+def test_a_job_another_page_edits_fills_nothing_here(app, account):
+    studio_job = store().create(account=account, kind="avatar", title="A studio video",
+                                inputs={"spec": {"script": "Hello there", "prompt": "not a prompt"}})
+    at = app()
+    write(at, "My own words")
+    at.session_state[form.FORM.keys.prefill] = studio_job.id
+    at.run()
+    assert "That video's settings could not be found, so nothing was filled in." in text(at)
+    assert at.text_area(key=form.PROMPT).value == "My own words"
+    assert form.FORM.keys.prefill not in at.session_state
     assert_clean(at)
 
 

@@ -108,3 +108,19 @@ def test_generate_records_the_job_sends_it_once_and_opens_its_panel(sandbox):
     (post,) = calls(sandbox, "POST", f"/v3/templates/{LAUNCH}")
     assert post["request_json"]["variables"] == {"product": {"type": "text", "properties": {"content": "Lumen"}}}
     assert [t.value for t in at.title][:1] == ["Videos"]
+
+
+def test_edit_and_retry_fills_the_form_from_the_job_without_asking_heygen_again(sandbox):
+    at = opened(sandbox)
+    at.text_area(key=key("product")).input("Lumen").run()
+    at.text_input(key=form.TITLE).input("Lumen launch").run()
+    at.button(key="tplf_generate").click().run()
+    (job,) = jobs(sandbox)
+    asked = len(calls(sandbox, "GET", "/v3/templates"))
+    at.session_state[form.FORM.keys.prefill] = job.id  # what Edit & retry asks (nav.edit_job)
+    at.switch_page("pages/templates.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert form.FORM.keys.prefill not in at.session_state
+    assert at.text_area(key=key("product")).value == "Lumen"
+    assert at.text_input(key=form.TITLE).value == "Lumen launch"
+    assert len(calls(sandbox, "GET", "/v3/templates")) == asked  # the template's variables were kept
