@@ -38,6 +38,9 @@ class CheckResult:
     # HeyGen requests this result accounts for; None: one when requested, else none. check_many
     # counts a bulk status request once, on the first job of its chunk.
     requests: int | None = None
+    # Seconds HeyGen took to make the render by its own clock (its completed_at - created_at), when its answer
+    # gave both.
+    rendered: float | None = None
 
     @property
     def stopped(self) -> bool:
@@ -95,7 +98,8 @@ def _detail(client: Client, store: JobStore, job: Job, policy: PollPolicy, now: 
     job = record_video(store, job.id, video)
     known = outcome_of(job)
     if known is not None:
-        return CheckResult(known, job)
+        rendered = video.completed_at - video.created_at if video.completed_at and video.created_at else None
+        return CheckResult(known, job, rendered=rendered)
     return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, now))
 
 
