@@ -108,7 +108,7 @@ class Worker:
         from heygen.studio import archive, preferences
         from heygen.studio.batch import BatchStore
         from heygen.studio.config import Settings, account_fingerprint
-        from heygen.studio.kinds import poll_policy
+        from heygen.studio.kinds import KINDS, poll_policy
         from heygen.studio.jobs import JobStore
         from heygen.studio.worker import Accounts, make_huey
         from heygen.studio.worker import Worker as Background
@@ -117,7 +117,7 @@ class Worker:
         self.client = Client(api_key, base_url, max_retries=0)  # as the app's worker: it owns the waiting
         accounts = Accounts()
         accounts.register(self.account, self.client)
-        self.store = JobStore(data_dir)
+        self.store = JobStore(data_dir, kinds=KINDS)
         self.batches = BatchStore(self.store)
         self.background = Background(
             make_huey(data_dir), self.store, self.batches, accounts=accounts,

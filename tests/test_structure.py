@@ -129,12 +129,8 @@ def kind_tables(path: Path) -> list[str]:
     return found
 
 
-# Known tables keyed by kind that are still to move into the registry, each with its reason.
-KNOWN_TABLES = {
-    # The typed inputs' class of each kind (inputs.BY_KIND; a kind it does not name is read as plain Inputs): to
-    # become a JobKind field handed to the store's codec, as its allowed kinds are.
-    "heygen/studio/inputs.py",
-}
+# Known tables keyed by kind that are still to move into the registry, each with its reason (none left).
+KNOWN_TABLES: set[str] = set()
 
 
 def test_no_table_keyed_by_kind_outside_the_registry():

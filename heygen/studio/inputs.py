@@ -1,8 +1,8 @@
 """What a job keeps besides its columns (``Job.inputs``), and the changes callers make to it.
 
-``Job.inputs`` is one dataclass per kind (``BY_KIND``; ``Inputs`` for a kind it does not know), decoded
-from the stored JSON by ``decode``, the store's one codec. Its typed fields are the keys the studio
-reads; a stored value of another type (or null) and every key it does not name are kept verbatim in
+``Job.inputs`` is one dataclass per kind (each kind names its class in ``heygen.studio.kinds``), decoded
+from the stored JSON by the store with ``decode`` (plain ``Inputs`` for a store told no kinds). Its
+typed fields are the keys the studio reads; a stored value of another type (or null) and every key it does not name are kept verbatim in
 ``extra``, so a row written by older code loads and is written back with nothing lost. Each object is
 also a read-only mapping of the stored keys (``inputs["spec"]``, ``inputs.get("batch")``, ``dict(inputs)``),
 equal to the dict it was decoded from.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 __all__ = [
-    "AgentInputs", "BY_KIND", "DROP", "Derive", "ImportedInputs", "Inputs", "LipsyncInputs", "Patch",
+    "AgentInputs", "DROP", "Derive", "ImportedInputs", "Inputs", "LipsyncInputs", "Patch",
     "ScenesInputs", "TemplateInputs", "TranslationInputs", "VideoInputs", "decode", "patched",
 ]
 
@@ -207,15 +207,8 @@ class ImportedInputs(Inputs):
     imported: dict | None = _of(dict)
 
 
-# The inputs class of each kind of job (heygen.studio.kinds.KINDS names the same kinds).
-BY_KIND: dict[str, type[Inputs]] = {
-    "avatar": VideoInputs, "image": VideoInputs, "scenes": ScenesInputs, "template": TemplateInputs,
-    "agent": AgentInputs, "lipsync": LipsyncInputs, "translation": TranslationInputs, "imported": ImportedInputs,
-}
-
-
-def decode(kind: str, stored: Mapping[str, Any] | None) -> Inputs:
-    """The inputs of a job of ``kind`` from their stored form (``Inputs`` for a kind not in ``BY_KIND``)."""
-    if isinstance(stored, Inputs) and type(stored) is BY_KIND.get(kind, Inputs):
-        return stored
-    return BY_KIND.get(kind, Inputs).decode(stored if isinstance(stored, Mapping) else {})
+def decode(cls: type[Inputs], stored: Mapping[str, Any] | None) -> Inputs:
+    """Inputs of class ``cls`` from their stored form (a JSON object; anything else reads as empty)."""
+    if type(stored) is cls:
+        return stored  # type: ignore[return-value]
+    return cls.decode(stored if isinstance(stored, Mapping) else {})

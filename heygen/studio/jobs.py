@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -99,7 +99,8 @@ class Job:
     redo_of: str | None = None
 
     def __post_init__(self) -> None:
-        self.inputs = decode(self.kind, self.inputs)
+        if not isinstance(self.inputs, Inputs):
+            self.inputs = decode(Inputs, self.inputs)
 
     @property
     def terminal(self) -> bool:
@@ -115,6 +116,12 @@ class Job:
         else:
             end = time.time()
         return max(0.0, float(end) - float(start))
+
+
+class KindInputs(Protocol):
+    """What the store needs of a kind of job: the class of its inputs."""
+
+    inputs: type[Inputs]
 
 
 @dataclass
@@ -158,7 +165,8 @@ def _decode_json_dict(text: object) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def _row_to_job(row: tuple) -> Job:
+def _row_to_job(row: tuple, inputs_of: Callable[[str], type[Inputs]]) -> Job:
+    """The job of a row, its inputs decoded as ``inputs_of(kind)``."""
     data = dict(zip(_COLUMNS, row))
     for name in ("id", "account", "kind", "status", "idempotency_key"):
         if not isinstance(data[name], str):
@@ -174,7 +182,7 @@ def _row_to_job(row: tuple) -> Job:
         kind=data["kind"],
         title=_opt_str(data["title"]) or "",
         # A damaged inputs value leaves the job visible (and watchable) with empty inputs.
-        inputs=_decode_json_dict(data["inputs"]) or {},
+        inputs=decode(inputs_of(data["kind"]), _decode_json_dict(data["inputs"])),
         idempotency_key=data["idempotency_key"],
         status=data["status"],
         created_at=created_at,
@@ -270,16 +278,22 @@ class JobStore:
     URL: what opens the same database again. ``db`` is the Database, which heygen.studio.batch shares.
     """
 
-    def __init__(self, path: str | os.PathLike | Database | None = None, *, kinds: Iterable[str] | None = None) -> None:
-        """A store on ``path`` (a folder, a database URL or a ``Database``) that records jobs of ``kinds`` only (the
-        names of ``heygen.studio.kinds.KINDS``; None: any kind)."""
+    def __init__(self, path: str | os.PathLike | Database | None = None, *,
+                 kinds: Mapping[str, KindInputs] | None = None) -> None:
+        """A store on ``path`` (a folder, a database URL or a ``Database``) that records jobs of ``kinds`` only
+        (``heygen.studio.kinds.KINDS``), each job's inputs decoded as its kind's ``inputs`` class; None: any kind,
+        its inputs read as plain ``Inputs``."""
         self.kinds = frozenset(kinds) if kinds is not None else None
+        self._inputs = {name: kind.inputs for name, kind in (kinds or {}).items()}
         self.db = path if isinstance(path, Database) else Database(path)
         db_path = self.db.path
         self.path: Path | str = db_path if db_path is not None else self.db.url.render_as_string(hide_password=False)
         self.made_by: str | None = None
         # A database with tables of another shape fails here rather than later.
         self.db.run(self._check_tables, write=False)
+
+    def _inputs_of(self, kind: str) -> type[Inputs]:
+        return self._inputs.get(kind, Inputs)
 
     def for_member(self, name: str | None) -> JobStore:
         """This store, recording every job it creates as made by the team member ``name`` (itself for None)."""
@@ -314,7 +328,7 @@ class JobStore:
         if row is None:
             raise JobNotFoundError(f"No job with id {job_id!r}.")
         try:
-            return _row_to_job(tuple(row))
+            return _row_to_job(tuple(row), self._inputs_of)
         except (TypeError, ValueError):
             raise JobStoreError(f"The job {job_id!r} in {self.db.label} is damaged and cannot be read.") from None
 
@@ -347,7 +361,7 @@ class JobStore:
         jobs = []
         for row in rows:
             try:
-                jobs.append(_row_to_job(tuple(row)))
+                jobs.append(_row_to_job(tuple(row), self._inputs_of))
             except (TypeError, ValueError):
                 continue  # a row too damaged to show is left out rather than breaking the list
         return jobs

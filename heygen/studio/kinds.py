@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import agent_chat, agent_launch, imports, inspection, launch, lipsync, reconcile, scenes, templates, translate
 from . import watch
+from .inputs import (AgentInputs, ImportedInputs, Inputs, LipsyncInputs, ScenesInputs, TemplateInputs,
+                     TranslationInputs, VideoInputs)
 from .states import JobStatus
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ class JobKind:
     label: str
     send: Callable[..., Job]
     check: watch.Check
+    # What its jobs keep besides their columns (``Job.inputs``), decoded by the store as this class.
+    inputs: type[Inputs] = VideoInputs
     bulk: bool = True
     statuses: watch.BulkStatuses = watch.VIDEO_STATUSES
     first_factor: float = 1.0
@@ -125,9 +129,11 @@ KINDS: dict[str, JobKind] = {
     # A multi-scene video (POST /v3/videos, type studio) is sent and watched like any other video; its
     # length is the storyboard's estimate.
     "scenes": make("scenes", "Multi-scene video", _send_video, watch.check, meant=inspection.meant_scenes,
+                   inputs=ScenesInputs,
                    length_input="estimated_seconds", failure_note=scenes.failure_note, editor="scenes"),
     # A Video Agent session names its video only after a while: it is followed through the session.
     "agent": make(agent_launch.KIND, "Video Agent render", _send_agent, agent_launch.check, first_factor=3.0,
+                  inputs=AgentInputs,
                   deadline_setting="agent_deadline_minutes", find_lost=reconcile.find_session,
                   expected_seconds=15 * 60.0, typical_minutes=(10, 30),
                   more_to_keep=agent_chat.unkept_videos, keep_more=agent_chat.keep_videos, events=(),
@@ -136,9 +142,10 @@ KINDS: dict[str, JobKind] = {
                   named_in_panel=True),
     # A video made elsewhere and brought into the history: already on HeyGen, never sent.
     "imported": make(imports.KIND, imports.ORIGIN, imports.never_send, watch.check, editable=False,
+                     inputs=ImportedInputs,
                      meant=lambda job: None, named_in_panel=True, made_here=False),
     # The audio of a finished video replaced (POST /v3/lipsyncs), watched at GET /v3/lipsyncs/{id}.
-    "lipsync": make(lipsync.KIND, "Audio replaced", lipsync.submit, lipsync.check, bulk=False,
+    "lipsync": make(lipsync.KIND, "Audio replaced", lipsync.submit, lipsync.check, bulk=False, inputs=LipsyncInputs,
                     refresh=lipsync.refresh_links, video_link=lipsync.video_link, editable=False,
                     find_lost=lipsync.find_lost, events=(), meant=inspection.meant_lipsync,
                     id_name=lambda job: "lip-sync id", named_in_panel=True, deletable=False,
@@ -147,6 +154,7 @@ KINDS: dict[str, JobKind] = {
     # watched many at a time at GET /v3/video-translations/statuses (a proofread one by one, its
     # subtitles possibly waiting for the user's review).
     "translation": make(translate.KIND, translate.LABEL, _send_translation, translate.check,
+                        inputs=TranslationInputs,
                         statuses=translate.BULK_STATUSES, refresh=translate.refresh_links,
                         video_link=translate.video_link, editable=False, events=(),
                         find_lost=translate.find_lost, meant=inspection.meant_translation,
@@ -154,7 +162,8 @@ KINDS: dict[str, JobKind] = {
                         views=(SUBTITLE_REVIEW,), deletable=False),
     # A HeyGen template rendered with the job's values (POST /v3/templates/{id}): its answer is a video,
     # watched, reconciled (by title) and kept like any other.
-    "template": make(templates.KIND, templates.LABEL, templates.submit, watch.check, editor="templates"),
+    "template": make(templates.KIND, templates.LABEL, templates.submit, watch.check, editor="templates",
+                   inputs=TemplateInputs),
 }
 
 

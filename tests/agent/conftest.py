@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from heygen import Client
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
+from heygen.studio.kinds import KINDS
 from heygen.sandbox import Sandbox
 from tests.support import Sleeps, Worker, app_on
 
@@ -69,7 +70,7 @@ def account(sandbox):
 
 @pytest.fixture
 def store(tmp_path):
-    with JobStore(tmp_path / "studio-data") as s:
+    with JobStore(tmp_path / "studio-data", kinds=KINDS) as s:
         yield s
 
 

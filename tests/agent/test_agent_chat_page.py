@@ -14,6 +14,7 @@ import pytest
 
 from heygen.studio import agent_chat
 from heygen.studio.config import account_fingerprint
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 from tests.support import shown
 from ui import agent_form as form
@@ -33,7 +34,7 @@ def assert_clean(at):
 
 
 def the_job(sandbox):
-    with JobStore(Path(os.environ["HEYGEN_STUDIO_DATA_DIR"])) as store:
+    with JobStore(Path(os.environ["HEYGEN_STUDIO_DATA_DIR"]), kinds=KINDS) as store:
         (job,) = store.list(account_fingerprint(os.environ["HEYGEN_API_KEY"], sandbox.base_url))
         return job
 

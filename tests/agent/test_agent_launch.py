@@ -17,6 +17,7 @@ from heygen.studio.agent_launch import (
     submit,
 )
 from heygen.studio.jobs import JobStore
+from heygen.studio.kinds import KINDS
 from session_server import SessionServer
 
 PROMPT = "A 45-second product intro for our new running shoe, upbeat, for Instagram"
@@ -282,7 +283,7 @@ def test_following_a_session_has_a_deadline_and_survives_a_wrong_key(api_key, st
 
 def test_the_job_store_survives_a_restart_mid_launch(client, store, account, files, tmp_path, calls):
     job = create_job(store, account=account, spec=AgentSpec(prompt=PROMPT), attachments=files)
-    reopened = JobStore(tmp_path / "studio-data")
+    reopened = JobStore(tmp_path / "studio-data", kinds=KINDS)
     stored = reopened.get(job.id)
     assert stored.idempotency_key == job.idempotency_key and stored.inputs == job.inputs
     done = submit(client, reopened, stored, files)

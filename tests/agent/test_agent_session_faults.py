@@ -107,7 +107,7 @@ def test_the_panel_shows_no_failure_and_ends_completed(app, sandbox, worker, mon
     at = app()
     at.text_area(key=form.PROMPT).input(PROMPT).run()
     at.segmented_control(key=form.MODE).set_value("chat").run()
-    at.button(key=form.GENERATE).click().run()
+    at.button(key=form.FORM.keys.generate).click().run()
     at = at.switch_page("pages/videos.py").run()
 
     def follow(until):

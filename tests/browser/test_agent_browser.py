@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from heygen.studio.config import SANDBOX_ACCOUNT
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 
 PROMPT = ("A 45-second product intro for our new running shoe, the Stride X, upbeat, for Instagram. "
@@ -79,7 +80,7 @@ def test_a_prompt_with_a_pdf_and_a_photo_becomes_a_playing_video(page, streamlit
     expect(page.get_by_role("heading", name="Videos")).to_be_visible()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(page.get_by_text("Video Agent render").first).to_be_visible()
-    (job,) = JobStore(data_dir).list(SANDBOX_ACCOUNT)  # a double click launches once
+    (job,) = JobStore(data_dir, kinds=KINDS).list(SANDBOX_ACCOUNT)  # a double click launches once
     assert job.kind == "agent" and job.video_id and job.title == TITLE
     assert job.inputs["spec"]["prompt"] == PROMPT and job.inputs["spec"]["orientation"] == "landscape"
     assert [f["name"] for f in job.inputs["files"]] == ["Stride X brochure.pdf", "stride-x.png"]
@@ -107,4 +108,4 @@ def test_a_prompt_with_a_pdf_and_a_photo_becomes_a_playing_video(page, streamlit
     expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
     page.locator("video").first.scroll_into_view_if_needed()
     screenshot(page, "playing")
-    assert JobStore(data_dir).get(job.id).status == "completed"
+    assert JobStore(data_dir, kinds=KINDS).get(job.id).status == "completed"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from heygen.studio import agent_chat
 from heygen.studio.config import SANDBOX_ACCOUNT
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 
 PROMPT = "A 30-second invitation to our spring webinar for existing customers"
@@ -47,7 +48,7 @@ def test_a_chat_with_the_agent_ends_in_a_revised_video(page, streamlit_server, s
     expect(progress_bar(page)).to_contain_text(re.compile(r"Thinking|Waiting for your answer"))
     expect(progress_bar(page)).to_contain_text("Waiting for your answer · 10%", timeout=30_000)
     expect(page.locator("[data-testid=stChatMessage]").filter(has_text=QUESTION)).to_be_visible()
-    (job,) = JobStore(data_dir).list(SANDBOX_ACCOUNT)
+    (job,) = JobStore(data_dir, kinds=KINDS).list(SANDBOX_ACCOUNT)
     assert job.inputs["spec"]["mode"] == "chat" and job.inputs["spec"]["brand_kit_id"] == "bk_stride_sport"
     assert job.video_id is None
     screenshot(page, "question")
@@ -82,7 +83,7 @@ def test_a_chat_with_the_agent_ends_in_a_revised_video(page, streamlit_server, s
     video.evaluate("v => { v.muted = true; return v.play(); }")
     page.wait_for_function("v => v.currentTime > 0.2", arg=video.element_handle(), timeout=15_000)
 
-    job = JobStore(data_dir).get(job.id)
+    job = JobStore(data_dir, kinds=KINDS).get(job.id)
     videos = agent_chat.session_record(job)["videos"]
     assert len(videos) == 2 and all(v["status"] == "completed" for v in videos)
     assert job.status == "completed" and job.video_id == videos[1]["id"]  # the draft is the job's own video
@@ -99,5 +100,5 @@ def test_a_chat_with_the_agent_ends_in_a_revised_video(page, streamlit_server, s
             pass  # the worker kept it in the meantime: the button has gone
     expect(revised).to_contain_text("Kept on this computer", timeout=60_000)
     expect(revised.get_by_role("button", name="Keep on this computer")).to_have_count(0)
-    kept = agent_chat.kept_video(JobStore(data_dir).get(job.id), videos[0]["id"], data_dir / "media")
+    kept = agent_chat.kept_video(JobStore(data_dir, kinds=KINDS).get(job.id), videos[0]["id"], data_dir / "media")
     assert kept is not None and kept.stat().st_size > 0

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from heygen.sandbox import Sandbox
 from heygen.studio import agent_chat
 from heygen.studio.config import account_fingerprint
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 
 API_KEY = "sk-browser-chat-revision-7c1d9e2f4a"
@@ -59,7 +60,7 @@ def test_a_revision_plays_from_this_computer_after_the_links_expired(page, strea
     expect(page.locator("[class*=st-key-agent_video_]").filter(has_text="Revision 1")).to_be_visible(timeout=90_000)
     expect(progress).to_contain_text("Completed · 100%", timeout=90_000)
 
-    store = JobStore(data_dir)
+    store = JobStore(data_dir, kinds=KINDS)
     (job,) = store.list(account_fingerprint(API_KEY, own_sandbox.base_url))
     media = data_dir / "media"
     deadline = time.monotonic() + 60

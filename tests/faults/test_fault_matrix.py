@@ -107,7 +107,7 @@ def client(sandbox, sleeps):
 
 @pytest.fixture
 def store(tmp_path):
-    with JobStore(tmp_path / "jobs.sqlite3") as s:
+    with JobStore(tmp_path / "jobs.sqlite3", kinds=kinds.KINDS) as s:
         yield s
 
 

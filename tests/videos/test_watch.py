@@ -9,6 +9,7 @@ import pytest
 from heygen import Client, VideoSpec
 from heygen.studio import kinds, watch
 from heygen.studio.config import Settings
+from heygen.studio.kinds import KINDS
 from heygen.studio.jobs import JobStore
 from heygen.studio.launch import create_job, submit
 from heygen.sandbox import Sandbox
@@ -41,7 +42,7 @@ def client(sandbox):
 
 @pytest.fixture
 def store(tmp_path):
-    return JobStore(tmp_path)
+    return JobStore(tmp_path, kinds=KINDS)
 
 
 @pytest.fixture
