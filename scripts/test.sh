@@ -69,4 +69,4 @@ done
 workers="${STUDIO_TEST_WORKERS:-4}"
 parallel=()
 [ "$workers" = "0" ] || parallel=(-n "$workers" --dist loadfile)
-.venv/bin/python -m pytest "${parallel[@]}" "$@"
+.venv/bin/python -m pytest "${parallel[@]}" --durations=25 "$@"
