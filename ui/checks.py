@@ -12,10 +12,11 @@ import streamlit as st
 
 from heygen.api import errors
 from heygen.studio import fixes, inspection, kinds, lipsync, qa
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 
 from . import connection, kept_media, nav
-from .feedback import show_error
+from .feedback import failure_record, show_error
 from .text import md
 
 _PLAY = "check_play_from_{}"
@@ -255,9 +256,8 @@ def _send_fix(conn: connection.Connection, made: Job) -> None:
     store_ = connection.job_store()
     try:
         kinds.of(made).send(conn.client, store_, made)
-    except (errors.HeyGenError, lipsync.LipsyncRequestError) as exc:
-        st.session_state[f"check_fix_error_{made.redo_of}"] = exc.to_dict() if isinstance(exc, errors.HeyGenError) \
-            else {"message": str(exc)}
+    except (errors.HeyGenError, NotSendable, lipsync.LipsyncRequestError) as exc:
+        st.session_state[f"check_fix_error_{made.redo_of}"] = failure_record(exc)
         return
     nav.select_job(made.id)
 

@@ -8,6 +8,7 @@ minutes", "not made here"); the sentences built from them live here, in one plac
 from __future__ import annotations
 
 from heygen.studio import agent_chat, kinds, lipsync, translate
+from heygen.studio.errors import NotSendable, Unsendable
 from heygen.studio.jobs import Job
 
 STATUS_WORDS = {
@@ -186,3 +187,21 @@ def translation_facts_many(sources: list[Job], languages: list[str]) -> str:
         if missing:
             text += f" (plus {missing} video{'s' if missing != 1 else ''} of unknown length)"
     return text
+
+
+# ---------------------------------------------------------------- a send the studio refused (heygen.studio.errors)
+
+MAY_HAVE = "HeyGen may have received this"
+# The sentence and the hint of each reason a send is refused.
+NOT_SENDABLE = {
+    Unsendable.CHECKING: (f"{MAY_HAVE}: the studio is checking your HeyGen account before anything is sent again.",
+                          "Watch this video on the Videos page; it offers “Send again” if nothing turns up."),
+    Unsendable.SENDING_NOW: (f"{MAY_HAVE}: this video is being sent right now.", "Watch it on the Videos page."),
+    Unsendable.ALREADY_STARTED: ("This language's render has already been started.", "Watch it on the Videos page."),
+}
+
+
+def not_sendable(error: NotSendable) -> dict[str, str]:
+    """A refused send as the record the pages show (``feedback.show_error``): what happened and what to do."""
+    message, hint = NOT_SENDABLE[error.reason]
+    return {"kind": "NotSendable", "message": message, "hint": hint}

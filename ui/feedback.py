@@ -8,13 +8,23 @@ from typing import Any
 import streamlit as st
 
 from heygen.api.errors import HeyGenError
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import JobStoreError
 
+from .copy import not_sendable
 from .text import md
 
 log = logging.getLogger("heygen.studio")
 
 UNEXPECTED = "Something unexpected went wrong in the studio. Your inputs are kept; please try again."
+
+
+def failure_record(error: Exception) -> dict[str, Any]:
+    """What a page keeps of a failure to show it later (``show_error``): HeyGen's answer, a refused send in words,
+    or the error's own sentence."""
+    if isinstance(error, NotSendable):
+        return not_sendable(error)
+    return error.to_dict() if isinstance(error, HeyGenError) else {"message": str(error)}
 
 
 def show_error(error: BaseException | dict[str, Any], *, where: Any = None, title: str | None = None) -> None:
@@ -23,6 +33,8 @@ def show_error(error: BaseException | dict[str, Any], *, where: Any = None, titl
     Every part of it (message, hint, title, details) is shown literally, never as Markdown.
     """
     target = where or st
+    if isinstance(error, NotSendable):
+        error = not_sendable(error)
     if isinstance(error, HeyGenError):
         message, hint, details = error.message, error.hint, error.details()
     elif isinstance(error, dict):

@@ -23,10 +23,11 @@ import streamlit as st
 
 from heygen.api.errors import HeyGenError
 from heygen.studio import kinds, reconcile
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job, JobStore, JobStoreError
 
 from . import connection, launch_panel, nav
-from .feedback import show_error
+from .feedback import failure_record, show_error
 from .text import html_text, md
 
 Progress = Callable[[str, float], None]
@@ -234,12 +235,12 @@ class LaunchForm:
             if not launch.sent(job):
                 with launch_panel.sending(launch.sending) as progress:
                     job = kinds.of(job).send(conn.client, store, job, payload or [], progress=progress)
-        except HeyGenError as exc:
+        except (HeyGenError, NotSendable) as exc:
             checking = _checking(store, job)
             if checking is not None:  # HeyGen may have it: its status panel looks for it, nothing is resent
                 launch.after(checking)
                 self._open_launched(checking.id)
-            self._failed(launch, exc.to_dict(), job)
+            self._failed(launch, failure_record(exc), job)
         except JobStoreError as exc:
             self._failed(launch, {"message": str(exc), "hint": "Check the studio's data folder, then try again."}, job)
         except Exception as exc:  # never leave the button disabled after a surprise

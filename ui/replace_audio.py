@@ -9,13 +9,14 @@ import streamlit as st
 
 from heygen.api import errors
 from heygen.studio import lipsync
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError, inspect_audio
 
 from . import catalogue as catalogue_ui
 from . import connection, nav, pickers
 from .copy import fmt_duration
-from .feedback import show_error
+from .feedback import failure_record, show_error
 from .text import md
 
 UPLOAD = "An audio file"
@@ -109,12 +110,11 @@ def _launch(conn: connection.Connection, job: Job, **request) -> None:
     try:
         with st.spinner("Sending the new audio to HeyGen…"):
             lipsync.submit(conn.client, store, new, request["audio"])
-    except (errors.HeyGenError, lipsync.LipsyncRequestError) as exc:
+    except (errors.HeyGenError, NotSendable, lipsync.LipsyncRequestError) as exc:
         failed = store.get(new.id)
         if failed is not None and failed.status == "submit_failed":
             store.delete(new.id)  # surely not sent: nothing is left behind, the inputs stay in the form
-            st.session_state[k("failure")] = (exc.to_dict() if isinstance(exc, errors.HeyGenError)
-                                              else {"message": str(exc)})
+            st.session_state[k("failure")] = failure_record(exc)
             st.rerun()
     nav.select_job(new.id)
     st.rerun()

@@ -17,11 +17,12 @@ import streamlit as st
 
 from heygen.studio import kinds, reconcile, watch
 from heygen.api import errors
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 
 from . import agent_session, checks, connection, kept_media, nav, replace_audio, reviews_panel, translate_panel
 from .copy import NEXT_STEP, failure_advice, fmt_duration, job_status_words, made_how, status_words, typical_wait
-from .feedback import show_error
+from .feedback import failure_record, show_error
 from .job_watch import TICK_SECONDS, check_now, stopped_outcome, watch_state
 from .text import md
 
@@ -186,9 +187,8 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
         return
     try:
         kinds.of(job).send(conn.client, store, job)
-    except (errors.HeyGenError, ValueError) as exc:
-        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
-        st.session_state[f"resend_error_{job_id}"] = detail
+    except (errors.HeyGenError, NotSendable, ValueError) as exc:
+        st.session_state[f"resend_error_{job_id}"] = failure_record(exc)
     watch_state(job_id).update(stopped=None, failures=0, error=None)  # the worker watches it from here
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from heygen.api import errors
 from heygen.studio import kinds, srt, translate
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError
 from heygen.studio.media.clips import inspect_clip
@@ -19,7 +20,7 @@ from heygen.studio.media.clips import inspect_clip
 from . import connection, job_watch, nav
 from .copy import (KIND_ADVICE, fmt_duration, status_words, translation_facts, translation_facts_many,
                    translation_problems)
-from .feedback import show_error
+from .feedback import failure_record, show_error
 from .text import md
 
 MODES = {"speed": "Speed (faster)", "precision": "Precision (closer lip movements)"}
@@ -181,12 +182,12 @@ def _launch(conn: connection.Connection, prefix: str, languages: list[str], opti
         for index, new in enumerate(jobs):
             try:
                 sent.append(kinds.of(new).send(conn.client, store, new))
-            except errors.HeyGenError as exc:
+            except (errors.HeyGenError, NotSendable) as exc:
                 failed = store.get(new.id)
                 if index == 0 and failed is not None and failed.status == "submit_failed":
                     for other in jobs:  # surely nothing was sent: nothing is left behind, the choices stay
                         store.delete(other.id)
-                    st.session_state[k("failure")] = exc.to_dict()
+                    st.session_state[k("failure")] = failure_record(exc)
                     return
                 unsent.append(translate.details_of(new)["language"])
     text = f"Sent: {', '.join(translate.details_of(j)['language'] for j in sent)}."
@@ -336,8 +337,8 @@ def _failed(conn: connection.Connection, job: Job) -> None:
         again = translate.retry(store, job)
         try:
             again = kinds.of(again).send(conn.client, store, again)
-        except errors.HeyGenError as exc:
-            st.session_state[_key(job, "retry_failure")] = exc.to_dict()
+        except (errors.HeyGenError, NotSendable) as exc:
+            st.session_state[_key(job, "retry_failure")] = failure_record(exc)
         nav.select_job(again.id)
         st.rerun()
     failure = st.session_state.pop(_key(job, "retry_failure"), None)
@@ -430,8 +431,8 @@ def _render(conn: connection.Connection, job: Job, edited: pd.DataFrame) -> None
     except srt.SrtError as exc:
         st.session_state[k("render_problems")] = exc.problems
         return
-    except errors.HeyGenError as exc:
-        st.session_state[k("render_failure")] = exc.to_dict()
+    except (errors.HeyGenError, NotSendable) as exc:
+        st.session_state[k("render_failure")] = failure_record(exc)
         return
     job_watch.watch_state(job.id).update(stopped=None, failures=0, error=None, wait=None, check_now=False)
     st.rerun()

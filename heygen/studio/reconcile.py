@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from heygen.api import errors
+from .errors import NotSendable, Unsendable
 from .inputs import Derive, Patch
 from .jobs import Job, JobStore
 from .states import JobStatus
@@ -35,6 +36,8 @@ LOOKS_NEEDED = 2
 SPAN_NEEDED = 30.0
 LIST_LIMIT = 100
 
+# The words stored with a job whose answer was lost (its record is read back as it was written: by the pages, and
+# in a batch's results and their CSV).
 MAY_HAVE = "HeyGen may have received this"
 RESEND_WARNING = (
     "Its answer was lost, and no video from this launch has shown up on your HeyGen account since. "
@@ -183,12 +186,10 @@ def may_send(job: Job) -> bool:
 
 
 def require_sendable(job: Job) -> None:
-    """Raise ``ConflictError`` unless ``may_send(job)``: nothing that HeyGen may have is sent again blindly."""
+    """Raise ``NotSendable`` (``Unsendable.CHECKING``) unless ``may_send(job)``: nothing that HeyGen may have is sent
+    again blindly."""
     if not may_send(job):
-        raise errors.ConflictError(
-            f"{MAY_HAVE}: the studio is checking your HeyGen account before anything is sent again.",
-            hint="Watch this video on the Videos page; it offers “Send again” if nothing turns up.",
-        )
+        raise NotSendable(Unsendable.CHECKING, job.id)
 
 
 def send_once(store: JobStore, job: Job, create: Callable[[], _T]) -> _T:
@@ -196,13 +197,13 @@ def send_once(store: JobStore, job: Job, create: Callable[[], _T]) -> _T:
 
     The right to send is taken atomically in the store (two steps racing for one job: one sends) and
     the send time is recorded first. A failure that may have reached HeyGen (``errors.unclear``)
-    makes the job "checking"; any other makes it "submit_failed". The error is raised again.
+    makes the job "checking"; any other makes it "submit_failed". The error is raised again. A job that may not
+    be sent raises ``NotSendable``: HeyGen may have it (``CHECKING``), or another step is sending it (``SENDING_NOW``).
     """
     claimed = store.start_sending(job.id, may_send)
     if claimed is None:  # HeyGen may have it, or another step is sending it right now
         require_sendable(store.get(job.id) or job)
-        raise errors.ConflictError(f"{MAY_HAVE}: this video is being sent right now.",
-                                   hint="Watch it on the Videos page.")
+        raise NotSendable(Unsendable.SENDING_NOW, job.id)
     job = claimed
     try:
         return create()

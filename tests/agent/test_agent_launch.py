@@ -12,6 +12,7 @@ import agent_corpus as corpus
 from heygen import AgentSpec, Client
 from heygen.api import errors
 from heygen.studio import watch
+from heygen.studio.errors import NotSendable, Unsendable
 from heygen.studio.agent_launch import (
     SESSION_APPEARS_SECONDS, AgentRequestError, awaiting_video, check, check_attachment, create_job, session_of,
     submit,
@@ -161,9 +162,9 @@ def test_an_answer_that_was_lost_is_reconciled_never_resent(sandbox, store, acco
     made = agent_posts(calls)[0]["response_json"]["data"]
 
     with Client(sandbox.api_key, sandbox.base_url) as client:
-        with pytest.raises(errors.ConflictError) as info:
+        with pytest.raises(NotSendable) as info:
             submit(client, store, store.get(job.id))
-        assert "HeyGen may have received this" in str(info.value)
+        assert info.value.reason == Unsendable.CHECKING
         result = check(client, store, store.get(job.id), watch.PollPolicy())
         assert result.outcome == watch.RUNNING
         adopted = store.get(job.id)

@@ -22,6 +22,7 @@ from heygen import AgentSpec, Client, VideoSpec
 from heygen.api import errors
 from heygen.studio import watch
 from heygen.studio import agent_launch, kinds, launch
+from heygen.studio.errors import NotSendable
 from heygen.api import assets
 from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
@@ -229,7 +230,7 @@ def test_cell(op: Op, fault: Fault, sandbox, client, store, sleeps, catalogue, m
             assert len(plain.videos.list()) == (1 if fault.name == "read timeout" else 0)
         if fault.unclear:
             # HeyGen may have it: sending again is refused until reconciliation has looked.
-            with pytest.raises(errors.ConflictError):
+            with pytest.raises(NotSendable, match="checking"):
                 op.run(client, store, {"job": job})
             assert len(_logged(sandbox, op.method, path, 1)) == 1
 
@@ -303,7 +304,7 @@ def test_two_senders_racing_for_one_job_send_it_once(sandbox, store, catalogue):
             gate.wait()
             try:
                 outcomes.append(launch.submit(own, store, store.get(job.id)))
-            except errors.HeyGenError as exc:
+            except (errors.HeyGenError, NotSendable) as exc:
                 outcomes.append(exc)
 
     threads = [threading.Thread(target=send) for _ in range(2)]
@@ -312,5 +313,5 @@ def test_two_senders_racing_for_one_job_send_it_once(sandbox, store, catalogue):
     for t in threads:
         t.join(30)
     assert len([e for e in sandbox.requests_log() if e["method"] == "POST"]) == 1
-    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "Job"]
+    assert sorted(type(o).__name__ for o in outcomes) == ["Job", "NotSendable"]
     assert store.get(job.id).video_id

@@ -13,6 +13,7 @@ from heygen.api import errors
 from heygen.sandbox import Sandbox
 from heygen.studio import archive, inspection, kinds, reconcile, templates, watch
 from heygen.studio.batch.store import BatchStore
+from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import JobStore
 from heygen.studio.worker import Accounts, Worker, make_huey
 from tests.support import wait_for
@@ -121,7 +122,7 @@ def test_a_render_whose_answer_was_lost_is_found_never_sent_twice(sb, client, st
         kinds.of(job).send(client, store, job)
     job = store.get(job.id)
     assert job.status == "checking" and job.video_id is None
-    with pytest.raises(errors.ConflictError):
+    with pytest.raises(NotSendable, match="checking"):
         kinds.of(job).send(client, store, job)  # refused: HeyGen may have it
     result = kinds.of(job).check(client, store, job, POLICY)  # one look: GET /v3/videos?title=…
     (made,) = [v.id for v in client.videos.list(title="Lost welcome")]

@@ -13,6 +13,7 @@ from heygen import Client
 from heygen.api import errors
 from heygen.sandbox import Sandbox
 from heygen.studio import imports, kinds, reconcile, srt, translate, watch
+from heygen.studio.errors import NotSendable, Unsendable
 from heygen.studio.jobs import JobStore, Patch
 from heygen.studio.watch import PollPolicy
 
@@ -136,8 +137,9 @@ def test_a_translation_whose_answer_was_lost_is_found_never_sent_twice(sb, clien
         kinds.of(job).send(client, store, job)
     job = store.get(job.id)
     assert job.status == "checking" and job.video_id is None
-    with pytest.raises(errors.ConflictError):
+    with pytest.raises(NotSendable) as refused:
         kinds.of(job).send(client, store, job)  # refused: HeyGen may have it
+    assert refused.value.reason == Unsendable.CHECKING
     result = kinds.of(job).check(client, store, job, POLICY)  # one look at GET /v3/video-translations
     (made,) = [t.id for t in client.translations.list()]
     assert result.job.video_id == made and len(posts(sb, "/v3/video-translations")) == 1
@@ -222,8 +224,9 @@ def test_a_proofread_is_edited_checked_and_rendered_once_with_the_corrected_line
     edited[1] = translate.Line(lines[1].start, lines[1].end, lines[1].original, "Nuestro producto Zentrix llega hoy.")
     rendering = translate.finish_review(client, store, store.get(proof.id), edited)
     assert rendering.video_id.startswith("vt_") and rendering.status == "pending"
-    with pytest.raises(errors.ConflictError):
+    with pytest.raises(NotSendable) as refused:
         translate.finish_review(client, store, store.get(proof.id), edited)  # never rendered twice
+    assert refused.value.reason == Unsendable.ALREADY_STARTED
     assert len(posts(sb, f"/v3/video-translations/proofreads/{proof.video_id}/generate")) == 1
     done = until_stopped(client, store, rendering)
     assert done.outcome == watch.COMPLETED
@@ -256,7 +259,7 @@ def test_a_render_request_whose_answer_was_lost_is_found_never_started_twice(sb,
     with pytest.raises(errors.HeyGenError):
         translate.finish_review(client, store, store.get(job.id), lines)
     assert store.get(job.id).status == "checking"
-    with pytest.raises(errors.ConflictError):
+    with pytest.raises(NotSendable, match="already_started"):
         translate.finish_review(client, store, store.get(job.id), lines)
     result = kinds.of(job).check(client, store, store.get(job.id), POLICY)
     assert result.job.video_id.startswith("vt_") and translate.details_of(result.job)["phase"] == "translate"
@@ -276,7 +279,7 @@ def test_a_render_request_cut_off_mid_send_is_looked_for_not_resent(sb, client, 
     store.update_inputs(job.id, translation=Patch(phase="generate"))
     store.mark_submitted(job.id, waiting.job.video_id, "submitting")
     later = time.time() + watch.SUBMIT_GRACE_SECONDS + 5
-    with pytest.raises(errors.ConflictError):
+    with pytest.raises(NotSendable, match="already_started"):
         translate.finish_review(client, store, store.get(job.id), lines)
     result = kinds.of(job).check(client, store, store.get(job.id), POLICY, now=later)
     assert result.job.video_id == made  # found on the account, adopted

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from heygen.api import errors
 from .. import kinds, reconcile
+from ..errors import NotSendable
 from ..jobs import Job
 from ..watch import OVERDUE, REJECTED, PollPolicy, check_many
 from . import from_template
@@ -367,8 +368,8 @@ class _Step:
             self.store.set_row(self.batch.id, row.row, resend=True)
             self._stop("paused", exc)
             return "stop"
-        except errors.HeyGenError as exc:
-            if not errors.unclear(exc):
+        except (errors.HeyGenError, NotSendable) as exc:  # NotSendable: HeyGen may have it, or it is being sent
+            if not isinstance(exc, NotSendable) and not errors.unclear(exc):
                 if isinstance(exc, errors.NetworkError):  # nothing was sent: the same job goes again shortly
                     self.store.set_row(self.batch.id, row.row, resend=True)
                     self.problems.append(f"Row {row.row}: {exc} It was not sent; the studio tries again shortly.")

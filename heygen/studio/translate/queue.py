@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
 
+from ..errors import NotSendable
 from ..jobs import Job, JobNotFoundError, JobStore
 from ..states import WATCHED, JobStatus
 from .common import DEFAULT_AT_ONCE, KIND, QUEUED, LinkOf, details_of
@@ -77,7 +78,7 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
             submit(client, store, job, links=links, link_of=link_of)
         except JobNotFoundError:
             continue  # removed from the history meanwhile
-        except errors.HeyGenError as exc:
+        except (errors.HeyGenError, NotSendable) as exc:  # NotSendable: HeyGen may have it, or it is being sent
             # the link's request, then the create's unless fetching the link failed
             requests += asks_link + (not asks_link or source_key(details) in links)
             now_job = store.get(job.id)

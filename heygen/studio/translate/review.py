@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from heygen.api import errors
 
 from .. import reconcile, srt, watch
+from ..errors import NotSendable, Unsendable
 from ..jobs import Job, JobStore
 from .common import REVIEW, details_of, update_details
 
@@ -71,14 +72,14 @@ def finish_review(client: Client, store: JobStore, job: Job, lines: list[Line]) 
 
     The timing is checked first (``srt.SrtError``; nothing is sent). A failure before the render is
     started leaves the job in review; a render request whose answer was lost makes the job
-    "checking", and the account's translations are looked through before it may be started again.
+    "checking", and the account's translations are looked through before it may be started again. A render
+    already started (or being looked for) raises ``NotSendable`` (``Unsendable.ALREADY_STARTED``).
     """
     duration = details_of(job).get("duration") or job.duration
     cues = check_lines(lines, duration)
     claimed = store.start_sending(job.id, _may_generate)
     if claimed is None:
-        raise errors.ConflictError("This language's render has already been started.",
-                                   hint="Watch it on the Videos page.")
+        raise NotSendable(Unsendable.ALREADY_STARTED, job.id)
     job = update_details(store, claimed, review_srt=[line.__dict__ for line in lines])
     proofread_id = job.video_id
     details = details_of(job)
