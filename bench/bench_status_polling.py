@@ -55,7 +55,8 @@ WORKER_TICK = TICK_SECONDS  # the worker checks what is due this often
 POLICY = dataclasses.replace(watch.PollPolicy(), deadline=2 * 3600.0)
 # PollPolicy fields that are durations (scaled together in the compressed real-HTTP run).
 TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
-               "fixed_expected", "sparse_maximum", "dense", "floor", "reply_maximum", "reply_window")
+               "fixed_expected", "sparse_maximum", "dense", "shared_minimum", "floor", "reply_maximum",
+               "reply_window")
 
 
 # -- the schedules ---------------------------------------------------------------------------------

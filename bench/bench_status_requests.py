@@ -9,26 +9,27 @@ their own launch of the same renders, one after the other:
 
   studio  the worker's watch: every tick (1 s, ``worker.TICK_SECONDS``) one ``watch.check_many``
           over the renders still in flight, each due by its own ``PollPolicy`` (the default, which
-          reads the expected length from the stored script), so all due renders share one
-          ``GET /v3/videos/statuses`` and a render that has finished gets one detail GET
+          reads the expected length from the stored script). The renders in their dense window share
+          the requests (n of them: every dense / n seconds, at most one request per
+          ``PollPolicy.shared_minimum``, 2.5 s), every render in flight rides along in each
+          ``GET /v3/videos/statuses``, and a render that has finished gets one detail GET
   peer    one poller per video, as the command-line client waits on a render: a GET right after
           the create, then waits of 2 s doubling to at most 30 s, each x U(0.75, 1.25) (its jitter)
 
 Printed: HeyGen status requests in all (the sandbox's log) and per render, and the detection delay
 (from the render finishing at the sandbox to the watcher seeing it) as median and 90th percentile.
 Goal: fewer requests than the peer and a median delay <= 3 s. The peer's figures and the ratios
-come last. ``--ride-along`` adds a third line, a proposal rather than what the worker does: whenever
-a render is due, every render in flight goes into the same bulk request (``check_many``'s ``due``);
-``--dense S`` also sets the proposal's interval around the expected finish (``PollPolicy.dense``).
-The machine's load shows in the delays: any lag, and the watcher's own work per tick (printed), is
-real time and so counts x 1/scale; at --scale 1 nothing is magnified.
+come last. ``--shared-minimum S`` runs the studio with another ``PollPolicy.shared_minimum`` (what
+fewer or more requests would cost in delay). The machine's load shows in the delays: any lag, and
+the watcher's own work per tick (printed), is real time and so counts x 1/scale; at --scale 1
+nothing is magnified.
 
 Part ``ticks``: requests per tick with 1, 10 and 100 renders in flight that do not finish, bulk
 against one request per render (``--kind videos|translations|both``; ``--kind`` alone selects
 this part), as before.
 
     .venv/bin/python bench/bench_status_requests.py [--part finish|ticks] [--renders 100] [--scale 0.1]
-        [--seed 7] [--ride-along [--dense 4]] [--rounds 7] [--latency-ms 10] [--ahead 600] [--kind both]
+        [--seed 7] [--shared-minimum 2.5] [--rounds 7] [--latency-ms 10] [--ahead 600] [--kind both]
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def measure(sandbox, tick, client, store, job_ids, ahead) -> tuple[int, float, i
 
 # PollPolicy fields that are durations (multiplied by the scale together).
 TIME_FIELDS = ("first", "maximum", "deadline", "overhead_seconds", "default_expected", "agent_expected",
-               "fixed_expected", "sparse_maximum", "dense", "floor", "reply_maximum", "reply_window")
+               "fixed_expected", "sparse_maximum", "dense", "shared_minimum", "floor", "reply_maximum",
+               "reply_window")
 CLI_FIRST, CLI_MAX, CLI_JITTER = 2.0, 30.0, (0.75, 1.25)  # the command-line client's poll back-off
 
 
@@ -151,14 +153,11 @@ def launch_renders(sandbox, client, store, renders, scale) -> list[tuple[Job, fl
     return sent
 
 
-def studio_watch(sandbox, client, store, renders, scale, ride_along=False, dense=None) -> tuple[int, list[float]]:
-    """The worker's watch loop; (status requests, detection delays in real seconds).
-
-    ``ride_along`` (a proposal, not what the worker does): whenever any render is due, every render
-    in flight goes into the same bulk request, which costs no request more; ``dense`` replaces the
-    policy's interval around the expected finish (a proposal too)."""
+def studio_watch(sandbox, client, store, renders, scale, shared_minimum=None) -> tuple[int, list[float]]:
+    """The worker's watch loop; (status requests, detection delays in real seconds). ``shared_minimum``
+    replaces the policy's."""
     sandbox.reset()
-    policy = scaled(dataclasses.replace(POLICY, dense=dense or POLICY.dense), scale)
+    policy = scaled(dataclasses.replace(POLICY, shared_minimum=shared_minimum or POLICY.shared_minimum), scale)
     sent = launch_renders(sandbox, client, store, renders, scale)
     before = len(sandbox.requests_log())
     finish = {job.id: at for job, at in sent}
@@ -171,10 +170,7 @@ def studio_watch(sandbox, client, store, renders, scale, ride_along=False, dense
         started = time.perf_counter()
         jobs = [store.get(i) for i in open_ids]
         now = time.time()
-        if ride_along and any(watch.next_check_at(job, policy) <= now for job in jobs):
-            results = watch.check_many(client, store, jobs, policy, now=now, due=lambda job: True, kind_of=kinds.of)
-        else:
-            results = watch.check_many(client, store, jobs, policy, now=now, kind_of=kinds.of)
+        results = watch.check_many(client, store, jobs, policy, now=now, kind_of=kinds.of)
         seen = time.time()
         still = []
         for job, result in zip(jobs, results):
@@ -243,15 +239,13 @@ def finish_part(args) -> None:
     with Sandbox(api_key=KEY, render_seconds=3600, latency_ms=args.latency_ms, max_concurrent_renders=0) as sandbox, \
             tempfile.TemporaryDirectory() as folder, Client(KEY, sandbox.base_url) as client:
         store = JobStore(Path(folder))
+        shared = args.shared_minimum or POLICY.shared_minimum
         watchers = {
-            "studio: check_many every tick": lambda: studio_watch(sandbox, client, store, renders, args.scale),
+            f"studio: check_many every tick ({shared:g} s)": lambda: studio_watch(sandbox, client, store, renders,
+                                                                                 args.scale, shared),
             "peer: per video, 2 s doubling to 30 s": lambda: cli_watch(sandbox, client, store, renders, args.scale,
                                                                         args.seed),
         }
-        if args.ride_along:
-            label = "what-if: all ride along" + (f", dense {args.dense:g} s" if args.dense else "")
-            watchers[label] = lambda: studio_watch(sandbox, client, store, renders, args.scale, ride_along=True,
-                                                   dense=args.dense)
         for name, run_watch in watchers.items():
             figures[name] = run_watch()
         store.close()
@@ -280,11 +274,8 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=100)
     parser.add_argument("--scale", type=float, default=0.1, help="time compression of both sides")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--ride-along", action="store_true",
-                        help="also run a proposal: every render in flight rides along in each bulk request")
-    parser.add_argument("--dense", type=float, default=0.0,
-                        help="with --ride-along: the proposal's interval around the expected finish "
-                             "(default: the policy's)")
+    parser.add_argument("--shared-minimum", type=float, default=0.0,
+                        help="the studio's PollPolicy.shared_minimum in seconds (default: the policy's)")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--latency-ms", type=float, default=10.0, help="the sandbox's delay per API request")
     parser.add_argument("--ahead", type=float, default=600.0, help="seconds the tick's clock runs ahead")

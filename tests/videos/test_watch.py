@@ -198,6 +198,18 @@ def test_longer_renders_are_checked_less_densely_and_never_beyond_the_limits():
             assert min(policy.first, policy.dense) <= wait <= policy.sparse_maximum
 
 
+def test_renders_sharing_bulk_requests_are_asked_about_more_often_in_their_dense_window_only():
+    policy = watch.PollPolicy()
+    inside, before, after = 0.9 * 180, 0.5 * 180, 1.5 * 180
+    assert policy.interval(5, inside, 180, sharing=1) == policy.interval(5, inside, 180) == policy.dense
+    assert policy.interval(5, inside, 180, sharing=2) == policy.dense / 2
+    assert policy.interval(5, inside, 180, sharing=100) == policy.shared_minimum  # never more often than this
+    for elapsed in (before, after):
+        assert policy.interval(5, elapsed, 180, sharing=100) == policy.interval(5, elapsed, 180)
+    pushed = watch.PollPolicy(floor=300.0)  # webhooks bring the news: the safety net's pace holds
+    assert pushed.interval(5, inside, 180, sharing=100) == 300.0
+
+
 def test_unknown_length_uses_the_default():
     policy = watch.PollPolicy()
     assert policy.interval(4, 100.0, None) == policy.interval(4, 100.0, policy.default_expected)

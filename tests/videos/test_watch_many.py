@@ -104,22 +104,56 @@ def test_one_bulk_request_then_one_get_per_finished_render(client, store, spec, 
         assert result.wait == POLICY.wait_after_poll(result.job, now)
 
 
-def test_only_due_renders_are_asked_about(client, store, spec, sandbox):
+def test_a_render_not_due_rides_along_in_the_request_made_for_a_due_one(client, store, spec, sandbox):
     fresh, old = launch(client, store, spec, 2)
     sandbox.clear_requests_log()
     now = fresh.submitted_at + 1.0  # the first check is due POLICY.first (5 s) after sending
     results = watch.check_many(client, store, [fresh, old], POLICY, now=now, due=lambda job: job.id == old.id,
                                kind_of=kinds.of)
     assert calls(sandbox) == bulk_calls(sandbox) and len(calls(sandbox)) == 1
-    assert bulk_calls(sandbox)[0]["query"]["video_ids"] == old.video_id
-    assert not results[0].requested and results[0].job.polls == 0 and results[0].wait > 0
-    assert results[1].requested and results[1].job.polls == 1
+    assert bulk_calls(sandbox)[0]["query"]["video_ids"] == f"{old.video_id},{fresh.video_id}"  # the due one first
+    assert results[1].requested and results[1].request_count == 1 and results[1].job.polls == 1
+    assert not results[0].requested and results[0].request_count == 0 and results[0].job.polls == 1
+    assert results[0].wait == POLICY.wait_after_poll(results[0].job, now)
 
     sandbox.clear_requests_log()
     results = watch.check_many(client, store, [fresh], POLICY, now=now,
-                               kind_of=kinds.of)  # the default rule: not due yet
+                               kind_of=kinds.of)  # the default rule: not due yet, and no request to ride along
     assert calls(sandbox) == [] and not results[0].requested
     assert results[0].wait == pytest.approx(watch.next_check_at(fresh, POLICY) - now)
+
+
+def test_riders_take_only_the_places_left_free_soonest_due_first(client, store, sandbox):
+    jobs = fake_renders(store, 102)
+    due = {job.id for job in jobs[:99]}
+    results = watch.check_many(client, store, jobs, POLICY, now=time.time() + LATER / 2,
+                               due=lambda job: job.id in due, kind_of=kinds.of)
+    sizes = [len(e["query"]["video_ids"].split(",")) for e in bulk_calls(sandbox)]
+    assert sizes == [100] and len(calls(sandbox)) == 1  # no request more for riders
+    assert [r.outcome for r in results[:100]] == [watch.NOT_FOUND] * 100  # the sandbox never made them
+    assert [(r.outcome, r.requested, r.job.polls) for r in results[100:]] == [(watch.RUNNING, False, 0)] * 2
+
+
+def test_a_failed_bulk_request_is_recorded_for_the_due_renders_only(client, store, sandbox):
+    due_job, rider = fake_renders(store, 2)
+    sandbox.add_fault(method="GET", path="/v3/videos/statuses", status=503)
+    results = watch.check_many(client, store, [due_job, rider], POLICY, now=time.time() + LATER / 2,
+                               due=lambda job: job.id == due_job.id, kind_of=kinds.of)
+    assert len(bulk_calls(sandbox)) == 1
+    assert results[0].error is not None and store.get(due_job.id).error_detail is not None
+    assert results[1].error is None and not results[1].requested and store.get(rider.id).error_detail is None
+
+
+def test_renders_in_their_dense_window_share_the_requests(client, store, spec, sandbox):
+    jobs = launch(client, store, spec, 4)
+    now = max(job.submitted_at for job in jobs) + 0.9 * POLICY.expected_seconds(jobs[0])  # all in the window
+    assert all(POLICY.finishing(job, now) for job in jobs)
+    (alone,) = watch.check_many(client, store, jobs[:1], POLICY, now=now, kind_of=kinds.of)
+    assert alone.wait == POLICY.dense  # one render in its window: as often as when watched on its own
+    together = watch.check_many(client, store, [store.get(job.id) for job in jobs], POLICY, now=now + POLICY.dense,
+                                kind_of=kinds.of)
+    assert len(bulk_calls(sandbox)) == 2
+    assert {r.wait for r in together} == {max(POLICY.shared_minimum, POLICY.dense / 4)}
 
 
 def test_150_renders_take_two_bulk_requests(client, store, sandbox):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -77,9 +78,12 @@ def check_many(
     refuses with 400 or 404 (a server without the endpoint).
 
     ``policy`` is one PollPolicy or a function giving each job's. ``due`` says which jobs are due
-    (default: ``next_check_at(job) <= now``); others come back RUNNING with their remaining wait
-    and ``requested`` False. ``deadline_from`` and ``consecutive_failures`` are ``check()``'s, by job
-    id. After a failed request (a 404 aside) no further request is made; neither is one beyond
+    (default: ``next_check_at(job) <= now``, where the renders of a bulk endpoint in their dense window share
+    its requests: ``PollPolicy.interval``'s ``sharing``); others come back RUNNING with their remaining wait
+    and ``requested`` False, unless they ride along: a bulk request made for due renders also asks about the
+    endpoint's renders not due yet, soonest due first, in the places its ``max_ids`` leaves free (they cost no
+    request more; one found finished gets its detail request). ``deadline_from`` and ``consecutive_failures``
+    are ``check()``'s, by job id. After a failed request (a 404 aside) no further request is made; neither is one beyond
     ``max_requests``; the jobs left unasked come back RUNNING, ``requested`` False, still due.
 
     Counting requests: ``CheckResult.requests`` (``request_count``) is the number of HeyGen requests
@@ -89,11 +93,11 @@ def check_many(
     """
     rules = policy if callable(policy) and not isinstance(policy, PollPolicy) else (lambda job: policy)
     run = _Run(client, store, jobs, rules, time.time() if now is None else now, deadline_from or {},
-                    consecutive_failures or {}, max_requests, kind_of)
-    bulk, one_by_one = _sort(run, due)
-    for endpoint, chunk in _chunks(bulk):
-        _ask_chunk(run, endpoint, chunk, one_by_one)
-    for i in one_by_one:
+               consecutive_failures or {}, max_requests, kind_of)
+    plan = _sort(run, due)
+    for endpoint, chunk in plan.chunks():
+        _ask_chunk(run, endpoint, chunk, plan.one_by_one)
+    for i in plan.one_by_one:
         _ask_alone(run, i)
     return run.finish()
 
@@ -115,6 +119,7 @@ class _Run:
     made: int = 0
     halted: bool = False  # a request failed: no further one is made
     bulk_cost: dict[int, int] = field(default_factory=dict)  # the first job of each chunk carries its bulk request
+    sharing: Counter[str] = field(default_factory=Counter)  # renders in their dense window, by bulk operation
 
     def __post_init__(self) -> None:
         self.results = [None] * len(self.jobs)
@@ -139,47 +144,76 @@ class _Run:
         return [result or self.unasked(i) for i, result in enumerate(self.results)]
 
 
-def _sort(run: _Run, due: Callable[[Job], bool] | None) -> tuple[list[tuple[BulkStatuses, list[int]]], list[int]]:
-    """Settle the jobs that need no request (stopped, not due, overdue) and sort the others: by bulk endpoint, the
-    indices of the jobs it will ask about; and those asked about one by one."""
-    bulk: dict[str, list[int]] = {}  # job indices by bulk operation
-    endpoints: dict[str, BulkStatuses] = {}
-    one_by_one: list[int] = []
-    now = run.now
+@dataclass
+class _Plan:
+    """Who is asked about how: job indices by bulk operation (due, then riders soonest due first), and one by one."""
+
+    endpoints: dict[str, BulkStatuses] = field(default_factory=dict)
+    due: dict[str, list[int]] = field(default_factory=dict)
+    riders: dict[str, list[tuple[float, int]]] = field(default_factory=dict)  # (next check, index)
+    one_by_one: list[int] = field(default_factory=list)
+
+    def chunks(self) -> list[tuple[BulkStatuses, list[int]]]:
+        """Each endpoint's due jobs cut into requests of at most its ``max_ids``; riders fill the places left."""
+        out = []
+        for operation, indices in self.due.items():
+            size = self.endpoints[operation].max_ids
+            free = -len(indices) % size
+            board = indices + [i for _, i in sorted(self.riders.get(operation, []))[:free]]
+            out += [(self.endpoints[operation], board[start:start + size]) for start in range(0, len(board), size)]
+        return out
+
+
+def _sort(run: _Run, due: Callable[[Job], bool] | None) -> _Plan:
+    """Settle the jobs that need no request now (stopped, not due, overdue) and plan the others' requests. A job not
+    due rides along in a bulk request made anyway for its kind (it costs no request more)."""
+    plan = _Plan()
+    watched = []  # (index, its policy, its bulk endpoint or None) of the jobs still watched
     for i, job in enumerate(run.jobs):
-        known = outcome_of(job, now)
+        known = outcome_of(job, run.now)
         if known is not None:
             run.results[i] = CheckResult(known, job, requested=False)
-            continue
-        rules = run.policy_of(job)
+        else:
+            watched.append((i, run.policy_of(job), _endpoint(run.kind_of(job), job)))
+    run.sharing.update(endpoint.operation for i, rules, endpoint in watched
+                       if endpoint is not None and rules.finishing(run.jobs[i], run.now))
+    for i, rules, endpoint in watched:
+        job = run.jobs[i]
+        operation = endpoint.operation if endpoint is not None else None
+        late = endpoint is not None and _overdue(run, job, rules)
         if job.status not in _SELF_TIMED:
-            when = next_check_at(job, rules)
-            if not (due(job) if due is not None else when <= now):
-                run.results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - now), requested=False)
+            when = next_check_at(job, rules, run.sharing[operation] if operation else 1)
+            if not (due(job) if due is not None else when <= run.now):
+                run.results[i] = CheckResult(RUNNING, job, wait=max(0.0, when - run.now), requested=False)
+                if operation and not late:
+                    plan.riders.setdefault(operation, []).append((when, i))
                 continue
-        kind = run.kind_of(job)
-        if job.video_id is None or not kind.bulk or not kind.statuses.applies(job):
-            one_by_one.append(i)
-        elif now - (run.starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline:
+        if endpoint is None:
+            plan.one_by_one.append(i)
+        elif late:
             run.results[i] = CheckResult(OVERDUE, job, requested=False)
         else:
-            endpoints[kind.statuses.operation] = kind.statuses
-            bulk.setdefault(kind.statuses.operation, []).append(i)
-    return [(endpoints[operation], indices) for operation, indices in bulk.items()], one_by_one
+            plan.endpoints[endpoint.operation] = endpoint
+            plan.due.setdefault(endpoint.operation, []).append(i)
+    return plan
 
 
-def _chunks(bulk: list[tuple[BulkStatuses, list[int]]]) -> list[tuple[BulkStatuses, list[int]]]:
-    """Each endpoint's job indices cut into requests of at most its ``max_ids``."""
-    return [(endpoint, indices[start:start + endpoint.max_ids])
-            for endpoint, indices in bulk for start in range(0, len(indices), endpoint.max_ids)]
+def _endpoint(kind: Watched, job: Job) -> BulkStatuses | None:
+    """The bulk endpoint that asks about ``job``, or None when it is asked about on its own."""
+    return kind.statuses if job.video_id is not None and kind.bulk and kind.statuses.applies(job) else None
+
+
+def _overdue(run: _Run, job: Job, rules: PollPolicy) -> bool:
+    return run.now - (run.starts.get(job.id) or job.submitted_at or job.created_at) > rules.deadline
 
 
 def _ask_chunk(run: _Run, endpoint: BulkStatuses, chunk: list[int], one_by_one: list[int]) -> None:
-    """One bulk status request for the chunk's jobs, and what each answer means; the jobs it cannot settle join
-    ``one_by_one``."""
+    """One bulk status request for the chunk's jobs, and what each answer means. A due job it cannot settle joins
+    ``one_by_one``; a rider (a job not due, which already has its result) it cannot settle keeps its result."""
     jobs = run.jobs
+    riders = {i for i in chunk if run.results[i] is not None}
     if not run.may_request():
-        for i in chunk:
+        for i in set(chunk) - riders:
             run.results[i] = run.unasked(i)
         return
     run.made += 1
@@ -187,10 +221,10 @@ def _ask_chunk(run: _Run, endpoint: BulkStatuses, chunk: list[int], one_by_one: 
     try:
         answers = endpoint.fetch(run.client, [jobs[i].video_id for i in chunk])
     except (errors.NotFoundError, errors.InvalidRequestError):
-        one_by_one.extend(chunk)  # the server cannot answer in bulk: ask about each
+        one_by_one.extend(i for i in chunk if i not in riders)  # the server cannot answer in bulk: ask each
         return
     except errors.HeyGenError as exc:
-        for i in chunk:
+        for i in set(chunk) - riders:
             failed = watch_error(run.store, jobs[i], exc, run.policy_of(jobs[i]),
                                  consecutive_failures=run.failures.get(jobs[i].id, 0))
             run.results[i] = replace(failed, requested=False, requests=0)
@@ -198,11 +232,15 @@ def _ask_chunk(run: _Run, endpoint: BulkStatuses, chunk: list[int], one_by_one: 
         return
     for i in chunk:
         answer = answers.get(jobs[i].video_id)
-        if answer is None:
-            one_by_one.append(i)
+        result = _bulk_answer(run, jobs[i], answer, endpoint) if answer is not None else None
+        if result is not None:
+            run.results[i] = run.counted(result)
+        elif i in riders:
             continue
-        result = _bulk_answer(run, jobs[i], answer, endpoint)
-        run.results[i] = run.unasked(i) if result is None else run.counted(result)
+        elif answer is None:
+            one_by_one.append(i)
+        else:
+            run.results[i] = run.unasked(i)
 
 
 def _ask_alone(run: _Run, i: int) -> None:
@@ -236,4 +274,5 @@ def _bulk_answer(run: _Run, job: Job, answer: Any, endpoint: BulkStatuses) -> Ch
     known = outcome_of(job)
     if known is not None:
         return CheckResult(known, job, requested=False)
-    return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, run.now), requested=False)
+    return CheckResult(RUNNING, job, wait=policy.wait_after_poll(job, run.now, run.sharing[endpoint.operation]),
+                       requested=False)

@@ -36,7 +36,8 @@ class PollPolicy:
     When the render's elapsed time is known, the schedule follows its expected length
     (``expected_seconds``): sparse while the render cannot be done yet, dense around the expected
     finish, then gradually slower if it runs late. Without it (``interval(polls)`` alone), it is a
-    plain back-off from ``first`` to ``maximum``.
+    plain back-off from ``first`` to ``maximum``. Renders asked about in bulk share each request
+    (``sharing``): the more of them are in their dense window, the denser it is for each.
     """
 
     first: float = 5.0  # shortest interval before dense polling: the first checks after sending
@@ -60,6 +61,10 @@ class PollPolicy:
     dense_until: float = 1.25  # ... and closes at this one
     dense: float = 8.0  # interval in the dense window (shortest)
     dense_fraction: float = 0.01  # ... or this fraction of the expected length if longer, up to maximum
+    # Renders asked about in bulk share each request: while n of them are in their dense window, each is asked about
+    # every dense / n seconds (one request for all, so no more requests than for each alone), never more often
+    # than every ``shared_minimum`` seconds.
+    shared_minimum: float = 2.5
     overrun_fraction: float = 0.1  # after the window: dense + this fraction of the time past it
     # The least time between two checks: 0, or the safety net's interval while webhooks bring the news.
     floor: float = 0.0
@@ -68,39 +73,52 @@ class PollPolicy:
     reply_maximum: float | None = None  # None: the kind has no such schedule
     reply_window: float = 300.0
 
-    def interval(self, polls: int, elapsed: float | None = None, expected: float | None = None) -> float:
+    def interval(self, polls: int, elapsed: float | None = None, expected: float | None = None,
+                 sharing: int = 1) -> float:
         """Seconds to wait before the next status request (never less than ``floor``).
 
         ``polls``: requests so far; ``elapsed``: seconds since the render was sent (None: plain
-        back-off); ``expected``: its expected length in seconds (None: ``default_expected``).
+        back-off); ``expected``: its expected length in seconds (None: ``default_expected``);
+        ``sharing``: how many renders in their dense window share the bulk requests (1: asked about alone).
         """
-        return max(self.floor, self._schedule(polls, elapsed, expected))
+        return max(self.floor, self._schedule(polls, elapsed, expected, sharing))
 
-    def _schedule(self, polls: int, elapsed: float | None, expected: float | None) -> float:
+    def _schedule(self, polls: int, elapsed: float | None, expected: float | None, sharing: int = 1) -> float:
         if elapsed is None:
             early = 3  # the first few polls keep the first interval
             if polls < early:
                 return self.first
             return min(self.maximum, self.first * self.growth ** (polls - early + 1))
-        expected = self.default_expected if expected is None or expected <= 0 else expected
+        expected = self._expected(expected)
         dense = min(self.maximum, max(self.dense, self.dense_fraction * expected))
         opens, closes = self.dense_from * expected, self.dense_until * expected
         if elapsed < opens:
             wait = min(max(self.maximum, self.sparse_maximum), max(self.first, self.sparse_fraction * elapsed))
             return max(min(wait, opens - elapsed), min(self.first, dense))
         if elapsed < closes:
-            return dense
+            return max(min(dense, self.shared_minimum), dense / max(1, sharing))
         return min(max(self.maximum, dense), dense + self.overrun_fraction * (elapsed - closes))
 
-    def wait_after_poll(self, job: Job, now: float) -> float:
+    def _expected(self, expected: float | None) -> float:
+        return self.default_expected if expected is None or expected <= 0 else expected
+
+    def finishing(self, job: Job, now: float) -> bool:
+        """Whether ``job``'s render is inside its dense window at ``now`` (around its expected finish)."""
+        expected = self._expected(self.expected_seconds(job))
+        elapsed = now - (job.submitted_at or job.created_at)
+        return self.dense_from * expected <= elapsed < self.dense_until * expected
+
+    def wait_after_poll(self, job: Job, now: float, sharing: int = 1) -> float:
         """``interval`` for ``job`` at time ``now``: its polls so far, time since it was sent, expected length
-        (or, while HeyGen answers the user's latest message, the reply schedule from that message)."""
+        (or, while HeyGen answers the user's latest message, the reply schedule from that message); ``sharing`` as
+        in ``interval``."""
         spoke = self.replying_since(job)
         if spoke is None or spoke > now:
-            return self.interval(job.polls, now - (job.submitted_at or job.created_at), self.expected_seconds(job))
+            elapsed = now - (job.submitted_at or job.created_at)
+            return self.interval(job.polls, elapsed, self.expected_seconds(job), sharing)
         since = now - spoke
         cap = self.reply_maximum + self.sparse_fraction * max(0.0, since - self.reply_window)
-        return max(self.floor, min(self._schedule(0, since, self.expected_seconds(job)), cap))
+        return max(self.floor, min(self._schedule(0, since, self.expected_seconds(job), sharing), cap))
 
     def replying_since(self, job: Job) -> float | None:
         """When the user last spoke to HeyGen about ``job`` (``REPLY_FROM`` in its inputs), for a policy with a
@@ -146,10 +164,10 @@ def outcome_of(job: Job, now: float | None = None) -> str | None:
     return {"completed": COMPLETED, "failed": FAILED, "not_found": NOT_FOUND, "rejected": REJECTED}.get(job.status)
 
 
-def next_check_at(job: Job, policy: PollPolicy) -> float:
+def next_check_at(job: Job, policy: PollPolicy, sharing: int = 1) -> float:
     """When ``job`` is due its next status check: ``wait_after_poll`` after its last one (or its sending)."""
     last = job.last_polled_at or job.submitted_at or job.created_at
     spoke = policy.replying_since(job)
     if spoke is not None and spoke > last:
         last = spoke  # the user has just spoken: the schedule starts again from the message
-    return last + policy.wait_after_poll(job, last)
+    return last + policy.wait_after_poll(job, last, sharing)
