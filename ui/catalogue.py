@@ -8,7 +8,9 @@ and some voices are there (``Catalogue.complete`` is then False), every later ru
 arrived by then, and ``follow`` shows a note saying what is still loading (nothing reruns the
 page by itself, so no click is lost to a timer). Reruns (typing,
 filtering, paging) never wait for HeyGen. ``refresh()`` makes the next ``load`` fetch everything
-again. The filter helpers below are plain functions so every page filters the same way.
+again. ``speech_voice_ids(conn)`` tells which voices HeyGen can speak without a render, as the
+lists at hand know them (they are listed with the catalogue, in the background). The filter helpers
+below are plain functions so every page filters the same way.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from .text import md
 from .feedback import show_error
 
 __all__ = [
-    "Catalogue", "load", "refresh", "follow", "loading_words", "filter_looks", "filter_voices", "page_of",
-    "languages", "ORIENTATIONS", "TYPE_LABELS",
+    "Catalogue", "load", "refresh", "follow", "loading_words", "speech_voice_ids", "filter_looks", "filter_voices",
+    "page_of", "languages", "ORIENTATIONS", "TYPE_LABELS",
 ]
 
 CACHE_SECONDS = 3600
@@ -61,6 +63,12 @@ def refresh() -> None:
     """Make this session's next ``load`` fetch both lists again (and forget a remembered failure)."""
     st.session_state[_FORCE_KEY] = True
     st.session_state.pop(_SEEN_KEY, None)
+
+
+def speech_voice_ids(conn: Connection) -> frozenset[str] | None:
+    """The voices HeyGen can speak without a render, or None while they are not known (still being
+    listed, or HeyGen would not list them). Never asks HeyGen."""
+    return _live_for(conn).speech_voice_ids()
 
 
 def _forget_failure() -> None:
@@ -137,6 +145,8 @@ def loading_words(catalogue: Catalogue) -> str:
     if not catalogue.voices_complete:
         parts.append(f"{len(catalogue.voices):,} voices so far" if parts
                      else f"Loading more voices… {len(catalogue.voices):,} so far")
+    if not parts and not catalogue.speech_complete:
+        parts.append("Finding the voices Listen works with")
     return " · ".join(parts)
 
 

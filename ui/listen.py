@@ -11,7 +11,8 @@ user puts the part they want to hear there), a **Listen** button and, once press
 It speaks with ``voice`` at ``speed`` through ``POST /v3/voices/speech``; the clips are kept per
 (voice, text, speed) in the data folder, so pressing Listen again costs no request. Voices whose
 engine HeyGen cannot speak without a render get a short note instead of the button.
-``speech_voice_ids(conn)`` is the set the voice picker marks with ``SPEAKS``.
+``speech_voice_ids(conn)`` is the set the voice picker marks with ``SPEAKS`` (listed with the avatar and
+voice lists, in the background; until it is known, Listen is offered for every voice).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from heygen.api.voices import SPEECH_TEXT_MAX, Voice
 from heygen.studio.jobs import default_data_dir
 from heygen.studio.speech import PREVIEW_CHARS, SpeechCache, part_to_hear
 
-from . import pickers
+from . import catalogue, pickers
 from .connection import Connection
 from .feedback import show_error
 from .text import md
@@ -31,7 +32,6 @@ from .text import md
 __all__ = ["PREVIEW_CHARS", "SPEAKS", "button", "speech_voice_ids", "can_speak"]
 
 SPEAKS = pickers.SPEAKS
-CACHE_SECONDS = 3600
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,18 +39,10 @@ def _cache(folder: str) -> SpeechCache:
     return SpeechCache(folder)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=16)
-def _speech_ids(account: str, base_url: str, _conn: Connection) -> frozenset[str]:
-    return frozenset(_conn.client.voices.speech_voice_ids())
-
-
 def speech_voice_ids(conn: Connection) -> frozenset[str] | None:
-    """The ids of the voices HeyGen can speak without a render (kept for an hour), or None when
-    that list could not be loaded (Listen is then offered for every voice)."""
-    try:
-        return _speech_ids(conn.account, conn.base_url, conn)
-    except HeyGenError:
-        return None
+    """The ids of the voices HeyGen can speak without a render, or None while they are not known
+    (Listen is then offered for every voice). Never asks HeyGen."""
+    return catalogue.speech_voice_ids(conn)
 
 
 def can_speak(conn: Connection, voice: Voice | None) -> bool:

@@ -13,6 +13,8 @@ avatar groups (``GET /v3/avatars``), each group's looks as HeyGen lists them; th
 of ``GET /v3/avatars/looks`` whenever HeyGen lists looks group by group in the groups' order. When
 a part contradicts that (a part out of group order, a group with fewer looks than it counts), the
 public looks are listed again in one plain listing. Voices: your cloned voices, then the library.
+Alongside, the voices HeyGen can speak without a render (``speech_voice_ids``) are listed too; a
+first screen does not wait for them, so a partial catalogue may not know them yet.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from heygen.api._model import from_api
 from .datadir import private_dir
 from heygen.api.avatars import GROUPS_PAGE_MAX, LOOKS_PAGE_MAX, AvatarGroup, AvatarLook
 from heygen.api.errors import AuthenticationError, HeyGenError, InvalidRequestError, RateLimitError
-from heygen.api.voices import VOICES_PAGE_MAX, Voice
+from heygen.api.voices import SPEECH_ENGINE, VOICES_PAGE_MAX, Voice
 
 if TYPE_CHECKING:
     from heygen.api.client import Client
@@ -70,10 +72,14 @@ class Catalogue:
     looks_complete: bool = True  # False: more looks are still being listed (appended after these)
     voices_complete: bool = True
     looks_expected: int | None = None  # how many looks there will be, when HeyGen has said so
+    # The voices HeyGen can speak without a render; None: not known (not listed yet, or HeyGen
+    # would not list them).
+    speech_voice_ids: frozenset[str] | None = None
+    speech_complete: bool = True  # False: they are still being listed
 
     @property
     def complete(self) -> bool:
-        return self.looks_complete and self.voices_complete
+        return self.looks_complete and self.voices_complete and self.speech_complete
 
     @cached_property
     def _looks_by_id(self) -> dict[str, AvatarLook]:
@@ -177,6 +183,21 @@ def _assemble(private_looks: list[AvatarLook] | HeyGenError, public_looks: list[
                      fetched_at=time.time(), notes=tuple(notes), **state)
 
 
+def _speech_ids(lister: _Lister) -> frozenset[str] | None:
+    """The voices HeyGen can speak without a render (the library's, then the account's own), or
+    None when HeyGen's own list cannot be read; the account's own are left out when they cannot."""
+    ids: set[str] = set()
+    for voice_type in ("public", "private"):
+        try:
+            items = lister.items(VOICES, {"type": voice_type, "engine": SPEECH_ENGINE}, VOICES_PAGE_MAX)
+        except HeyGenError:
+            if voice_type == "public":
+                return None
+            break
+        ids.update(item["voice_id"] for item in items if isinstance(item.get("voice_id"), str) and item["voice_id"])
+    return frozenset(ids)
+
+
 def _optional(outcome: Any) -> Any:
     """A private list's result, or its error (an authentication error is never optional)."""
     if isinstance(outcome, AuthenticationError):
@@ -209,6 +230,8 @@ class Progress:
         self._private_voices: list[Voice] | HeyGenError | None = None
         self._public_voices: list[dict[str, Any]] = []
         self._voices_done = False
+        self._speech: frozenset[str] | None = None
+        self._speech_done = False
         self._first: list[dict[str, Any]] | None = None  # the plain listing's first page
         self._groups: list[dict[str, Any]] = []
         self._groups_done = False
@@ -239,6 +262,12 @@ class Progress:
 
     def voices_done(self) -> None:
         self._update(lambda: setattr(self, "_voices_done", True))
+
+    def speech(self, ids: frozenset[str] | None) -> None:
+        """The voices HeyGen can speak without a render (None: they could not be listed)."""
+        def change() -> None:
+            self._speech, self._speech_done = ids, True
+        self._update(change)
 
     def first_page(self, items: list[dict[str, Any]]) -> None:
         self._update(lambda: setattr(self, "_first", list(items)))
@@ -287,6 +316,12 @@ class Progress:
     @property
     def done(self) -> bool:
         return self.result is not None or self.error is not None
+
+    @property
+    def speech_voice_ids(self) -> frozenset[str] | None:
+        """The voices HeyGen can speak without a render, once listed (else None)."""
+        with self._cond:
+            return self.result.speech_voice_ids if self.result is not None else self._speech
 
     def _parts_prefix(self) -> list[dict[str, Any]]:
         """HeyGen's looks of the first groups that every part has listed completely."""
@@ -388,7 +423,7 @@ class Progress:
                 private_voices, _voices(self._public_voices) if self._private_voices is not None else [],
                 looks_complete=looks_done and self._private_looks is not None,
                 voices_complete=self._voices_done and self._private_voices is not None,
-                looks_expected=expected,
+                looks_expected=expected, speech_voice_ids=self._speech, speech_complete=self._speech_done,
             )
             if not catalogue.looks and not catalogue.voices:
                 catalogue = None
@@ -411,7 +446,8 @@ def _recorded(fn: Callable[[], Any], record: Callable[[Any], None]) -> Callable[
 
 def fetch_sequential(client: Client, *, sleep: Callable[[float], None] = time.sleep,
                      on_page: PageHook | None = None, progress: Progress | None = None) -> Catalogue:
-    """The catalogue from four plain listings, one after the other (the reference order).
+    """The catalogue from four plain listings, one after the other (the reference order), then
+    the voices HeyGen can speak.
     ``progress`` only learns the result or the error at the end."""
     lister = _Lister(client, sleep, on_page)
 
@@ -426,7 +462,8 @@ def fetch_sequential(client: Client, *, sleep: Callable[[float], None] = time.sl
         private_looks = attempt(lambda: _looks(lister.items(LOOKS, {"ownership": "private"}, LOOKS_PAGE_MAX)))
         public_voices = _voices(lister.items(VOICES, {"type": "public"}, VOICES_PAGE_MAX))
         private_voices = attempt(lambda: _voices(lister.items(VOICES, {"type": "private"}, VOICES_PAGE_MAX), True))
-        catalogue = _assemble(private_looks, public_looks, private_voices, public_voices)
+        catalogue = _assemble(private_looks, public_looks, private_voices, public_voices,
+                              speech_voice_ids=_speech_ids(lister))
     except BaseException as exc:
         if progress is not None:
             progress.fail(exc)
@@ -568,8 +605,14 @@ def fetch(client: Client, *, sleep: Callable[[float], None] = time.sleep,
             except HeyGenError:
                 return None  # only a shortcut to the first screen and a check of the order
 
+        def speech_list() -> frozenset[str] | None:
+            ids = _speech_ids(lister)
+            progress.speech(ids)
+            return ids
+
         public_voices = pool.submit(public_voices_list)
         first = pool.submit(first_page)
+        speech = pool.submit(speech_list)
         try:
             public_looks = _PublicLooks(lister, pool, progress).fetch()
             first_ids = [item.get("id") for item in first.result() or ()]
@@ -587,7 +630,8 @@ def fetch(client: Client, *, sleep: Callable[[float], None] = time.sleep,
             except HeyGenError as exc:
                 return _optional(exc)
 
-        catalogue = _assemble(outcome(private_looks), public_looks, outcome(private_voices), public_voices.result())
+        catalogue = _assemble(outcome(private_looks), public_looks, outcome(private_voices), public_voices.result(),
+                              speech_voice_ids=speech.result())
     except BaseException as exc:
         lister.cancelled.set()  # the other lists stop at their next page
         progress.fail(exc)
@@ -627,6 +671,7 @@ def save(catalogue: Catalogue, path: Path, *, account: str, base_url: str) -> No
         "looks": [_as_dict(look) for look in catalogue.looks],
         "private_look_ids": sorted(catalogue.private_look_ids),
         "voices": [_as_dict(voice) for voice in catalogue.voices],
+        "speech_voice_ids": sorted(catalogue.speech_voice_ids) if catalogue.speech_voice_ids is not None else None,
     }
     fd, tmp = tempfile.mkstemp(prefix=".catalogue-", suffix=".tmp", dir=folder)  # created 0600
     try:
@@ -650,11 +695,14 @@ def read(path: Path, *, account: str, base_url: str) -> Catalogue | None:
         looks, voices, private = body["looks"], body["voices"], body["private_look_ids"]
         if not all(isinstance(x, list) for x in (looks, voices, private)):
             return None
+        speech = body.get("speech_voice_ids")  # not kept by earlier versions: not known
+        speech_ids = frozenset(x for x in speech if isinstance(x, str)) if isinstance(speech, list) else None
         return Catalogue(
             looks=tuple(_with_extra(AvatarLook, item) for item in looks),
             private_look_ids=frozenset(x for x in private if isinstance(x, str)),
             voices=tuple(_with_extra(Voice, item) for item in voices),
             fetched_at=float(body["fetched_at"]),
+            speech_voice_ids=speech_ids,
         )
     except FileNotFoundError:
         return None
@@ -714,6 +762,16 @@ class LiveCatalogue:
         """The latest fetch's progress (running, finished or failed), or None before any."""
         with self._lock:
             return self._progress
+
+    def speech_voice_ids(self) -> frozenset[str] | None:
+        """The voices HeyGen can speak without a render, as last listed (the latest fetch's, else the
+        catalogue in memory's), or None when not known; never reads the disk or asks HeyGen."""
+        with self._lock:
+            current, progress = self._current, self._progress
+        known = progress.speech_voice_ids if progress is not None else None
+        if known is None and current is not None:
+            known = current.speech_voice_ids
+        return known
 
     def start(self) -> Progress:
         """The running background fetch's progress, or a new background fetch's."""

@@ -12,6 +12,9 @@ from tests.browser.conftest import show_complete_lists
 from heygen.sandbox import Sandbox
 
 API_KEY = "sk-browser-defaults-3c4d5e6f7a"
+# The list of the voices Listen works with (fetched with the others) is never held back: the faults
+# below are meant for the plain voice list, and a fault that matches first is the one used.
+SPEECH_LIST = {"engine": "*"}
 SCRIPT = "Hello there, this is a short test of the default voice settings."
 
 
@@ -57,6 +60,7 @@ def test_speed_and_pitch_keep_their_defaults_through_a_launch(page, streamlit_se
 
 def test_speed_and_pitch_keep_their_defaults_when_picked_while_the_lists_load(page, streamlit_server, tmp_path,
                                                                               own_sandbox):
+    own_sandbox.add_fault("GET", "/v3/voices", kind="slow", times=None, query=SPEECH_LIST)  # at once
     own_sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=5000, times=1,
                           query={"type": "public", "token": "*"})  # the lists are still loading at first
     data_dir = tmp_path / "studio-data"

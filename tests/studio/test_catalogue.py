@@ -80,6 +80,8 @@ def test_parallel_fetch_equals_the_sequential_listing_in_order(client, sandbox, 
     assert ids(parallel.looks) == ids(sequential.looks)
     assert parallel.looks == sequential.looks and parallel.voices == sequential.voices
     assert parallel.private_look_ids == sequential.private_look_ids and parallel.notes == ()
+    # With them, the voices Listen works with (HeyGen's own list of them).
+    assert parallel.speech_voice_ids == sequential.speech_voice_ids == frozenset(client.voices.speech_voice_ids())
     # The public part is exactly the API's own plain listing, in its order.
     private = [look for look in parallel.looks if parallel.is_private(look)]
     assert parallel.looks[:len(private)] == tuple(private)
@@ -107,6 +109,34 @@ def test_a_429_mid_paging_waits_and_still_gives_the_full_catalogue(client, sandb
     assert ids(parallel.looks) == ids(sequential.looks) and parallel.voices == sequential.voices
 
 
+def test_the_catalogue_is_complete_without_the_voices_listen_works_with_when_heygen_will_not_list_them(
+        client, sandbox, reference, sleeps):
+    sequential, _, _ = reference
+    sandbox.add_fault("GET", "/v3/voices", status=503, times=None, query={"engine": "*"})
+    progress = hc.Progress()
+    parallel = hc.fetch(client, sleep=sleeps, progress=progress)
+    assert parallel.complete and parallel.speech_voice_ids is None  # not known: Listen is offered for every voice
+    assert ids(parallel.looks) == ids(sequential.looks) and parallel.voices == sequential.voices
+    assert progress.speech_voice_ids is None and progress.done
+
+
+def test_a_partial_catalogue_is_not_complete_until_the_voices_listen_works_with_are_known(client, sandbox, sleeps):
+    sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=600_000, times=None, query={"engine": "*"})
+    progress = hc.Progress()
+    fetching = threading.Thread(target=hc.fetch, args=(client,), kwargs={"sleep": sleeps, "progress": progress})
+    fetching.start()
+    try:
+        until(lambda: (c := progress.snapshot()) is not None and c.looks_complete and c.voices_complete,
+              "the looks and voices")
+        partial = progress.snapshot()
+        assert not partial.complete and not partial.speech_complete and partial.speech_voice_ids is None
+    finally:
+        sandbox.clear_faults()
+        sandbox.release_faults()
+        fetching.join()
+    assert progress.snapshot().complete and progress.speech_voice_ids
+
+
 # -- on disk ------------------------------------------------------------------------------------
 
 
@@ -124,10 +154,17 @@ def test_disk_round_trip_with_private_permissions_and_no_key(client, sandbox, tm
     back.looks[0].extra.pop("future_field")
     assert back.looks == sequential.looks and back.voices == sequential.voices
     assert back.private_look_ids == sequential.private_look_ids and back.fetched_at == sequential.fetched_at
+    assert back.speech_voice_ids == sequential.speech_voice_ids and back.speech_voice_ids
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert API_KEY not in path.read_text() and API_KEY[-12:] not in path.read_text()
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+    # A copy kept before the voices Listen works with were kept says they are not known.
+    body = json.loads(path.read_text())
+    del body["speech_voice_ids"]
+    path.write_text(json.dumps(body))
+    older = hc.read(path, account=account(sandbox), base_url=sandbox.base_url)
+    assert older is not None and older.speech_voice_ids is None and ids(older.looks) == ids(back.looks)
     # A copy kept for another account or server is never used.
     assert hc.read(path, account="acct-someone-else", base_url=sandbox.base_url) is None
     assert hc.read(path, account=account(sandbox), base_url="http://127.0.0.1:9") is None
@@ -261,3 +298,14 @@ def test_page_with_a_damaged_copy_fetches_fresh(studio, sandbox):
     again = studio()
     assert pick_buttons(again) == pick_buttons(at)
     assert looks_requests(sandbox)  # fetched, since the copy could not be read
+
+
+def test_the_loading_note_says_when_only_the_voices_listen_works_with_are_still_listed(reference):
+    from ui.catalogue import loading_words
+
+    sequential, _, _ = reference
+    waiting = hc.Catalogue(looks=sequential.looks, voices=sequential.voices, speech_complete=False)
+    assert not waiting.complete
+    assert loading_words(waiting) == "Finding the voices Listen works with"
+    assert "Finding" not in loading_words(hc.Catalogue(looks=sequential.looks[:24], voices=sequential.voices,
+                                                       looks_complete=False, speech_complete=False))

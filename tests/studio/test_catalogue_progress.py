@@ -18,6 +18,9 @@ from conftest import API_KEY
 
 DEADLINE_SECONDS = 60
 HOLD_MS = 4000  # how long the second pages are held back, so the page is seen while they are
+# The list of the voices Listen works with (fetched with the others) is never held back: the faults
+# below are meant for the plain voice list, and a fault that matches first is the one used.
+SPEECH_LIST = {"engine": "*"}
 
 
 def until(condition, what: str):
@@ -52,6 +55,7 @@ def hold_second_pages(sandbox, looks_then=None) -> None:
         sandbox.add_fault("GET", "/v3/avatars/looks", kind="slow", delay_ms=HOLD_MS, times=3, query=later)
     else:
         sandbox.add_fault("GET", "/v3/avatars/looks", query=later, **looks_then)
+    sandbox.add_fault("GET", "/v3/voices", kind="slow", times=None, query=SPEECH_LIST)  # at once
     sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1,
                       query={"type": "public", "token": "*"})
 

@@ -90,3 +90,28 @@ def test_a_refused_listen_shows_why_and_keeps_the_script(studio, sandbox, voices
     assert not at.exception
     assert "could not be spoken" in "\n".join(shown(str(e.value)) for e in at.error)
     assert at.text_area(key="studio_script").value == SCRIPT
+
+
+def test_the_page_is_drawn_before_the_voices_listen_works_with_are_known(studio, sandbox, voices):
+    """They are listed with the avatar and voice lists, in the background: the page's run never waits
+    for them (held back longer than a run may take), Listen is offered for every voice until they are
+    known, and the first action after they arrive marks the voices."""
+    from tests.support import wait_for_catalogue_fetches
+
+    sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=600_000, times=None, query={"engine": "*"})
+    try:
+        at = studio(complete=False)
+        assert [b for b in at.button if (b.key or "").startswith("studio_av_pick_")]
+        at.text_area(key="studio_script").input(SCRIPT).run()
+        with_voice(at, voices["silent"].voice_id)
+        assert not at.exception, [e.value for e in at.exception]
+        assert [b for b in at.button if b.key == "studio_listen_button"]  # not known yet: offered
+        assert not at.selectbox(key="studio_vo_choice").format_func(voices["speaks"].voice_id).startswith("♪")
+    finally:
+        sandbox.clear_faults()
+        sandbox.release_faults()
+    wait_for_catalogue_fetches()
+    at.run()
+    assert "Listen is not available" in captions(at)
+    assert at.selectbox(key="studio_vo_choice").format_func(voices["speaks"].voice_id).startswith("♪ ")
+    assert speech_posts(sandbox) == []
