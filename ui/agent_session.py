@@ -17,7 +17,7 @@ from heygen.api import errors
 from heygen.studio import agent_chat, archive, kinds
 from heygen.studio.jobs import TERMINAL, Job
 
-from . import connection, kept_media, nav
+from . import connection, copy, kept_media, nav
 from .feedback import show_error
 from .text import md
 
@@ -74,7 +74,7 @@ def _progress(job: Job) -> None:
     progress = session.get("progress") if isinstance(session.get("progress"), int) else 0
     progress = 100 if status == "completed" else progress
     progress = max(0, min(100, progress))
-    text = f"**{md(agent_chat.status_words(status))}** · {progress}%"
+    text = f"**{md(copy.session_words(status))}** · {progress}%"
     st.progress(progress / 100, text=text)
     notes = {
         "thinking": "The agent is thinking about your request.",
@@ -125,7 +125,8 @@ def _problem(job: Job) -> None:
 
 def _controls(conn: connection.Connection, job: Job) -> None:
     keys = _keys(job.id)
-    reason = agent_chat.can_message(job)
+    refusal = agent_chat.can_message(job)
+    reason = copy.chat_refusal(refusal) if refusal else None
     session = agent_chat.session_record(job)
     stopped = (job.inputs.get("chat") or {}).get("stopped_at")
     missing = [e for e in agent_chat.outbox(job) if e.get("state") == "missing"]
@@ -168,7 +169,7 @@ def _send(conn: connection.Connection, job_id: str, text: str) -> None:
     try:
         agent_chat.send_message(conn.client, store, job, text)
     except agent_chat.ChatError as exc:
-        st.session_state[keys["error"]] = {"message": str(exc), "what": "message"}
+        st.session_state[keys["error"]] = {"message": copy.chat_refusal(exc), "what": "message"}
         st.session_state[keys["failed_text"]] = text
     except errors.HeyGenError as exc:
         detail = {**exc.to_dict(), "what": "message"}
@@ -189,7 +190,7 @@ def _stop(conn: connection.Connection, job_id: str) -> None:
     try:
         agent_chat.stop(conn.client, store, job)
     except (agent_chat.ChatError, errors.HeyGenError) as exc:
-        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
+        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": copy.chat_refusal(exc)}
         st.session_state[_keys(job_id)["error"]] = {**detail, "what": "stop"}
 
 
@@ -247,7 +248,7 @@ def _refresh(conn: connection.Connection, job_id: str) -> None:
     try:
         agent_chat.refresh_videos(conn.client, store, job)
     except (agent_chat.ChatError, errors.HeyGenError) as exc:
-        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": str(exc)}
+        detail = exc.to_dict() if isinstance(exc, errors.HeyGenError) else {"message": copy.chat_refusal(exc)}
         st.session_state[_keys(job_id)["kept_error"]] = {**detail, "title": "The links could not be refreshed"}
 
 

@@ -71,7 +71,7 @@ def job_status_words(job: Job) -> str:
     """The job's status in the words its panel uses: a Video Agent chat session's own status while the
     session is followed (e.g. "Waiting for your answer"), else the job's."""
     session_status = agent_chat.session_record(job).get("status") if agent_chat.follows_session(job) else None
-    return agent_chat.status_words(session_status) if session_status else status_words(job.status)
+    return session_words(session_status) if session_status else status_words(job.status)
 
 
 def typical_wait(kind: kinds.JobKind) -> str:
@@ -205,3 +205,35 @@ def not_sendable(error: NotSendable) -> dict[str, str]:
     """A refused send as the record the pages show (``feedback.show_error``): what happened and what to do."""
     message, hint = NOT_SENDABLE[error.reason]
     return {"kind": "NotSendable", "message": message, "hint": hint}
+
+
+# ---------------------------------------------------------------- a Video Agent chat (heygen.studio.agent_chat)
+
+SESSION_WORDS = {
+    "thinking": "Thinking",
+    "waiting_for_input": "Waiting for your answer",
+    "reviewing": "Reviewing",
+    "generating": "Generating the video",
+    "completed": "Completed",
+    "failed": "Failed",
+}
+
+
+def session_words(status: str | None) -> str:
+    """A Video Agent session's status in words."""
+    return SESSION_WORDS.get(status or "", (status or "unknown").replace("_", " ").capitalize())
+
+
+def chat_refusal(error: agent_chat.ChatError) -> str:
+    """Why a message (or a stop) was not sent, as one sentence."""
+    reason = agent_chat.Refusal
+    return {
+        reason.NOT_CHAT: "This video was not made in a chat session.",
+        reason.STOPPED: "You stopped this session; start a new one to go on.",
+        reason.AWAITING: "HeyGen may have your last message already; the studio is checking the conversation first.",
+        reason.BUSY: f"The agent is busy ({session_words(error.status).lower()}); wait until it has finished, "
+                     "or stop it.",
+        reason.EMPTY: "Write a message first: it is empty.",
+        reason.TOO_LONG: f"The message is {error.length or 0:,} characters; the agent takes at most "
+                         f"{agent_chat.MESSAGE_MAX:,}.",
+    }[error.reason]

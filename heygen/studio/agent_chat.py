@@ -32,6 +32,7 @@ import hashlib
 import os
 import time
 import uuid
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,21 +48,29 @@ if TYPE_CHECKING:
 CHAT = "chat"
 WORKING = ("thinking", "reviewing", "generating")
 ANSWERABLE = ("waiting_for_input", "completed")
-STATUS_WORDS = {
-    "thinking": "Thinking",
-    "waiting_for_input": "Waiting for your answer",
-    "reviewing": "Reviewing",
-    "generating": "Generating the video",
-    "completed": "Completed",
-    "failed": "Failed",
-}
 LOOK_AFTER_SECONDS = 30.0  # a lost message is called missing only by a look at least this long after sending
 CLOCK_MARGIN_SECONDS = 120.0  # HeyGen's clock and ours may differ by this much
 SESSION_FOLDER = "session"  # kept session videos: <media root>/<job id>/session/<video key>/
 
 
+class Refusal(StrEnum):
+    """Why a message (or a stop) cannot be sent as things are."""
+
+    NOT_CHAT = "not_chat"  # the video was not made in a chat session
+    STOPPED = "stopped"  # the user stopped the session
+    AWAITING = "awaiting"  # the last message's arrival is being checked in the conversation
+    BUSY = "busy"  # the agent is working (its session status says at what)
+    EMPTY = "empty"  # the message is empty
+    TOO_LONG = "too_long"  # the message is longer than MESSAGE_MAX
+
+
 class ChatError(ValueError):
-    """A message or stop that cannot be sent as things are; ``str()`` is one plain sentence."""
+    """A message or stop that cannot be sent as things are: ``reason`` (a ``Refusal``), with the session's
+    ``status`` (BUSY) or the message's ``length`` (TOO_LONG)."""
+
+    def __init__(self, reason: Refusal, *, status: str | None = None, length: int | None = None) -> None:
+        super().__init__(reason.value)
+        self.reason, self.status, self.length = reason, status, length
 
 
 def is_chat(job: Job | None) -> bool:
@@ -101,28 +110,23 @@ def follows_session(job: Job) -> bool:
     return is_chat(job) and bool(session_record(job).get("session_id")) and job.status not in TERMINAL
 
 
-def status_words(status: str | None) -> str:
-    """The session status in words."""
-    return STATUS_WORDS.get(status or "", (status or "unknown").replace("_", " ").capitalize())
-
-
 def awaiting_answer(job: Job) -> bool:
     """A message sent from the studio whose arrival is not settled yet."""
     return any(m.get("state") in ("sending", "unclear") for m in outbox(job))
 
 
-def can_message(job: Job) -> str | None:
-    """Why a message cannot be sent now (one sentence), or None when it can."""
+def can_message(job: Job) -> ChatError | None:
+    """Why a message cannot be sent now, or None when it can."""
     session = session_record(job)
     if not is_chat(job) or not session.get("session_id"):
-        return "This video was not made in a chat session."
+        return ChatError(Refusal.NOT_CHAT)
     if (job.inputs.get("chat") or {}).get("stopped_at"):
-        return "You stopped this session; start a new one to go on."
+        return ChatError(Refusal.STOPPED)
     if awaiting_answer(job):
-        return "HeyGen may have your last message already; the studio is checking the conversation first."
+        return ChatError(Refusal.AWAITING)
     status = session.get("status")
     if status not in ANSWERABLE and not answered_by_video(job):
-        return f"The agent is busy ({status_words(status).lower()}); wait until it has finished, or stop it."
+        return ChatError(Refusal.BUSY, status=status)
     return None
 
 
@@ -314,13 +318,13 @@ def send_message(client: Client, store: JobStore, job: Job, text: str) -> Job:
     """
     text = text.strip() if isinstance(text, str) else ""
     if not text:
-        raise ChatError("Write a message first: it is empty.")
+        raise ChatError(Refusal.EMPTY)
     if len(text) > MESSAGE_MAX:
-        raise ChatError(f"The message is {len(text):,} characters; the agent takes at most {MESSAGE_MAX:,}.")
+        raise ChatError(Refusal.TOO_LONG, length=len(text))
     job = store.get(job.id) or job
-    reason = can_message(job)
-    if reason:
-        raise ChatError(reason)
+    refusal = can_message(job)
+    if refusal:
+        raise refusal
     known = [v.get("id") for v in session_record(job).get("videos") or []] + [job.video_id]
     entry = {"id": uuid.uuid4().hex[:12], "text": text, "sent_at": time.time(), "state": "sending",
              "videos_before": [v for v in known if v]}
@@ -348,7 +352,7 @@ def stop(client: Client, store: JobStore, job: Job) -> Job:
     job = store.get(job.id) or job
     session_id = session_record(job).get("session_id")
     if not is_chat(job) or not session_id:
-        raise ChatError("This video was not made in a chat session.")
+        raise ChatError(Refusal.NOT_CHAT)
     client.video_agents.stop(session_id)
     return _reopen(store, job, "Stopped by you.", chat=Patch(stopped_at=time.time()))
 
@@ -358,7 +362,7 @@ def refresh_videos(client: Client, store: JobStore, job: Job) -> Job:
     job = store.get(job.id) or job
     session_id = session_record(job).get("session_id")
     if not is_chat(job) or not session_id:
-        raise ChatError("This video was not made in a chat session.")
+        raise ChatError(Refusal.NOT_CHAT)
     videos = client.video_agents.videos(session_id)
     return store.update_inputs(job.id, session=Patch(videos=[_video_record(v) for v in videos]))
 

@@ -69,7 +69,8 @@ def test_a_conversation_ends_in_a_draft_then_a_revised_video(client, store, acco
     with pytest.raises(agent_chat.ChatError):
         agent_chat.send_message(client, store, job, "   ")
     job = agent_chat.send_message(client, store, job, "For customers; the webinar is on 3 March.")
-    assert agent_chat.session_record(job)["status"] == "thinking" and agent_chat.can_message(job)
+    assert agent_chat.session_record(job)["status"] == "thinking"
+    assert agent_chat.can_message(job).reason == agent_chat.Refusal.BUSY
     with pytest.raises(agent_chat.ChatError):
         agent_chat.send_message(client, store, job, "And one more thing")
     progress = []
@@ -110,7 +111,7 @@ def test_a_message_whose_answer_was_lost_is_found_in_the_session_not_resent(clie
         agent_chat.send_message(client, store, job, "For customers.")
     job = store.get(job.id)
     assert [e["state"] for e in agent_chat.outbox(job)] == ["unclear"]
-    assert "checking the conversation" in agent_chat.can_message(job)
+    assert agent_chat.can_message(job).reason == agent_chat.Refusal.AWAITING
     job = follow(client, store, job, lambda j: agent_chat.outbox(j)[0]["state"] != "unclear")
     assert agent_chat.outbox(job)[0]["state"] == "sent"
     job = follow(client, store, job, lambda j: j.status == "completed")
@@ -151,7 +152,7 @@ def test_stopping_before_any_video_ends_the_job_with_a_reason(client, store, acc
     job = agent_chat.stop(client, store, job)
     job = follow(client, store, job, lambda j: j.terminal)
     assert job.status == "submit_failed" and "You stopped" in job.error_detail["message"]
-    assert "stopped" in agent_chat.can_message(job)
+    assert agent_chat.can_message(job).reason == agent_chat.Refusal.STOPPED
 
 
 def test_stopping_a_revision_keeps_the_draft(client, store, account):
