@@ -341,3 +341,18 @@ def test_preferences_reject_odd_policies(tmp_path):
 
 def test_human_sizes():
     assert [archive.human_size(n) for n in (0, 999, 1500, 2_300_000_000)] == ["0 B", "999 B", "1.5 kB", "2.3 GB"]
+
+
+def test_a_video_handed_to_the_disk_in_steps_is_kept_whole(client, store, media, monkeypatch):
+    """The download is handed to the disk while it arrives (in WRITEBACK_BYTES steps): the kept file is the
+    served one, byte for byte, with steps far smaller than the video."""
+    steps = []
+    start_writeback = archive._start_writeback
+    monkeypatch.setattr(archive, "WRITEBACK_BYTES", 1024)
+    monkeypatch.setattr(archive, "_start_writeback", lambda out, start, end: steps.append(end) or
+                        start_writeback(out, start, end))
+    job = render(client, store)
+    result = archive.keep(client, job, media, policy="everything", chunk_size=4096)
+    served = b"".join(client.download(job.video_url))
+    assert result.files["video"].read_bytes() == served
+    assert len(served) > 10 * 4096 and len(steps) >= len(served) // 4096
