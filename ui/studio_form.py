@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -133,6 +133,49 @@ def _fill(catalogue: Catalogue, job: Job) -> str:
 
 def collect(catalogue: Catalogue) -> Draft:
     """The form's current state as a Draft (nothing is sent)."""
+    collecting = _begin()
+    if collecting.draft.source == "avatar":
+        _avatar(collecting, catalogue)
+    else:
+        _photo(collecting)
+    if collecting.draft.speech == "script":
+        _script(collecting, catalogue)
+    else:
+        _recording(collecting)
+    _background(collecting)
+    _options(collecting)
+    _check(collecting)
+    pickers.save_widget_state(widget_keys(), store_key=SAVED)
+    return collecting.draft
+
+
+@dataclass
+class _Collecting:
+    """A Draft being collected, with the form's own messages by field."""
+
+    draft: Draft
+    reuse: dict[str, Any]
+    max_side: int
+    own: dict[str, str] = field(default_factory=dict)
+
+    def media(self, role: str) -> Any:
+        """The checked file for ``role``, or None; a refused file's problem is kept by role and by field."""
+        result = prepare(role, self.max_side)
+        if isinstance(result, MediaError):
+            self.draft.media_errors[role] = result
+            self.own[ROLE_FIELD[role]] = str(result)
+            return None
+        return result
+
+    def reused(self, role: str) -> dict[str, Any] | None:
+        """The file for ``role`` already on HeyGen, unless a new file for it was refused."""
+        if role in self.reuse and role not in self.draft.media_errors:
+            return self.reuse[role]
+        return None
+
+
+def _begin() -> _Collecting:
+    """An empty draft of the chosen source, speech, resolution and aspect ratio."""
     state = st.session_state
     source = "photo" if state.get(SOURCE_TAB) == SOURCE_PHOTO else "avatar"
     speech = "audio" if state.get(SPEECH_TAB) == SPEECH_AUDIO else "script"
@@ -141,89 +184,106 @@ def collect(catalogue: Catalogue) -> Draft:
     reuse = state.get(REUSE, {})
     spec = VideoSpec(resolution=resolution, aspect_ratio=state.get(ASPECT) or DEFAULTS[ASPECT])
     draft = Draft(source=source, speech=speech, spec=spec, extras={"studio": 1, "source": source, "speech": speech})
-    extras = draft.extras
-    own: dict[str, str] = {}
+    return _Collecting(draft=draft, reuse=reuse, max_side=max_side)
 
-    def media(role: str) -> Any:
-        result = prepare(role, max_side)
-        if isinstance(result, MediaError):
-            draft.media_errors[role] = result
-            own[ROLE_FIELD[role]] = str(result)
-            return None
-        return result
 
-    # Who speaks.
-    if source == "avatar":
-        look_id = pickers.chosen_avatar_id(P)
-        draft.look = catalogue.look(look_id)
-        if draft.look is not None:
-            spec.avatar_id = draft.look.id
-            extras.update(avatar_name=draft.look.name, avatar_type=draft.look.avatar_type)
-        elif look_id and not catalogue.looks_complete:
-            own["speaker"] = "The chosen avatar has not been listed yet; wait a moment for the list to finish."
-        elif look_id:
-            own["speaker"] = "The avatar chosen earlier is no longer available; pick another one."
-        else:
-            own["speaker"] = "Pick an avatar from the gallery (or switch to “Your photo”)."
+def _avatar(collecting: _Collecting, catalogue: Catalogue) -> None:
+    """Who speaks: the avatar chosen in the gallery."""
+    draft, own = collecting.draft, collecting.own
+    look_id = pickers.chosen_avatar_id(P)
+    draft.look = catalogue.look(look_id)
+    if draft.look is not None:
+        draft.spec.avatar_id = draft.look.id
+        draft.extras.update(avatar_name=draft.look.name, avatar_type=draft.look.avatar_type)
+    elif look_id and not catalogue.looks_complete:
+        own["speaker"] = "The chosen avatar has not been listed yet; wait a moment for the list to finish."
+    elif look_id:
+        own["speaker"] = "The avatar chosen earlier is no longer available; pick another one."
     else:
-        photo = media("image")
-        if photo is not None:
-            draft.photo = photo
-            draft.uploads.append(launch.Upload("image", photo.data, photo.filename, photo.mime_type))
-            extras.update(photo_name=uploaded_name("image") or photo.filename, photo_notes=list(photo.notes))
-        elif "image" in reuse and "image" not in draft.media_errors:
-            spec.image_asset_id = reuse["image"]["asset_id"]
-            extras["photo_name"] = reuse["image"]["name"]
-        elif "speaker" not in own:
-            own["speaker"] = "Upload a photo to animate (or switch to “Avatar”)."
+        own["speaker"] = "Pick an avatar from the gallery (or switch to “Your photo”)."
 
-    # What it says.
-    if speech == "script":
-        spec.script = state.get(SCRIPT, "")
-        draft.voice = catalogue.voice(pickers.chosen_voice_id(P))
-        if draft.voice is not None:
-            spec.voice_id = draft.voice.voice_id
-            extras.update(voice_name=draft.voice.name, voice_language=draft.voice.language)
-        elif pickers.chosen_voice_id(P) and not catalogue.voices_complete:
-            own["voice"] = "The chosen voice has not been listed yet; wait a moment for the list to finish."
-        speed = float(state.get(SPEED, 1.0))
-        pitch = float(state.get(PITCH, 0))
-        spec.speed = None if abs(speed - 1.0) < 1e-9 else round(speed, 2)
-        spec.pitch = None if pitch == 0 else pitch
-        draft.estimated_seconds = estimated_seconds(spec.script, speed=speed)
-    else:
-        audio = media("audio")
-        if audio is not None:
-            info, data = audio
-            draft.audio, draft.audio_data = info, data
-            draft.uploads.append(launch.Upload("audio", data, info.filename, info.mime_type))
-            extras.update(audio_name=uploaded_name("audio") or info.filename,
-                          audio_seconds=round(info.duration_seconds, 2))
-            draft.estimated_seconds = info.duration_seconds
-        elif "audio" in reuse and "audio" not in draft.media_errors:
-            spec.audio_asset_id = reuse["audio"]["asset_id"]
-            extras.update(audio_name=reuse["audio"]["name"], audio_seconds=reuse["audio"].get("seconds"))
-            draft.estimated_seconds = reuse["audio"].get("seconds")
-        elif "audio" not in own:
-            own["audio"] = "Upload an audio file (or switch to “Script”)."
 
-    # Options.
+def _photo(collecting: _Collecting) -> None:
+    """Who speaks: the user's photo, new or already uploaded."""
+    draft, extras = collecting.draft, collecting.draft.extras
+    photo = collecting.media("image")
+    reused = collecting.reused("image") if photo is None else None
+    if photo is not None:
+        draft.photo = photo
+        draft.uploads.append(launch.Upload("image", photo.data, photo.filename, photo.mime_type))
+        extras.update(photo_name=uploaded_name("image") or photo.filename, photo_notes=list(photo.notes))
+    elif reused is not None:
+        draft.spec.image_asset_id = reused["asset_id"]
+        extras["photo_name"] = reused["name"]
+    elif "speaker" not in collecting.own:
+        collecting.own["speaker"] = "Upload a photo to animate (or switch to “Avatar”)."
+
+
+def _script(collecting: _Collecting, catalogue: Catalogue) -> None:
+    """What it says: the script, its voice, speed and pitch, and its spoken length."""
+    state = st.session_state
+    draft, spec = collecting.draft, collecting.draft.spec
+    spec.script = state.get(SCRIPT, "")
+    draft.voice = catalogue.voice(pickers.chosen_voice_id(P))
+    if draft.voice is not None:
+        spec.voice_id = draft.voice.voice_id
+        draft.extras.update(voice_name=draft.voice.name, voice_language=draft.voice.language)
+    elif pickers.chosen_voice_id(P) and not catalogue.voices_complete:
+        collecting.own["voice"] = "The chosen voice has not been listed yet; wait a moment for the list to finish."
+    speed = float(state.get(SPEED, 1.0))
+    pitch = float(state.get(PITCH, 0))
+    spec.speed = None if abs(speed - 1.0) < 1e-9 else round(speed, 2)
+    spec.pitch = None if pitch == 0 else pitch
+    draft.estimated_seconds = estimated_seconds(spec.script, speed=speed)
+
+
+def _recording(collecting: _Collecting) -> None:
+    """What it says: the user's recording, new or already uploaded, and its length."""
+    draft, extras = collecting.draft, collecting.draft.extras
+    audio = collecting.media("audio")
+    reused = collecting.reused("audio") if audio is None else None
+    if audio is not None:
+        info, data = audio
+        draft.audio, draft.audio_data = info, data
+        draft.uploads.append(launch.Upload("audio", data, info.filename, info.mime_type))
+        extras.update(audio_name=uploaded_name("audio") or info.filename,
+                      audio_seconds=round(info.duration_seconds, 2))
+        draft.estimated_seconds = info.duration_seconds
+    elif reused is not None:
+        draft.spec.audio_asset_id = reused["asset_id"]
+        extras.update(audio_name=reused["name"], audio_seconds=reused.get("seconds"))
+        draft.estimated_seconds = reused.get("seconds")
+    elif "audio" not in collecting.own:
+        collecting.own["audio"] = "Upload an audio file (or switch to “Script”)."
+
+
+def _background(collecting: _Collecting) -> None:
+    """The background: none, a colour, or an image, new or already uploaded."""
+    state = st.session_state
+    draft = collecting.draft
     mode = state.get(BG_MODE, "none")
     if mode == "colour":
-        spec.background_color = state.get(BG_COLOUR)
+        draft.spec.background_color = state.get(BG_COLOUR)
     elif mode == "image":
-        background = media("background")
+        background = collecting.media("background")
+        reused = collecting.reused("background") if background is None else None
         if background is not None:
             draft.background = background
             draft.uploads.append(
                 launch.Upload("background", background.data, background.filename, background.mime_type)
             )
-            extras["background_name"] = uploaded_name("background") or background.filename
-        elif "background" in reuse and "background" not in draft.media_errors:
-            spec.background_asset_id = reuse["background"]["asset_id"]
-            extras["background_name"] = reuse["background"]["name"]
-        elif "background" not in own:
-            own["background"] = "Upload a background image, or choose “None” or “Colour”."
+            draft.extras["background_name"] = uploaded_name("background") or background.filename
+        elif reused is not None:
+            draft.spec.background_asset_id = reused["asset_id"]
+            draft.extras["background_name"] = reused["name"]
+        elif "background" not in collecting.own:
+            collecting.own["background"] = "Upload a background image, or choose “None” or “Colour”."
+
+
+def _options(collecting: _Collecting) -> None:
+    """The output options, a photo's expressiveness and motion, the title and the length estimate."""
+    state = st.session_state
+    draft, spec = collecting.draft, collecting.draft.spec
     spec.remove_background = True if state.get(REMOVE_BG) else None
     output_options(draft)
     if draft.is_photo:
@@ -234,19 +294,21 @@ def collect(catalogue: Catalogue) -> Draft:
     title = (state.get(TITLE) or "").strip()
     spec.title = title or fallback_title(draft)
     if draft.estimated_seconds is not None:
-        extras["estimated_seconds"] = round(draft.estimated_seconds, 1)
+        draft.extras["estimated_seconds"] = round(draft.estimated_seconds, 1)
 
+
+def _check(collecting: _Collecting) -> None:
+    """The draft's problems by field and its signature."""
+    draft = collecting.draft
     checks = validate_spec(
-        spec, avatar=draft.look, voice=draft.voice, pending=[u.role for u in draft.uploads],
+        draft.spec, avatar=draft.look, voice=draft.voice, pending=[u.role for u in draft.uploads],
         max_script_chars=script_limit(),
     )
     # Our own, more specific messages win; "choose who speaks" style messages come from here.
-    draft.errors = {**checks, **own}
-    if speech == "audio":
+    draft.errors = {**checks, **collecting.own}
+    if draft.speech == "audio":
         draft.errors.pop("script", None)
-    draft.signature = _signature(spec, draft.uploads)
-    pickers.save_widget_state(widget_keys(), store_key=SAVED)
-    return draft
+    draft.signature = _signature(draft.spec, draft.uploads)
 
 
 def _signature(spec: VideoSpec, uploads: list[launch.Upload]) -> str:
