@@ -10,7 +10,7 @@ its pieces put side by side ("1299") and, for two pieces, as a price ("12.99").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .lexicon import ORDINALS, SCALES, SECOND, TEENS, TENS, UNITS, ZERO_INSIDE
@@ -162,84 +162,116 @@ def run_length(words: list[str], start: int = 0) -> int:
 
 def words_reading(words: list[str]) -> Reading:
     """The values of one run of number words (as ``run_length`` finds them)."""
-    pieces: list[int] = []
-    decimals: list[str] = []
-    total = current = 0
-    last = None  # "unit", "teen", "ten", "hundred", "scale", "zero"
-    scale_seen = 10**15
-    ordinal = False
-    in_decimals = False
-    started = False
-    multiplier = 1
-
-    def close() -> None:
-        nonlocal total, current, last, scale_seen, started
-        if started:
-            pieces.append(total + current)
-        total = current = 0
-        last = None
-        scale_seen = 10**15
-        started = False
-
+    run = _Run()
     for word in words:
+        run.read(word)
+    run.close()
+    return Reading(frozenset(_run_values(run.pieces, run.decimals, run.multiplier)), tuple(run.pieces), run.ordinal)
+
+
+_NO_SCALE = 10**15
+
+
+@dataclass(slots=True)
+class _Run:
+    """A run of number words being read: the whole numbers closed so far (``pieces``), the one being
+    built (``total`` + ``current``, its last word's sort and smallest scale), and the decimals."""
+
+    pieces: list[int] = field(default_factory=list)
+    decimals: list[str] = field(default_factory=list)
+    total: int = 0
+    current: int = 0
+    last: str | None = None  # "unit", "teen", "ten", "hundred", "scale"
+    scale_seen: int = _NO_SCALE
+    ordinal: bool = False
+    in_decimals: bool = False
+    started: bool = False
+    multiplier: int = 1
+
+    def close(self) -> None:
+        """End the whole number being built, keeping it as a piece if it has begun."""
+        if self.started:
+            self.pieces.append(self.total + self.current)
+        self.total = self.current = 0
+        self.last = None
+        self.scale_seen = _NO_SCALE
+        self.started = False
+
+    def read(self, word: str) -> None:
+        """Take the next word of the run."""
         if word in ("and", "a"):
             if word == "a":
-                current, last, started = 1, "unit", True
-            continue
+                self.current, self.last, self.started = 1, "unit", True
+            return
         if word == "point":
-            in_decimals = True
-            continue
-        if word in ORDINALS:
-            ordinal = True
-            value = ORDINALS[word]
-        elif word == SECOND:
-            ordinal, value = True, 2
-        elif word in ZERO_INSIDE or word == "zero":
-            value = 0
-        else:
-            value = UNITS.get(word, TEENS.get(word, TENS.get(word, SCALES.get(word))))
-            if value is None:
-                continue
-        if in_decimals:
+            self.in_decimals = True
+            return
+        value, ordinal = _word_value(word)
+        if value is None:
+            return
+        self.ordinal = self.ordinal or ordinal
+        if self.in_decimals:
             if value in _SCALE_VALUES and value >= 1000:
-                multiplier *= value  # "one point five million"
+                self.multiplier *= value  # "one point five million"
             else:
-                decimals.append(str(value))
-            continue
-        if value == 0:
-            close()
-            pieces.append(0)
-            continue
-        if value >= 100 and value in _SCALE_VALUES:
-            if value == 100:
-                if last in ("unit", "teen", "ten"):
-                    current *= 100
-                elif last is None:
-                    current = 100
-                else:
-                    close()
-                    current = 100
-                last, started = "hundred", True
-                continue
-            if last in ("unit", "teen", "ten", "hundred") and value < scale_seen:
-                total += current * value
-                current = 0
-                scale_seen = value
-                last, started = "scale", True
-                continue
-            if last is None:
-                total, current, scale_seen, last, started = value, 0, value, "scale", True
-                continue
-            close()
-            total, scale_seen, last, started = value, value, "scale", True
-            continue
+                self.decimals.append(str(value))
+        elif value == 0:
+            self.close()
+            self.pieces.append(0)
+        elif value == 100:
+            self.hundred()
+        elif value > 100 and value in _SCALE_VALUES:
+            self.scale(value)
+        else:
+            self.small(value)
+
+    def hundred(self) -> None:
+        """Take "hundred": it multiplies a number below a hundred, or begins one."""
+        if self.last in ("unit", "teen", "ten"):
+            self.current *= 100
+        elif self.last is None:
+            self.current = 100
+        else:
+            self.close()
+            self.current = 100
+        self.last, self.started = "hundred", True
+
+    def scale(self, value: int) -> None:
+        """Take a scale word above a hundred ("thousand", "million"): it multiplies what comes before
+        when that is smaller than the last scale, or begins a number."""
+        if self.last in ("unit", "teen", "ten", "hundred") and value < self.scale_seen:
+            self.total += self.current * value
+            self.current = 0
+            self.scale_seen = value
+            self.last, self.started = "scale", True
+            return
+        if self.last is not None:
+            self.close()
+        self.total, self.current, self.scale_seen, self.last, self.started = value, 0, value, "scale", True
+
+    def small(self, value: int) -> None:
+        """Take a unit, teen or ten: added to the number being built when it fits there, or begins one."""
         kind = "unit" if value < 10 else "teen" if value < 20 else "ten"
-        fits = last in (None, "hundred", "scale") or (kind == "unit" and last == "ten" and current % 10 == 0)
-        if not fits:
-            close()
-        current += value
-        last, started = kind, True
-    close()
+        after_ten = kind == "unit" and self.last == "ten" and self.current % 10 == 0
+        if not (self.last in (None, "hundred", "scale") or after_ten):
+            self.close()
+        self.current += value
+        self.last, self.started = kind, True
+
+
+def _word_value(word: str) -> tuple[int | None, bool]:
+    """A number word's value (None for a word that is not one) and whether it is an ordinal."""
+    if word in ORDINALS:
+        return ORDINALS[word], True
+    if word == SECOND:
+        return 2, True
+    if word in ZERO_INSIDE or word == "zero":
+        return 0, False
+    return UNITS.get(word, TEENS.get(word, TENS.get(word, SCALES.get(word)))), False
+
+
+def _run_values(pieces: list[int], decimals: list[str], multiplier: int) -> set[str]:
+    """The values a run read into pieces and decimals can stand for."""
     values: set[str] = set()
     if decimals and pieces:
         number = Decimal(f"{pieces[-1]}.{''.join(decimals)}")
@@ -256,4 +288,4 @@ def words_reading(words: list[str]) -> Reading:
             values.add(canon(Decimal(f"{pieces[0]}.{pieces[1]:02d}")))
         if len(pieces) == 3 and pieces[1] == 0 and pieces[2] < 10:
             values.add(canon(Decimal(f"{pieces[0]}.0{pieces[2]}")))
-    return Reading(frozenset(values), tuple(pieces), ordinal)
+    return values

@@ -88,112 +88,150 @@ def _facts(text: str, items: list, newline_ends: bool) -> list[Token]:
     n = len(items)
     i = 0
     while i < n:
-        kind, raw, start, end, m = items[i]
-        if kind == "word":  # the common case first: a plain word
-            key = fold(raw)
-            if key not in numbers.MAY_START and key not in HALF and key not in SPELLED and key == raw.lower():
-                toks.append(Token(SAID_IN_FULL.get(key, key), raw, start, end, capital=raw[:1].isupper()))
-                i += 1
-                continue
-        if kind == "brk":
+        kind, raw, start, end, _ = items[i]
+        if kind == "word" and (key := _plain_key(raw)) is not None:  # the common case first
+            toks.append(Token(SAID_IN_FULL.get(key, key), raw, start, end, capital=raw[:1].isupper()))
             i += 1
-            continue
-        if kind == "ph":
-            if is_placeholder(raw):
-                inner = " ".join(fold(w) for w in re.findall(r"[^\W_]+", raw.split("|")[0]))
-                toks.append(Token("{" + inner + "}", raw, start, end, fact="placeholder"))
-            i += 1  # otherwise a stage direction or sound note, not spoken text
-            continue
-        if kind == "email":
-            toks.append(Token(LINK, raw, start, end, fact="email", values=frozenset({raw.lower()}), digits=True))
+        elif kind in _ALONE:
+            toks.extend(_ALONE[kind](raw, start, end))
             i += 1
-            continue
-        if kind == "url":
-            tail = _URL_TAIL.search(raw)
-            if tail:
-                raw, end = raw[:tail.start()], start + tail.start()
-            toks.append(Token(LINK, raw, start, end, fact="url", values=frozenset({link_value(raw)}), digits=True))
-            if tail and any(ch in ".!?" for ch in tail.group()):  # the sentence ends after the address
-                toks.append(Token("", tail.group(), end, end + len(tail.group()), mark="."))
+        elif kind in ("end", "nl", "soft"):
+            mark = _mark(toks, kind, raw, start, end, newline_ends)
+            if mark is not None:
+                toks.append(mark)
             i += 1
-            continue
-        if kind == "ndate":
-            toks.append(numeric_date(raw, start, end))
-            i += 1
-            continue
-        if kind == "phone":
-            digits = "".join(ch for ch in raw if ch.isdigit())
-            toks.append(Token(NUMBER, raw, start, end, fact="phone", values=frozenset({digits}), digits=True))
-            i += 1
-            continue
-        if kind in ("end", "nl", "soft"):
-            mark = "." if kind == "end" or (kind == "nl" and newline_ends) else ","
-            if kind == "end" and raw == "." and toks and toks[-1].end == start and fold(toks[-1].raw) in ABBREVIATIONS:
-                i += 1
-                continue
-            toks.append(Token("", raw, start, end, mark=mark))
-            i += 1
-            continue
-        unit = None
-        unit_start = start
-        if kind == "sym" and raw in CURRENCY_SYMBOLS and i + 1 < n and _starts_number(items, i + 1):
-            unit = CURRENCY_SYMBOLS[raw]
-            i += 1
-            kind, raw, start, end, m = items[i]
-        if kind == "sym":
-            word = SYMBOL_WORDS.get(raw) or ("percent" if raw == "%" else None)
-            if word:
-                toks.append(Token(word, raw, start, end))
-            i += 1
-            continue
-        if kind == "frac":
-            toks.append(_number("number", numbers.digits_reading(raw), raw, start, end, True))
-            i += 1
-            continue
-        if kind == "num":
-            suffix = m.group("suffix") or ""
-            body = raw[: len(raw) - len(suffix)] if suffix else raw
-            reading = numbers.digits_reading(body)
-            fact = "time" if ":" in body else "number"
-            low = suffix.lower()
-            if low in ("st", "nd", "rd", "th"):
-                reading = numbers.Reading(reading.values, ordinal=True)
-            elif low in SCALE_SUFFIXES:
-                reading = numbers.Reading(numbers.scaled(reading.values, SCALE_SUFFIXES[low]) | reading.values)
-            tok = _number(fact, reading, raw, unit_start, end, True)
-            i = _absorb(tok, items, i + 1, unit)
-            tok.raw = text[tok.start:tok.end]
-            toks.append(tok)
-            if low in ("am", "pm"):
-                toks.append(Token(low, "", end, end))
-            continue
-        if kind == "word":
-            length = 0
-            if fold(raw) in numbers.MAY_START:
-                run_words = _words_from(items, i, 24)
-                length = numbers.run_length(run_words)
-            elif fold(raw) in HALF:  # "half price"
-                toks.append(Token(NUMBER, raw, start, end, fact="number", values=frozenset({"0.5"})))
-                i += 1
-                continue
-            if length and not (length == 1 and run_words[0] in ("a", "point")):
-                last = items[i + length - 1]
-                reading = numbers.words_reading(run_words[:length])
-                tok = _number("number", reading, text[start:last[3]], unit_start, last[3], False)
-                i = _absorb(tok, items, i + length, unit)
-                tok.raw = text[tok.start:tok.end]
-                toks.append(tok)
-                continue
-            toks.extend(_word_tokens(raw, start, end))
-            i += 1
-            continue
-        if kind in ("abbr", "alnum"):
-            key = fold(raw.replace(".", ""))
-            toks.append(Token(key, raw, start, end, capital=raw[:1].isupper()))
-            i += 1
-            continue
-        i += 1
+        else:
+            i = _may_be_number(text, items, i, toks)
     return toks
+
+
+def _plain_key(raw: str) -> str | None:
+    """A plain written word's folded key; None for a word that may start a number, "half", a word
+    spelled as two, or one that folding changes beyond its case."""
+    key = fold(raw)
+    if key not in numbers.MAY_START and key not in HALF and key not in SPELLED and key == raw.lower():
+        return key
+    return None
+
+
+def _placeholder(raw: str, start: int, end: int) -> list[Token]:
+    """A placeholder's token; none for a stage direction or sound note (not spoken text)."""
+    if not is_placeholder(raw):
+        return []
+    inner = " ".join(fold(w) for w in re.findall(r"[^\W_]+", raw.split("|")[0]))
+    return [Token("{" + inner + "}", raw, start, end, fact="placeholder")]
+
+
+def _email(raw: str, start: int, end: int) -> list[Token]:
+    """An e-mail address's token."""
+    return [Token(LINK, raw, start, end, fact="email", values=frozenset({raw.lower()}), digits=True)]
+
+
+def _url(raw: str, start: int, end: int) -> list[Token]:
+    """A web address's token without its trailing punctuation, and the sentence's end when it ends one."""
+    tail = _URL_TAIL.search(raw)
+    if tail:
+        raw, end = raw[:tail.start()], start + tail.start()
+    toks = [Token(LINK, raw, start, end, fact="url", values=frozenset({link_value(raw)}), digits=True)]
+    if tail and any(ch in ".!?" for ch in tail.group()):  # the sentence ends after the address
+        toks.append(Token("", tail.group(), end, end + len(tail.group()), mark="."))
+    return toks
+
+
+def _phone(raw: str, start: int, end: int) -> list[Token]:
+    """A phone number's token, its value the digits alone."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    return [Token(NUMBER, raw, start, end, fact="phone", values=frozenset({digits}), digits=True)]
+
+
+# The items that stand alone, by lexed kind: their tokens ("brk" has none).
+_ALONE = {
+    "brk": lambda raw, start, end: [],
+    "ph": _placeholder,
+    "email": _email,
+    "url": _url,
+    "ndate": lambda raw, start, end: [numeric_date(raw, start, end)],
+    "phone": _phone,
+}
+
+
+def _mark(toks: list[Token], kind: str, raw: str, start: int, end: int, newline_ends: bool) -> Token | None:
+    """A punctuation mark's token ("." ends a sentence, "," a pause); none for an abbreviation's full stop."""
+    mark = "." if kind == "end" or (kind == "nl" and newline_ends) else ","
+    if kind == "end" and raw == "." and toks and toks[-1].end == start and fold(toks[-1].raw) in ABBREVIATIONS:
+        return None
+    return Token("", raw, start, end, mark=mark)
+
+
+def _may_be_number(text: str, items: list, i: int, toks: list[Token]) -> int:
+    """Add the tokens of the item at ``i`` (a number with the currency symbol before it, a symbol, a
+    fraction, a word or an abbreviation) to ``toks``; the index of the next item."""
+    kind, raw, start, end, _ = items[i]
+    unit = None
+    unit_start = start
+    if kind == "sym" and raw in CURRENCY_SYMBOLS and i + 1 < len(items) and _starts_number(items, i + 1):
+        unit = CURRENCY_SYMBOLS[raw]
+        i += 1
+        kind, raw, start, end, _ = items[i]
+    if kind == "sym":
+        word = SYMBOL_WORDS.get(raw) or ("percent" if raw == "%" else None)
+        if word:
+            toks.append(Token(word, raw, start, end))
+    elif kind == "frac":
+        toks.append(_number("number", numbers.digits_reading(raw), raw, start, end, True))
+    elif kind == "num":
+        return _digits(text, items, i, unit, unit_start, toks)
+    elif kind == "word":
+        return _number_words(text, items, i, unit, unit_start, toks)
+    elif kind in ("abbr", "alnum"):
+        key = fold(raw.replace(".", ""))
+        toks.append(Token(key, raw, start, end, capital=raw[:1].isupper()))
+    return i + 1
+
+
+def _digits(text: str, items: list, i: int, unit: str | None, unit_start: int, toks: list[Token]) -> int:
+    """Add a number written with digits (with its ordinal, scale or time suffix and the words after
+    it) to ``toks``; the index of the next item."""
+    _, raw, _, end, m = items[i]
+    suffix = m.group("suffix") or ""
+    body = raw[: len(raw) - len(suffix)] if suffix else raw
+    reading = numbers.digits_reading(body)
+    fact = "time" if ":" in body else "number"
+    low = suffix.lower()
+    if low in ("st", "nd", "rd", "th"):
+        reading = numbers.Reading(reading.values, ordinal=True)
+    elif low in SCALE_SUFFIXES:
+        reading = numbers.Reading(numbers.scaled(reading.values, SCALE_SUFFIXES[low]) | reading.values)
+    tok = _number(fact, reading, raw, unit_start, end, True)
+    i = _absorb(tok, items, i + 1, unit)
+    tok.raw = text[tok.start:tok.end]
+    toks.append(tok)
+    if low in ("am", "pm"):
+        toks.append(Token(low, "", end, end))
+    return i
+
+
+def _number_words(text: str, items: list, i: int, unit: str | None, unit_start: int, toks: list[Token]) -> int:
+    """Add a word to ``toks``: a run of number words as one number (with the words after it), "half",
+    or the word itself; the index of the next item."""
+    _, raw, start, end, _ = items[i]
+    length = 0
+    if fold(raw) in numbers.MAY_START:
+        run_words = _words_from(items, i, 24)
+        length = numbers.run_length(run_words)
+    elif fold(raw) in HALF:  # "half price"
+        toks.append(Token(NUMBER, raw, start, end, fact="number", values=frozenset({"0.5"})))
+        return i + 1
+    if length and not (length == 1 and run_words[0] in ("a", "point")):
+        last = items[i + length - 1]
+        reading = numbers.words_reading(run_words[:length])
+        tok = _number("number", reading, text[start:last[3]], unit_start, last[3], False)
+        i = _absorb(tok, items, i + length, unit)
+        tok.raw = text[tok.start:tok.end]
+        toks.append(tok)
+        return i
+    toks.extend(_word_tokens(raw, start, end))
+    return i + 1
 
 
 def _starts_number(items: list, i: int) -> bool:
