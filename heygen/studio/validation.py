@@ -53,9 +53,20 @@ def validate_spec(
     if unknown_roles:
         raise ValueError(f"unknown upload role(s): {', '.join(sorted(unknown_roles))}")
     errors: dict[str, str] = {}
-
-    # Who speaks: exactly one of an avatar look or an image.
     has_image = bool(spec.image_asset_id or spec.image_url or "image" in pending)
+    _speaker_checks(spec, avatar, has_image, errors)
+    is_photo = has_image or (avatar is not None and avatar.is_photo)
+    has_audio = bool(spec.audio_asset_id or spec.audio_url or "audio" in pending)
+    _speech_checks(spec, voice, has_audio, max_script_chars, errors)
+    _voice_setting_checks(spec, errors)
+    has_bg_image = bool(spec.background_asset_id or spec.background_url or "background" in pending)
+    _option_checks(spec, avatar, is_photo, has_bg_image, errors)
+    _output_checks(spec, avatar, has_image, has_bg_image, errors)
+    return errors
+
+
+def _speaker_checks(spec: VideoSpec, avatar: AvatarLook | None, has_image: bool, errors: dict[str, str]) -> None:
+    """Who speaks: exactly one of an avatar look (ready) or an image."""
     if spec.avatar_id and has_image:
         errors["speaker"] = "Choose either an avatar or your own photo, not both."
     elif not spec.avatar_id and not has_image:
@@ -65,39 +76,49 @@ def validate_spec(
             problem = f" ({avatar.error.message})" if avatar.error and avatar.error.message else ""
             name = avatar.name or "This avatar"
             errors["speaker"] = f"“{name}” is still being prepared and cannot be used yet{problem}."
-    is_photo = has_image or (avatar is not None and avatar.is_photo)
 
-    # What it says: a script with a voice, or an audio file; never both.
-    has_audio = bool(spec.audio_asset_id or spec.audio_url or "audio" in pending)
+
+def _speech_checks(spec: VideoSpec, voice: Voice | None, has_audio: bool, max_script_chars: int,
+                   errors: dict[str, str]) -> None:
+    """What it says: a script with a voice, or an audio file; never both."""
     script = spec.script
     if script is not None and has_audio:
         errors["audio"] = "Use either a script or an audio file, not both."
     elif script is None and not has_audio:
         errors["script"] = "Write a script, or upload an audio file for the avatar to lip-sync."
     if script is not None:
-        if not isinstance(script, str) or not script.strip():
-            errors["script"] = "The script is empty; write what the avatar should say."
-        elif len(script) > max_script_chars:
-            errors["script"] = (
-                f"The script is {len(script):,} characters long; HeyGen accepts at most "
-                f"{max_script_chars:,}. Shorten it by {len(script) - max_script_chars:,} characters."
-            )
-        else:
-            malformed = bad_break_tags(script)
-            if malformed:
-                errors["script"] = (
-                    f"This pause tag is not written correctly: {malformed[0]} — write pauses as "
-                    '<break time="1s"/>.'
-                )
-            elif voice is not None and not voice.support_pause and has_break_tags(script):
-                errors["script"] = (
-                    f"The voice “{voice.name or voice.voice_id}” does not support pauses; remove the "
-                    "<break …/> tags or choose a voice that supports them."
-                )
+        problem = _script_problem(script, voice, max_script_chars)
+        if problem is not None:
+            errors["script"] = problem
         if not spec.voice_id:
             errors["voice"] = "Choose a voice to read the script."
 
-    # Voice settings apply to a script only.
+
+def _script_problem(script: object, voice: Voice | None, max_script_chars: int) -> str | None:
+    """What is wrong with a script itself (empty, too long, a malformed pause, pauses the voice lacks)."""
+    if not isinstance(script, str) or not script.strip():
+        return "The script is empty; write what the avatar should say."
+    if len(script) > max_script_chars:
+        return (
+            f"The script is {len(script):,} characters long; HeyGen accepts at most "
+            f"{max_script_chars:,}. Shorten it by {len(script) - max_script_chars:,} characters."
+        )
+    malformed = bad_break_tags(script)
+    if malformed:
+        return (
+            f"This pause tag is not written correctly: {malformed[0]} — write pauses as "
+            '<break time="1s"/>.'
+        )
+    if voice is not None and not voice.support_pause and has_break_tags(script):
+        return (
+            f"The voice “{voice.name or voice.voice_id}” does not support pauses; remove the "
+            "<break …/> tags or choose a voice that supports them."
+        )
+    return None
+
+
+def _voice_setting_checks(spec: VideoSpec, errors: dict[str, str]) -> None:
+    """Speed and pitch within their ranges (voice settings apply to a script only)."""
     speed = spec.speed
     if speed is not None:
         value = _number(speed)
@@ -109,14 +130,16 @@ def validate_spec(
         if value is None or not PITCH_RANGE[0] <= value <= PITCH_RANGE[1]:
             errors["pitch"] = f"Pitch must be between {PITCH_RANGE[0]:g} and {PITCH_RANGE[1]:g}."
 
-    # Options.
+
+def _option_checks(spec: VideoSpec, avatar: AvatarLook | None, is_photo: bool, has_bg_image: bool,
+                   errors: dict[str, str]) -> None:
+    """Title, resolution, aspect ratio, background, and a photo's expressiveness and motion prompt."""
     if spec.title is not None and not isinstance(spec.title, str):
         errors["title"] = "The title must be text."
     if spec.resolution is not None and spec.resolution not in RESOLUTIONS:
         errors["resolution"] = f"Resolution must be one of {', '.join(RESOLUTIONS)}."
     if spec.aspect_ratio is not None and spec.aspect_ratio not in ASPECT_RATIOS:
         errors["aspect_ratio"] = f"Aspect ratio must be one of {', '.join(ASPECT_RATIOS)}."
-    has_bg_image = bool(spec.background_asset_id or spec.background_url or "background" in pending)
     if spec.background_color is not None:
         if has_bg_image:
             errors["background"] = "Choose either a background colour or a background image, not both."
@@ -134,8 +157,6 @@ def validate_spec(
             errors["motion_prompt"] = "The motion prompt must be text."
         elif not is_photo and avatar is not None and spec.motion_prompt.strip() and spec.engine != "avatar_v":
             errors["motion_prompt"] = "A motion prompt is only for photo avatars and your own photos (or with Avatar V)."
-    _output_checks(spec, avatar, has_image, has_bg_image, errors)
-    return errors
 
 
 def _output_checks(spec: VideoSpec, avatar: AvatarLook | None, has_image: bool, has_bg_image: bool,
