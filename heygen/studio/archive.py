@@ -130,65 +130,83 @@ def keep(
     now = time.time() if now is None else now
     if policy == "nothing" or (isinstance(policy, tuple) and _too_old(_completed_at(job), policy[1], now)):
         return ArchiveResult(job.id, folder, local_files(job, media_root), skipped="retention")
-    links = {kind: getattr(job, name) for kind, name in _SOURCES}
-    refreshed = False
+    links = _Links(client, job, store, refresh, {kind: getattr(job, name) for kind, name in _SOURCES})
     downloaded: list[str] = []
     written_total = 0
-
-    def renew() -> None:
-        nonlocal refreshed, links
-        if refreshed:
-            return
-        refreshed = True
-        try:
-            if store is not None:
-                fresh = refresh(client, store, job)
-                links = {kind: getattr(fresh, name) for kind, name in _SOURCES}
-            else:
-                video = client.videos.get(job.video_id)
-                links = {kind: getattr(video, name) for kind, name in _SOURCES}
-        except errors.HeyGenError as exc:
-            raise ArchiveError(f"Fresh links to the video could not be fetched from HeyGen: {exc}") from exc
-
     for kind, _name in _SOURCES:
-        if kind in local_files(job, media_root):
-            continue
-        if not links.get(kind) and kind == VIDEO:
-            renew()
-        if not links.get(kind):
-            if kind == VIDEO:
-                raise ArchiveError("HeyGen gave no link to this video's file, so it could not be kept.")
+        if kind in local_files(job, media_root) or not _has_link(links, kind):
             continue
         private_dir(media_root)
         private_dir(folder)
         _sweep_parts(folder, now)
-        failures = 0
-        while True:
-            try:
-                written = _download(client, links[kind], folder, kind, chunk_size)
-            except errors.NotFoundError as exc:
-                if refreshed:
-                    raise ArchiveError(f"The link to the {_LABELS[kind]} does not work, even after renewing it "
-                                       f"with HeyGen ({exc}).") from exc
-                renew()
-                if not links.get(kind):
-                    raise ArchiveError(f"HeyGen no longer gives a link to the {_LABELS[kind]}.") from exc
-                continue
-            except (errors.NetworkError, errors.ServerError, errors.RateLimitError, _SizeMismatch) as exc:
-                failures += 1
-                if failures >= attempts:
-                    raise ArchiveError(_gave_up(kind, exc, failures)) from exc
-                sleep(min(0.5 * 2 ** (failures - 1), 8.0))
-                continue
-            except errors.HeyGenError as exc:
-                raise ArchiveError(f"The {_LABELS[kind]} could not be downloaded: {exc}") from exc
-            except OSError as exc:
-                raise ArchiveError(f"The {_LABELS[kind]} could not be saved in {folder}: "
-                                   f"{exc.strerror or exc}.") from exc
-            downloaded.append(kind)
-            written_total += written
-            break
-    return ArchiveResult(job.id, folder, local_files(job, media_root), tuple(downloaded), written_total, refreshed)
+        written_total += _fetch(links, kind, folder, attempts=attempts, sleep=sleep, chunk_size=chunk_size)
+        downloaded.append(kind)
+    return ArchiveResult(job.id, folder, local_files(job, media_root), tuple(downloaded), written_total,
+                         links.refreshed)
+
+
+@dataclass
+class _Links:
+    """A job's file links by kind while it is kept, renewed with HeyGen at most once."""
+
+    client: Client
+    job: Job
+    store: JobStore | None
+    refresh: Refresh
+    urls: dict[str, str | None]
+    refreshed: bool = False
+
+    def renew(self) -> None:
+        """Fresh links from HeyGen (the kind's refresh, saved in the store when there is one), once."""
+        if self.refreshed:
+            return
+        self.refreshed = True
+        try:
+            if self.store is not None:
+                fresh = self.refresh(self.client, self.store, self.job)
+                self.urls = {kind: getattr(fresh, name) for kind, name in _SOURCES}
+            else:
+                video = self.client.videos.get(self.job.video_id)
+                self.urls = {kind: getattr(video, name) for kind, name in _SOURCES}
+        except errors.HeyGenError as exc:
+            raise ArchiveError(f"Fresh links to the video could not be fetched from HeyGen: {exc}") from exc
+
+
+def _has_link(links: _Links, kind: str) -> bool:
+    """Whether there is a link to the file of ``kind``; a video without one renews the links, then is an error."""
+    if not links.urls.get(kind) and kind == VIDEO:
+        links.renew()
+    if not links.urls.get(kind):
+        if kind == VIDEO:
+            raise ArchiveError("HeyGen gave no link to this video's file, so it could not be kept.")
+        return False
+    return True
+
+
+def _fetch(links: _Links, kind: str, folder: Path, *, attempts: int, sleep: Callable[[float], None],
+           chunk_size: int) -> int:
+    """Download the file of ``kind`` into ``folder`` (retried, its link renewed once when expired); its size."""
+    failures = 0
+    while True:
+        try:
+            return _download(links.client, links.urls[kind], folder, kind, chunk_size)
+        except errors.NotFoundError as exc:
+            if links.refreshed:
+                raise ArchiveError(f"The link to the {_LABELS[kind]} does not work, even after renewing it "
+                                   f"with HeyGen ({exc}).") from exc
+            links.renew()
+            if not links.urls.get(kind):
+                raise ArchiveError(f"HeyGen no longer gives a link to the {_LABELS[kind]}.") from exc
+        except (errors.NetworkError, errors.ServerError, errors.RateLimitError, _SizeMismatch) as exc:
+            failures += 1
+            if failures >= attempts:
+                raise ArchiveError(_gave_up(kind, exc, failures)) from exc
+            sleep(min(0.5 * 2 ** (failures - 1), 8.0))
+        except errors.HeyGenError as exc:
+            raise ArchiveError(f"The {_LABELS[kind]} could not be downloaded: {exc}") from exc
+        except OSError as exc:
+            raise ArchiveError(f"The {_LABELS[kind]} could not be saved in {folder}: "
+                               f"{exc.strerror or exc}.") from exc
 
 
 def local_files(job: Job | str, media_root: str | os.PathLike) -> dict[str, Path]:
