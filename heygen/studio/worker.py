@@ -160,6 +160,10 @@ class Worker:
         self._queue_not_before: dict[str, float] = {}  # by account: no queued translation sent before then
         self._consumer: Consumer | None = None
         self._stopping = threading.Event()  # set when this worker's consumer stops: steps in a loop end
+        self._register_tasks(huey)
+
+    def _register_tasks(self, huey) -> None:
+        """This worker's Huey tasks: the tick, an account's watch, a batch's steps, a job's media."""
 
         @huey.task(name="studio.tick")
         def tick_task(token: str) -> None:
@@ -178,33 +182,7 @@ class Worker:
 
         @huey.task(name="studio.advance")
         def advance_task(batch_id: str) -> None:
-            # The batch's next step is slept for here, so it happens when due rather than when the
-            # queue's scheduler or the next tick comes round to it (a second or more late, on every
-            # render's detection), while no other task waits for a thread and for at most
-            # STEP_LOOP_SECONDS. Meanwhile the ticks queue no step of this batch (``_stepping``).
-            # Otherwise the task hands over: a short wait to a new task now, a longer one scheduled,
-            # one of two ticks or more left to the ticks.
-            until = time.monotonic() + STEP_LOOP_SECONDS
-            marker = f"stepping:{batch_id}"
-            self.huey.put(marker, time.time() + STEP_LOOP_SECONDS + self.tick_seconds)
-            try:
-                while not self._stopping.is_set():
-                    next_at = self.advance_batch(batch_id, report_next=True)
-                    if next_at is None:
-                        return
-                    delay = max(next_at - time.time(), MIN_STEP_GAP)
-                    crowded = delay > SCHEDULER_SECONDS and self.huey.pending_count() > 0
-                    if crowded or time.monotonic() + delay > until:
-                        if delay >= self.tick_seconds * 2:
-                            return  # the ticks come round to it first
-                        if delay > SCHEDULER_SECONDS:
-                            advance_task.schedule(args=(batch_id,), delay=delay)
-                        else:
-                            advance_task(batch_id)
-                        return
-                    self._stopping.wait(delay)
-            finally:
-                self.huey.delete(marker)
+            self._keep_stepping(batch_id, advance_task)
 
         @huey.task(name="studio.archive")
         def archive_task(job_id: str) -> None:
@@ -212,6 +190,36 @@ class Worker:
 
         self._tick_task, self._watch_task, self._advance_task = tick_task, watch_task, advance_task
         self._archive_task = archive_task
+
+    def _keep_stepping(self, batch_id: str, advance_task) -> None:
+        """Step a batch as its steps fall due, for at most STEP_LOOP_SECONDS, then hand it over."""
+        # The batch's next step is slept for here, so it happens when due rather than when the
+        # queue's scheduler or the next tick comes round to it (a second or more late, on every
+        # render's detection), while no other task waits for a thread and for at most
+        # STEP_LOOP_SECONDS. Meanwhile the ticks queue no step of this batch (``_stepping``).
+        # Otherwise the task hands over: a short wait to a new task now, a longer one scheduled,
+        # one of two ticks or more left to the ticks.
+        until = time.monotonic() + STEP_LOOP_SECONDS
+        marker = f"stepping:{batch_id}"
+        self.huey.put(marker, time.time() + STEP_LOOP_SECONDS + self.tick_seconds)
+        try:
+            while not self._stopping.is_set():
+                next_at = self.advance_batch(batch_id, report_next=True)
+                if next_at is None:
+                    return
+                delay = max(next_at - time.time(), MIN_STEP_GAP)
+                crowded = delay > SCHEDULER_SECONDS and self.huey.pending_count() > 0
+                if crowded or time.monotonic() + delay > until:
+                    if delay >= self.tick_seconds * 2:
+                        return  # the ticks come round to it first
+                    if delay > SCHEDULER_SECONDS:
+                        advance_task.schedule(args=(batch_id,), delay=delay)
+                    else:
+                        advance_task(batch_id)
+                    return
+                self._stopping.wait(delay)
+        finally:
+            self.huey.delete(marker)
 
     # -- scheduling ----------------------------------------------------------------------------
 
