@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from heygen.studio import agent_chat, archive, preferences
-from heygen.studio.jobs import Job
+from heygen.studio.jobs import Job, JobStore
 
 from . import connection, identity, process, server
 from .feedback import show_error
@@ -101,19 +101,31 @@ def settings_section() -> None:
     data_dir = connection.settings().data_dir
     st.caption("Finished videos are copied here so they still play after HeyGen's links expire (about 7 days), "
                "offline too.")
+    if not _disk_use(root):
+        return
+    current = preferences.get_retention(data_dir)
+    _retention_form(current, data_dir)
+    _apply_now(root, current)
+
+
+def _disk_use(root: Path) -> bool:
+    """The space kept videos use and how many open reviews hold; False when the folder cannot be read."""
     try:
         usage = archive.disk_usage(root)
     except OSError as exc:
         show_error({"message": f"The folder of kept videos cannot be read: {exc.strerror or exc}."})
-        return
+        return False
     count = "1 video" if usage.videos == 1 else f"{usage.videos} videos"
     st.markdown(f"**{archive.human_size(usage.bytes)}** used by {count}  \nFolder: {md(os.fspath(root))}")
     held = len(archive.held_for_review(connection.job_store(), root))
     if held:
         st.caption(f"{'1 kept video is' if held == 1 else f'{held} kept videos are'} held for open review links: "
                    "whatever the choice below, they stay until their link expires or is revoked.")
+    return True
 
-    current = preferences.get_retention(data_dir)
+
+def _retention_form(current: preferences.Retention, data_dir: Path) -> None:
+    """The retention choice and its Save, then the notice of what was last saved or removed."""
     mode = current[0] if isinstance(current, tuple) else current
     with st.form("retention_form", border=False):
         choice = st.radio("Keep on this computer", list(CHOICES), index=list(CHOICES).index(mode),
@@ -137,6 +149,9 @@ def settings_section() -> None:
     if notice:
         st.success(notice, icon=":material/check_circle:")
 
+
+def _apply_now(root: Path, current: preferences.Retention) -> None:
+    """Apply now…: asks first, then lists what the choice removes (or says nothing is to be removed)."""
     if not st.session_state.get(_CONFIRM):
         if st.button("Apply now…", key="retention_apply", help="Removes the kept videos the choice no longer keeps."):
             st.session_state[_CONFIRM] = True
@@ -150,6 +165,11 @@ def settings_section() -> None:
             st.session_state.pop(_CONFIRM, None)
             st.rerun()
         return
+    _confirm_removal(store, root, current, plan)
+
+
+def _confirm_removal(store: JobStore, root: Path, current: preferences.Retention, plan: list[archive.Expired]) -> None:
+    """The kept videos the choice removes, with Remove and Cancel."""
     total = archive.human_size(sum(item.bytes for item in plan))
     with st.container(border=True):
         st.markdown(f"**Remove {len(plan)} kept video{'s' if len(plan) != 1 else ''} ({total}) from this computer?**")
