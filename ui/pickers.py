@@ -38,6 +38,7 @@ SHORT_TYPE = {"studio_avatar": "Studio", "digital_twin": "Digital twin", "photo_
 
 _CSS = """
 <style>
+.hg-card { margin-bottom: -1rem; }  /* as close to its button as a Markdown block sits */
 .hg-thumb { position: relative; width: 100%; height: 150px; border-radius: 0.5rem; overflow: hidden;
   background: linear-gradient(135deg, #efeefb, #e3e1f0); }
 .hg-thumb img { width: 100%; height: 100%; object-fit: cover; object-position: center 20%; display: block; }
@@ -155,9 +156,9 @@ def _card_html(look: AvatarLook) -> str:
     else:
         picture = f'<div class="hg-initials">{html_text(_initials(name))}</div>'
     return (
-        f'<div class="hg-thumb{dim}">{picture}{ribbon}</div>'
+        f'<div class="hg-card"><div class="hg-thumb{dim}">{picture}{ribbon}</div>'
         f'<div class="hg-name" title="{html_text(name)}">{html_text(name)}</div>'
-        f'<div class="hg-meta">{_badges(look, False)}</div>'
+        f'<div class="hg-meta">{_badges(look, False)}</div></div>'
     )
 
 
@@ -278,7 +279,9 @@ def avatar_gallery(
                 # key that changed with the choice would make a new card, the old one shown beside it until
                 # the run ends). The chosen card's frame comes from its primary button (CSS above).
                 with grid, st.container(border=True, key=f"{p}_av_card_{look.id}"):
-                    st.markdown(_card_html(look), unsafe_allow_html=True, width="stretch")
+                    # st.html, not Markdown: the browser already has its code from the style block drawn
+                    # first (inject_css), so the card shows with its button; HTML in Markdown needs more code.
+                    st.html(_card_html(look))
                     if not look.ready:
                         label = "Not ready yet"
                     else:

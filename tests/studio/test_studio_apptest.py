@@ -65,7 +65,7 @@ def asset_posts(sandbox):
 
 def text(at) -> str:
     parts = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in ("title", "subheader", "markdown", "html", "caption", "info", "warning", "error", "success"):
         parts.extend(shown(str(e.value)) for e in getattr(at, kind))
     return "\n".join(parts)
 
