@@ -340,23 +340,48 @@ def needs_catalogue() -> bool:
 
 def collect(styles: tuple[StyleItem, ...] | None, cat: Catalogue | None) -> Draft:
     """The form's current state as a Draft (nothing is sent)."""
+    draft = _begin()
+    own: dict[str, str] = {}
+    _brand_kit(draft)
+    _style(draft, styles, own)
+    if st.session_state.get(AVATAR_MODE) == "pick":
+        _avatar(draft, cat, own)
+    if st.session_state.get(VOICE_MODE) == "pick":
+        _voice(draft, cat, own)
+    _files(draft, own)
+    # Our own, more specific messages win over the generic checks.
+    draft.errors = {**agent_launch.check_spec(draft.spec, pending_files=draft.file_count), **own}
+    draft.signature = _signature(draft)
+    pickers.save_widget_state(_widget_keys(), store_key=SAVED)
+    return draft
+
+
+def _begin() -> Draft:
+    """A draft of the prompt, orientation, title and mode."""
     state = st.session_state
     orientation = state.get(ORIENTATION) or AUTO
     spec = AgentSpec(prompt=state.get(PROMPT) or "", orientation=None if orientation == AUTO else orientation)
     draft = Draft(spec=spec, title=(state.get(TITLE) or "").strip(), extras={})
-    own: dict[str, str] = {}
     if state.get(MODE) == CHAT:
         spec.mode = CHAT
-    kit_id = state.get(BRAND_KIT)
+    return draft
+
+
+def _brand_kit(draft: Draft) -> None:
+    """The chosen brand kit, named when the kits are loaded."""
+    kit_id = st.session_state.get(BRAND_KIT)
     if kit_id:
-        spec.brand_kit_id = kit_id
+        draft.spec.brand_kit_id = kit_id
         kit = next((k for k in _loaded_kits() or () if k.brand_kit_id == kit_id), None)
         if kit is not None:
             draft.extras["brand_kit_name"] = kit.name
 
-    style_id = state.get(STYLE_ID)
+
+def _style(draft: Draft, styles: tuple[StyleItem, ...] | None, own: dict[str, str]) -> None:
+    """The chosen style, when still offered."""
+    style_id = st.session_state.get(STYLE_ID)
     if style_id:
-        spec.style_id = style_id
+        draft.spec.style_id = style_id
         if styles is not None:
             draft.style = next((s for s in styles if s.style_id == style_id), None)
             if draft.style is None:
@@ -364,32 +389,40 @@ def collect(styles: tuple[StyleItem, ...] | None, cat: Catalogue | None) -> Draf
         if draft.style is not None:
             draft.extras["style_name"] = draft.style.name
 
-    if state.get(AVATAR_MODE) == "pick":
-        look_id = pickers.chosen_avatar_id(P)
-        draft.look = cat.look(look_id) if cat is not None else None
-        if cat is None:
-            own["avatar"] = "The avatar list could not be loaded; let HeyGen choose, or try again."
-        elif draft.look is None:
-            own["avatar"] = ("The avatar chosen earlier is no longer available; pick another one." if look_id
-                             else "Pick an avatar below, or let HeyGen choose.")
-        elif not draft.look.ready:
-            own["avatar"] = f"“{draft.look.name}” is still being prepared by HeyGen; pick another avatar."
-        else:
-            spec.avatar_id = draft.look.id
-            draft.extras.update(avatar_name=draft.look.name)
-    if state.get(VOICE_MODE) == "pick":
-        voice_id = pickers.chosen_voice_id(P)
-        draft.voice = cat.voice(voice_id) if cat is not None else None
-        if cat is None:
-            own["voice"] = "The voice list could not be loaded; let HeyGen choose, or try again."
-        elif draft.voice is None:
-            own["voice"] = ("The voice chosen earlier is no longer available; choose another one." if voice_id
-                            else "Choose a voice below, or let HeyGen choose.")
-        else:
-            spec.voice_id = draft.voice.voice_id
-            draft.extras.update(voice_name=draft.voice.name)
 
-    draft.reused = [dict(r) for r in state.get(REUSE) or []]
+def _avatar(draft: Draft, cat: Catalogue | None, own: dict[str, str]) -> None:
+    """The avatar the user picked, when listed and ready."""
+    look_id = pickers.chosen_avatar_id(P)
+    draft.look = cat.look(look_id) if cat is not None else None
+    if cat is None:
+        own["avatar"] = "The avatar list could not be loaded; let HeyGen choose, or try again."
+    elif draft.look is None:
+        own["avatar"] = ("The avatar chosen earlier is no longer available; pick another one." if look_id
+                         else "Pick an avatar below, or let HeyGen choose.")
+    elif not draft.look.ready:
+        own["avatar"] = f"“{draft.look.name}” is still being prepared by HeyGen; pick another avatar."
+    else:
+        draft.spec.avatar_id = draft.look.id
+        draft.extras.update(avatar_name=draft.look.name)
+
+
+def _voice(draft: Draft, cat: Catalogue | None, own: dict[str, str]) -> None:
+    """The voice the user picked, when listed."""
+    voice_id = pickers.chosen_voice_id(P)
+    draft.voice = cat.voice(voice_id) if cat is not None else None
+    if cat is None:
+        own["voice"] = "The voice list could not be loaded; let HeyGen choose, or try again."
+    elif draft.voice is None:
+        own["voice"] = ("The voice chosen earlier is no longer available; choose another one." if voice_id
+                        else "Choose a voice below, or let HeyGen choose.")
+    else:
+        draft.spec.voice_id = draft.voice.voice_id
+        draft.extras.update(voice_name=draft.voice.name)
+
+
+def _files(draft: Draft, own: dict[str, str]) -> None:
+    """The files already on HeyGen and the attached files: the checked ones attached, the others refused."""
+    draft.reused = [dict(r) for r in st.session_state.get(REUSE) or []]
     seen: dict[str, str] = {}
     for uploaded in _uploaded_files():
         entry = _checked(uploaded)
@@ -408,12 +441,6 @@ def collect(styles: tuple[StyleItem, ...] | None, cat: Catalogue | None) -> Draf
     elif draft.refused:
         own["files"] = (f"{len(draft.refused)} attached files cannot be used; remove them (×) or attach "
                         "different files.")
-
-    # Our own, more specific messages win over the generic checks.
-    draft.errors = {**agent_launch.check_spec(spec, pending_files=draft.file_count), **own}
-    draft.signature = _signature(draft)
-    pickers.save_widget_state(_widget_keys(), store_key=SAVED)
-    return draft
 
 
 def _signature(draft: Draft) -> str:
