@@ -8,6 +8,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -132,44 +133,18 @@ class Client:
         if headers:
             send_headers.update(headers)
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
-        waited = 0.0
-        attempt = 0
+        retries = _Retries(self.max_retries, self.max_retry_wait, self._sleep)
         while True:
-            started = time.monotonic()
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=clean_params or None,
-                    json=json,
-                    files=files,
-                    headers=send_headers,
-                    timeout=timeout or self.timeout,
-                    allow_redirects=False,
-                )
+                response = self._send_once(method, url, operation, params=clean_params or None, json=json,
+                                           files=files, headers=send_headers, timeout=timeout or self.timeout)
             except requests.RequestException as exc:
                 failure = self._network_error(exc, operation)
-                delay = _backoff(attempt)
-                may_retry = retry is True or (retry == UNSENT and failure.reason in errors.NEVER_SENT_REASONS)
-                if may_retry and attempt < self.max_retries and waited + delay <= self.max_retry_wait:
-                    log.info("%s failed (%s); retrying in %.1f s", operation, failure.reason, delay)
-                    self._sleep(delay)
-                    waited += delay
-                    attempt += 1
+                if self._retry_failure(failure, retry, retries, operation):
                     continue
                 raise failure from None
-            elapsed_ms = (time.monotonic() - started) * 1000
-            log.debug("%s -> %s in %.0f ms", operation, response.status_code, elapsed_ms)
-            if retry is True and response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                delay = _retry_after(response)
-                delay = _backoff(attempt) if delay is None else delay
-                if waited + delay <= self.max_retry_wait:
-                    log.info("%s answered %s; retrying in %.1f s", operation, response.status_code, delay)
-                    response.close()
-                    self._sleep(delay)
-                    waited += delay
-                    attempt += 1
-                    continue
+            if self._retry_answer(response, retry, retries, operation):
+                continue
             if 300 <= response.status_code < 400:
                 response.close()
                 raise errors.RedirectError(
@@ -177,6 +152,39 @@ class Client:
                     operation=operation,
                 )
             return self._decode(response, operation)
+
+    def _send_once(self, method: str, url: str, operation: str, **send: Any) -> requests.Response:
+        """One HTTP exchange with the API, never following a redirect; its status and time are logged."""
+        started = time.monotonic()
+        response = self._session.request(method, url, **send, allow_redirects=False)
+        elapsed_ms = (time.monotonic() - started) * 1000
+        log.debug("%s -> %s in %.0f ms", operation, response.status_code, elapsed_ms)
+        return response
+
+    def _retry_failure(self, failure: errors.NetworkError, retry: bool | str, retries: _Retries,
+                       operation: str) -> bool:
+        """Whether a network failure is retried (after the wait): ``retry`` allows it and retries are left."""
+        delay = _backoff(retries.attempt)
+        may_retry = retry is True or (retry == UNSENT and failure.reason in errors.NEVER_SENT_REASONS)
+        if may_retry and retries.left(delay):
+            log.info("%s failed (%s); retrying in %.1f s", operation, failure.reason, delay)
+            retries.wait(delay)
+            return True
+        return False
+
+    def _retry_answer(self, response: requests.Response, retry: bool | str, retries: _Retries,
+                      operation: str) -> bool:
+        """Whether an answer of 429/502/503/504 is retried (after its Retry-After or the backoff):
+        ``retry`` is True and retries are left."""
+        if retry is True and response.status_code in RETRY_STATUSES and retries.attempt < retries.most:
+            delay = _retry_after(response)
+            delay = _backoff(retries.attempt) if delay is None else delay
+            if retries.left(delay):
+                log.info("%s answered %s; retrying in %.1f s", operation, response.status_code, delay)
+                response.close()
+                retries.wait(delay)
+                return True
+        return False
 
     def paginate(
         self,
@@ -322,6 +330,27 @@ class Client:
             "tls": "A secure connection to HeyGen could not be set up.",
         }.get(reason, "The studio could not reach HeyGen.")
         return errors.NetworkError(message, reason=reason, operation=operation, detail=type(exc).__name__)
+
+
+@dataclass
+class _Retries:
+    """One request's retries so far (``attempt``) and time waited, against the client's limits."""
+
+    most: int
+    most_wait: float
+    sleep: Callable[[float], None]
+    attempt: int = 0
+    waited: float = 0.0
+
+    def left(self, delay: float) -> bool:
+        """Whether one more retry after ``delay`` seconds stays within the limits."""
+        return self.attempt < self.most and self.waited + delay <= self.most_wait
+
+    def wait(self, delay: float) -> None:
+        """Wait ``delay`` seconds before the next attempt."""
+        self.sleep(delay)
+        self.waited += delay
+        self.attempt += 1
 
 
 class MediaBody(Iterator[bytes]):
