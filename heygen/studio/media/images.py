@@ -297,12 +297,28 @@ def prepare_image(data: bytes, filename: str = "photo", *, max_side: int = DEFAU
 
 
 def _prepare_opened(im: Image.Image, data: bytes, fmt: str, filename: str, max_side: int) -> PreparedImage:
+    """The opened photo checked, decoded and made ready: kept as it is when it already fits, else converted."""
     width, height = im.size
     if width <= 0 or height <= 0:
         raise _damaged()
     target = _target_size(width, height, max_side)
     box = _draft(im, target)
     check_size((width, height), im.mode, im.size)  # from the header: nothing is decoded yet
+    _check_still_and_large_enough(im, width, height)
+    _load(im, (width, height))
+    orientation = _orientation(im)
+    original_size = (height, width) if orientation in _QUARTER_TURNS else (width, height)
+    stem = safe_stem(filename, "photo")
+    if fmt == "JPEG" and im.mode == "RGB" and orientation == 1 and target == (width, height):
+        return _kept_as_is(data, stem, original_size)
+    return _converted(im, fmt, stem, original_size, target=target, box=box, orientation=orientation)
+
+
+_QUARTER_TURNS = (5, 6, 7, 8)  # orientation tags that swap width and height
+
+
+def _check_still_and_large_enough(im: Image.Image, width: int, height: int) -> None:
+    """Refuse a photo too small to show a face, or an animated one."""
     if min(width, height) < MIN_SHORT_SIDE:
         raise MediaError(
             "too_small",
@@ -316,27 +332,27 @@ def _prepare_opened(im: Image.Image, data: bytes, fmt: str, filename: str, max_s
             f"This image is animated ({frames} frames); please upload a still JPEG, PNG or WebP photo.",
         )
 
-    _load(im, (width, height))
-    orientation = _orientation(im)
-    rotated = orientation in (5, 6, 7, 8)
-    original_size = (height, width) if rotated else (width, height)
-    stem = safe_stem(filename, "photo")
 
-    if fmt == "JPEG" and im.mode == "RGB" and orientation == 1 and target == (width, height):
-        kept = _without_metadata(data)
-        note = ("Kept your photo exactly as it was (already an RGB JPEG of a suitable size)" if kept == data else
-                "Kept your photo as it was, without its camera details such as time and location")
-        return PreparedImage(
-            data=kept,
-            mime_type="image/jpeg",
-            filename=f"{stem}.jpg",
-            width=width,
-            height=height,
-            original_format=fmt,
-            original_size=original_size,
-            notes=(note,),
-        )
+def _kept_as_is(data: bytes, stem: str, size: tuple[int, int]) -> PreparedImage:
+    """An RGB JPEG, upright and small enough, with its image data unchanged and without its metadata."""
+    kept = _without_metadata(data)
+    note = ("Kept your photo exactly as it was (already an RGB JPEG of a suitable size)" if kept == data else
+            "Kept your photo as it was, without its camera details such as time and location")
+    return PreparedImage(
+        data=kept,
+        mime_type="image/jpeg",
+        filename=f"{stem}.jpg",
+        width=size[0],
+        height=size[1],
+        original_format="JPEG",
+        original_size=size,
+        notes=(note,),
+    )
 
+
+def _converted(im: Image.Image, fmt: str, stem: str, original_size: tuple[int, int], *, target: tuple[int, int],
+               box: tuple[float, float, float, float] | None, orientation: int) -> PreparedImage:
+    """The decoded photo as an upright RGB JPEG of at most ``target``, with notes of what was done."""
     notes: list[str] = []
     had_exif = _has_exif(im)
     if orientation != 1:
@@ -348,7 +364,7 @@ def _prepare_opened(im: Image.Image, data: bytes, fmt: str, filename: str, max_s
         resample = Image.Resampling.BILINEAR if box is not None else Image.Resampling.LANCZOS
         rgb = rgb.resize(target, resample, box=box, reducing_gap=3.0)
         shown_from = original_size
-        shown_to = (target[1], target[0]) if rotated else target
+        shown_to = (target[1], target[0]) if orientation in _QUARTER_TURNS else target
         notes.append(f"Scaled down from {shown_from[0]}×{shown_from[1]} to {shown_to[0]}×{shown_to[1]}")
     if orientation != 1:
         rgb = rgb.transpose(_TRANSPOSE[orientation])

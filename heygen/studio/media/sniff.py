@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Sniffed", "identify", "mpeg_frame_at", "id3v2_end", "find_mp3_start"]
@@ -147,76 +148,90 @@ def _identify_iso_media(data: bytes) -> Sniffed:
     return Sniffed("media", "MP4", "an MP4 file")
 
 
+# What the first bytes mean, checked in order: before MP4-family files ...
+_SIGNATURES_BEFORE_ISO: tuple[tuple[Callable[[bytes], bool], Sniffed], ...] = (
+    (lambda head: head.startswith(b"\xff\xd8\xff"), Sniffed("image", "JPEG", "a JPEG image")),
+    (lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"), Sniffed("image", "PNG", "a PNG image")),
+    (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP", Sniffed("image", "WEBP", "a WebP image")),
+    (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE", Sniffed("audio", "WAV", "WAV audio")),
+    (lambda head: head[:4] == b"RIFF" and head[8:12] == b"AVI ", Sniffed("video", "AVI", "an AVI video")),
+    (lambda head: head[:4] in (b"RF64", b"BW64") and head[8:12] == b"WAVE",
+     Sniffed("audio", "RF64", "a very large WAV file (RF64)")),
+    (lambda head: head[:6] in (b"GIF87a", b"GIF89a"), Sniffed("image", "GIF", "a GIF image")),
+    (lambda head: head[:2] == b"BM" and len(head) >= 26
+     and struct.unpack("<I", head[14:18])[0] in (12, 40, 52, 56, 64, 108, 124), Sniffed("image", "BMP", "a BMP image")),
+    (lambda head: head[:4] in (b"II*\x00", b"MM\x00*"), Sniffed("image", "TIFF", "a TIFF image (or a camera raw photo)")),
+    (lambda head: head[:4] == b"8BPS", Sniffed("image", "PSD", "a Photoshop document")),
+    (lambda head: head[:4] == b"\x00\x00\x01\x00", Sniffed("image", "ICO", "an icon file")),
+    (lambda head: head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n",
+     Sniffed("image", "JXL", "a JPEG XL image")),
+    (lambda head: head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51",
+     Sniffed("image", "JPEG2000", "a JPEG 2000 image")),
+)
+# ... and after them.
+_SIGNATURES_AFTER_ISO: tuple[tuple[Callable[[bytes], bool], Sniffed], ...] = (
+    (lambda head: head[:4] == b"%PDF", Sniffed("document", "PDF", "a PDF document")),
+    (lambda head: head[:4] == b"PK\x03\x04", Sniffed("archive", "ZIP", "a ZIP archive or an Office document")),
+    (lambda head: head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", Sniffed("document", "OLE", "an Office document")),
+    (lambda head: head[:4] == b"fLaC", Sniffed("audio", "FLAC", "FLAC audio")),
+    (lambda head: head[:4] == b"OggS", Sniffed("audio", "OGG", "Ogg audio (Vorbis or Opus)")),
+    (lambda head: head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"), Sniffed("audio", "AIFF", "AIFF audio")),
+    (lambda head: head[:4] == b"caff", Sniffed("audio", "CAF", "Core Audio (CAF) audio")),
+    (lambda head: head[:6] == b"#!AMR\n" or head[:9] == b"#!AMR-WB\n", Sniffed("audio", "AMR", "AMR voice audio")),
+    (lambda head: head[:4] == b"MThd", Sniffed("audio", "MIDI", "a MIDI file (notes, not recorded sound)")),
+    (lambda head: head[:4] == b"\x1a\x45\xdf\xa3", Sniffed("media", "MKV", "a WebM or Matroska file")),
+    (lambda head: head[:16] == b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c",
+     Sniffed("audio", "WMA", "Windows Media audio or video")),
+)
+
+
 def identify(data: bytes) -> Sniffed:
     """Say what ``data`` is from its first bytes (and, for MP3, its first frames)."""
     head = data[:4096]
     if not data:
         return Sniffed("unknown", "", "empty")
-    if head.startswith(b"\xff\xd8\xff"):
-        return Sniffed("image", "JPEG", "a JPEG image")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Sniffed("image", "PNG", "a PNG image")
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return Sniffed("image", "WEBP", "a WebP image")
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return Sniffed("audio", "WAV", "WAV audio")
-    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return Sniffed("video", "AVI", "an AVI video")
-    if head[:4] in (b"RF64", b"BW64") and head[8:12] == b"WAVE":
-        return Sniffed("audio", "RF64", "a very large WAV file (RF64)")
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return Sniffed("image", "GIF", "a GIF image")
-    if head[:2] == b"BM" and len(head) >= 26 and struct.unpack("<I", head[14:18])[0] in (12, 40, 52, 56, 64, 108, 124):
-        return Sniffed("image", "BMP", "a BMP image")
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return Sniffed("image", "TIFF", "a TIFF image (or a camera raw photo)")
-    if head[:4] == b"8BPS":
-        return Sniffed("image", "PSD", "a Photoshop document")
-    if head[:4] == b"\x00\x00\x01\x00":
-        return Sniffed("image", "ICO", "an icon file")
-    if head[:2] == b"\xff\x0a" or head[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
-        return Sniffed("image", "JXL", "a JPEG XL image")
-    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n" or head[:4] == b"\xff\x4f\xff\x51":
-        return Sniffed("image", "JPEG2000", "a JPEG 2000 image")
+    found = _signature(head, _SIGNATURES_BEFORE_ISO)
+    if found is not None:
+        return found
     if head[4:8] == b"ftyp" and len(head) >= 12:
         return _identify_iso_media(data)
-    if head[:4] == b"%PDF":
-        return Sniffed("document", "PDF", "a PDF document")
-    if head[:4] == b"PK\x03\x04":
-        return Sniffed("archive", "ZIP", "a ZIP archive or an Office document")
-    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return Sniffed("document", "OLE", "an Office document")
-    if head[:4] == b"fLaC":
-        return Sniffed("audio", "FLAC", "FLAC audio")
-    if head[:4] == b"OggS":
-        return Sniffed("audio", "OGG", "Ogg audio (Vorbis or Opus)")
-    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
-        return Sniffed("audio", "AIFF", "AIFF audio")
-    if head[:4] == b"caff":
-        return Sniffed("audio", "CAF", "Core Audio (CAF) audio")
-    if head[:6] == b"#!AMR\n" or head[:9] == b"#!AMR-WB\n":
-        return Sniffed("audio", "AMR", "AMR voice audio")
-    if head[:4] == b"MThd":
-        return Sniffed("audio", "MIDI", "a MIDI file (notes, not recorded sound)")
-    if head[:4] == b"\x1a\x45\xdf\xa3":
-        return Sniffed("media", "MKV", "a WebM or Matroska file")
-    if head[:16] == b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9\x00\xaa\x00\x62\xce\x6c":
-        return Sniffed("audio", "WMA", "Windows Media audio or video")
+    found = _signature(head, _SIGNATURES_AFTER_ISO) or _identify_mpeg_audio(data, head)
+    if found is not None:
+        return found
+    if _looks_like_text(head):
+        return _identify_text(head)
+    return Sniffed("unknown", "", "")
+
+
+def _signature(head: bytes, signatures: tuple[tuple[Callable[[bytes], bool], Sniffed], ...]) -> Sniffed | None:
+    """What the first of ``signatures`` that ``head`` matches means, or None."""
+    for matches, sniffed in signatures:
+        if matches(head):
+            return sniffed
+    return None
+
+
+def _identify_mpeg_audio(data: bytes, head: bytes) -> Sniffed | None:
+    """MPEG audio (MP3, MP1, MP2), raw AAC, or an ID3 tag without readable sound; None for other bytes."""
     mp3 = find_mp3_start(data)
     if mp3 is not None:
         layer = mp3[1].layer
         if layer == 3:
             return Sniffed("audio", "MP3", "MP3 audio")
         return Sniffed("audio", f"MP{layer}", f"MPEG Layer {'I' * layer} audio (MP{layer})")
-    if head[:2] == b"\xff\xf1" or head[:2] == b"\xff\xf9" or data[id3v2_end(data) :][:2] in (b"\xff\xf1", b"\xff\xf9"):
+    after_tags = data[id3v2_end(data) :][:2]
+    if head[:2] == b"\xff\xf1" or head[:2] == b"\xff\xf9" or after_tags in (b"\xff\xf1", b"\xff\xf9"):
         return Sniffed("audio", "AAC", "raw AAC audio")
     if head[:3] == b"ID3":
         return Sniffed("audio", "MP3?", "an MP3 file without any sound we can read")
-    if _looks_like_text(head):
-        lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if lowered.startswith(b"<svg") or (lowered.startswith(b"<?xml") and b"<svg" in lowered):
-            return Sniffed("image", "SVG", "an SVG drawing")
-        if lowered.startswith((b"<!doctype html", b"<html")):
-            return Sniffed("document", "HTML", "a web page")
-        return Sniffed("text", "TEXT", "text")
-    return Sniffed("unknown", "", "")
+    return None
+
+
+def _identify_text(head: bytes) -> Sniffed:
+    """Text that is an SVG drawing, a web page, or plain text."""
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith(b"<svg") or (lowered.startswith(b"<?xml") and b"<svg" in lowered):
+        return Sniffed("image", "SVG", "an SVG drawing")
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return Sniffed("document", "HTML", "a web page")
+    return Sniffed("text", "TEXT", "text")
