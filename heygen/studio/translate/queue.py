@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from heygen.api import errors
@@ -56,51 +56,82 @@ def send_queued(client: Client, store: JobStore, account: str, *, now: float | N
                      key=lambda j: (j.created_at, j.id))
     if not waiting:
         return QueueReport()
+    run = _Pass(now=now, busy=_slots_taken(store, account))
+    for job in waiting:
+        details = details_of(job)
+        group = details.get("group")
+        if group in run.stopped:
+            store.mark_submit_failed(job.id, run.stopped[group])
+            run.not_sent += 1
+            continue
+        if run.busy.get(group, 0) >= _at_once(details):
+            continue
+        asks_link = not details.get("source_asset_id") and source_key(details) not in run.links
+        try:
+            submit(client, store, job, links=run.links, link_of=link_of)
+        except JobNotFoundError:
+            continue  # removed from the history meanwhile
+        except (errors.HeyGenError, NotSendable) as exc:  # NotSendable: HeyGen may have it, or it is being sent
+            # the link's request, then the create's unless fetching the link failed
+            run.requests += asks_link + (not asks_link or source_key(details) in run.links)
+            retry_at = _refused(store, job, group, exc, run)
+            if retry_at is not None:
+                return run.report(retry_at)
+            continue
+        run.requests += 1 + asks_link
+        run.sent += 1
+        run.take_slot(group)
+    return run.report()
+
+
+@dataclass
+class _Pass:
+    """One pass over the queue: the slots taken by request, the requests refused for good (with the reason),
+    the source links fetched (each video's once), and what was done."""
+
+    now: float
+    busy: dict[str, int]
+    stopped: dict[str, dict] = field(default_factory=dict)
+    links: dict[tuple, str] = field(default_factory=dict)
+    sent: int = 0
+    not_sent: int = 0
+    requests: int = 0
+
+    def take_slot(self, group: str) -> None:
+        """One more translation of the request ``group`` on its way."""
+        self.busy[group] = self.busy.get(group, 0) + 1
+
+    def report(self, retry_at: float | None = None) -> QueueReport:
+        """What this pass did, and when the next send may be tried."""
+        return QueueReport(self.sent, self.not_sent, self.requests, retry_at)
+
+
+def _slots_taken(store: JobStore, account: str) -> dict[str, int]:
+    """How many translations of each request are on their way at HeyGen."""
     busy: dict[str, int] = {}
     for job in store.list(account, statuses=HOLDS_A_SLOT, limit=1000):
         if job.kind == KIND:
             group = details_of(job).get("group")
             busy[group] = busy.get(group, 0) + 1
-    sent = not_sent = requests = 0
-    stopped: dict[str, dict] = {}  # requests refused for good in this pass, with the reason
-    links: dict[tuple, str] = {}  # source links fetched in this pass: each video's once
-    for job in waiting:
-        details = details_of(job)
-        group = details.get("group")
-        if group in stopped:
-            store.mark_submit_failed(job.id, stopped[group])
-            not_sent += 1
-            continue
-        if busy.get(group, 0) >= _at_once(details):
-            continue
-        asks_link = not details.get("source_asset_id") and source_key(details) not in links
-        try:
-            submit(client, store, job, links=links, link_of=link_of)
-        except JobNotFoundError:
-            continue  # removed from the history meanwhile
-        except (errors.HeyGenError, NotSendable) as exc:  # NotSendable: HeyGen may have it, or it is being sent
-            # the link's request, then the create's unless fetching the link failed
-            requests += asks_link + (not asks_link or source_key(details) in links)
-            now_job = store.get(job.id)
-            status = now_job.status if now_job is not None else None
-            if status in (JobStatus.SUBMITTING, JobStatus.CHECKING):  # another sender has it, or HeyGen may have
-                busy[group] = busy.get(group, 0) + 1
-                if status == JobStatus.CHECKING:
-                    return QueueReport(sent, not_sent, requests, now + QUEUE_TROUBLE_WAIT)
-                continue
-            if isinstance(exc, _PASSING):  # not sent (a lost create would be "checking" above)
-                store.set_status(job.id, QUEUED, detail=f"Not sent yet: {exc.message} The studio tries again shortly.")
-                wait = exc.retry_after if isinstance(exc, errors.RateLimitError) and exc.retry_after else \
-                    QUEUE_TROUBLE_WAIT
-                return QueueReport(sent, not_sent, requests, now + wait)
-            not_sent += 1
-            if isinstance(exc, _STOPS_THE_REQUEST):
-                stopped[group] = exc.to_dict()
-            continue
-        requests += 1 + asks_link
-        sent += 1
-        busy[group] = busy.get(group, 0) + 1
-    return QueueReport(sent, not_sent, requests)
+    return busy
+
+
+def _refused(store: JobStore, job: Job, group: str, exc: errors.HeyGenError | NotSendable, run: _Pass) -> float | None:
+    """Record a send that did not go through; when the pass ends here, the time to try again."""
+    now_job = store.get(job.id)
+    status = now_job.status if now_job is not None else None
+    if status in (JobStatus.SUBMITTING, JobStatus.CHECKING):  # another sender has it, or HeyGen may have
+        run.take_slot(group)
+        return run.now + QUEUE_TROUBLE_WAIT if status == JobStatus.CHECKING else None
+    if isinstance(exc, _PASSING):  # not sent (a lost create would be "checking" above)
+        store.set_status(job.id, QUEUED, detail=f"Not sent yet: {exc.message} The studio tries again shortly.")
+        wait = exc.retry_after if isinstance(exc, errors.RateLimitError) and exc.retry_after else \
+            QUEUE_TROUBLE_WAIT
+        return run.now + wait
+    run.not_sent += 1
+    if isinstance(exc, _STOPS_THE_REQUEST):
+        run.stopped[group] = exc.to_dict()
+    return None
 
 
 def _at_once(details: dict[str, Any]) -> int:
