@@ -24,7 +24,7 @@ Modules: ``csvfile`` (reading the file), ``placeholders`` (``{{column}}`` and ``
 ``template`` (the per-row video), ``pronounce`` (the pronunciation list), ``media`` (a row's own
 background and voice), ``rowtext`` (a row's written and spoken script), ``checks`` (row checks and
 the minutes estimate), ``store`` (batches in the jobs' database), ``runner`` (one step at a time),
-``export`` (results CSV and zip).
+``timing`` (when the runner asks about its renders), ``export`` (results CSV and zip).
 """
 
 from __future__ import annotations
