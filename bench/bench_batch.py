@@ -5,18 +5,20 @@ Runner part: --rows rows (500), an account limit of --limit renders at once (10;
 Retry-After beyond) and --render-seconds per render (3), all on the in-process sandbox over real
 HTTP on 127.0.0.1. The batch goes the way the page sends it: ``BatchStore.create``,
 ``start_sample`` (one row alone), steps until the sample is done, ``approve_sample`` + ``start``,
-steps until finished, one ``BatchRunner.step()`` at a time, waiting as each report says
-(``--no-sample`` approves the batch up front instead). Its PollPolicy is the studio's default with its first interval
-set to --poll-first, the peer's poll interval: both sides poll on the same base.
+steps until finished, one ``BatchRunner.step()`` at a time, waiting as each report says, as the
+worker does (``--no-sample`` approves the batch up front instead). Its PollPolicy is the studio's
+default with its first interval set to --poll-first, the peer's poll interval: both sides poll on
+the same base until the batch has learned how long its renders take (from HeyGen's own timestamps).
 
 The peer (``--baseline pool``, the default) is what a competent engineer writes without the
 studio: a pool of --limit threads, each taking the next row, creating its video and polling
-``GET /v3/videos/{id}`` every --poll-first seconds until it ends. ``--baseline naive`` is one such
-thread alone; ``--baseline runner1`` is BatchRunner at concurrency 1. Both sides run against the
-same sandbox settings, in alternating order over --rounds rounds (medians). Renders all take
---render-seconds; with --render-jitter each row's render takes render x exp(N(0, sigma)), seeded by
-row, so both sides get the same lengths (and a poll interval that divides the render time exactly
-no longer favours either side).
+``GET /v3/videos/{id}`` every --poll-first seconds until it ends; with the batch's sample, the peer
+too renders the first row alone first, then the rest (the same work; ``--no-sample`` on both sides
+compares the plain pool). ``--baseline naive`` is one such thread alone; ``--baseline runner1`` is
+BatchRunner at concurrency 1. Both sides run against the same sandbox settings, in alternating order
+over --rounds rounds (medians). Renders all take --render-seconds; with --render-jitter each row's
+render takes render x exp(N(0, sigma)), seeded by row, so both sides get the same lengths (and a poll
+interval that divides the render time exactly no longer favours either side).
 
 Printed for each: the wall time against the ideal (rows / limit x render time), HeyGen requests per
 row (from the sandbox's log) in all and without one detail GET per row (the request that fetches a
@@ -27,8 +29,8 @@ per row without the detail GET. The peer's figures and the ratios come last.
 Page part (``--part page`` or ``all``): the Batch page in AppTest against the same kind of sandbox,
 a warm rerun with --page-rows rows on screen next to the same page with --page-baseline-rows rows, in
 three views: the new-batch form (contacts table, template, check table), an open batch while it
-runs (one fragment tick: a runner step with nothing due, the metrics and the rows table) and a
-finished batch (the rows table and the results CSV made up front).
+runs (one fragment tick: the metrics and the rows table, read from the store) and a finished batch
+(the rows table and the results CSV made up front).
 
     .venv/bin/python bench/bench_batch.py [--part runner|page|all] [--rows 500] [--limit 10]
         [--render-seconds 3] [--render-jitter 0] [--rounds 1] [--baseline pool|naive|runner1] [--poll-first 1]
@@ -165,14 +167,24 @@ def run_batch(sandbox, client, store, df, template, checks, concurrency, policy,
     return {"wall": ended - started, "sample": sampled - started, "run": ended - sampled, **heygen_requests(sandbox)}
 
 
-def run_pool(sandbox, base_url, specs, threads: int, poll_every: float) -> dict:
-    """The peer: ``threads`` threads, each creating the next row's video and polling it until it ends."""
+def run_pool(sandbox, base_url, specs, threads: int, poll_every: float, sample: bool = False) -> dict:
+    """The peer: ``threads`` threads, each creating the next row's video and polling it until it ends; with
+    ``sample``, the first row alone first."""
     sandbox.reset()
     todo: queue.SimpleQueue = queue.SimpleQueue()
-    for spec in specs:
+    for spec in specs[1:] if sample else specs:
         todo.put(spec)
     ended: list[str] = []
     problems: list[BaseException] = []
+
+    def render(own: Client, spec) -> None:
+        video_id = own.videos.create(spec).video_id
+        while True:
+            time.sleep(poll_every)
+            video = own.videos.get(video_id)
+            if video.status in ("completed", "failed"):
+                ended.append(video.status)
+                return
 
     def work() -> None:
         try:
@@ -182,26 +194,25 @@ def run_pool(sandbox, base_url, specs, threads: int, poll_every: float) -> dict:
                         spec = todo.get_nowait()
                     except queue.Empty:
                         return
-                    video_id = own.videos.create(spec).video_id
-                    while True:
-                        time.sleep(poll_every)
-                        video = own.videos.get(video_id)
-                        if video.status in ("completed", "failed"):
-                            ended.append(video.status)
-                            break
+                    render(own, spec)
         except BaseException as exc:  # reported below; the bench must not count a broken run
             problems.append(exc)
 
     started = time.perf_counter()
+    if sample:
+        with Client(API_KEY, base_url) as own:
+            render(own, specs[0])
+    sampled = time.perf_counter()
     workers = [threading.Thread(target=work) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    wall = time.perf_counter() - started
+    ended_at = time.perf_counter()
     if problems or ended.count("completed") != len(specs):
         raise RuntimeError(f"the pool did not complete every row: {problems[:1]} {len(ended)} ended")
-    return {"wall": wall, "sample": 0.0, "run": wall, **heygen_requests(sandbox)}
+    return {"wall": ended_at - started, "sample": sampled - started, "run": ended_at - sampled,
+            **heygen_requests(sandbox)}
 
 
 def runner_part(args: argparse.Namespace) -> None:
@@ -224,8 +235,10 @@ def runner_part(args: argparse.Namespace) -> None:
         store = BatchStore(JobStore(Path(tmp) / "jobs.sqlite3"))
         threads = {"pool": args.limit, "naive": 1}.get(args.baseline)
         if threads:
-            base_name = f"peer: pool of {threads} thread{'s' if threads > 1 else ''} (poll every {args.poll_first:g} s)"
-            baseline = lambda: run_pool(sandbox, sandbox.base_url, specs, threads, args.poll_first)  # noqa: E731
+            base_name = (f"peer: {'sample, then ' if not args.no_sample else ''}pool of {threads} "
+                         f"thread{'s' if threads > 1 else ''} (poll every {args.poll_first:g} s)")
+            baseline = lambda: run_pool(sandbox, sandbox.base_url, specs, threads, args.poll_first,  # noqa: E731
+                                        not args.no_sample)
         else:
             base_name = "peer: BatchRunner at concurrency 1"
             baseline = lambda: run_batch(  # noqa: E731
