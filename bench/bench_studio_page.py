@@ -23,10 +23,11 @@ every request. Five ways to start, each round in a different order, medians over
 After the figures, the data part alone: ``catalogue.fetch`` in this process until a first screen of
 looks and some voices are known (what the page waits for from HeyGen). Printed last: the floor (one
 round trip plus drawing, the memory start standing for drawing), the goal (cold <= 0.4 s on a quiet
-machine, load average under 1, else <= 1.0 s) and the sequential peer with the ratio. The browser
-loads the code of each kind of widget the first time a page shows one, and shows the widgets drawn
-meanwhile only once it has it: a page drawn all at once (memory, disk) waits for that, while on a
-cold start the top of the page is drawn while the lists arrive, so the gallery's code is there first.
+machine, load average under 1 before the bench starts, else <= 1.0 s) and the sequential peer with the
+ratio. The browser loads the code of each kind of widget the first time a page shows one, and shows
+the widgets drawn meanwhile only once it has it: a page drawn all at once (memory, disk) waits for
+that, while on a cold start the top of the page is drawn while the lists arrive, so the gallery's
+code is there first.
 
     .venv/bin/python bench/bench_studio_page.py [--latency-ms 100] [--rounds 5]
 """
@@ -228,6 +229,7 @@ def main() -> None:
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"this bench needs Debian's chromium at {CHROMIUM}")
 
+    load_before = os.getloadavg()[0]  # the machine without this bench (which loads it too)
     sandbox = Sandbox(api_key=API_KEY, render_seconds=30, latency_ms=args.latency_ms).start()
     servers: dict[str, Server] = {}
     try:
@@ -260,7 +262,7 @@ def main() -> None:
                 return result
 
             print(f"Studio page in chromium, time to a usable gallery; sandbox latency {args.latency_ms:.0f} ms "
-                  f"per request, {args.rounds} rounds; load average {os.getloadavg()[0]:.1f} at the start")
+                  f"per request, {args.rounds} rounds; load average {load_before:.1f} at the start")
             visits: dict[str, list[Visit]] = {k: [] for k in KINDS}
             for n in range(args.rounds):
                 order = KINDS[n % len(KINDS):] + KINDS[:n % len(KINDS)]
@@ -315,10 +317,10 @@ def main() -> None:
     if drawing > cold:
         print("  (the memory start is slower than cold: its page is drawn all at once, so its widgets wait for the")
         print("  browser to load their code, which a cold start loads while the lists arrive)")
-    quiet = load < 1.0
+    quiet = load_before < 1.0
     goal = 0.4 if quiet else 1.0
-    print(f"  goal: cold <= {goal:g} s on a {'quiet' if quiet else 'busy'} machine (load average {load:.1f} at the "
-          f"end): {cold:.2f} s, {'met' if cold <= goal else 'MISSED'}")
+    print(f"  goal: cold <= {goal:g} s on a {'quiet' if quiet else 'busy'} machine (load average {load_before:.1f} "
+          f"before the bench, {load:.1f} at its end): {cold:.2f} s, {'met' if cold <= goal else 'MISSED'}")
     print(f"  peer (sequential fetch): {base * 1000:.0f} ms; cold / peer: {cold / base:.2f}x")
 
 
