@@ -148,8 +148,10 @@ def test_catalogue_is_fetched_once_and_reruns_make_no_request(studio, sandbox):
 def test_refresh_lists_fetches_again_and_keeps_the_inputs(studio, sandbox):
     at = studio()
     at.text_area(key=SCRIPT).input("Keep me").run()
+    wait_for_catalogue_fetches()  # what the first visit fetches in the background has arrived
     before = len(sandbox.requests_log())
     at.button(key="studio_refresh").click().run()
+    wait_for_catalogue_fetches()
     assert len(sandbox.requests_log()) > before
     assert at.text_area(key=SCRIPT).value == "Keep me"
     assert_clean(at)
