@@ -252,6 +252,7 @@ def test_a_page_refresh_never_asks_heygen(env, worker, launched):
              message="the worker never looked at the render")  # then the panel says when it did
     at = open_job(job.id)
     assert "Checked" in texts(at) and "ago" in texts(at)
+    wait_for_catalogue_fetches()  # the lists an earlier visit to the Studio started fetching have arrived
     before = len(env.requests_log())
     for _ in range(5):
         time.sleep(0.6)
