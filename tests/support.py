@@ -63,8 +63,9 @@ def settle(probe, *, quiet: float, timeout: float, message: str, interval: float
 
 
 def wait_for_catalogue_fetches(deadline_seconds: float = 60) -> None:
-    """Wait until no background catalogue fetch runs in this process (a generous deadline, then fail)."""
-    wait_for(lambda: not any(t.name == "catalogue-refresh" and t.is_alive() for t in threading.enumerate()),
+    """Wait until no background catalogue fetch runs in this process, nor any request of one (its pool's
+    threads: a fetch stopped by a failure may leave a page request on its way); a generous deadline, then fail."""
+    wait_for(lambda: not any(t.name.startswith("catalogue") and t.is_alive() for t in threading.enumerate()),
              timeout=deadline_seconds, message="a background catalogue fetch did not end", interval=0.02)
 
 
