@@ -99,7 +99,19 @@ def _has_work(batch: Batch, rows: list[BatchRow]) -> bool:
         return any(r.status == "queued" for r in rows)
     if batch.state == "sampling" and not batch.stop_reason:
         return any(r.row == batch.sample_row and r.status == "queued" for r in rows)
-    return False
+    return _checks_awaited(batch, rows)
+
+
+def _checks_awaited(batch: Batch, rows: list[BatchRow]) -> bool:
+    """True while a finished video's check is still to come: the worker keeps each video, then checks it,
+    after its render ends (followed for as long as a single video's panel follows its check)."""
+    if time.time() - batch.updated_at >= checks.WAIT_SECONDS:
+        return False
+    finished = [r for r in rows if r.job_id and r.job_status == "completed"]
+    if not finished:
+        return False
+    found = checks.row_checks(finished)
+    return any(r.row not in found for r in finished)
 
 
 def _is_live(batch: Batch, rows: list[BatchRow]) -> bool:
