@@ -78,11 +78,13 @@ def test_every_partial_catalogue_starts_like_the_final_one(sandbox, reference):
     sandbox.configure(latency_ms=20)
     progress = hc.Progress()
     seen = []
+    in_order = threading.Lock()  # pages arrive on several threads: record each snapshot in the order taken
 
     def on_page(path, params, count):
-        snapshot = progress.snapshot()
-        if snapshot is not None:
-            seen.append(snapshot)
+        with in_order:
+            snapshot = progress.snapshot()
+            if snapshot is not None:
+                seen.append(snapshot)
 
     with Client(API_KEY, sandbox.base_url) as c:
         final = hc.fetch(c, on_page=on_page, progress=progress)
