@@ -35,10 +35,8 @@ code is there first.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -61,6 +59,7 @@ from heygen.sandbox import Sandbox  # noqa: E402
 from heygen.studio import access  # noqa: E402
 from heygen.studio import catalogue as hc  # noqa: E402
 from ui.catalogue import FIRST_SCREEN  # noqa: E402
+from tests.webhooks.studio_server import free_port, healthy  # noqa: E402
 
 API_KEY = "sk-bench-studio-0a1b2c3d4e5f"
 OWNER_SECRET = "bench-owner-secret-0123456789abcdef"
@@ -113,29 +112,12 @@ class Visit:
     requests: int  # HeyGen requests made until the run had ended
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/_stcore/health")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
 class Server:
     """One ``streamlit run`` of the app against the sandbox, with its own data folder."""
 
     def __init__(self, sandbox: Sandbox, *, sequential: bool = False) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix="bench-studio-"))
-        self.port = _free_port()
+        self.port = free_port()
         env = {**os.environ, "HEYGEN_API_KEY": API_KEY, "HEYGEN_API_BASE_URL": sandbox.base_url,
                "HEYGEN_STUDIO_DATA_DIR": str(self.data_dir), "HEYGEN_STUDIO_OWNER_SECRET": OWNER_SECRET,
                "HEYGEN_STUDIO_WORKER": "on", "PYTHONUNBUFFERED": "1"}
@@ -148,7 +130,7 @@ class Server:
              "--server.fileWatcherType", "none"],
             cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + TIMEOUT_S
-        while not _healthy(self.port):
+        while not healthy(self.port):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"the server did not start; see {self.log.name}")
             time.sleep(0.05)

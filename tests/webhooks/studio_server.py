@@ -27,7 +27,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _healthy(port: int) -> bool:
+def healthy(port: int) -> bool:
+    """Whether a Streamlit server answers its health check on ``port``."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
         conn.request("GET", "/_stcore/health")
@@ -62,7 +63,7 @@ class StudioServer:
                                          stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and self.proc.poll() is None:
-            if _healthy(self.port):
+            if healthy(self.port):
                 return self
             time.sleep(0.2)
         self.stop()
