@@ -16,6 +16,7 @@ from tests.support import settle, stays_unchanged, wait_for
 from playwright.sync_api import Page, expect
 
 from heygen.sandbox import Sandbox
+from ui.batch_common import TICK_SECONDS
 
 KEY = "sk-browser-batch-0123456789abcdef"
 NAMES = ["Ana", "Ben", "Chloe", "Dev", "Ema", "Finn", "Gia", "Hugo"]
@@ -97,7 +98,8 @@ def test_five_rows_from_upload_to_export(streamlit_server, page, screenshot, tmp
     before = sent(page)
     wait_for(lambda: sent(page) > before, timeout=15, message="the run never refreshed itself while it went")
     expect(page.get_by_text("Finished.")).to_be_visible(timeout=90_000)
-    settle(lambda: sent(page), quiet=1.0, timeout=15, message="the page never settled after finishing")
+    # the table keeps redrawing (every TICK_SECONDS) until the last rows' checks arrive, then stops
+    settle(lambda: sent(page), quiet=2 * TICK_SECONDS, timeout=60, message="the page never settled after finishing")
     stays_unchanged(lambda: sent(page), seconds=5, message="once every row is done the page stops refreshing")
     expect(page.get_by_test_id("stMetric").filter(has_text="Ready").get_by_test_id("stMetricValue")).to_have_text("5")
     whole_page(page, screenshot, "3-finished")
@@ -182,6 +184,8 @@ def test_out_of_credit_stop_then_resume_and_the_list_of_batches(streamlit_server
     expect(page.get_by_role("button", name="Pause")).to_have_count(0)
     whole_page(page, screenshot, "stopped")
     stays_unchanged(lambda: len(video_posts(sandbox)), seconds=2, message="something was sent while the batch is stopped")
+    settle(lambda: sent(page), quiet=2 * TICK_SECONDS, timeout=60,
+           message="the stopped page never settled (it follows the sample's check until it arrives)")
     stays_unchanged(lambda: (sent(page), len(video_posts(sandbox))), seconds=5,
                     message="a stopped batch with nothing in flight kept refreshing or sending")
 
