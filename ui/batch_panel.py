@@ -96,7 +96,7 @@ def _has_work(batch: Batch, rows: list[BatchRow]) -> bool:
     if any(r.status == "rendering" for r in rows):
         return True
     if batch.state == "running":
-        return any(r.status == "queued" for r in rows)
+        return True  # rows to send, or every row done and the worker about to mark the batch finished
     if batch.state == "sampling" and not batch.stop_reason:
         return any(r.row == batch.sample_row and r.status == "queued" for r in rows)
     return _checks_awaited(batch, rows)

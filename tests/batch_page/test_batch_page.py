@@ -326,6 +326,14 @@ def test_sample_then_approve_then_run_to_finished_and_export(cat, sandbox, downl
     zip_button = next(b for b in at.get("download_button") if b.key == "batch_dl_zip")
     assert "5 MP4s" in zip_button.label and not zip_button.proto.disabled
 
+    # Every row done while the worker has yet to mark the batch finished (a busy machine): the page keeps
+    # redrawing until it has, so it never stays on "Running".
+    worker.batches.set_state(batch_id, "running")
+    at.session_state[f"batch_live_{batch_id}"] = None
+    run(at)
+    assert at.session_state[f"batch_live_{batch_id}"]["live"] is True
+    tick_until(at, worker, lambda a: "Finished." in text(a))
+
 
 def test_out_of_credit_stops_sending_and_resume_carries_on(cat, sandbox, worker):
     at = ready_batch(cat, 4, concurrency=3)
