@@ -192,6 +192,23 @@ def _send_again(conn: connection.Connection, job_id: str) -> None:
     watch_state(job_id).update(stopped=None, failures=0, error=None)  # the worker watches it from here
 
 
+_PLAYER = "player_source_{}"
+REMOTE_KEPT_SECONDS = 86_400  # a session that started on HeyGen's link keeps it this long (links last days)
+
+
+def _plays_kept_file(job: Job, local: dict) -> bool:
+    """Whether the player plays the file kept on this computer rather than HeyGen's link. A session whose player
+    started on HeyGen's link keeps it (the kept file arriving while the video plays would reload the player) for
+    a day after the render finished, while the link surely works."""
+    key = _PLAYER.format(job.id)
+    fresh = time.time() - (job.completed_at or job.updated_at) < REMOTE_KEPT_SECONDS
+    if "video" not in local or (job.video_url and fresh and st.session_state.get(key) == "remote"):
+        st.session_state[key] = "remote"
+        return False
+    st.session_state[key] = "local"
+    return True
+
+
 def _completed(conn: connection.Connection, job: Job) -> None:
     how = made_how(kinds.of(job), job.elapsed)
     st.success(f"**Ready** · {fmt_duration(job.duration)} long · {how}", icon=":material/check_circle:")
@@ -200,12 +217,12 @@ def _completed(conn: connection.Connection, job: Job) -> None:
     shape = spec.get("aspect_ratio") or {"portrait": "9:16", "landscape": "16:9"}.get(spec.get("orientation"))
     width = {"9:16": 360, "16:9": 720}.get(shape, 480)
     start = checks.play_from(job.id)  # a finding's moment the user asked to see
-    if "video" in local:
+    if _plays_kept_file(job, local):
         st.video(kept_media.play_source(job, local["video"]), width=width, start_time=start, autoplay=bool(start),
                  muted=bool(start))
         st.caption(kept_media.LOCAL_CAPTION)
     elif job.video_url:
-        st.video(job.video_url, width=width, start_time=start)
+        st.video(job.video_url, width=width, start_time=start, autoplay=bool(start), muted=bool(start))
         st.caption(kept_media.REMOTE_CAPTION)
     checks.fix_error(job)
     checks.section(conn, job)

@@ -209,6 +209,20 @@ def test_deadline_offers_keep_waiting(env, worker, launched, monkeypatch):
     assert "rendering the video" in texts(at)
 
 
+def test_a_player_on_heygens_link_is_not_swapped_when_the_file_is_kept_meanwhile(env, worker, launched):
+    job = launched()
+    at = open_job(job.id)
+    check_until(at, lambda a: a.get("video"))  # the user's own check: done, nothing kept yet
+    remote = at.get("video")[0].proto.url
+    assert remote.startswith(env.base_url) and kept_media.REMOTE_CAPTION in texts(at)
+    assert worker.background.keep_media(job.id), "the worker keeps the finished video"
+    at.run()  # e.g. the check arriving: the video the user may be watching stays the one playing
+    assert not at.exception
+    assert at.get("video")[0].proto.url == remote and kept_media.REMOTE_CAPTION in texts(at)
+    fresh = open_job(job.id)  # another visit plays the copy on this computer
+    assert kept_media.LOCAL_CAPTION in texts(fresh) and not fresh.get("video")[0].proto.url.startswith(env.base_url)
+
+
 def test_checks_the_user_asks_for_stop_on_a_lost_connection_and_retry_goes_on(env, launched):
     job = launched()
     env.add_fault(method="GET", path="/v3/videos/", kind="drop", times=None)
