@@ -50,15 +50,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
-from websockets.sync.client import connect  # noqa: E402
 
 from heygen import Client  # noqa: E402
 from heygen.sandbox import Sandbox  # noqa: E402
 from heygen.studio import access  # noqa: E402
 from heygen.studio import catalogue as hc  # noqa: E402
 from ui.catalogue import FIRST_SCREEN  # noqa: E402
+from tests.support import clear_server_caches  # noqa: E402
 from tests.webhooks.studio_server import free_port, healthy  # noqa: E402
 
 API_KEY = "sk-bench-studio-0a1b2c3d4e5f"
@@ -153,18 +151,7 @@ class Server:
         if disk:
             for path in self.kept():
                 path.unlink()
-        cookie = f"{access.OWNER_COOKIE}={access.owner_cookie(OWNER_SECRET)}"
-        with connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"],
-                     open_timeout=30, additional_headers={"Cookie": cookie}) as ws:
-            for field in ("clear_cache", "app_heartbeat"):  # the answer to the second: the first was handled
-                msg = BackMsg()
-                setattr(msg, field, True)
-                ws.send(msg.SerializeToString())
-            while True:
-                answer = ForwardMsg()
-                answer.ParseFromString(ws.recv(timeout=TIMEOUT_S))
-                if answer.WhichOneof("type") == "heartbeat_ack":
-                    return
+        clear_server_caches(self.port, OWNER_SECRET, timeout=TIMEOUT_S)
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -8,6 +8,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+from heygen.studio import access
+
 
 class Sleeps(list):
     """A stand-in for time.sleep that records the delays the client asked for."""
@@ -150,3 +156,21 @@ def run_until(at, probe, worker: Worker, *, timeout: float = 30, message: str = 
         time.sleep(interval)
         worker.tick()
         at.run()
+
+
+def clear_server_caches(port: int, owner_secret: str, *, timeout: float = 60) -> None:
+    """Clear the caches of the ``streamlit run`` server on ``port`` (its ``st.cache_data`` and
+    ``st.cache_resource``: what a restarted server would not have in memory), as its owner would from the
+    app's menu, over the server's own websocket; returns once the server has handled it."""
+    cookie = f"{access.OWNER_COOKIE}={access.owner_cookie(owner_secret)}"
+    with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=timeout,
+                 additional_headers={"Cookie": cookie}) as ws:
+        for field in ("clear_cache", "app_heartbeat"):  # the answer to the second: the first was handled
+            msg = BackMsg()
+            setattr(msg, field, True)
+            ws.send(msg.SerializeToString())
+        while True:
+            answer = ForwardMsg()
+            answer.ParseFromString(ws.recv(timeout=timeout))
+            if answer.WhichOneof("type") == "heartbeat_ack":
+                return
