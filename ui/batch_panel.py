@@ -77,6 +77,8 @@ def render_batch(conn: connection.Connection, batch_id: str) -> None:
             st.fragment(_live_run, run_every=common.TICK_SECONDS)(batch_id)
         else:
             _run_body(batch, rows, live=False)
+            if _checks_awaited(batch, rows):  # only a note follows them: the table and its buttons stay still
+                st.fragment(_await_checks, run_every=checks.AWAIT_EVERY)(batch_id)
     with st.container(border=True, key="batch_step_export"):
         if batch.state in SAMPLE_STATES:
             common.step_header(6, "Download the results", status="later", note="once the batch runs")
@@ -99,7 +101,7 @@ def _has_work(batch: Batch, rows: list[BatchRow]) -> bool:
         return True  # rows to send, or every row done and the worker about to mark the batch finished
     if batch.state == "sampling" and not batch.stop_reason:
         return any(r.row == batch.sample_row and r.status == "queued" for r in rows)
-    return _checks_awaited(batch, rows)
+    return False
 
 
 def _checks_awaited(batch: Batch, rows: list[BatchRow]) -> bool:
@@ -112,6 +114,15 @@ def _checks_awaited(batch: Batch, rows: list[BatchRow]) -> bool:
         return False
     found = checks.row_checks(finished)
     return any(r.row not in found for r in finished)
+
+
+def _await_checks(batch_id: str) -> None:
+    """One look at the store while the last videos are checked: a full rerun once every check is there."""
+    store = common.store()
+    batch = store.get(batch_id)
+    if batch is None or not _checks_awaited(batch, store.rows(batch_id)):
+        st.rerun()
+    st.caption("Checking what the last videos say against the script; their checks appear here on their own.")
 
 
 def _is_live(batch: Batch, rows: list[BatchRow]) -> bool:
