@@ -1,4 +1,4 @@
-"""LENGTH: the end of the last cue against the expected seconds, more than 25 % off is a finding;
+"""LENGTH: the end of the last cue against the expected seconds, more than 25 % and more than 2 s off is a finding;
 ``expected_seconds`` counts numbers as the words they are said with."""
 
 from __future__ import annotations
@@ -22,6 +22,13 @@ def test_longer_or_shorter_by_more_than_a_quarter_is_a_finding():
     assert [(f.kind, f.expected, f.spoken, f.fact) for f in long.open] == [(Kind.LENGTH, "10.0", "13.0", "seconds")]
     short = check_script("Hello there.", srt_ending_at(7.0), expected_seconds=10.0)
     assert [f.kind for f in short.open] == [Kind.LENGTH]
+
+
+def test_a_short_script_is_not_flagged_for_a_second_or_so():
+    # "Hello there." is about a second: its video speaking 1.4 s (or 2.6 s) is the voice's pace, not a finding
+    for seconds in (1.4, 2.6):
+        assert check_script("Hello there.", srt_ending_at(seconds), expected_seconds=0.8).status == "ok"
+    assert [f.kind for f in check_script("Hello there.", srt_ending_at(3.5), expected_seconds=0.8).open] == [Kind.LENGTH]
 
 
 def test_no_expected_length_no_length_check():

@@ -23,6 +23,7 @@ from .words import tokenize
 __all__ = ["LENGTH_TOLERANCE", "check_script", "length_finding"]
 
 LENGTH_TOLERANCE = 0.25  # a video this much longer or shorter than expected is a finding
+LENGTH_FLOOR = 2.0  # seconds: a smaller difference is the voice's pace and pauses, never a finding
 EXTRA_RUN = 6  # this many spoken words in a row that are not in the script make an extra sentence
 NEARBY = 12  # spoken tokens either side searched for a fact the alignment left unpaired
 _NAME_COLUMN = re.compile(
@@ -64,10 +65,11 @@ def check_script(script: str | None, srt_text: str | None, *, values: Mapping[st
 
 
 def length_finding(seconds: float | None, expected: float | None) -> list[Finding]:
-    """A LENGTH finding when ``seconds`` is off ``expected`` by more than ``LENGTH_TOLERANCE``."""
+    """A LENGTH finding when ``seconds`` is off ``expected`` by more than ``LENGTH_TOLERANCE`` of it and by more
+    than ``LENGTH_FLOOR`` seconds."""
     if not expected or expected <= 0 or not seconds:
         return []
-    if abs(seconds - expected) <= LENGTH_TOLERANCE * expected:
+    if abs(seconds - expected) <= max(LENGTH_TOLERANCE * expected, LENGTH_FLOOR):
         return []
     return [Finding(Kind.LENGTH, f"{expected:.1f}", f"{seconds:.1f}", fact="seconds")]
 
