@@ -46,9 +46,13 @@ def test_a_long_recording_is_uploaded_directly_with_progress_and_the_video_is_re
     recording = long_recording(tmp_path / "keynote.wav")
     page.goto(url)
     expect(page.get_by_text("Ready to generate")).to_be_visible(timeout=60_000)
-    page.locator("[class*=st-key-studio_av_pick_] button").first.click()
+    pick = page.locator("[class*=st-key-studio_av_pick_] button").first
+    pick.click()
+    expect(pick).to_have_text("✓ Selected")  # that run has drawn the choice: the next click is not one it drops
 
-    page.get_by_role("tab", name="Your audio").click()
+    audio_tab = page.get_by_role("tab", name="Your audio")
+    audio_tab.click()
+    expect(audio_tab).to_have_attribute("aria-selected", "true")
     page.locator(".st-key-studio_audio_file_0 [data-testid=stFileUploaderDropzoneInput]").set_input_files(recording)
     expect(page.get_by_text("WAV · 3 min 39 s", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("40.0 MB — the video will be as long as this recording.", exact=False)).to_be_visible()
