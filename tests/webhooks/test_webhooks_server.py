@@ -94,8 +94,9 @@ def test_after_a_rotation_deliveries_signed_with_the_new_secret_are_accepted(stu
     [job] = launch(client, store, reg.account, 1)
     wait_for(lambda: store.get(job.id).status == "completed", timeout=90,
              message="the delivery signed with the new secret was not accepted")
-    event = sandbox_hooks.events(sandbox.state)[-1]
-    assert [d["status"] for d in event.deliveries] == [200]
+    # the studio answers the delivery once it has recorded the video: the sandbox notes that answer a moment later
+    wait_for(lambda: [d["status"] for d in sandbox_hooks.events(sandbox.state)[-1].deliveries] == [200], timeout=30,
+             message="the sandbox never noted one delivery answered 200")
     assert api_requests(sandbox, [job.video_id]) == {"create": 1, "detail": 1, "bulk": 0}
 
 
