@@ -48,6 +48,16 @@ WebSocket.prototype.send = function (...args) {
 };
 """
 PICK_AN_AVATAR = "Pick an avatar from the gallery"
+# What a click at (x, y) lands on: the element's tag, text and the key of the widget around it.
+WHAT_IS_THERE = """
+([x, y]) => {
+  const el = document.elementFromPoint(x, y);
+  if (!el) return null;
+  const keyed = el.closest("[class*='st-key-']");
+  return {tag: el.tagName, text: (el.innerText || "").slice(0, 40),
+          key: keyed ? [...keyed.classList].find(c => c.startsWith("st-key-")) : null};
+}
+"""
 
 
 @pytest.fixture
@@ -89,11 +99,15 @@ def _one_try(page: Page, url: str, data_dir: Path, look_id: str, n: int) -> tupl
     page.wait_for_function("([k, quiet]) => window.__own >= k || performance.now() - window.__lastOwn > quiet",
                            arg=[1 + n % 8, QUIET_MS], timeout=60_000)
     loading = page.get_by_text("still loading", exact=False).count() > 0
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    under = page.evaluate(WHAT_IS_THERE, [x, y])
+    moved = pick.bounding_box()
+    page.mouse.click(x, y)
     try:
         expect(pick).to_have_text("✓ Selected", timeout=20_000)
     except AssertionError:
-        return f"try {n}: the card never said ✓ Selected", loading
+        return (f"try {n}: the card never said ✓ Selected (aimed at {box}, the button was at {moved} "
+                f"when clicked, under the pointer: {under})"), loading
     # The lists complete; the next action (Generate) draws them, and the choice is still there.
     wait_for(lambda: _lists_fetched(data_dir), timeout=60, message=f"try {n}: the lists were never complete")
     page.get_by_role("button", name="Generate video").click()
