@@ -4,7 +4,8 @@
 # team-mode tests) and run the whole pytest suite.
 # Extra arguments go to pytest, e.g. scripts/test.sh -m "not browser" -x
 # The tests run in parallel worker processes (pytest-xdist, one file per worker at a time);
-# STUDIO_TEST_WORKERS sets how many (default 4; 0 runs them in this process).
+# STUDIO_TEST_WORKERS sets how many (default 6: the browser tests wait on renders, so more workers than
+# cores keep both cores busy; 0 runs them in this process).
 # --busy N (first argument) keeps N extra processes spinning on the CPU for the whole run, to
 # check that the suite passes on a busy machine.
 set -euo pipefail
@@ -66,7 +67,7 @@ for _ in $(seq 1 "$busy"); do
     spinners+=("$!")
 done
 
-workers="${STUDIO_TEST_WORKERS:-4}"
+workers="${STUDIO_TEST_WORKERS:-6}"
 parallel=()
 [ "$workers" = "0" ] || parallel=(-n "$workers" --dist loadfile)
 .venv/bin/python -m pytest "${parallel[@]}" --durations=25 "$@"
