@@ -83,6 +83,11 @@ def _lists_fetched(data_dir: Path) -> bool:
     return any((data_dir / "catalogues").glob("catalogue-*.json"))
 
 
+def _kept_lists(data_dir: Path) -> dict[Path, int]:
+    """The server's copies of the lists on disk, with the time each was last written."""
+    return {path: path.stat().st_mtime_ns for path in (data_dir / "catalogues").glob("catalogue-*.json")}
+
+
 def _forget_lists(url: str, data_dir: Path) -> None:
     """Make the server's lists cold again: its copy on disk removed, then its caches cleared."""
     for path in (data_dir / "catalogues").glob("catalogue-*.json"):
@@ -90,14 +95,45 @@ def _forget_lists(url: str, data_dir: Path) -> None:
     clear_server_caches(int(url.rsplit(":", 1)[1]), OWNER_SECRET)
 
 
+def _cold_visit(page: Page, url: str, data_dir: Path, sandbox: Sandbox, n: int) -> None:
+    """Open the Studio as a new visitor while the server's lists are cold (its copy on disk removed,
+    its caches cleared, one page of voices held back): the gallery shows what has arrived so far.
+
+    Once in a while (seen once in many runs on a very busy machine) a fetch of the previous try was
+    still under way when the lists were forgotten, and kept its lists after that: the page then shows
+    the complete lists being refreshed. That visit is not cold, so the lists are forgotten again
+    once that fetch has ended and the page opened again."""
+    still_loading = page.get_by_text("so far, still loading", exact=False).first
+    refreshing = page.get_by_text("Refreshing the avatar and voice lists", exact=False)
+    forget = n > 1  # the first try's server has never fetched the lists
+    if forget:  # the previous try's last run has ended
+        expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning")
+    for _ in range(3):
+        sandbox.clear_faults()
+        sandbox.add_fault("GET", "/v3/voices", kind="slow", times=None, query=SPEECH_LIST)  # at once
+        sandbox.add_fault("GET", "/v3/voices", kind="slow", times=2)  # private and the first public page
+        sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1)
+        if forget:
+            _forget_lists(url, data_dir)
+        page.goto(url)
+        expect(still_loading.or_(refreshing)).to_be_visible(timeout=60_000)
+        if still_loading.count():
+            return
+        print(f"try {n}: the lists were not cold (a fetch of the previous try ended after they were forgotten)")
+        kept = _kept_lists(data_dir)
+        sandbox.release_faults()  # the refresh that visit started ends, and keeps its lists: then again
+        wait_for(lambda: _kept_lists(data_dir) != kept, timeout=60, message=f"try {n}: the refresh never ended")
+        forget = True
+    raise AssertionError(f"try {n}: the lists could not be made cold")
+
+
 def _one_try(page: Page, url: str, data_dir: Path, sandbox: Sandbox, look_id: str,
              n: int) -> tuple[str | None, bool]:
     """One cold visit: (None when the click stuck, else what went wrong; whether the lists were
     still loading at the moment of the click)."""
-    page.goto(url)
+    _cold_visit(page, url, data_dir, sandbox, n)
     selector = f".st-key-studio_av_pick_{look_id} button"
     pick = page.locator(selector)
-    expect(page.get_by_text("so far, still loading", exact=False).first).to_be_visible(timeout=60_000)
     expect(pick).to_be_visible()
     box = pick.bounding_box()
     page.evaluate("() => { window.__own = 0; window.__lastOwn = performance.now(); }")
@@ -142,12 +178,6 @@ def test_a_select_made_while_the_lists_load_sticks_every_time(page, servers, tmp
                          "HEYGEN_API_BASE_URL": slow_sandbox.base_url})
     lost, while_loading = [], 0
     for n in range(1, TRIES + 1):
-        slow_sandbox.clear_faults()
-        slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", times=None, query=SPEECH_LIST)  # at once
-        slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", times=2)  # private and the first public page
-        slow_sandbox.add_fault("GET", "/v3/voices", kind="slow", delay_ms=HOLD_MS, times=1)
-        if n > 1:
-            _forget_lists(url, data_dir)
         problem, loading = _one_try(page, url, data_dir, slow_sandbox, look_id, n)
         while_loading += loading
         print(f"try {n}: {problem or 'stuck'}{' (while loading)' if loading else ''}")
