@@ -62,6 +62,19 @@ _CSS = """
 .hg-field-error { color: #c0262d; font-size: 0.85rem; margin: -0.25rem 0 0.5rem 0; }
 div[class*="st-key-"][class*="_av_card_"]:has(button[kind="primary"]) { border: 2px solid #5b4cdb !important;
   box-shadow: 0 0 0 4px rgba(91, 76, 219, 0.14); background: #faf9ff; }
+/* On a first visit the browser draws a 40 px placeholder for each widget until its code has loaded
+   (seconds on a busy laptop). The gallery's filters and cards, and the voice lists, keep their final
+   heights meanwhile, so the buttons below them do not move under the pointer when the widgets appear. */
+div[class*="st-key-"][class*="_av_gender"]:has(> [data-testid="stSkeleton"]),
+div[class*="st-key-"][class*="_av_type"]:has(> [data-testid="stSkeleton"]),
+div[class*="st-key-"][class*="_av_orientation"]:has(> [data-testid="stSkeleton"]),
+div[class*="st-key-"][class*="_vo_language"]:has(> [data-testid="stSkeleton"]),
+div[class*="st-key-"][class*="_vo_gender"]:has(> [data-testid="stSkeleton"]),
+div[class*="st-key-"][class*="_vo_choice"]:has(> [data-testid="stSkeleton"]) { height: 68px; }
+div[class*="st-key-"][class*="_av_owner"]:has(> [data-testid="stSkeleton"]) { height: 32px; overflow: hidden; }
+div[class*="_av_card_"] > [data-testid="stElementContainer"]:first-child:has(> [data-testid="stSkeleton"]) {
+  height: 189px; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-hg_gallery_css), .st-key-hg_gallery_css { display: none; }
 </style>
 """
 
@@ -91,8 +104,10 @@ def save_widget_state(keys: list[str], *, store_key: str) -> None:
 
 
 def inject_css() -> None:
-    """The gallery and badge styles (call once per run; invisible)."""
-    st.html(_CSS)
+    """The gallery and badge styles (call once per run; invisible). Drawn as Markdown, whose code the
+    browser has from the start, so the styles apply while the widgets' own code is still loading."""
+    with st.container(key="hg_gallery_css"):
+        st.markdown(_CSS, unsafe_allow_html=True)
 
 
 def chosen_avatar_id(key_prefix: str) -> str | None:
