@@ -132,8 +132,7 @@ def test_bulk_statuses_answer_every_id_without_links_and_name_a_failure(sb):
         # Just made: queued for the first quarter of a 0.3 s render, then processing (a busy machine may
         # answer after that quarter).
         assert [e["video_id"] for e in first] == [*ids, "vt_nope"]
-        assert [e["status"] for e in first[:2]] in (["queued"] * 2, ["processing"] * 2, ["queued", "processing"],
-                                                    ["processing", "queued"])
+        assert {e["status"] for e in first[:2]} <= {"queued", "processing"}
         assert first[2]["status"] == "not_found"
         done = wait_for(lambda: call(sb, "GET", path, params={"video_translation_ids": ",".join(ids)}).json()["data"],
                         lambda d: all(e["status"] in ("completed", "failed") for e in d))
