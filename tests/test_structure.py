@@ -4,7 +4,9 @@
 - no branch on a job's kind by its name (``job.kind == "agent"``, ``kind in ("lipsync", …)``) outside
   the kind registry (heygen/studio/kinds.py); the sandbox has its own meanings of "kind";
 - no table keyed by job kind outside the registry, so a new kind is four files: its module, its
-  registry entry, its form and its page.
+  registry entry, its form and its page;
+- no ``st.rerun()`` in a fragment's body (or a function of its module it calls): the body also runs
+  inline in full runs, where a rerun loses the click the run carries; ``ui.refresh.whole_page`` instead.
 """
 
 from __future__ import annotations
@@ -185,3 +187,58 @@ if __name__ == "__main__":  # the figures: python -m tests.test_structure [a che
     tables = [h for p in studio_sources() for h in kind_tables(p)]
     print(f"branches on a job kind's name outside the registry: {len(branches)}")
     print(f"tables keyed by job kind outside the registry: {len(tables)} {tables}")
+
+
+def reruns_in_fragments(path: Path) -> list[str]:
+    """``st.rerun()`` calls reachable from a function given to ``st.fragment`` in the same module (through
+    the module's own functions it calls), as "file:line: fragment -> function". A rerun under
+    ``if st.button(...)`` is left out: it follows the press that run carried."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+    def st_call(node: ast.AST, name: str) -> bool:
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == name
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "st")
+
+    def pressed(node: ast.AST) -> bool:
+        return isinstance(node, ast.If) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "button"
+            for n in ast.walk(node.test))
+
+    def walk(node: ast.AST):
+        for child in ast.iter_child_nodes(node):
+            yield child
+            if pressed(child):
+                yield from (n for part in child.orelse for n in [part, *walk(part)])
+            else:
+                yield from walk(child)
+
+    fragments = {arg.id for node in ast.walk(tree) if st_call(node, "fragment")
+                 for arg in node.args[:1] if isinstance(arg, ast.Name) and arg.id in functions}
+    found = []
+    for fragment in sorted(fragments):
+        seen, todo = set(), [fragment]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for node in walk(functions[name]):
+                if st_call(node, "rerun"):
+                    found.append(f"{_where(path)}:{node.lineno}: {fragment} -> {name}")
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+                    todo.append(node.func.id)
+    return found
+
+
+def test_no_fragment_body_reruns_the_page_itself():
+    found = [hit for path in sources("ui", "pages") for hit in reruns_in_fragments(path)]
+    assert found == [], "call ui.refresh.whole_page() instead:\n" + "\n".join(found)
+
+
+def test_the_rerun_finder_follows_a_fragment_into_the_functions_it_calls(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import streamlit as st\n\n\ndef _stop():\n    st.rerun()\n\n\ndef _live():\n    _stop()\n\n\n"
+                      "def _other():\n    st.rerun()\n\n\ndef _pressed():\n    if st.button('Go'):\n        _other()\n\n\n"
+                      "def page():\n    st.fragment(_live, run_every=2)()\n    st.fragment(_pressed)()\n")
+    assert reruns_in_fragments(sample) == ["sample.py:5: _live -> _stop"]

@@ -17,7 +17,7 @@ from heygen.api import errors
 from heygen.studio import agent_chat, archive, kinds
 from heygen.studio.jobs import TERMINAL, Job
 
-from . import connection, copy, kept_media, nav
+from . import connection, copy, kept_media, nav, refresh
 from .feedback import show_error
 from .text import md
 
@@ -63,7 +63,8 @@ def _live(job_id: str) -> None:
     """One refresh: what the worker last recorded about the session (no HeyGen request)."""
     job = connection.job_store().get(job_id)
     if job is None or _signature(job) != st.session_state.get(_keys(job_id)["seen"]):
-        st.rerun()
+        refresh.whole_page()
+        return
     _progress(job)
     _conversation(job)
 

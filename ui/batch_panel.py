@@ -25,7 +25,7 @@ from heygen.studio.batch import (
 from heygen.studio.scripting import estimated_seconds, format_duration
 
 from . import batch_common as common
-from . import batch_setup, checks, connection, nav, reviews_panel
+from . import batch_setup, checks, connection, nav, refresh, reviews_panel
 from .copy import failure_hint
 from .feedback import show_error
 from .status_panel import fmt_duration, status_words
@@ -121,7 +121,8 @@ def _await_checks(batch_id: str) -> None:
     store = common.store()
     batch = store.get(batch_id)
     if batch is None or not _checks_awaited(batch, store.rows(batch_id)):
-        st.rerun()
+        refresh.whole_page()
+        return
     st.caption("Checking what the last videos say against the script; their checks appear here on their own.")
 
 
@@ -141,9 +142,10 @@ def set_going(batch_id: str) -> None:
 
 
 def _stop_live(batch_id: str) -> None:
+    """Record that nothing more happens on its own; the whole page is drawn again from the fragment's own run."""
     batch = common.store().get(batch_id)
     st.session_state[_live_key(batch_id)] = {"live": False, "updated_at": batch.updated_at if batch else None}
-    st.rerun()
+    refresh.whole_page()
 
 
 def _live_sample(batch_id: str) -> None:
@@ -161,6 +163,7 @@ def _live(batch_id: str, draw: Callable[[Batch, list[BatchRow]], None]) -> None:
     batch = store.get(batch_id)
     if batch is None:
         _stop_live(batch_id)
+        return
     rows = store.rows(batch_id)
     if not _has_work(batch, rows):
         _stop_live(batch_id)

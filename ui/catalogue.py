@@ -169,13 +169,13 @@ def follow(conn: Connection, shown: Catalogue) -> None:
         progress = live.progress
         if progress is None or progress.error is not None or (shown.complete and progress.done):
             return  # complete, or stopped on an error shown by ``load``
-        if progress.done:
-            st.rerun()  # it ended since ``shown`` was taken, within this run: draw the complete lists
         if shown.complete:
             st.caption("Refreshing the avatar and voice lists… the new lists are used from your next click.")
             return
+        # It may have ended since ``shown`` was taken: not a rerun, which would lose a click this run carries.
         words, more = st.columns([4, 1], vertical_alignment="center")
-        words.caption(f"{loading_words(shown)}. The rest shows up as you use the page.")
+        words.caption("Every avatar and voice has arrived; they show up as you use the page." if progress.done
+                      else f"{loading_words(shown)}. The rest shows up as you use the page.")
         more.button(SHOW_ARRIVED, key="catalogue_show_arrived", type="tertiary", icon=":material/refresh:",
                     help="Draw the gallery again with every avatar and voice that has arrived so far.")
 

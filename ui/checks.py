@@ -15,7 +15,7 @@ from heygen.studio import fixes, inspection, kinds, lipsync, qa
 from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 
-from . import connection, kept_media, nav
+from . import connection, kept_media, nav, refresh
 from .feedback import failure_record, show_error
 from .text import md
 
@@ -194,7 +194,8 @@ def _links(job: Job) -> None:
 def _await_check(job_id: str) -> None:
     """One look at the store while the worker checks the video: a full rerun once the check is there."""
     if store().get(job_id) is not None:
-        st.rerun()
+        refresh.whole_page()
+        return
     st.caption("Checking what the video says against its script…")
 
 

@@ -13,7 +13,7 @@ from heygen.studio import kinds, states
 from heygen.studio.states import JobStatus
 from heygen.studio.jobs import Job
 
-from . import checks, connection, nav, reviews_panel, status_panel, translate_panel
+from . import checks, connection, nav, refresh, reviews_panel, status_panel, translate_panel
 
 FILTERS = {
     "Running": states.RUNNING,
@@ -112,5 +112,6 @@ def _watch_running(shown: dict[str, str]) -> None:
     for job_id, words in shown.items():
         job = store.get(job_id)
         if job is None or not _watchable(job) or status_panel.job_status_words(job) != words:
-            st.rerun()
+            refresh.whole_page()
+            break
     st.caption("Running renders on this page update on their own.")

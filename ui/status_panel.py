@@ -20,7 +20,7 @@ from heygen.api import errors
 from heygen.studio.errors import NotSendable
 from heygen.studio.jobs import Job
 
-from . import agent_session, checks, connection, kept_media, nav, replace_audio, reviews_panel, translate_panel
+from . import agent_session, checks, connection, kept_media, nav, refresh, replace_audio, reviews_panel, translate_panel
 from .copy import NEXT_STEP, failure_advice, fmt_duration, job_status_words, made_how, status_words, typical_wait
 from .feedback import failure_record, show_error
 from .job_watch import TICK_SECONDS, check_now, stopped_outcome, watch_state
@@ -74,7 +74,8 @@ def _live(conn: connection.Connection, job_id: str) -> None:
     """One refresh: what the store says about the job (no HeyGen request); a full rerun once it stopped."""
     job = connection.job_store().get(job_id)
     if job is None or stopped_outcome(job) is not None:
-        st.rerun()
+        refresh.whole_page()
+        return
     _live_view(conn, job)
 
 

@@ -17,7 +17,7 @@ from heygen.studio.jobs import Job
 from heygen.studio.media import MediaError
 from heygen.studio.media.clips import inspect_clip
 
-from . import connection, job_watch, nav
+from . import connection, job_watch, nav, refresh
 from .copy import (KIND_ADVICE, fmt_duration, status_words, translation_facts, translation_facts_many,
                    translation_problems)
 from .feedback import failure_record, show_error
@@ -313,7 +313,8 @@ def _queued(job_id: str) -> None:
     store = connection.job_store()
     job = store.get(job_id)
     if job is None or job.status != translate.QUEUED:
-        st.rerun()
+        refresh.whole_page()
+        return
     group = translate.group_of(store, job)
     running = sum(1 for j in group if j.status in translate.HOLDS_A_SLOT)
     waiting = sum(1 for j in group if j.status == translate.QUEUED)
