@@ -40,8 +40,8 @@ def panel(conn: connection.Connection, job: Job) -> bool:
         return False
     keys = _keys(job.id)
     st.session_state[keys["seen"]] = _signature(job)
-    if job.status in TERMINAL:
-        _progress(job)
+    if job.status in TERMINAL or agent_chat.waits_for_user(job):
+        _progress(job)  # nothing changes until the user writes: no timer redraws the page while they type
         _conversation(job)
     else:
         live = st.fragment(_live, run_every=TICK_SECONDS)

@@ -115,6 +115,14 @@ def awaiting_answer(job: Job) -> bool:
     return any(m.get("state") in ("sending", "unclear") for m in outbox(job))
 
 
+def waits_for_user(job: Job) -> bool:
+    """True while only the user can move the session on: HeyGen waits for their answer, no message of theirs
+    is unsettled and none of the session's videos is still rendering."""
+    videos = session_record(job).get("videos") or []
+    return (session_status(job) == "waiting_for_input" and not awaiting_answer(job)
+            and all(v.get("status") in ("completed", "failed") for v in videos))
+
+
 def can_message(job: Job) -> ChatError | None:
     """Why a message cannot be sent now, or None when it can."""
     session = session_record(job)

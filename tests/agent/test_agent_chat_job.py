@@ -59,6 +59,7 @@ def test_a_chat_create_without_a_video_is_followed_through_the_session(client, s
     assert session["progress"] == 10 and [m["role"] for m in session["messages"]] == ["user", "model"]
     assert job.status == "waiting" and not job.terminal, "a session waiting for the user is still followed"
     assert agent_chat.can_message(job) is None
+    assert agent_chat.waits_for_user(job), "only the user's answer moves the session on"
     paths = {e["path"] for e in sandbox.requests_log()}
     assert f"/v3/video-agents/{session['session_id']}" in paths
     assert not [p for p in paths if "/sessions" in p], "the old sessions path is never called"
@@ -69,7 +70,7 @@ def test_a_conversation_ends_in_a_draft_then_a_revised_video(client, store, acco
     with pytest.raises(agent_chat.ChatError):
         agent_chat.send_message(client, store, job, "   ")
     job = agent_chat.send_message(client, store, job, "For customers; the webinar is on 3 March.")
-    assert agent_chat.session_record(job)["status"] == "thinking"
+    assert agent_chat.session_record(job)["status"] == "thinking" and not agent_chat.waits_for_user(job)
     assert agent_chat.can_message(job).reason == agent_chat.Refusal.BUSY
     with pytest.raises(agent_chat.ChatError):
         agent_chat.send_message(client, store, job, "And one more thing")
@@ -127,11 +128,13 @@ def test_a_lost_message_that_never_arrived_waits_for_the_user(client, store, acc
     job = store.get(job.id)
     kinds.of(job).check(client, store, job, POLICY)  # too early to call it missing
     assert agent_chat.outbox(store.get(job.id))[0]["state"] == "unclear"
+    assert not agent_chat.waits_for_user(store.get(job.id)), "the unclear message is still being looked for"
     job = store.get(job.id)
     later = agent_chat.outbox(job)[0]["sent_at"] + agent_chat.LOOK_AFTER_SECONDS + 1
     kinds.of(job).check(client, store, job, POLICY, now=later)
     job = store.get(job.id)
     assert agent_chat.outbox(job)[0]["state"] == "missing" and agent_chat.can_message(job) is None
+    assert agent_chat.waits_for_user(job)
     assert len(message_posts(sandbox, job)) == 1, "nothing was re-sent on its own"
     agent_chat.send_message(client, store, job, "For customers.")  # the user's choice
     assert [e["state"] for e in agent_chat.outbox(store.get(job.id))] == ["sent"]
