@@ -259,3 +259,19 @@ def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
     # starts another one, which can leave the run's old elements on the page for a moment).
     expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
                                                                   timeout=60_000)
+
+
+def download(page, button, *, tries: int = 3, timeout: float = 20_000):
+    """The download a press of ``button`` (a download button) starts. A download button's file address
+    is made anew by every run of the page; a press that falls as a run ends (a check arriving redraws the
+    page) can ask for the address just retired, and nothing downloads: the user presses again."""
+    for attempt in range(1, tries + 1):
+        try:
+            with page.expect_download(timeout=timeout) as info:
+                button.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+            print(f"press {attempt} of {button} started no download; pressing again")
+    raise AssertionError("unreachable")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import download as browser_download
 from tests.support import settle, stays_unchanged, wait_for
 from playwright.sync_api import Page, expect
 
@@ -104,9 +105,7 @@ def test_five_rows_from_upload_to_export(streamlit_server, page, screenshot, tmp
     expect(page.get_by_test_id("stMetric").filter(has_text="Ready").get_by_test_id("stMetricValue")).to_have_text("5")
     whole_page(page, screenshot, "3-finished")
 
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Results CSV").click()
-    download = info.value
+    download = browser_download(page, page.get_by_role("button", name="Results CSV"))
     assert download.suggested_filename == "contacts-results.csv"
     data = Path(download.path()).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
@@ -116,9 +115,8 @@ def test_five_rows_from_upload_to_export(streamlit_server, page, screenshot, tmp
     assert all(r["video_id"] and r["video_url"].startswith("http://127.0.0.1") for r in table)
     assert table[1]["note"].startswith("'="), "a formula cell is neutralised"
 
-    with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile(r"Videos \(\.zip, 5 MP4s\)")).click()
-    assert info.value.suggested_filename == "contacts-videos.zip"
+    zipped = browser_download(page, page.get_by_role("button", name=re.compile(r"Videos \(\.zip, 5 MP4s\)")))
+    assert zipped.suggested_filename == "contacts-videos.zip"
 
 
 @pytest.fixture

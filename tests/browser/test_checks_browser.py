@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from heygen.sandbox import Sandbox
+from tests.browser.conftest import download as browser_download
 from tests.browser.test_batch_browser import fill_text_area, whole_page
 
 pytestmark = pytest.mark.timeout(420)
@@ -74,9 +75,10 @@ def test_a_misspoken_name_is_found_fixed_and_exported(streamlit_server, page, sa
     whole_page(page, screenshot, "4-fixed")
 
     page.goto(batch_url)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Results CSV").click(timeout=60_000)
-    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
+    results = page.get_by_role("button", name="Results CSV")
+    expect(results).to_be_visible(timeout=60_000)
+    rows = list(csv.DictReader(io.StringIO(Path(browser_download(page, results).path()).read_bytes()
+                                           .decode("utf-8-sig"))))
     assert [r["first_name"] for r in rows] == CONTACTS
     assert [r["qa_status"] for r in rows] == ["ok"] * 6  # row 3 through its fix
     assert all(r["qa_findings"] == "" for r in rows)

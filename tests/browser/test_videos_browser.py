@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from tests.browser.conftest import download as browser_download
 from tests.support import stays_unchanged
 from playwright.sync_api import expect
 
@@ -69,9 +70,7 @@ def test_completed_render_plays_in_the_page(app, launch, page, screenshot, sandb
     page.wait_for_function("() => document.querySelector('video').currentTime > 0.2", timeout=15_000)
     expect(page.get_by_text("Download MP4")).to_be_visible()
     screenshot(page, "completed")
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download MP4").click()
-    download = info.value
+    download = browser_download(page, page.get_by_role("button", name="Download MP4"))
     assert download.suggested_filename == "product-teaser.mp4"
     with open(download.path(), "rb") as fh:
         assert fh.read(12)[4:8] == b"ftyp"
