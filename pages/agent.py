@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import agent_form as form
-from ui import catalogue, connection, pickers, shell
+from ui import catalogue, connection, shell
 
 # Read by ui.nav, not run: this page's place in the navigation.
 PAGE = {"title": "Prompt to video", "icon": ":material/auto_awesome:", "order": 30, "form": "agent"}
@@ -11,8 +11,6 @@ PAGE = {"title": "Prompt to video", "icon": ":material/auto_awesome:", "order": 
 shell.require(__file__)
 
 conn = connection.require()
-pickers.inject_css()
-form.inject_css()
 
 head, tools = st.columns([5, 1], vertical_alignment="bottom")
 head.title("Prompt to video")

@@ -8,7 +8,6 @@ from ui import (
     batch_panel,
     batch_setup,
     connection,
-    pickers,
     shell,
 )
 
@@ -17,8 +16,6 @@ PAGE = {"title": "Batch", "icon": ":material/contacts:", "order": 70}
 
 shell.require(__file__)
 conn = connection.require()
-pickers.inject_css()
-batch_common.inject_css()
 
 # The open batch lives in the URL too (?batch=<id>), so a reload or a restart comes back to it.
 opened = batch_common.opened_id()

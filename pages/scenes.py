@@ -13,7 +13,6 @@ PAGE = {"title": "Scenes", "icon": ":material/view_carousel:", "order": 20, "for
 
 shell.require(__file__)
 conn = connection.require()
-pickers.inject_css()
 
 head, tools = st.columns([5, 1], vertical_alignment="bottom")
 head.title("Scenes")

@@ -10,7 +10,6 @@ PAGE = {"title": "Studio", "icon": ":material/movie_edit:", "order": 10, "form":
 
 shell.require(__file__)
 conn = connection.require()
-pickers.inject_css()
 
 head, tools = st.columns([5, 1], vertical_alignment="bottom")
 head.title("Studio")

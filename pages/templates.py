@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import catalogue, connection, pickers, shell
+from ui import catalogue, connection, shell
 from ui import template_form as form
 
 # Read by ui.nav, not run: this page's place in the navigation.
@@ -10,7 +10,6 @@ PAGE = {"title": "Templates", "icon": ":material/dashboard_customize:", "order":
 
 shell.require(__file__)
 conn = connection.require()
-pickers.inject_css()
 
 st.title("Templates")
 st.caption("Pick a template made in HeyGen's editor, fill in its variables (empty ones keep the template's "

@@ -88,31 +88,6 @@ DEFAULTS: dict[str, Any] = {
     UPLOAD_GEN: 0,
 }
 
-_CSS = """
-<style>
-.ag-style-thumb { position: relative; width: 100%; aspect-ratio: 16 / 9; border-radius: 0.5rem; overflow: hidden;
-  background: linear-gradient(135deg, #efeefb, #e3e1f0); }
-.ag-style-thumb img { width: 100%; height: 100%; object-fit: cover; display: block; }
-.ag-style-thumb .ag-none { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
-  color: #6b62c9; font-size: 1.7rem; line-height: 1; }
-.ag-style-name { font-weight: 600; font-size: 0.84rem; line-height: 1.15rem; height: 2.3rem; margin-top: 0.4rem;
-  overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; color: #1f1d2e; }
-.ag-style-meta { color: #6b6880; font-size: 0.74rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.ag-aspect { position: absolute; right: 6px; top: 6px; padding: 1px 8px; border-radius: 999px; font-size: 0.68rem;
-  font-weight: 600; background: rgba(31,29,46,0.72); color: #fff; }
-.ag-file { display: flex; align-items: center; gap: 0.6rem; min-height: 2.4rem; }
-.ag-file-name { font-weight: 600; font-size: 0.92rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.ag-file-meta { color: #6b6880; font-size: 0.8rem; }
-.ag-file-bad { color: #c0262d; font-size: 0.84rem; }
-.ag-counter { color: #6b6880; font-size: 0.85rem; margin-top: -0.4rem; }
-.ag-counter.ag-over { color: #c0262d; font-weight: 600; }
-.st-key-agent_prompt:focus-within ~ div .ag-counter { visibility: hidden; }
-div[data-testid="stLayoutWrapper"]:has(> .st-key-agent_side) { position: sticky; top: 3.75rem; z-index: 2;
-  max-height: calc(100vh - 4.5rem); overflow-y: auto; }
-div[class*="st-key-agent_style_sel"] { border: 2px solid #5b4cdb !important;
-  box-shadow: 0 0 0 4px rgba(91, 76, 219, 0.14); background: #faf9ff; }
-</style>
-"""
 
 
 @dataclass
@@ -138,10 +113,6 @@ class Draft:
     @property
     def shown_title(self) -> str:
         return self.title or agent_launch.agent_title(self.spec.prompt)
-
-
-def inject_css() -> None:
-    st.html(_CSS)
 
 
 def uploader_key() -> str:

@@ -47,30 +47,12 @@ READY_MARK, PROBLEM_MARK = "✓ Ready", "✕ "
 STATUS_TITLES = {"queued": "Queued", "rendering": "Rendering", "completed": "Ready", "failed": "Failed",
                  "skipped": "Skipped"}
 
-_CSS = """
-<style>
-.hg-step { display: flex; align-items: center; gap: 0.6rem; margin: 0 0 0.4rem 0; }
-.hg-step-n { flex: none; width: 1.9rem; height: 1.9rem; border-radius: 999px; display: flex; align-items: center;
-  justify-content: center; font-weight: 700; font-size: 0.95rem; background: #ecebfd; color: #4a3dc4; }
-.hg-step-n.hg-done { background: #e3f6ec; color: #17784a; }
-.hg-step-n.hg-later { background: #f0eff6; color: #9a97ad; }
-.hg-step-t { font-weight: 700; font-size: 1.25rem; color: #1f1d2e; }
-.hg-step-t.hg-later { color: #9a97ad; }
-.hg-step-s { color: #6b6880; font-size: 0.9rem; margin-left: auto; }
-.hg-preview { background: #faf9ff; border: 1px solid #e6e4f3; border-radius: 0.5rem; padding: 0.8rem 1rem;
-  line-height: 1.55; white-space: normal; }
-</style>
-"""
 
 
 def store() -> BatchStore:
     """The batch store on the studio's data file (shared by every browser session)."""
     connection.job_store()  # stops the page with an explanation when the store cannot open
     return process.batch_store()
-
-
-def inject_css() -> None:
-    st.html(_CSS)
 
 
 def step_header(number: int | str, title: str, *, status: str = "current", note: str = "") -> None:

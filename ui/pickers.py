@@ -22,7 +22,7 @@ from .text import html_text, md
 
 __all__ = [
     "PAGE_SIZE", "avatar_gallery", "avatar_preview", "voice_picker", "voice_card", "select_avatar",
-    "select_voice", "chosen_avatar_id", "chosen_voice_id", "inject_css", "show_look_in_gallery",
+    "select_voice", "chosen_avatar_id", "chosen_voice_id", "show_look_in_gallery",
     "widget_keys", "restore_widget_state", "save_widget_state",
 ]
 
@@ -36,47 +36,6 @@ SPEAKS = "♪"  # marks the voices Listen works with
 BADGE_CLASS = {"studio_avatar": "hg-studio", "digital_twin": "hg-video", "photo_avatar": "hg-photo"}
 SHORT_TYPE = {"studio_avatar": "Studio", "digital_twin": "Digital twin", "photo_avatar": "Photo"}
 
-_CSS = """
-<style>
-.hg-card { margin-bottom: -1rem; }  /* as close to its button as a Markdown block sits */
-.hg-thumb { position: relative; width: 100%; height: 150px; border-radius: 0.5rem; overflow: hidden;
-  background: linear-gradient(135deg, #efeefb, #e3e1f0); }
-.hg-thumb img { width: 100%; height: 100%; object-fit: cover; object-position: center 20%; display: block; }
-.hg-thumb .hg-initials { position: absolute; inset: 0; display: flex; align-items: center;
-  justify-content: center; font-size: 2rem; font-weight: 700; color: #8a84c9; }
-.hg-thumb.hg-dim img { filter: grayscale(0.9) opacity(0.55); }
-.hg-ribbon { position: absolute; left: 6px; top: 6px; padding: 1px 8px; border-radius: 999px;
-  font-size: 0.68rem; font-weight: 600; background: rgba(31,29,46,0.78); color: #fff; }
-.hg-name { font-weight: 600; font-size: 0.9rem; margin-top: 0.45rem; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; color: #1f1d2e; }
-.hg-meta { display: flex; flex-wrap: nowrap; gap: 4px; margin-top: 0.2rem; overflow: hidden; height: 1.35rem; }
-.hg-badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.7rem; line-height: 1.1rem;
-  white-space: nowrap; background: #f0eff6; color: #55526b; }
-.hg-badge.hg-studio { background: #ecebfd; color: #4a3dc4; }
-.hg-badge.hg-video { background: #e4f0fd; color: #1d5fa8; }
-.hg-badge.hg-photo { background: #e3f6ec; color: #17784a; }
-.hg-badge.hg-mine { background: #fff1e0; color: #a35a00; }
-.hg-badge.hg-wait { background: #eeeeee; color: #666; }
-.hg-badge.hg-ok { background: #e3f6ec; color: #17784a; }
-.hg-voice-name { font-weight: 600; font-size: 1rem; }
-.hg-field-error { color: #c0262d; font-size: 0.85rem; margin: -0.25rem 0 0.5rem 0; }
-div[class*="st-key-"][class*="_av_card_"]:has(button[kind="primary"]) { border: 2px solid #5b4cdb !important;
-  box-shadow: 0 0 0 4px rgba(91, 76, 219, 0.14); background: #faf9ff; }
-/* On a first visit the browser draws a 40 px placeholder for each widget until its code has loaded
-   (seconds on a busy laptop). The gallery's filters and cards, and the voice lists, keep their final
-   heights meanwhile, so the buttons below them do not move under the pointer when the widgets appear. */
-div[class*="st-key-"][class*="_av_gender"]:has(> [data-testid="stSkeleton"]),
-div[class*="st-key-"][class*="_av_type"]:has(> [data-testid="stSkeleton"]),
-div[class*="st-key-"][class*="_av_orientation"]:has(> [data-testid="stSkeleton"]),
-div[class*="st-key-"][class*="_vo_language"]:has(> [data-testid="stSkeleton"]),
-div[class*="st-key-"][class*="_vo_gender"]:has(> [data-testid="stSkeleton"]),
-div[class*="st-key-"][class*="_vo_choice"]:has(> [data-testid="stSkeleton"]) { height: 68px; }
-div[class*="st-key-"][class*="_av_owner"]:has(> [data-testid="stSkeleton"]) { height: 32px; overflow: hidden; }
-div[class*="_av_card_"] > [data-testid="stElementContainer"]:first-child:has(> [data-testid="stSkeleton"]) {
-  height: 189px; }
-[data-testid="stLayoutWrapper"]:has(> .st-key-hg_gallery_css), .st-key-hg_gallery_css { display: none; }
-</style>
-"""
 
 
 def widget_keys(key_prefix: str) -> list[str]:
@@ -101,13 +60,6 @@ def restore_widget_state(keys: list[str], *, store_key: str) -> None:
 def save_widget_state(keys: list[str], *, store_key: str) -> None:
     """Remember the current values of ``keys`` (in a key Streamlit never drops)."""
     st.session_state[store_key] = {key: st.session_state[key] for key in keys if key in st.session_state}
-
-
-def inject_css() -> None:
-    """The gallery and badge styles (call once per run; invisible). Drawn as Markdown, whose code the
-    browser has from the start, so the styles apply while the widgets' own code is still loading."""
-    with st.container(key="hg_gallery_css"):
-        st.markdown(_CSS, unsafe_allow_html=True)
 
 
 def chosen_avatar_id(key_prefix: str) -> str | None:
@@ -294,8 +246,7 @@ def avatar_gallery(
                 # key that changed with the choice would make a new card, the old one shown beside it until
                 # the run ends). The chosen card's frame comes from its primary button (CSS above).
                 with grid, st.container(border=True, key=f"{p}_av_card_{look.id}"):
-                    # st.html, not Markdown: the browser already has its code from the style block drawn
-                    # first (inject_css), so the card shows with its button; HTML in Markdown needs more code.
+                    # Until the browser has st.html's code, the slot keeps the card's height (ui.styles).
                     st.html(_card_html(look))
                     if not look.ready:
                         label = "Not ready yet"

@@ -4,7 +4,8 @@ process's start and stop.
 - ``Gate`` (ASGI middleware, for every HTTP request and WebSocket): answers only to the allowed host
   names (DNS rebinding), turns the owner address (``/?owner=SECRET``) and an invite link
   (``/?invite=TOKEN``) into an HttpOnly, SameSite=Strict cookie and drops the secret from the address
-  bar, gives each browser an opaque visitor cookie, and adds headers that forbid framing.
+  bar, gives each browser an opaque visitor cookie, adds headers that forbid framing, and writes the
+  studio's styles (``ui.styles``) into the head of each page.
 - ``/kept/{job_id}/{kind}``: a kept video, thumbnail or subtitles, with HTTP ranges, for the owner
   or a team member, or for a review link that includes that video; anything else gets 403.
   ``/kept/{job_id}/session/{video}/{kind}``: the same for another video of a chat job (a revision).
@@ -38,7 +39,7 @@ from starlette.routing import Route
 from heygen.studio import access, agent_chat, archive, reviews
 from heygen.studio import webhooks as hooks
 
-from . import process
+from . import process, styles
 
 log = logging.getLogger("heygen.studio")
 
@@ -53,6 +54,7 @@ GRANT_PARAM = "grant"
 GRANT_SECONDS = 12 * 3600
 KINDS = {archive.VIDEO, archive.THUMBNAIL, archive.SUBTITLES}
 COOKIE_DAYS = 30
+STYLES = styles.PAGE.encode()
 SECURITY_HEADERS = (
     (b"content-security-policy", b"frame-ancestors 'none'"),
     (b"x-frame-options", b"DENY"),
@@ -131,6 +133,11 @@ class Gate:
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS, *extra]
             await send(message)
 
+        if page and scope.get("method") == "GET":
+            # A page is asked for uncompressed (it is small), so that the styles can be written into it.
+            plain = [(name, value) for name, value in scope.get("headers", []) if name.lower() != b"accept-encoding"]
+            await self.app({**scope, "headers": plain}, receive, _with_styles(with_headers))
+            return
         await self.app(scope, receive, with_headers)
 
     async def _sign_in(self, scope: Scope, receive: Receive, send: Send, params: list[tuple[str, str]],
@@ -163,6 +170,36 @@ class Gate:
             response.raw_headers.append((b"set-cookie", value))
         response.raw_headers.extend(SECURITY_HEADERS)
         await response(scope, receive, send)
+
+
+def _with_styles(send: Send) -> Send:
+    """``send`` for a page request: the studio's styles (``ui.styles``) are written into the head of an HTML
+    page, so they apply from the first paint; any other answer passes unchanged."""
+    start: Message | None = None
+    body = bytearray()
+
+    async def send_styled(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            headers = {name.lower(): value for name, value in message.get("headers", [])}
+            if (message.get("status") == 200 and headers.get(b"content-type", b"").startswith(b"text/html")
+                    and b"content-encoding" not in headers):
+                start = message  # held until the whole page has come
+                return
+        elif message["type"] == "http.response.body" and start is not None:
+            body.extend(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            page = bytes(body).replace(b"</head>", STYLES + b"</head>", 1)
+            # The page differs from Streamlit's file: its validators would let a browser keep an old copy.
+            headers = [(name, value) for name, value in start.get("headers", [])
+                       if name.lower() not in (b"content-length", b"etag", b"last-modified", b"accept-ranges")]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+            await send({"type": "http.response.body", "body": page})
+            return
+        await send(message)
+
+    return send_styled
 
 
 def _without_clear_cache(receive: Receive) -> Receive:

@@ -40,8 +40,7 @@ def errors(at) -> str:
 
 
 def field_errors(at) -> list[str]:
-    return [html.unescape(str(m.value)) for m in at.markdown
-            if "hg-field-error" in str(m.value) and not str(m.value).startswith("<style>")]
+    return [html.unescape(str(m.value)) for m in at.markdown if "hg-field-error" in str(m.value)]
 
 
 def uploader(at):

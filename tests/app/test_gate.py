@@ -161,3 +161,50 @@ def test_only_the_owner_can_clear_streamlits_caches(owner):
              "headers": [(b"host", b"127.0.0.1:8501"), (b"cookie", cookie.encode())]}
     asyncio.run(server.Gate(app)(scope, receive, send))
     assert seen == (["clear_cache", "rerun_script"] if owner else ["rerun_script"])
+
+
+def styled_call(path: str, content_type: bytes = b"text/html; charset=utf-8", method: str = "GET"):
+    """A page of two chunks through the gate, as Streamlit sends its index.html: (status, headers, body)."""
+    page = [b"<html><head><title>S</title>", b"</head><body></body></html>"]
+    sent, asked = [], []
+
+    async def app(scope, receive, send):
+        asked.append(dict(scope["headers"]))
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", content_type), (b"content-length", str(sum(map(len, page))).encode()),
+                                (b"etag", b'"abc"'), (b"last-modified", b"Mon, 07 Dec 2026 08:00:00 GMT")]})
+        await send({"type": "http.response.body", "body": page[0], "more_body": True})
+        await send({"type": "http.response.body", "body": page[1]})
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "query_string": b"", "scheme": "http",
+             "headers": [(b"host", b"127.0.0.1:8501"), (b"accept-encoding", b"gzip, deflate, br")]}
+    asyncio.run(server.Gate(app)(scope, receive, send))
+    headers = dict(response_headers(sent))
+    headers["asked-encoding"] = asked[0].get(b"accept-encoding", b"").decode()
+    return sent[0]["status"], headers, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+@pytest.mark.parametrize("path", ["/", "/batch", "/videos"])
+def test_every_page_carries_the_studios_styles_in_its_head(path):
+    status, headers, body = styled_call(path)
+    assert status == 200 and body.count(server.STYLES) == 1
+    assert body.index(server.STYLES) < body.index(b"</head>") < body.index(b"<body>")
+    assert b".hg-thumb" in server.STYLES and b'"_av_card_"' in server.STYLES  # the gallery's, reserved heights too
+    assert int(headers["content-length"]) == len(body)
+    assert "etag" not in headers and "last-modified" not in headers, "a browser must not keep an unstyled copy"
+    assert headers["asked-encoding"] == "", "a compressed page could not be styled (Streamlit compresses on request)"
+
+
+@pytest.mark.parametrize("path, content_type, method", [("/static/js/main.js", b"text/javascript", "GET"),
+                                                        ("/", b"application/json", "GET"), ("/", b"text/html", "HEAD")])
+def test_anything_but_a_page_passes_unchanged(path, content_type, method):
+    _, headers, body = styled_call(path, content_type, method)
+    assert server.STYLES not in body and headers["etag"] == '"abc"'
+    if path.startswith("/static/"):
+        assert headers["asked-encoding"].startswith("gzip"), "the studio's code may still come compressed"

@@ -64,6 +64,8 @@ def build_batch(page: Page, base: str, csv_path: str, rows: int) -> None:
     """Steps 1–3 through the real widgets: upload, placeholders, avatar, check."""
     page.goto(f"{base}/batch")
     expect(page.get_by_text("Upload your contacts")).to_be_visible()
+    # The studio's styles come with every page, not only the first (a page opened by its own address).
+    expect(page.locator(".hg-step").first).to_have_css("display", "flex")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(csv_path)
     expect(page.get_by_text(f"{rows} rows", exact=False).first).to_be_visible()
     fill_text_area(page, "Script", "Hi")
