@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from heygen import Client
@@ -38,13 +39,22 @@ def _invite(page, base: str, name: str) -> str:
     return link.inner_text().strip()
 
 
-def _launch(page, look_id: str, script: str) -> None:
-    page.locator(f".st-key-studio_av_pick_{look_id} button").click()
-    box = page.get_by_role("textbox", name="Script", exact=True)
-    box.fill(script)
-    box.press("Control+Enter")
-    page.get_by_role("button", name="Generate video").click()
-    page.wait_for_url("**/videos**")
+def _launch(page, look_id: str, script: str, screenshot) -> None:
+    """Pick the look, type the script, generate: each step seen on the page before the next, as a person
+    sees it (a failure keeps a screenshot of where it stopped)."""
+    try:
+        pick = page.locator(f".st-key-studio_av_pick_{look_id} button")
+        pick.click()
+        expect(pick).to_have_text("✓ Selected")
+        box = page.get_by_role("textbox", name="Script", exact=True)
+        box.fill(script)
+        box.press("Control+Enter")
+        expect(page.locator(".st-key-studio_summary")).to_contain_text(f"script of {len(script)} characters")
+        page.get_by_role("button", name="Generate video").click()
+        page.wait_for_url("**/videos**")
+    except (AssertionError, PlaywrightError):
+        screenshot(page, "launch-stopped")
+        raise
 
 
 def test_two_members_sign_in_with_their_invites_and_their_names_follow_their_work(
@@ -66,7 +76,7 @@ def test_two_members_sign_in_with_their_invites_and_their_names_follow_their_wor
         expect(member.get_by_role("link", name="Settings")).to_be_visible()
         assert "invite=" not in member.url
         member.goto(base)  # known by the cookie from now on, without the link
-        _launch(member, look.id, f"Hello from {name}.")
+        _launch(member, look.id, f"Hello from {name}.", screenshot)
         expect(member.get_by_text(f"by {name}").first).to_be_visible()
         expect(member.get_by_role("heading", name="Team members")).to_have_count(0)
 
