@@ -84,11 +84,19 @@ def test_a_chosen_language_fails_with_its_reason_while_the_others_finish(sb):
 
 
 def test_proofread_subtitles_are_replaced_only_by_a_well_timed_srt_then_rendered(sb):
-    (pid,) = call(sb, "POST", "/v3/video-translations/proofreads", json={
-        "video": {"type": "url", "url": source_url(sb)}, "output_languages": ["Turkish"], "title": "Review"
-    }).json()["data"]["proofread_ids"]
-    early = call(sb, "GET", f"/v3/video-translations/proofreads/{pid}/srt")
+    def create():
+        return call(sb, "POST", "/v3/video-translations/proofreads", json={
+            "video": {"type": "url", "url": source_url(sb)}, "output_languages": ["Turkish"], "title": "Review"
+        }).json()["data"]["proofread_ids"][0]
+
+    sb.configure(render_seconds=600)  # one that is surely still processing when asked (not a race with the clock)
+    try:
+        held = create()
+    finally:
+        sb.configure(render_seconds=0.3)
+    early = call(sb, "GET", f"/v3/video-translations/proofreads/{held}/srt")
     assert early.status_code == 400 and "still processing" in early.json()["error"]["message"]
+    pid = create()
     wait_for(lambda: call(sb, "GET", f"/v3/video-translations/proofreads/{pid}").json()["data"]["status"],
              lambda s: s == "completed")
     links = call(sb, "GET", f"/v3/video-translations/proofreads/{pid}/srt").json()["data"]
