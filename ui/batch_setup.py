@@ -79,6 +79,7 @@ def render_setup(conn: connection.Connection) -> None:
         st.session_state.setdefault(key, value)
     df = _contacts_step()
     if df is None:
+        catalogue.warm(conn)  # step 2 needs the lists: they load while the contacts are chosen
         _later(2, "Write the template", "after the contacts are in")
         _later(3, "Check every row", "before anything is spent")
         return

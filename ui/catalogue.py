@@ -31,7 +31,7 @@ from .text import md
 from .feedback import show_error
 
 __all__ = [
-    "Catalogue", "load", "refresh", "follow", "loading_words", "speech_voice_ids", "filter_looks", "filter_voices",
+    "Catalogue", "load", "warm", "refresh", "follow", "loading_words", "speech_voice_ids", "filter_looks", "filter_voices",
     "page_of", "languages", "ORIENTATIONS", "TYPE_LABELS",
 ]
 
@@ -63,6 +63,15 @@ def refresh() -> None:
     """Make this session's next ``load`` fetch both lists again (and forget a remembered failure)."""
     st.session_state[_FORCE_KEY] = True
     st.session_state.pop(_SEEN_KEY, None)
+
+
+def warm(conn: Connection) -> None:
+    """Start fetching the lists in the background when none are at hand and none is under way, so a
+    later step of the page finds them arrived. Never waits, never shows anything; a failure is shown
+    by the ``load`` that later needs the lists."""
+    live = _live_for(conn)
+    if live.progress is None and live.peek() is None:
+        live.start()
 
 
 def speech_voice_ids(conn: Connection) -> frozenset[str] | None:

@@ -12,12 +12,15 @@ import io
 import time
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from heygen.studio.batch import idempotency_key
-from tests.support import Worker
+from heygen.studio.jobs import default_data_dir
+from tests.support import Worker, wait_for
 from tests.batch_page.page_helpers import (
     API_KEY,
+    APP,
     errors,
     has_button,
     metric,
@@ -44,6 +47,11 @@ SCRIPT = "Hi {{first_name}}! A short hello to everyone at {{company}}."
 
 
 # -- helpers --------------------------------------------------------------------------------------
+
+
+def _lists_kept() -> bool:
+    """Whether the app has fetched both lists (it keeps them in its data folder then)."""
+    return any((default_data_dir() / "catalogues").glob("catalogue-*.json"))
 
 
 def contacts(n: int, *, extra: str = "") -> bytes:
@@ -128,6 +136,24 @@ def test_upload_with_bom_semicolons_and_quotes_shows_every_row():
     assert "3 rows" in text(at)
     assert not at.error
     assert at.text_area(key="batch_script") is not None, "step 2 opens once the contacts are in"
+
+
+def test_the_lists_load_while_the_contacts_are_chosen(sandbox):
+    def listed() -> int:
+        return sum(1 for e in sandbox.requests_log()
+                   if e["method"] == "GET" and e["path"].startswith(("/v3/avatars", "/v3/voices")))
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/batch.py").run()  # opened by its own address: the Studio never ran
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Upload your contacts" in text(at)
+    assert not [t for t in at.text_area if t.key == "batch_script"], "step 2 waits for the contacts"
+    wait_for(lambda: listed() > 0, timeout=30, message="the page never started loading the lists")
+    wait_for(lambda: _lists_kept(), timeout=60, message="the lists were never all fetched")
+    before = listed()
+    at = upload(at, GOOD_CSV)
+    assert at.text_area(key="batch_script") is not None
+    assert listed() == before, "step 2 uses the lists fetched while the contacts were chosen"
 
 
 def test_pasted_csv_is_used_like_a_file():

@@ -126,6 +126,7 @@ class StreamlitServers:
     def __init__(self, tmp_path_factory: pytest.TempPathFactory):
         self._tmp = tmp_path_factory
         self._running: list[subprocess.Popen] = []
+        self.logs: list[Path] = []  # every started server's output, shown when a test fails
 
     def start(self, env_overrides: dict | None = None, *, app: str | os.PathLike = "streamlit_app.py",
               cwd: str | os.PathLike = REPO_ROOT, args: tuple[str, ...] = ()) -> str:
@@ -145,6 +146,7 @@ class StreamlitServers:
             pytest.fail(f"Streamlit app not found: {Path(cwd) / app}")
 
         log = workdir / "server.log"
+        self.logs.append(log)
         # A free port can be taken between choosing and binding it: try a few.
         for _attempt in range(3):
             port = _free_port()
@@ -193,6 +195,31 @@ class StreamlitServers:
     def close(self) -> None:
         for proc in list(self._running):
             self._stop(proc)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report says what the page showed (its text and a screenshot,
+    test-results/<test name>-failed.png) and ends with each of its Streamlit servers' output."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    page = item.funcargs.get("page")
+    if page is not None:
+        try:
+            text = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).innerText")
+            shot = Path(item.config.rootpath) / "test-results" / (
+                re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-failed.png")
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+            report.sections.append(("what the page showed", f"{page.url}  ({shot.name})\n{text[-3000:]}"))
+        except Exception as exc:  # a closed page or browser: the failure itself is what matters
+            report.sections.append(("what the page showed", f"could not be read: {exc}"))
+    for name in ("streamlit_server", "module_streamlit_server"):
+        servers = getattr(item.funcargs.get(name), "__self__", None)
+        for log in getattr(servers, "logs", ()):
+            report.sections.append((f"server output {log.parent.name}", _tail(log, 30)))
 
 
 @pytest.fixture

@@ -68,6 +68,8 @@ def build_batch(page: Page, base: str, csv_path: str, rows: int) -> None:
     expect(page.locator(".hg-step").first).to_have_css("display", "flex")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(csv_path)
     expect(page.get_by_text(f"{rows} rows", exact=False).first).to_be_visible()
+    # Step 2 opens once the avatar and voice lists are at hand (they load from the page's first run).
+    expect(page.get_by_label("Script", exact=True)).to_be_visible(timeout=60_000)
     fill_text_area(page, "Script", "Hi")
     page.get_by_role("button", name="{{first_name}}").click()
     expect(page.get_by_label("Script", exact=True)).to_have_value("Hi {{first_name}}")
