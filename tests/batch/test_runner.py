@@ -111,6 +111,30 @@ def test_402_stops_sending_and_resume_carries_on(store, runner, client, sandbox,
     assert sum(keys.values()) == 5 and len(videos_made(sandbox)) == 4
 
 
+def test_a_402_stop_is_recorded_once_every_refused_row_waits_to_go_again(store, runner, client, sandbox, make_batch,
+                                                                         monkeypatch) -> None:
+    """A page stops redrawing once the batch is stopped: at that moment no refused row may look failed."""
+    batch = make_batch(4, concurrency=3)
+    store.start_sample(batch.id, 1)
+    drive(runner, client, batch.id, until=lambda r: r.counts["completed"] == 1)
+    store.approve_sample(batch.id)
+    store.start(batch.id)
+    seen = []
+    record = store.set_state
+
+    def recorded(batch_id, state, **changes):
+        stored = record(batch_id, state, **changes)
+        seen.append((state, store.counts(batch_id)))  # what a page reading the store now would draw
+        return stored
+
+    monkeypatch.setattr(store, "set_state", recorded)
+    sandbox.add_fault(method="POST", path="/v3/videos", kind="status", status=402, code="insufficient_credit", times=None)
+    report = runner.step(client, batch.id)
+    assert len(posts(sandbox)) == 4  # the sample, then the other three at once, all refused
+    assert report.state == "stopped_credit"
+    assert seen and all(counts["failed"] == 0 and counts["queued"] == 3 for _, counts in seen), seen
+
+
 def test_429_holds_every_request_until_retry_after(store, runner, client, sandbox, make_batch) -> None:
     batch = make_batch(3, concurrency=3, state="running")
     sandbox.add_fault(method="POST", path="/v3/videos", kind="status", status=429, code="rate_limit_exceeded",

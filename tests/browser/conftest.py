@@ -200,7 +200,7 @@ class StreamlitServers:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A failed browser test's report says what the page showed (its text and a screenshot,
-    test-results/<test name>-failed.png) and ends with each of its Streamlit servers' output."""
+    test-results/<test name>-at-failure.png) and ends with each of its Streamlit servers' output."""
     outcome = yield
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
@@ -210,7 +210,7 @@ def pytest_runtest_makereport(item, call):
         try:
             text = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).innerText")
             shot = Path(item.config.rootpath) / "test-results" / (
-                re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-failed.png")
+                re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-at-failure.png")
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot), full_page=True)
             report.sections.append(("what the page showed", f"{page.url}  ({shot.name})\n{text[-3000:]}"))

@@ -378,8 +378,11 @@ class _Step:
                 continue
             picked.append((row, job))
         outcomes = self.r.concurrently(lambda pick: self._send_one(pick[1]), picked)
-        for (row, _), outcome in zip(picked, outcomes):
-            self._settle(row, outcome)
+        stops = [stop for (row, _), outcome in zip(picked, outcomes) if (stop := self._settle(row, outcome))]
+        # A stop is recorded only once every row of this send is settled: a page that stops redrawing
+        # when the batch stops must not keep a row refused for credit as failed, before it was marked resend.
+        for state, error in stops:
+            self._stop(state, error)
 
     def _send_one(self, job: Job) -> str | errors.HeyGenError | NotSendable:
         """Send the job's create once: ``_SENT``, or the error the send raised."""
@@ -422,24 +425,28 @@ class _Step:
             self.jobs.delete(job.id)  # another step attached its own job first
         return None
 
-    def _settle(self, row: BatchRow, outcome: str | errors.HeyGenError | NotSendable) -> None:
-        """Record what one send came to: the row sent, to be sent again, failed, or being looked for."""
+    def _settle(self, row: BatchRow, outcome: str | errors.HeyGenError | NotSendable
+                ) -> tuple[str, errors.HeyGenError] | None:
+        """Record what one send came to: the row sent, to be sent again, failed, or being looked for;
+        returns the state the batch is to stop in (and why), for the caller to record."""
         self.requests += 1
         if outcome == _SENT:
             self.submitted += 1
             if row.resend:
                 self.store.set_row(self.batch.id, row.row, resend=False)
-            return
+            return None
         exc = outcome
         if isinstance(exc, errors.InsufficientCreditError):
             self.store.set_row(self.batch.id, row.row, resend=True)
-            self._stop("stopped_credit", exc)
-        elif isinstance(exc, errors.RateLimitError):
+            self.halted = True
+            return "stopped_credit", exc
+        if isinstance(exc, errors.RateLimitError):
             self.store.set_row(self.batch.id, row.row, resend=True)
             self._halt_until(self.now + (exc.retry_after if exc.retry_after is not None else self.r.rate_limit_wait))
         elif isinstance(exc, errors.AuthenticationError):
             self.store.set_row(self.batch.id, row.row, resend=True)
-            self._stop("paused", exc)
+            self.halted = True
+            return "paused", exc
         elif not isinstance(exc, NotSendable) and not errors.unclear(exc):
             if isinstance(exc, errors.NetworkError):  # nothing was sent: the same job goes again shortly
                 self.store.set_row(self.batch.id, row.row, resend=True)
@@ -454,6 +461,7 @@ class _Step:
             self.problems.append(f"Row {row.row}: {reconcile.MAY_HAVE}; the studio is checking before sending "
                                  "anything again.")
             self._halt_until(self.now + self.r.trouble_wait)
+        return None
 
     def _stop(self, state: str, error: errors.HeyGenError) -> None:
         """Stop sending: a running batch takes ``state``; any other keeps its state (a sample waits for the user)."""
