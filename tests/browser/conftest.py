@@ -199,23 +199,28 @@ class StreamlitServers:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failed browser test's report says what the page showed (its text and a screenshot,
-    test-results/<test name>-at-failure.png) and ends with each of its Streamlit servers' output."""
+    """A failed browser test's report says what each of its browser's pages showed (text, and a screenshot
+    test-results/<test name>-at-failure[-N].png) and ends with each of its Streamlit servers' output."""
     outcome = yield
     report = outcome.get_result()
     if report.when != "call" or not report.failed:
         return
     page = item.funcargs.get("page")
     if page is not None:
-        try:
-            text = page.evaluate("() => (document.querySelector('[data-testid=stMain]') || document.body).innerText")
-            shot = Path(item.config.rootpath) / "test-results" / (
-                re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-at-failure.png")
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-            report.sections.append(("what the page showed", f"{page.url}  ({shot.name})\n{text[-3000:]}"))
-        except Exception as exc:  # a closed page or browser: the failure itself is what matters
-            report.sections.append(("what the page showed", f"could not be read: {exc}"))
+        browser = page.context.browser
+        pages = [p for context in browser.contexts for p in context.pages] if browser else [page]
+        base = re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-at-failure"
+        for number, shown in enumerate([page] + [p for p in pages if p is not page]):
+            name = f"{base}-{number}.png" if number else f"{base}.png"
+            try:
+                text = shown.evaluate(
+                    "() => (document.querySelector('[data-testid=stMain]') || document.body).innerText")
+                shot = Path(item.config.rootpath) / "test-results" / name
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                shown.screenshot(path=str(shot), full_page=True)
+                report.sections.append((f"what page {number} showed", f"{shown.url}  ({name})\n{text[-3000:]}"))
+            except Exception as exc:  # a closed page or browser: the failure itself is what matters
+                report.sections.append((f"what page {number} showed", f"could not be read: {exc}"))
     for name in ("streamlit_server", "module_streamlit_server"):
         servers = getattr(item.funcargs.get(name), "__self__", None)
         for log in getattr(servers, "logs", ()):
@@ -290,15 +295,21 @@ def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
 
 def download(page, button, *, tries: int = 3, timeout: float = 20_000):
     """The download a press of ``button`` (a download button) starts. A download button's file address
-    is made anew by every run of the page; a press that falls as a run ends (a check arriving redraws the
-    page) can ask for the address just retired, and nothing downloads: the user presses again."""
+    is made anew by every run of the page, and the file a press makes is kept by no run: a run that
+    ends as the press falls (a check arriving redraws the page, any session's run) retires the address
+    or deletes the file before the browser fetches it. Nothing downloads, or the browser shows a failed
+    download named after the address: the user presses again."""
     for attempt in range(1, tries):
         try:
             with page.expect_download(timeout=timeout) as info:
                 button.click()
-            return info.value
         except PlaywrightTimeout:
             print(f"press {attempt} of {button} started no download; pressing again")
-    with page.expect_download(timeout=timeout) as info:  # the last press: its failure is the test's
+            continue
+        failure = info.value.failure()  # waits for the download to end
+        if failure is None:
+            return info.value
+        print(f"press {attempt} of {button}: the download failed ({failure}); pressing again")
+    with page.expect_download(timeout=timeout) as info:  # the last press: its outcome is the test's
         button.click()
     return info.value
