@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import show_complete_lists
@@ -28,11 +29,24 @@ def _card_button(page, look_id: str):
     return page.locator(f".st-key-studio_av_pick_{look_id} button")
 
 
-def _choose(page, widget_key: str, option: str):
-    """Pick an option of a selectbox by its visible label."""
-    page.locator(f".st-key-{widget_key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    expect(page.locator(f".st-key-{widget_key} [role=combobox]")).to_have_value(option)
+def _choose(page, widget_key: str, option: str, *, tries: int = 3):
+    """Pick an option of a selectbox by its visible label. A run still drawing the page (the one a search
+    just typed started) can redraw the box and close its open list under the pointer; a person then opens
+    it again once the page has settled."""
+    box = page.locator(f".st-key-{widget_key} [role=combobox]")
+    for attempt in range(1, tries + 1):
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == tries:
+                raise
+            print(f"the list of {widget_key} closed before {option!r} was clicked; opening it again")
+            page.keyboard.press("Escape")
+            expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
+                                                                          timeout=60_000)
+    expect(box).to_have_value(option)
 
 
 def _commit(page, locator, value: str):
