@@ -24,7 +24,9 @@ def until(client, session_id, *statuses, seconds=15.0):
 
 @pytest.fixture
 def chat(client, sandbox):
-    sandbox.configure(render_seconds=0.3, agent_render_seconds=1.0)
+    # The agent's render lasts 3 s, so a test that looks for "generating" sees it even when each look takes
+    # over a second on a busy machine (with 1 s, one run under load went from "thinking" to "completed").
+    sandbox.configure(render_seconds=0.3, agent_render_seconds=3.0)
     return client.video_agents.create(AgentSpec(prompt="An invitation to our spring webinar", mode="chat"))
 
 
