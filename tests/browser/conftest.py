@@ -197,6 +197,17 @@ class StreamlitServers:
             self._stop(proc)
 
 
+def settled(page, timeout: float = 60_000) -> None:
+    """Wait until the page's current run has ended (Streamlit marks the app "notRunning")."""
+    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
+                                                                  timeout=timeout)
+
+
+def _stem(name: str) -> str:
+    """A test or label name as a file name."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A failed browser test's report says what each of its browser's pages showed (text, and a screenshot
@@ -209,7 +220,7 @@ def pytest_runtest_makereport(item, call):
     if page is not None:
         browser = page.context.browser
         pages = [p for context in browser.contexts for p in context.pages] if browser else [page]
-        base = re.sub(r"[^A-Za-z0-9_.-]+", "-", item.name).strip("-") + "-at-failure"
+        base = _stem(item.name) + "-at-failure"
         for number, shown in enumerate([page] + [p for p in pages if p is not page]):
             name = f"{base}-{number}.png" if number else f"{base}.png"
             try:
@@ -247,10 +258,10 @@ def module_streamlit_server(tmp_path_factory):
 def screenshot(request):
     """Callable screenshot(page, label="") -> Path saving test-results/<test name>[-<label>].png."""
     out_dir = Path(request.config.rootpath) / "test-results"
-    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    base = _stem(request.node.name)
 
     def save(page, label: str = "") -> Path:
-        name = f"{base}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', label)}" if label else base
+        name = f"{base}-{_stem(label)}" if label else base
         path = out_dir / f"{name}.png"
         out_dir.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(path), full_page=True)
@@ -269,14 +280,13 @@ def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the server never finished fetching the avatar and voice lists (waited 60 s)")
         time.sleep(0.1)
-    app = page.locator("[data-testid=stApp]")
     more = page.get_by_role("button", name="Show what has arrived")
     loading = page.get_by_text("Loading more", exact=False)
     deadline = time.monotonic() + 60
     # Press the note's button until a run has drawn the complete lists: the first run may not have
     # drawn the button yet, and a press made while a run is still drawing may be overtaken by it.
     while True:
-        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
+        settled(page)
         if not loading.count():
             break
         if time.monotonic() > deadline:
@@ -289,8 +299,7 @@ def show_complete_lists(page, data_dir: str | os.PathLike) -> None:
         time.sleep(0.2)
     # That run has drawn the whole page before the test goes on (a click in the middle of a run
     # starts another one, which can leave the run's old elements on the page for a moment).
-    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                  timeout=60_000)
+    settled(page)
 
 
 def download(page, button, *, tries: int = 3, timeout: float = 20_000):

@@ -10,6 +10,8 @@ import struct
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import settled
+
 from heygen.studio.config import account_fingerprint
 from heygen.studio.jobs import JobStore
 from heygen.sandbox import Sandbox
@@ -56,8 +58,7 @@ def test_a_long_recording_is_uploaded_directly_with_progress_and_the_video_is_re
     # The tab's run has drawn the audio form (the summary says so) before the file is chosen: a file set on
     # an uploader that run then redraws never arrives (run U).
     expect(page.get_by_text("no recording yet", exact=False)).to_be_visible()
-    expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                  timeout=60_000)
+    settled(page)
     page.locator(".st-key-studio_audio_file_0 [data-testid=stFileUploaderDropzoneInput]").set_input_files(recording)
     expect(page.get_by_text("WAV · 3 min 39 s", exact=False)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("40.0 MB — the video will be as long as this recording.", exact=False)).to_be_visible()

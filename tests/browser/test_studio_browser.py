@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import show_complete_lists
+from tests.browser.conftest import settled, show_complete_lists
 
 from heygen import Client
 from heygen.studio.config import SANDBOX_ACCOUNT, account_fingerprint
@@ -44,8 +44,7 @@ def _choose(page, widget_key: str, option: str, *, tries: int = 3):
                 raise
             print(f"the list of {widget_key} closed before {option!r} was clicked; opening it again")
             page.keyboard.press("Escape")
-            expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                          timeout=60_000)
+            settled(page)
     expect(box).to_have_value(option)
 
 
