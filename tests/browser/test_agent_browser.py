@@ -91,10 +91,9 @@ def test_a_prompt_with_a_pdf_and_a_photo_becomes_a_playing_video(page, streamlit
     expect(video).to_be_visible(timeout=60_000)
     page.wait_for_function(
         "() => { const v = document.querySelector('video'); return v && v.readyState >= 2 && v.duration > 0; }",
-        timeout=20_000,
     )
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     expect(page.get_by_text("Download MP4")).to_be_visible()
 
     # The history lists the render under the title taken from its prompt.

@@ -82,9 +82,9 @@ def test_a_revision_plays_from_this_computer_after_the_links_expired(page, strea
     src = video.get_attribute("src")
     assert f"/kept/{job.id}/session/{agent_chat.video_key(revised['id'])}/video" in src, src
     video.scroll_into_view_if_needed()
-    page.wait_for_function("v => v.readyState >= 2 && v.duration > 0", arg=video.element_handle(), timeout=20_000)
+    page.wait_for_function("v => v.readyState >= 2 && v.duration > 0", arg=video.element_handle())
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    page.wait_for_function("v => v.currentTime > 0.2", arg=video.element_handle(), timeout=15_000)
+    page.wait_for_function("v => v.currentTime > 0.2", arg=video.element_handle())
     draft_card = page.locator("[class*=st-key-agent_video_]").filter(has_text="Draft")
     assert f"/kept/{job.id}/video" in draft_card.locator("video").get_attribute("src")
     screenshot(page, "revision-kept")

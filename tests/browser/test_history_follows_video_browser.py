@@ -51,7 +51,7 @@ def click_row(page: Page, row: int) -> None:
 
 
 def panel_shows(page: Page, title: str, job_id: str) -> None:
-    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"[?&]job={job_id}(&|$)"))
     # The run that opened it has drawn the whole page (the history below too) before the test types on.
     expect(page.locator("[data-testid=stApp]")).to_have_attribute("data-test-script-state", "notRunning")

@@ -66,7 +66,6 @@ def test_import_two_videos_then_replace_a_sentence(sandbox, streamlit_server, pa
     expect(page.get_by_text("Ready · 42 s long · imported from HeyGen")).to_be_visible()
     page.wait_for_function(
         "() => { const v = document.querySelector('video'); return v && v.readyState >= 2 && v.duration > 0; }",
-        timeout=20_000,
     )
     screenshot(page, "opened")
 

@@ -58,7 +58,7 @@ def test_three_variants_side_by_side(studio, page, screenshot):
     page.get_by_role("button", name="Start presenting").click()
     for name in ("Variant A", "Variant B", "Variant C"):
         expect(page.get_by_role("heading", name=name)).to_be_visible()
-    page.wait_for_function(PLAYING.replace("COUNT", "3"), timeout=20_000)
+    page.wait_for_function(PLAYING.replace("COUNT", "3"))
     boxes = [page.locator("video").nth(n).bounding_box() for n in range(3)]
     assert len({round(b["y"]) for b in boxes}) == 1 and boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]  # one row
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
@@ -102,7 +102,7 @@ def test_a_client_reviews_through_a_link_in_a_second_browser(studio, page, brows
     expect(room.get_by_role("heading", name="Acme: spring cuts")).to_be_visible()
     expect(room.get_by_role("heading", name="Variant A")).to_be_visible()
     expect(room.get_by_role("heading", name="Variant C")).to_have_count(0)
-    room.wait_for_function(PLAYING.replace("COUNT", "2"), timeout=20_000)
+    room.wait_for_function(PLAYING.replace("COUNT", "2"))
     room.get_by_label("Your name").fill("Dana from Acme")
     room.get_by_label("Your name").press("Enter")
     forms = room.locator("[data-testid=stForm]")

@@ -76,7 +76,7 @@ def test_listen_on_a_speakable_voice_plays_the_scene(page, streamlit_server, scr
     assert "starfish" in voice.engines, "♪ marks a voice HeyGen can speak"
     samples = 1 if voice.has_preview else 0  # the voice card's own sample of the voice
     expect(card.locator("audio")).to_have_count(samples + 1)
-    page.wait_for_function("a => a.readyState >= 1 && a.duration > 0", arg=player.element_handle(), timeout=20_000)
+    page.wait_for_function("a => a.readyState >= 1 && a.duration > 0", arg=player.element_handle())
     player.evaluate("a => { a.muted = true; return a.play(); }")
-    page.wait_for_function("a => a.currentTime > 0 || a.ended", arg=player.element_handle(), timeout=20_000)
+    page.wait_for_function("a => a.currentTime > 0 || a.ended", arg=player.element_handle())
     screenshot(page, "scene-heard")

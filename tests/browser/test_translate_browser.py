@@ -69,7 +69,7 @@ def test_translate_a_finished_video_into_three_languages_one_proofread(sandbox, 
     prefix = f"tr_{source.id}"
     page.get_by_text("Translate", exact=True).first.click()
     page.get_by_role("button", name="Choose languages").click()
-    expect(page.locator(f".st-key-{prefix}_languages")).to_be_visible(timeout=20_000)
+    expect(page.locator(f".st-key-{prefix}_languages")).to_be_visible()
     pick(page, f"{prefix}_languages", LANGUAGES)
     pick(page, f"{prefix}_review", [REVIEWED])
     page.locator(f".st-key-{prefix}_mode").get_by_text("Precision (closer lip movements)").click()
@@ -92,7 +92,7 @@ def test_translate_a_finished_video_into_three_languages_one_proofread(sandbox, 
     editor = page.locator(f".st-key-tr_{reviewed.id}_editor")
     expect(editor).to_be_visible(timeout=30_000)
     cell = editor.locator("[role=gridcell]", has_text="[French (France)] Our new product")
-    expect(cell).to_have_count(1, timeout=20_000)
+    expect(cell).to_have_count(1)
     # The grid is drawn on a canvas: select the first cell, move to row 2's Translation, open it.
     # A key pressed before the grid took the focus is lost on a busy machine, so the opened
     # cell is read back and the walk is made again from the first cell if it is not row 2's.
@@ -175,7 +175,7 @@ def test_several_videos_into_two_languages_go_out_two_at_a_time(two_videos_sandb
         expect(chosen).to_be_visible()
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Choose languages").click()
-    expect(page.locator(".st-key-tr_many_languages")).to_be_visible(timeout=20_000)
+    expect(page.locator(".st-key-tr_many_languages")).to_be_visible()
     pick(page, "tr_many_languages", ["Italian", "Korean"])
     page.locator(".st-key-tr_many_at_once input").fill("2")
     page.locator(".st-key-tr_many_at_once input").press("Enter")

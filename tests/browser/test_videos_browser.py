@@ -64,10 +64,9 @@ def test_completed_render_plays_in_the_page(app, launch, page, screenshot, sandb
     expect(video).to_be_visible(timeout=30_000)
     page.wait_for_function(
         "() => { const v = document.querySelector('video'); return v && v.readyState >= 2 && v.duration > 0; }",
-        timeout=20_000,
     )
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.2")
     expect(page.get_by_text("Download MP4")).to_be_visible()
     screenshot(page, "completed")
     download = browser_download(page, page.get_by_role("button", name="Download MP4"))

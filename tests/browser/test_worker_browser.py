@@ -77,7 +77,6 @@ def test_closing_the_browser_stops_nothing(streamlit_server, browser, screenshot
     assert own_sandbox.base_url not in src, f"the video plays from HeyGen's link, not the local copy: {src}"
     page.wait_for_function(
         "() => { const v = document.querySelector('video'); return v && v.readyState >= 2 && v.duration > 0; }",
-        timeout=20_000,
     )
     whole_page(page, screenshot, "single-from-disk")
     page.goto(f"{base}/batch?batch={batch.id}")
