@@ -384,9 +384,11 @@ def voice_picker(catalogue: Catalogue, *, key_prefix: str, avatar: AvatarLook | 
     speaking = speech_ids or ()
     labels = {v.voice_id: _voice_label(v, v.voice_id in speaking) for v in shown}
     so_far = " so far, still loading" if not catalogue.voices_complete else ""
+    # index=None: a list that reports no choice (a browser whose page was redrawn under it) means no choice,
+    # not the list's first voice, which would replace the chosen one by hand.
     st.selectbox(
         f"Voice ({len(options):,} match{'es' if len(options) != 1 else ''}{so_far})", options, key=f"{p}_vo_choice",
-        format_func=lambda vid: labels.get(vid, vid), on_change=_voice_chosen_from_list, args=(p,),
+        index=None, format_func=lambda vid: labels.get(vid, vid), on_change=_voice_chosen_from_list, args=(p,),
         placeholder="Choose a voice" if options else "No voice matches these filters",
     )
     chosen = catalogue.voice(chosen_id)

@@ -77,7 +77,8 @@ def picker(conn: connection.Connection, *, key: str = CHOSEN) -> Template | None
     names = dict(listed)
     if st.session_state.get(key) not in names:
         st.session_state[key] = None
-    choose.selectbox("Template", list(names), key=key, format_func=lambda tid: names.get(tid, tid),
+    # index=None: a list that reports no choice means none, never the first template (see pickers.voice_picker)
+    choose.selectbox("Template", list(names), key=key, index=None, format_func=lambda tid: names.get(tid, tid),
                      placeholder="Choose a template", on_change=_load_details, args=(conn, key))
     chosen = st.session_state.get(key)
     return (st.session_state.get(DETAILS) or {}).get(chosen) if chosen else None
