@@ -26,8 +26,10 @@ def progress_bar(page):
 def test_a_chat_with_the_agent_ends_in_a_revised_video(page, streamlit_server, screenshot, tmp_path):
     data_dir = tmp_path / "studio-data"
     data_dir.mkdir()
-    # Sandbox agent renders take 3 x 2 s; the worker checks the session every 1-2 s.
-    url = streamlit_server({"HEYGEN_STUDIO_DATA_DIR": str(data_dir), "HEYGEN_SANDBOX_RENDER_SECONDS": "2",
+    # Sandbox agent renders take 3 x 5 s, so that "Thinking" and "Generating" last long enough to be seen on
+    # two busy cores (with 3 x 2 s, the page's next view once came after the whole render, run AA); the
+    # worker checks the session every 1-2 s.
+    url = streamlit_server({"HEYGEN_STUDIO_DATA_DIR": str(data_dir), "HEYGEN_SANDBOX_RENDER_SECONDS": "5",
                             "HEYGEN_POLL_SECONDS": "0.4", "HEYGEN_MAX_POLL_SECONDS": "1"})
     page.goto(f"{url}/agent")
     expect(page.get_by_role("heading", name="Prompt to video")).to_be_visible()
